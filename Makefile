@@ -1,0 +1,163 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# pinio: the only build entry point. `make help` lists targets and knobs.
+#
+# Sources are found with wildcards, so a new file in a source folder is
+# built without touching this file. Objects go under $(O)/obj/, mirroring
+# the source tree; $(O)/.flags records the compiler and flags, and a change
+# of knobs rebuilds everything rather than mixing objects of two builds.
+# The TSan and benchmark builds use their own output directories.
+
+include scripts/Makefile.include
+
+LIB_SRCS := $(sort $(wildcard mm/*.c lib/*.c block/*.c drivers/block/*.c \
+			      fs/*.c fs/*/*.c sim/*.c))
+TEST_SRCS := $(sort $(wildcard tests/kunit/*.c tests/*.c tests/scenarios/*.c))
+TOOL_SRCS := $(sort $(wildcard tools/pinio/*.c))
+BENCH_SRCS := $(sort $(wildcard bench/*.c))
+HDRS := $(sort $(wildcard include/pinio/*.h))
+
+OBJDIR := $(O)/obj
+obj = $(patsubst %.c,$(OBJDIR)/%.o,$(1))
+LIB_OBJS := $(call obj,$(LIB_SRCS))
+TEST_OBJS := $(call obj,$(TEST_SRCS))
+TOOL_OBJS := $(call obj,$(TOOL_SRCS))
+BENCH_OBJS := $(call obj,$(BENCH_SRCS))
+
+LIB := $(O)/libpinio.a
+KUNIT := $(O)/tests/kunit
+PINIO := $(O)/pinio
+BENCH_DIR ?= $(O)/bench
+BENCH_BINS := $(patsubst bench/%.c,$(BENCH_DIR)/%,$(BENCH_SRCS))
+HDRCHECK := $(patsubst include/pinio/%.h,$(O)/hdrcheck/%.ok,$(HDRS))
+
+FLAGS_STAMP := $(O)/.flags
+OBJS_STAMP := $(O)/.objs
+FLAGS_SIG := $(CC) | $(CPPFLAGS) | $(CFLAGS) | $(LDFLAGS) | $(LDLIBS)
+
+KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAGS)
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+.SECONDARY:
+.PHONY: all test check tsan bench __bench hdrcheck lint run clean help FORCE
+
+all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
+
+# Rewrite a stamp file only when its content changes, so that its mtime
+# says when the recorded flags (or object list) last changed.
+define update-stamp
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','\'',$(1))' | cmp -s - $@ || \
+		printf '%s\n' '$(subst ','\'',$(1))' > $@
+endef
+
+$(FLAGS_STAMP): FORCE
+	$(call update-stamp,$(FLAGS_SIG))
+
+$(OBJS_STAMP): FORCE
+	$(call update-stamp,$(LIB_OBJS))
+
+$(OBJDIR)/%.o: %.c $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,CC,$*.o)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+# Recreated from scratch so that objects of deleted sources do not linger.
+$(LIB): $(LIB_OBJS) $(OBJS_STAMP)
+	$(call msg,AR,libpinio.a)
+	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
+
+$(KUNIT): $(TEST_OBJS) $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,LD,tests/kunit)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS)
+
+$(PINIO): $(TOOL_OBJS) $(LIB) $(FLAGS_STAMP)
+	$(call msg,LD,pinio)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TOOL_OBJS) $(LIB) $(LDLIBS)
+
+$(BENCH_DIR)/%: $(OBJDIR)/bench/%.o $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,LD,bench/$*)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+test check: $(KUNIT)
+	$(Q)$(KUNIT) $(KUNIT_ARGS)
+
+# The concurrency stress cases under ThreadSanitizer, in their own O dir.
+tsan:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/tsan SAN=thread test \
+		TESTS='$(or $(TESTS),*stress*)'
+
+# Benchmarks are always optimized: no sanitizers, no DEBUG_VM.
+bench:
+ifeq ($(BENCH_SRCS),)
+	@echo "bench: no benchmarks in bench/ yet"
+else
+	$(Q)$(MAKE) --no-print-directory O=$(O)/bench-obj BENCH_DIR=$(O)/bench \
+		SAN= DEBUG_VM= __bench
+endif
+
+__bench: $(BENCH_BINS)
+	$(Q)set -e; for b in $(BENCH_BINS); do echo "# $$b"; $$b; done
+
+# Each public header must compile on its own.
+hdrcheck: $(HDRCHECK)
+
+$(O)/hdrcheck/%.ok: include/pinio/%.h $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,HDRCHK,pinio/$*.h)
+	$(Q)printf '#include <pinio/%s.h>\n' '$*' | \
+		$(CC) $(CPPFLAGS) $(CFLAGS) -Werror -x c -c -o /dev/null \
+		-MMD -MP -MF $(@:.ok=.d) -MT $@ - && touch $@
+
+lint:
+	$(Q)bash scripts/check-style.sh
+	$(Q)if command -v shellcheck >/dev/null 2>&1; then \
+		shellcheck .ci/run scripts/*.sh && echo "lint: shellcheck ok"; \
+	else \
+		echo "lint: shellcheck not installed, skipped"; \
+	fi
+
+ifeq ($(TOOL_SRCS),)
+run:
+	@echo "run: the pinio CLI is not built yet (no sources in tools/pinio/)"; exit 1
+else
+run: all $(KUNIT)
+	$(Q)$(PINIO) run $(ARGS)
+endif
+
+clean:
+	$(call msg,CLEAN,$(O))
+	$(Q)rm -rf $(O)
+
+help:
+	@echo 'Targets:'
+	@echo '  all (default)  build $(O)/libpinio.a (and $(O)/pinio when tools/pinio/ has sources)'
+	@echo '  test, check    build $(O)/tests/kunit and run it'
+	@echo '  tsan           run the *stress* cases under ThreadSanitizer (O=$(O)/tsan)'
+	@echo '  bench          build bench/*.c into $(O)/bench/ (-O2, no sanitizers) and run them'
+	@echo '  hdrcheck       compile every include/pinio/*.h alone with -Werror'
+	@echo '  lint           scripts/check-style.sh, and shellcheck when installed'
+	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
+	@echo '  clean          remove $(O)/'
+	@echo '  help           this text'
+	@echo 'Knobs:'
+	@echo '  CC=gcc         compiler (gcc default; clang-14 works)'
+	@echo '  SAN=1          ASan + UBSan, -Og (SAN=thread: TSan, -O1)'
+	@echo '  DEBUG_VM=1     -DDEBUG_VM: VM_BUG_ON*() and validators compiled in'
+	@echo '  WERROR=1       warnings are errors'
+	@echo '  V=1            print full commands'
+	@echo '  O=dir          output directory (default build)'
+	@echo '  TESTS=glob     test: run only suite.case names matching glob (-f)'
+	@echo '  SEED=n         test: random seed (-s); default is time-based and printed'
+	@echo '  KUNIT_FLAGS=   test: more runner options (-v verbose, -l long, -t secs timeout)'
+	@echo '  ARGS=          run: arguments after `pinio run`'
+	@echo '  EXTRA_CFLAGS=  extra compiler flags; EXTRA_LDLIBS= extra objects/libraries to link'
+
+FORCE:
+
+-include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) \
+	$(BENCH_OBJS:.o=.d) $(HDRCHECK:.ok=.d)

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * pinio/trace.h - page-lifetime events.
+ *
+ * Two consumers: (1) every frame keeps its last few events (op, value,
+ * call site) in a small ring, printed when an invariant fails, after the
+ * kernel's CONFIG_DEBUG_PAGE_REF tracepoints; (2) an optional global
+ * recorder that a tool turns on to keep every event of a run (pinio trace).
+ */
+#ifndef PINIO_TRACE_H
+#define PINIO_TRACE_H
+
+#include <pinio/compiler.h>
+#include <stdint.h>
+#include <stdio.h>
+
+enum page_event {
+	PE_ALLOC = 1,	/* val: order */
+	PE_FREE,	/* val: order */
+	PE_MAP,		/* val: user address */
+	PE_UNMAP,	/* val: user address */
+	PE_FAULT,	/* val: user address */
+	PE_GET,		/* val: refs */
+	PE_PUT,		/* val: refs */
+	PE_PIN,		/* val: refs */
+	PE_UNPIN,	/* val: refs */
+	PE_ADD_PIN,	/* folio_add_pin */
+	PE_BIO_ADD,	/* val: bio id */
+	PE_DMA_START,	/* val: bio id */
+	PE_DMA_END,	/* val: bio id */
+	PE_COMPLETE,	/* val: bio id */
+	PE_DIRTY,
+	PE_COW,		/* val: user address */
+	PE_VIOLATION,	/* val: violation code */
+	NR_PAGE_EVENTS,
+};
+
+const char *page_event_name(enum page_event ev);
+
+/* Boot/shutdown of the per-frame rings (called by the machine). */
+int trace_init(unsigned long nr_frames);
+void trace_exit(void);
+
+/* Record an event on frame @pfn. Cheap; safe from any thread. */
+void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const char *site);
+#define trace_page_event(pfn, ev, val) __trace_page_event(pfn, ev, val, __func__)
+
+/* Print the last events of frame @pfn, oldest first, each line prefixed by @prefix. */
+void trace_page_history(FILE *f, unsigned long pfn, const char *prefix);
+
+/* pid of the task current on this host thread; set by the task layer. */
+extern __thread int trace_pid;
+
+/* The global recorder (pinio trace). */
+struct trace_record {
+	uint64_t ns;		/* monotonic time since the recorder started */
+	unsigned long pfn;
+	long val;
+	uint16_t ev;
+	uint16_t task;		/* pid of current, 0 if none */
+};
+int trace_recorder_start(size_t max_records);
+void trace_recorder_stop(void);
+/* Records kept so far; the array stays valid until the next start. */
+const struct trace_record *trace_recorder_records(size_t *nr);
+/* Events dropped because the recorder was full, since the last start. */
+unsigned long trace_recorder_dropped(void);
+
+#endif /* PINIO_TRACE_H */

@@ -1,0 +1,1047 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/gup.c - get_user_pages() and pin_user_pages(): references and pins
+ * on the pages behind user addresses.
+ *
+ * Models mm/gup.c (v6.5). FOLL_GET takes one reference per page. FOLL_PIN
+ * takes GUP_PIN_COUNTING_BIAS references on a small folio, or one
+ * reference plus one _pincount on a large folio, and bumps
+ * nr_foll_pin_acquired (R-REF-2/3/7). Zero pages are never pinned:
+ * pinning and unpinning them change nothing (R-ZERO-6), except under the
+ * v6.4 profile, where they count like any small page (R-ZERO-9). The fast
+ * path walks the page tables without locks, stops at the first PTE it
+ * cannot take (special PTEs included, so never the small zero page), and
+ * backs off if fork's write_protect_seq moved (R-GUP-2); the slow path
+ * follows pages under the mmap_lock and faults them in, unsharing for R/O
+ * long-term pins (R-GUP-3..7). Partial success returns the count and keeps
+ * exactly those pages (R-GUP-9). Left out: hugetlb, devmap/P2PDMA pages,
+ * migration of unpinnable pages (all simulated memory is pinnable).
+ *
+ * The simulation adds one thing: a shadow count of pins per small folio,
+ * so that unpinning a page that holds no pin is caught and refused
+ * (R22) instead of silently corrupting the refcount.
+ */
+#include <stdlib.h>
+#include <pinio/trace.h>
+#include "mm/internal.h"
+
+void (*gup_fast_test_hook)(struct mm_struct *mm);
+atomic_long_t nr_pins_outstanding;
+atomic_long_t nr_folio_add_pins;
+static atomic_t *small_pins;	/* per pfn: pins held on a small folio */
+
+int gup_init(unsigned long nr_frames)
+{
+	small_pins = calloc(nr_frames, sizeof(*small_pins));
+	atomic_long_set(&nr_pins_outstanding, 0);
+	atomic_long_set(&nr_folio_add_pins, 0);
+	return small_pins ? 0 : -ENOMEM;
+}
+
+void gup_exit(void)
+{
+	free(small_pins);
+	small_pins = NULL;
+}
+
+/* Pins held on small folio @folio according to the shadow count. */
+long sim_small_folio_pins(const struct folio *folio)
+{
+	return small_pins ? atomic_read(&small_pins[folio_pfn(folio)]) : 0;
+}
+
+static bool zero_pin_is_noop(struct folio *folio)
+{
+	return is_zero_folio(folio) && !profile_pins_zero_page();
+}
+
+/* Account @refs new pins on @folio (references already taken). */
+static void pin_account(struct folio *folio, int refs)
+{
+	if (folio_test_large(folio))
+		atomic_add(refs, &folio->_pincount);
+	else
+		atomic_add(refs, &small_pins[folio_pfn(folio)]);
+	pins_outstanding_add(refs);
+	trace_page_event(folio_pfn(folio), PE_PIN, refs);
+}
+
+/* try_get_folio(): the fast path's guarded, speculative reference. */
+static struct folio *try_get_folio(struct page *page, int refs)
+{
+	struct folio *folio;
+
+retry:
+	folio = page_folio(page);
+	if (WARN_ON_ONCE(folio_ref_count(folio) < 0))
+		return NULL;
+	if (unlikely(!folio_ref_try_add(folio, refs)))
+		return NULL;
+	/* The folio may have been freed and reused between the two steps. */
+	if (unlikely(page_folio(page) != folio)) {
+		folio_put_refs(folio, refs);
+		goto retry;
+	}
+	return folio;
+}
+
+/**
+ * try_grab_folio() - the fast path's grab of @refs pages of @page's folio.
+ * @flags: FOLL_GET or FOLL_PIN (exactly one).
+ *
+ * Takes @refs references (FOLL_GET) or @refs pins. Pins on a zero page
+ * succeed and change nothing under v6.5 (R-ZERO-6).
+ * Return: the folio, or NULL (refcount < 0 with a WARN, freed folio, or
+ * neither flag set, with a WARN).
+ */
+struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
+{
+	struct folio *folio;
+
+	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
+		return NULL;
+	if (flags & FOLL_GET) {
+		folio = try_get_folio(page, refs);
+		if (folio)
+			mod_node_page_state(FOLL_GET_ACQUIRED, refs);
+		return folio;
+	}
+	if (is_zero_page(page) && !profile_pins_zero_page()) {
+		mod_node_page_state(ZERO_PAGE_PIN, refs);
+		return page_folio(page);
+	}
+	folio = try_get_folio(page, refs);
+	if (!folio)
+		return NULL;
+	/* The +1 above, then the rest: never one step (R-REF-2). */
+	if (!folio_test_large(folio))
+		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
+	pin_account(folio, refs);
+	smp_mb();
+	mod_node_page_state(NR_FOLL_PIN_ACQUIRED, refs);
+	return folio;
+}
+
+/**
+ * try_grab_page() - the slow path's grab of one page.
+ *
+ * Return: 0 on success (including a pin of a zero page, which changes
+ * nothing), -ENOMEM with a WARN if the refcount is <= 0 (R-REF-9).
+ */
+int try_grab_page(struct page *page, unsigned int flags)
+{
+	struct folio *folio = page_folio(page);
+
+	if (WARN_ON_ONCE(folio_ref_count(folio) <= 0))
+		return -ENOMEM;
+	if (flags & FOLL_GET) {
+		folio_ref_inc(folio);
+		mod_node_page_state(FOLL_GET_ACQUIRED, 1);
+	} else if (flags & FOLL_PIN) {
+		if (zero_pin_is_noop(folio)) {
+			mod_node_page_state(ZERO_PAGE_PIN, 1);
+			return 0;
+		}
+		folio_ref_add(folio, folio_test_large(folio) ? 1 : (int)GUP_PIN_COUNTING_BIAS);
+		pin_account(folio, 1);
+		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, 1);
+	}
+	return 0;
+}
+
+/* Undo @refs grabs; returns -EINVAL (changing nothing) for an unpin of no pin. */
+static int __gup_put_folio(struct folio *folio, int refs, unsigned int flags)
+{
+	if (flags & FOLL_PIN) {
+		if (zero_pin_is_noop(folio)) {
+			mod_node_page_state(ZERO_PAGE_UNPIN, refs);
+			return 0;
+		}
+		if (folio_test_large(folio)) {
+			if (atomic_read(&folio->_pincount) < refs)
+				goto bad_unpin;
+			atomic_sub(refs, &folio->_pincount);
+		} else {
+			if (atomic_read(&small_pins[folio_pfn(folio)]) < refs)
+				goto bad_unpin;
+			atomic_sub(refs, &small_pins[folio_pfn(folio)]);
+		}
+		mod_node_page_state(NR_FOLL_PIN_RELEASED, refs);
+		pins_outstanding_add(-refs);
+		trace_page_event(folio_pfn(folio), PE_UNPIN, refs);
+		if (!folio_test_large(folio))
+			refs *= GUP_PIN_COUNTING_BIAS;
+	}
+	folio_put_refs(folio, refs);
+	return 0;
+
+bad_unpin:
+	page_alloc_report_violation(&folio->page, "unpinning a page that holds no pin");
+	return -EINVAL;
+}
+
+void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
+{
+	__gup_put_folio(folio, refs, flags);
+}
+
+/* A pinned anon page must be exclusive (R-GUP-10); debug builds check. */
+static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
+{
+#ifdef DEBUG_VM
+	unsigned long i;
+
+	for (i = 0; i < npages; i++) {
+		struct page *page = pages[i];
+		struct folio *folio;
+
+		if (!page || is_zero_page(page))
+			continue;
+		folio = page_folio(page);
+		if (!folio_test_anon(folio) || folio_test_huge_zero(folio))
+			continue;
+		if (!folio_test_large(folio) || atomic_read(&folio->_entire_mapcount) >= 0)
+			VM_BUG_ON_PAGE(!PageAnonExclusive(&folio->page) && !PageAnonExclusive(page), page);
+		else
+			VM_BUG_ON_PAGE(!PageAnonExclusive(page), page);
+	}
+#else
+	(void)pages;
+	(void)npages;
+#endif
+}
+
+/**
+ * sim_unpin_user_page() - unpin_user_page() that reports misuse.
+ *
+ * Return: 0, or -EINVAL (with a violation report and nothing changed) if
+ * @page holds no pin: a double unpin, or an unpin of a page only ever
+ * referenced (R22, bad input 14).
+ */
+int sim_unpin_user_page(struct page *page)
+{
+	sanity_check_pinned_pages(&page, 1);
+	return __gup_put_folio(page_folio(page), 1, FOLL_PIN);
+}
+
+/**
+ * unpin_user_page() - release one pin taken by pin_user_pages*().
+ *
+ * A zero page: nothing happens (R-ZERO-6). Misuse is reported and refused.
+ */
+void unpin_user_page(struct page *page)
+{
+	sim_unpin_user_page(page);
+}
+
+/**
+ * unpin_user_folio() - release @npages pins on @folio at once.
+ */
+void unpin_user_folio(struct folio *folio, unsigned long npages)
+{
+	__gup_put_folio(folio, (int)npages, FOLL_PIN);
+}
+
+/* Entries from @i on that share a folio: one release per run (R-REF-4). */
+static struct folio *gup_folio_next(struct page **list, unsigned long npages,
+				    unsigned long i, unsigned int *ntails)
+{
+	struct folio *folio = page_folio(list[i]);
+	unsigned int nr;
+
+	for (nr = i + 1; nr < npages; nr++)
+		if (!list[nr] || page_folio(list[nr]) != folio)
+			break;
+	*ntails = nr - i;
+	return folio;
+}
+
+static void __unpin_user_pages(struct page **pages, unsigned long npages, bool make_dirty)
+{
+	unsigned long i;
+	unsigned int nr;
+
+	if (WARN_ON(IS_ERR_VALUE(npages)))
+		return;
+	sanity_check_pinned_pages(pages, npages);
+	for (i = 0; i < npages; i += nr) {
+		struct folio *folio;
+
+		if (!pages[i]) {	/* [later: v6.18] NULL entries are skipped */
+			nr = 1;
+			continue;
+		}
+		folio = gup_folio_next(pages, npages, i, &nr);
+		if (make_dirty && !folio_test_dirty(folio) && !is_zero_folio(folio)) {
+			folio_lock(folio);
+			folio_mark_dirty(folio);
+			folio_unlock(folio);
+		}
+		__gup_put_folio(folio, (int)nr, FOLL_PIN);
+	}
+}
+
+/**
+ * unpin_user_pages() - release an array of pinned pages.
+ * @pages: from pin_user_pages*(); NULL entries are skipped.
+ * @npages: entries; a negative errno here is refused with a WARN.
+ *
+ * Consecutive entries of one folio are released in one step.
+ */
+void unpin_user_pages(struct page **pages, unsigned long npages)
+{
+	__unpin_user_pages(pages, npages, false);
+}
+
+/**
+ * unpin_user_pages_dirty_lock() - dirty (if @make_dirty) then unpin.
+ *
+ * Each folio is marked dirty under its lock before its pins are dropped
+ * (R-WB-2).
+ */
+void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages, bool make_dirty)
+{
+	__unpin_user_pages(pages, npages, make_dirty);
+}
+
+/**
+ * unpin_user_page_range_dirty_lock() - the same for @npages physically
+ * consecutive pages starting at @page.
+ */
+void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, bool make_dirty)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages;) {
+		struct page *p = page + i;
+		struct folio *folio = page_folio(p);
+		unsigned long idx = (unsigned long)(p - &folio->page);
+		unsigned long nr = min((unsigned long)folio_nr_pages(folio) - idx, npages - i);
+
+		if (make_dirty && !folio_test_dirty(folio) && !is_zero_folio(folio)) {
+			folio_lock(folio);
+			folio_mark_dirty(folio);
+			folio_unlock(folio);
+		}
+		__gup_put_folio(folio, (int)nr, FOLL_PIN);
+		i += nr;
+	}
+}
+
+/**
+ * __folio_add_pin() - folio_add_pin() that reports misuse.
+ *
+ * Return: 0, or -EINVAL with a WARN (and nothing changed) if @folio holds
+ * no pin yet (bad input 15, EDGE-34).
+ */
+int __folio_add_pin(struct folio *folio)
+{
+	if (zero_pin_is_noop(folio))
+		return 0;
+	if (folio_test_large(folio)) {
+		if (WARN_ON_ONCE(atomic_read(&folio->_pincount) < 1))
+			return -EINVAL;
+		folio_ref_inc(folio);
+	} else {
+		if (WARN_ON_ONCE(folio_ref_count(folio) < (int)GUP_PIN_COUNTING_BIAS ||
+				 !atomic_read(&small_pins[folio_pfn(folio)])))
+			return -EINVAL;
+		folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
+	}
+	/* Deliberately no NR_FOLL_PIN_ACQUIRED: the kernel's asymmetry (R-BUG-7). */
+	pin_account(folio, 1);
+	atomic_long_inc(&nr_folio_add_pins);
+	trace_page_event(folio_pfn(folio), PE_ADD_PIN, 1);
+	return 0;
+}
+
+/**
+ * folio_add_pin() - take one more pin on a folio the caller has pinned.
+ *
+ * For fs/direct-io.c only (R-REF-6). A zero folio: nothing happens. Unlike
+ * the kernel, which WARNs and goes on, a folio with no pin is refused after
+ * the WARN. nr_foll_pin_acquired is not bumped although the matching unpin
+ * bumps nr_foll_pin_released (R-BUG-7).
+ */
+void folio_add_pin(struct folio *folio)
+{
+	__folio_add_pin(folio);
+}
+
+/* ---- argument checks --------------------------------------------------- */
+
+static bool is_valid_gup_args(struct page **pages, int *locked, unsigned int *gup_flags_p,
+			      unsigned int to_set)
+{
+	unsigned int gup_flags = *gup_flags_p;
+
+	if (WARN_ON_ONCE(gup_flags & INTERNAL_GUP_FLAGS))
+		return false;
+	gup_flags |= to_set;
+	if (locked) {
+		if (WARN_ON_ONCE(*locked != 1))
+			return false;
+		gup_flags |= FOLL_UNLOCKABLE;
+	}
+	if (WARN_ON_ONCE((gup_flags & (FOLL_PIN | FOLL_GET)) == (FOLL_PIN | FOLL_GET)))
+		return false;
+	if (WARN_ON_ONCE(!(gup_flags & FOLL_PIN) && (gup_flags & FOLL_LONGTERM)))
+		return false;
+	if (WARN_ON_ONCE((gup_flags & (FOLL_GET | FOLL_PIN)) && !pages))
+		return false;
+	if (WARN_ON_ONCE((gup_flags & FOLL_LONGTERM) && (gup_flags & FOLL_PCI_P2PDMA)))
+		return false;
+	*gup_flags_p = gup_flags | FOLL_HONOR_NUMA_FAULT;
+	return true;
+}
+
+/* ---- slow path ----------------------------------------------------------- */
+
+bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags, struct page *page)
+{
+	if ((flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
+		return false;
+	if (!PageAnon(page)) {
+		/* Short-term R/O pins may see the zero page or the page cache. */
+		if (!(flags & FOLL_LONGTERM))
+			return false;
+		if (!vma)
+			return true;
+		return is_cow_mapping(vma->vm_flags);
+	}
+	smp_rmb();
+	return !PageAnonExclusive(page);
+}
+
+static bool vma_needs_dirty_tracking(struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & VM_SHARED) && vma->vm_ops && vma->vm_ops->needs_dirty_tracking;
+}
+
+static bool writable_file_mapping_allowed(struct vm_area_struct *vma, unsigned int gup_flags)
+{
+	if ((gup_flags & (FOLL_PIN | FOLL_LONGTERM)) != (FOLL_PIN | FOLL_LONGTERM))
+		return true;
+	return !vma_needs_dirty_tracking(vma);
+}
+
+static int check_vma_flags(struct vm_area_struct *vma, unsigned int gup_flags)
+{
+	unsigned long vm_flags = vma->vm_flags;
+	bool write = gup_flags & FOLL_WRITE;
+
+	if (vm_flags & (VM_IO | VM_PFNMAP))
+		return -EFAULT;
+	if ((gup_flags & FOLL_ANON) && !vma_is_anonymous(vma))
+		return -EFAULT;
+	if (write) {
+		if (!vma_is_anonymous(vma) && !writable_file_mapping_allowed(vma, gup_flags))
+			return -EFAULT;
+		if (!(vm_flags & VM_WRITE)) {
+			if (!(gup_flags & FOLL_FORCE))
+				return -EFAULT;
+			if (!is_cow_mapping(vm_flags))
+				return -EFAULT;
+		}
+	} else if (!(vm_flags & VM_READ)) {
+		if (!(gup_flags & FOLL_FORCE))
+			return -EFAULT;
+		if (!(vm_flags & VM_MAYREAD))
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* A FOLL_FORCE write may follow an exclusive anon page in a R/O COW mapping. */
+static bool can_follow_write_pte(pte_t pte, struct page *page, struct vm_area_struct *vma,
+				 unsigned int flags)
+{
+	if (pte_write(pte))
+		return true;
+	if (!(flags & FOLL_FORCE))
+		return false;
+	if (vma->vm_flags & (VM_MAYSHARE | VM_SHARED))
+		return false;
+	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
+		return false;
+	return page && PageAnon(page) && PageAnonExclusive(page);
+}
+
+struct follow_page_context {
+	unsigned int page_mask;
+};
+
+static struct page *follow_page_pte(struct vm_area_struct *vma, unsigned long address,
+				    pte_t *ptep, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+	pte_t pte;
+	int ret;
+
+	pthread_mutex_lock(&mm->page_table_lock);
+	pte = ptep_get(ptep);
+	if (!pte_present(pte) || pte_protnone(pte)) {
+		page = NULL;
+		goto out;
+	}
+	page = pte_special(pte) ? NULL : pte_page(pte);
+	if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, page, vma, flags)) {
+		page = NULL;
+		goto out;
+	}
+	if (!page) {
+		if (flags & FOLL_DUMP) {
+			page = ERR_PTR(-EFAULT);
+			goto out;
+		}
+		if (!is_zero_pfn(pte_pfn(pte))) {
+			page = ERR_PTR(-EEXIST);
+			goto out;
+		}
+		page = pte_page(pte);	/* the exact colour mapped here */
+	}
+	if (!pte_write(pte) && gup_must_unshare(vma, flags, page)) {
+		page = ERR_PTR(-EMLINK);
+		goto out;
+	}
+	ret = try_grab_page(page, flags);
+	if (ret) {
+		page = ERR_PTR(ret);
+		goto out;
+	}
+	if ((flags & FOLL_TOUCH) && (flags & FOLL_WRITE) && !pte_dirty(pte) &&
+	    !PageDirty(page) && !is_zero_page(page))
+		set_page_dirty(page);
+out:
+	pthread_mutex_unlock(&mm->page_table_lock);
+	return page;
+}
+
+static struct page *follow_huge_pmd(struct vm_area_struct *vma, unsigned long address,
+				    pmd_t *pmdp, unsigned int flags,
+				    struct follow_page_context *ctx)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	struct page *page;
+	pmd_t pmd;
+	int ret;
+
+	pthread_mutex_lock(&mm->page_table_lock);
+	pmd = pmdp_get(pmdp);
+	if (!pmd_leaf(pmd)) {
+		pthread_mutex_unlock(&mm->page_table_lock);
+		return ERR_PTR(-EAGAIN);	/* split under us: walk the PTEs */
+	}
+	if (pte_protnone(pmd) || ((flags & FOLL_WRITE) && !pte_write(pmd))) {
+		page = NULL;
+		goto out;
+	}
+	page = pte_page(pmd) + pte_index(address);
+	if ((flags & FOLL_DUMP) && folio_test_huge_zero(page_folio(page))) {
+		page = ERR_PTR(-EFAULT);
+		goto out;
+	}
+	if (!pte_write(pmd) && gup_must_unshare(vma, flags, page)) {
+		page = ERR_PTR(-EMLINK);
+		goto out;
+	}
+	ret = try_grab_page(page, flags);
+	if (ret) {
+		page = ERR_PTR(ret);
+		goto out;
+	}
+	ctx->page_mask = HPAGE_PMD_NR - 1;
+out:
+	pthread_mutex_unlock(&mm->page_table_lock);
+	return page;
+}
+
+static struct page *follow_page_mask(struct vm_area_struct *vma, unsigned long address,
+				     unsigned int flags, struct follow_page_context *ctx)
+{
+	pmd_t *pmdp;
+	pte_t *ptep;
+
+	ctx->page_mask = 0;
+	for (;;) {
+		struct page *page;
+
+		pmdp = pmd_offset_mm(vma->vm_mm, address, false);
+		if (!pmdp || pmd_none(pmdp_get(pmdp)))
+			return NULL;
+		if (!pmd_leaf(pmdp_get(pmdp)))
+			break;
+		page = follow_huge_pmd(vma, address, pmdp, flags, ctx);
+		if (page != ERR_PTR(-EAGAIN))
+			return page;
+	}
+	ptep = pte_offset_mm(vma->vm_mm, address, false);
+	if (!ptep)
+		return NULL;
+	return follow_page_pte(vma, address, ptep, flags);
+}
+
+static int vm_fault_to_errno(vm_fault_t ret, unsigned int foll_flags)
+{
+	if (ret & VM_FAULT_OOM)
+		return -ENOMEM;
+	if (ret & VM_FAULT_HWPOISON)
+		return (foll_flags & FOLL_HWPOISON) ? -EHWPOISON : -EFAULT;
+	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV))
+		return -EFAULT;
+	return 0;
+}
+
+static int faultin_page(struct vm_area_struct *vma, unsigned long address,
+			unsigned int flags, bool unshare)
+{
+	unsigned int fault_flags = 0;
+	vm_fault_t ret;
+
+	if (flags & FOLL_NOFAULT)
+		return -EFAULT;
+	if (flags & FOLL_WRITE)
+		fault_flags |= FAULT_FLAG_WRITE;
+	if (flags & FOLL_REMOTE)
+		fault_flags |= FAULT_FLAG_REMOTE;
+	if (unshare) {
+		fault_flags |= FAULT_FLAG_UNSHARE;
+		VM_BUG_ON(fault_flags & FAULT_FLAG_WRITE);
+	}
+	ret = handle_mm_fault(vma, address, fault_flags);
+	if (ret & VM_FAULT_ERROR)
+		return vm_fault_to_errno(ret, flags);
+	return 0;
+}
+
+/* __get_user_pages(): the slow path proper. Context: mmap_lock held. */
+static long __get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
+			     unsigned int gup_flags, struct page **pages)
+{
+	struct follow_page_context ctx = { 0 };
+	struct vm_area_struct *vma = NULL;
+	long ret = 0, i = 0;
+
+	if (!nr_pages)
+		return 0;
+	start &= PAGE_MASK;
+	do {
+		unsigned int page_increm;
+		struct page *page;
+		int retries = 0;
+
+		if (!vma || start >= vma->vm_end) {
+			vma = vma_lookup(mm, start);
+			if (!vma) {
+				ret = -EFAULT;
+				goto out;
+			}
+			ret = check_vma_flags(vma, gup_flags);
+			if (ret)
+				goto out;
+		}
+retry:
+		page = follow_page_mask(vma, start, gup_flags, &ctx);
+		if (!page || PTR_ERR(page) == -EMLINK) {
+			ret = faultin_page(vma, start, gup_flags, PTR_ERR(page) == -EMLINK);
+			if (!ret && ++retries < 64)
+				goto retry;
+			if (!ret)
+				ret = -EFAULT;
+			goto out;
+		} else if (PTR_ERR(page) == -EEXIST) {
+			if (pages) {
+				ret = -EEXIST;
+				goto out;
+			}
+		} else if (IS_ERR(page)) {
+			ret = PTR_ERR(page);
+			goto out;
+		}
+		page_increm = 1 + (~(start >> PAGE_SHIFT) & ctx.page_mask);
+		if (page_increm > nr_pages)
+			page_increm = (unsigned int)nr_pages;
+		if (pages) {
+			unsigned int j;
+
+			if (page_increm > 1 && !IS_ERR(page)) {
+				/* The rest of this large folio, as one grab. */
+				struct folio *folio = try_grab_folio(page, (int)page_increm - 1,
+								     gup_flags);
+
+				if (WARN_ON_ONCE(!folio)) {
+					gup_put_folio(page_folio(page), 1, gup_flags);
+					ret = -EFAULT;
+					goto out;
+				}
+			}
+			for (j = 0; j < page_increm; j++)
+				pages[i + j] = page + j;
+		}
+		mod_node_page_state(GUP_SLOW_PAGES, page_increm);
+		i += page_increm;
+		start += (unsigned long)page_increm << PAGE_SHIFT;
+		nr_pages -= page_increm;
+	} while (nr_pages);
+out:
+	return i ? i : ret;
+}
+
+/*
+ * __get_user_pages_locked(): take the mmap_lock if the caller does not
+ * hold it (*locked == 0), and add FOLL_GET when pages are wanted without a
+ * pin.
+ */
+static long __get_user_pages_locked(struct mm_struct *mm, unsigned long start,
+				    unsigned long nr_pages, struct page **pages, int *locked,
+				    unsigned int flags)
+{
+	bool must_unlock = false;
+	long ret;
+
+	if (!*locked) {
+		mmap_read_lock(mm);
+		must_unlock = true;
+		*locked = 1;
+	} else if (WARN_ON_ONCE(!mmap_lock_is_held(mm))) {
+		return -EINVAL;
+	}
+	if (flags & FOLL_PIN)
+		set_bit(MMF_HAS_PINNED, &mm->flags);
+	if (pages && !(flags & FOLL_PIN))
+		flags |= FOLL_GET;
+	ret = __get_user_pages(mm, start, nr_pages, flags, pages);
+	if (must_unlock) {
+		mmap_read_unlock(mm);
+		*locked = 0;
+	}
+	return ret;
+}
+
+/* FOLL_LONGTERM would migrate unpinnable pages first; all ours are pinnable. */
+static long __gup_longterm_locked(struct mm_struct *mm, unsigned long start,
+				  unsigned long nr_pages, struct page **pages, int *locked,
+				  unsigned int gup_flags)
+{
+	return __get_user_pages_locked(mm, start, nr_pages, pages, locked, gup_flags);
+}
+
+/* ---- fast path ------------------------------------------------------------ */
+
+static bool folio_fast_pin_allowed(struct folio *folio, unsigned int flags)
+{
+	struct address_space *mapping;
+
+	if ((flags & (FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE)) !=
+	    (FOLL_PIN | FOLL_LONGTERM | FOLL_WRITE))
+		return true;
+	if (folio_test_anon(folio))
+		return true;
+	mapping = READ_ONCE(folio->mapping);
+	if (!mapping)
+		return false;	/* truncated, or the huge zero folio */
+	return !mapping->needs_writeback;	/* shmem */
+}
+
+/* One PMD leaf: grab every subpage in [addr, end) with one atomic. */
+static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned long end,
+			 unsigned int flags, struct page **pages, int *nr)
+{
+	struct page *page;
+	struct folio *folio;
+	int refs, i;
+
+	if (pte_protnone(orig) || ((flags & FOLL_WRITE) && !pte_write(orig)))
+		return false;
+	page = pte_page(orig) + pte_index(addr);
+	refs = (int)((end - addr) >> PAGE_SHIFT);
+	folio = try_grab_folio(page, refs, flags);
+	if (!folio)
+		return false;
+	if (pmdp_get(pmdp) != orig) {
+		gup_put_folio(folio, refs, flags);
+		return false;
+	}
+	if (!folio_fast_pin_allowed(folio, flags) ||
+	    (!pte_write(orig) && gup_must_unshare(NULL, flags, &folio->page))) {
+		gup_put_folio(folio, refs, flags);
+		return false;
+	}
+	for (i = 0; i < refs; i++)
+		pages[*nr + i] = page + i;
+	*nr += refs;
+	return true;
+}
+
+static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end,
+			  unsigned int flags, struct page **pages, int *nr)
+{
+	pte_t *table = pmd_pgtable(pmd);
+
+	for (; addr < end; addr += PAGE_SIZE) {
+		pte_t *ptep = &table[pte_index(addr)];
+		pte_t pte = ptep_get(ptep);
+		struct folio *folio;
+		struct page *page;
+
+		if (!pte_present(pte) || pte_protnone(pte) || pte_special(pte))
+			return false;
+		if ((flags & FOLL_WRITE) && !pte_write(pte))
+			return false;
+		page = pte_page(pte);
+		folio = try_grab_folio(page, 1, flags);
+		if (!folio)
+			return false;
+		if (pmdp_get(pmdp) != pmd || ptep_get(ptep) != pte) {
+			gup_put_folio(folio, 1, flags);
+			return false;
+		}
+		if (!folio_fast_pin_allowed(folio, flags) ||
+		    (!pte_write(pte) && gup_must_unshare(NULL, flags, page))) {
+			gup_put_folio(folio, 1, flags);
+			return false;
+		}
+		pages[(*nr)++] = page;
+		if (*nr == 1 && gup_fast_test_hook)
+			gup_fast_test_hook(current->mm);
+	}
+	return true;
+}
+
+static int lockless_pages_from_mm(unsigned long start, unsigned long end,
+				  unsigned int gup_flags, struct page **pages)
+{
+	struct mm_struct *mm = current->mm;
+	unsigned long addr = start;
+	unsigned int seq = 0;
+	int nr = 0;
+
+	if (gup_flags & FOLL_PIN) {
+		seq = raw_read_seqcount(&mm->write_protect_seq);
+		if (seq & 1)
+			return 0;
+	}
+	while (addr < end) {
+		unsigned long next = min((addr & PMD_MASK) + PMD_SIZE, end);
+		pmd_t *pmdp = pmd_lookup_lockless(mm, addr);
+		pmd_t pmd;
+		bool ok;
+
+		if (!pmdp)
+			break;
+		pmd = pmdp_get(pmdp);
+		if (pmd_none(pmd))
+			break;
+		if (pmd_leaf(pmd))
+			ok = gup_huge_pmd(pmdp, pmd, addr, next, gup_flags, pages, &nr);
+		else
+			ok = gup_pte_range(pmdp, pmd, addr, next, gup_flags, pages, &nr);
+		if (!ok)
+			break;
+		addr = next;
+	}
+	if ((gup_flags & FOLL_PIN) && read_seqcount_retry(&mm->write_protect_seq, seq)) {
+		/* A fork write-protected under us: give everything back. */
+		int i;
+
+		for (i = 0; i < nr; i++)
+			gup_put_folio(page_folio(pages[i]), 1, gup_flags);
+		return 0;
+	}
+	if (gup_flags & FOLL_PIN)
+		sanity_check_pinned_pages(pages, (unsigned long)nr);
+	mod_node_page_state(GUP_FAST_PAGES, nr);
+	return nr;
+}
+
+static int gup_fast_fallback(unsigned long start, unsigned long nr_pages,
+			     unsigned int gup_flags, struct page **pages)
+{
+	unsigned long len, end;
+	long nr_pinned, ret;
+	int locked = 0;
+
+	if (WARN_ON_ONCE(gup_flags & ~(FOLL_WRITE | FOLL_LONGTERM | FOLL_FORCE | FOLL_PIN |
+				       FOLL_GET | FOLL_FAST_ONLY | FOLL_NOFAULT |
+				       FOLL_PCI_P2PDMA | FOLL_HONOR_NUMA_FAULT)))
+		return -EINVAL;
+	if (!current || !current->mm)
+		return -EFAULT;
+	if (gup_flags & FOLL_PIN)
+		set_bit(MMF_HAS_PINNED, &current->mm->flags);
+	start &= PAGE_MASK;
+	if (nr_pages > (ULONG_MAX >> PAGE_SHIFT))
+		return -EOVERFLOW;
+	len = nr_pages << PAGE_SHIFT;
+	if (__builtin_add_overflow(start, len, &end))
+		return -EOVERFLOW;
+	if (end > TASK_SIZE_MAX)
+		return -EFAULT;
+	if (!nr_pages)
+		return 0;
+	nr_pinned = lockless_pages_from_mm(start, end, gup_flags, pages);
+	if ((unsigned long)nr_pinned == nr_pages || (gup_flags & FOLL_FAST_ONLY))
+		return (int)nr_pinned;
+	mod_node_page_state(GUP_FAST_FALLBACK, 1);
+	start += (unsigned long)nr_pinned << PAGE_SHIFT;
+	pages += nr_pinned;
+	ret = __gup_longterm_locked(current->mm, start, nr_pages - (unsigned long)nr_pinned,
+				    pages, &locked, gup_flags | FOLL_TOUCH | FOLL_UNLOCKABLE);
+	if (ret < 0)
+		return nr_pinned ? (int)nr_pinned : (int)ret;
+	return (int)(ret + nr_pinned);
+}
+
+/* ---- the entry points ---------------------------------------------------- */
+
+/**
+ * get_user_pages_fast() - take a reference on each of @nr_pages user pages.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, FOLL_NOFAULT, ...; not FOLL_PIN.
+ * @pages: out: one entry per page grabbed.
+ *
+ * FOLL_GET: one plain reference each, zero pages included (R-ZERO-7).
+ * Release with put_page(). Takes the mmap_lock itself if it must fault.
+ * Return: pages grabbed (maybe fewer than asked), or -EINVAL, -EFAULT,
+ * -EOVERFLOW, -ENOMEM if none.
+ */
+int get_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flags,
+			struct page **pages)
+{
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_GET))
+		return -EINVAL;
+	return gup_fast_fallback(start, (unsigned long)(long)nr_pages, gup_flags, pages);
+}
+
+/**
+ * get_user_pages_fast_only() - the lockless walk only; never faults.
+ * Return: pages grabbed (possibly 0).
+ */
+int get_user_pages_fast_only(unsigned long start, int nr_pages, unsigned int gup_flags,
+			     struct page **pages)
+{
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_GET | FOLL_FAST_ONLY))
+		return -EINVAL;
+	return gup_fast_fallback(start, (unsigned long)(long)nr_pages, gup_flags, pages);
+}
+
+/**
+ * pin_user_pages_fast() - pin @nr_pages user pages for DMA.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, FOLL_FORCE, FOLL_NOFAULT.
+ * @pages: out: one entry per page pinned.
+ *
+ * Pins (never plain references): small folios +1024, large folios +1 and
+ * _pincount +1 per page; zero pages are returned but not pinned (v6.5).
+ * Sets MMF_HAS_PINNED. Release with unpin_user_page(s)().
+ * Return: pages pinned (maybe fewer; the caller unpins exactly those), or
+ * -EINVAL (bad flags, with a WARN), -EFAULT, -EOVERFLOW, -ENOMEM if none.
+ */
+int pin_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flags,
+			struct page **pages)
+{
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN))
+		return -EINVAL;
+	return gup_fast_fallback(start, (unsigned long)(long)nr_pages, gup_flags, pages);
+}
+
+/**
+ * get_user_pages() - references on user pages of current; slow path only.
+ * @pages: may be NULL to only fault the pages in.
+ *
+ * Context: current->mm's mmap_lock held (WARN and -EINVAL otherwise).
+ * Return: as get_user_pages_fast().
+ */
+long get_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages)
+{
+	int locked = 1;
+
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_TOUCH))
+		return -EINVAL;
+	if (!current || !current->mm)
+		return -EFAULT;
+	return __get_user_pages_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
+}
+
+/**
+ * pin_user_pages() - pins on user pages of current; slow path only.
+ *
+ * Context: current->mm's mmap_lock held.
+ * Return: pages pinned; 0 (not -EINVAL) if the flags are invalid (R-GUP-1).
+ */
+long pin_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gup_flags,
+		    struct page **pages)
+{
+	int locked = 1;
+
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN))
+		return 0;
+	if (!current || !current->mm)
+		return -EFAULT;
+	return __gup_longterm_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
+}
+
+/**
+ * get_user_pages_unlocked() - get_user_pages() taking the mmap_lock itself.
+ */
+long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
+			     struct page **pages, unsigned int gup_flags)
+{
+	int locked = 0;
+
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_TOUCH | FOLL_UNLOCKABLE))
+		return -EINVAL;
+	if (!current || !current->mm)
+		return -EFAULT;
+	return __get_user_pages_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
+}
+
+/**
+ * pin_user_pages_unlocked() - pin_user_pages() taking the mmap_lock itself.
+ * Return: pages pinned; 0 for invalid flags.
+ */
+long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
+			     struct page **pages, unsigned int gup_flags)
+{
+	int locked = 0;
+
+	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_UNLOCKABLE))
+		return 0;
+	if (!current || !current->mm)
+		return -EFAULT;
+	return __gup_longterm_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
+}
+
+/**
+ * get_user_pages_remote() - references on pages of another @mm.
+ * @locked: NULL or pointing at 1; the caller holds @mm's mmap_lock.
+ */
+long get_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
+			   unsigned int gup_flags, struct page **pages, int *locked)
+{
+	int local_locked = 1;
+
+	if (!is_valid_gup_args(pages, locked, &gup_flags, FOLL_TOUCH | FOLL_REMOTE))
+		return -EINVAL;
+	return __get_user_pages_locked(mm, start, nr_pages, pages,
+				       locked ? locked : &local_locked, gup_flags);
+}
+
+/**
+ * pin_user_pages_remote() - pins on pages of another @mm.
+ * Return: pages pinned; 0 for invalid flags.
+ */
+long pin_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
+			   unsigned int gup_flags, struct page **pages, int *locked)
+{
+	int local_locked = 1;
+
+	if (!is_valid_gup_args(pages, locked, &gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE))
+		return 0;
+	return __gup_longterm_locked(mm, start, nr_pages, pages,
+				     locked ? locked : &local_locked, gup_flags);
+}

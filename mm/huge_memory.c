@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/huge_memory.c - PMD-mapped 2 MiB anonymous folios and the huge zero
+ * folio.
+ *
+ * Models mm/huge_memory.c (v6.5) for anonymous THP: a write fault on an
+ * eligible, PMD-aligned range allocates an order-9 folio mapped by one PMD;
+ * a read fault maps the huge zero folio (R-REF-12: not a zero page for
+ * is_zero_page(), pinned like any large folio). Write faults on a huge zero
+ * PMD or on a shared THP split the PMD and fall back to PTEs; fork of a
+ * maybe-pinned THP splits and copies per PTE. Left out: khugepaged,
+ * deferred folio splitting, mTHP sizes, the huge zero shrinker.
+ */
+#include <string.h>
+#include <pinio/trace.h>
+#include "mm/internal.h"
+
+bool pinio_thp_enabled;
+
+bool vma_thp_eligible(struct vm_area_struct *vma, unsigned long haddr)
+{
+	return pinio_thp_enabled && vma_is_anonymous(vma) &&
+	       !(vma->vm_flags & (VM_SHARED | VM_NOHUGEPAGE)) &&
+	       haddr >= vma->vm_start && haddr + PMD_SIZE <= vma->vm_end;
+}
+
+static pmd_t mk_huge_pmd(unsigned long pfn, struct vm_area_struct *vma)
+{
+	return pfn_pte(pfn, vm_pgprot(vma->vm_flags)) | _PAGE_PSE;
+}
+
+vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, pmd_t *pmdp,
+				      unsigned long address, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = address & PMD_MASK;
+	struct folio *folio;
+	pmd_t entry;
+
+	if (!(flags & FAULT_FLAG_WRITE) && huge_zero_folio) {
+		entry = mk_huge_pmd(folio_pfn(huge_zero_folio), vma) & ~_PAGE_RW;
+		pthread_mutex_lock(&mm->page_table_lock);
+		if (pmd_none(pmdp_get(pmdp))) {
+			set_pmd(pmdp, entry);
+			set_bit(MMF_HUGE_ZERO_PAGE, &mm->flags);
+		}
+		pthread_mutex_unlock(&mm->page_table_lock);
+		return 0;
+	}
+	folio = folio_alloc_owner(__GFP_ZERO, HPAGE_PMD_ORDER, OWNER_ANON);
+	if (!folio)
+		return VM_FAULT_FALLBACK;
+	entry = mk_huge_pmd(folio_pfn(folio), vma);
+	if (vma->vm_flags & VM_WRITE)
+		entry |= _PAGE_RW | _PAGE_DIRTY;
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (!pmd_none(pmdp_get(pmdp))) {
+		pthread_mutex_unlock(&mm->page_table_lock);
+		folio_put(folio);
+		return 0;
+	}
+	page_add_anon_rmap_new(folio, vma, haddr, true);
+	atomic_long_add(HPAGE_PMD_NR, &mm->rss_anon);
+	set_pmd(pmdp, entry);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	mod_node_page_state(THP_FAULT_ALLOC, 1);
+	trace_page_event(folio_pfn(folio), PE_FAULT, (long)haddr);
+	return 0;
+}
+
+/**
+ * __split_huge_pmd_locked() - replace a PMD mapping by 512 PTE mappings.
+ *
+ * A huge zero PMD becomes 512 special zero-page PTEs (by colour). An anon
+ * folio stays one large folio, now PTE-mapped: each PTE holds one folio
+ * reference and one subpage mapcount; PageAnonExclusive moves to every
+ * subpage. Context: ptl held.
+ * Return: 0, or -ENOMEM when no PTE table can be had (nothing changed).
+ */
+int __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmdp, unsigned long haddr)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t pmd = pmdp_get(pmdp);
+	struct folio *folio;
+	pte_t *table;
+	int i;
+
+	if (!pmd_leaf(pmd))
+		return 0;
+	table = pgtable_alloc(mm);
+	if (!table)
+		return -ENOMEM;
+	folio = page_folio(pte_page(pmd));
+	if (folio_test_huge_zero(folio)) {
+		for (i = 0; i < HPAGE_PMD_NR; i++) {
+			unsigned long a = haddr + ((unsigned long)i << PAGE_SHIFT);
+
+			table[i] = pfn_pte(my_zero_pfn(a), (pmd & ~(PTE_PFN_MASK | _PAGE_PSE | _PAGE_RW))) |
+				   _PAGE_SPECIAL;
+		}
+	} else {
+		bool exclusive = PageAnonExclusive(&folio->page);
+		unsigned long prot = pmd & ~(PTE_PFN_MASK | _PAGE_PSE);
+
+		for (i = 0; i < HPAGE_PMD_NR; i++) {
+			struct page *p = folio_page(folio, i);
+
+			if (exclusive)
+				SetPageAnonExclusive(p);
+			page_dup_rmap(p, false);
+			table[i] = pfn_pte(page_to_pfn(p), prot);
+		}
+		folio_ref_add(folio, HPAGE_PMD_NR - 1);
+		page_remove_rmap(&folio->page, true);
+	}
+	set_pmd(pmdp, (unsigned long)table | _PAGE_TABLE);
+	mod_node_page_state(THP_SPLIT_PMD, 1);
+	return 0;
+}
+
+int split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	pmd_t *pmdp = pmd_offset_mm(mm, address, false);
+	int ret = 0;
+
+	if (!pmdp)
+		return 0;
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (pmd_leaf(pmdp_get(pmdp)))
+		ret = __split_huge_pmd_locked(vma, pmdp, address & PMD_MASK);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	return ret;
+}
+
+/*
+ * Write or unshare fault on a read-only PMD. Reuse an exclusive (or only
+ * singly referenced) THP; otherwise split and let the PTE level COW.
+ * Context: mmap_lock held; takes the ptl.
+ */
+vm_fault_t do_huge_pmd_wp_page(struct vm_area_struct *vma, pmd_t *pmdp,
+			       unsigned long address, unsigned int flags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+	unsigned long haddr = address & PMD_MASK;
+	struct folio *folio;
+	pmd_t pmd;
+	int err;
+
+	pthread_mutex_lock(&mm->page_table_lock);
+	pmd = pmdp_get(pmdp);
+	if (!pmd_leaf(pmd)) {
+		pthread_mutex_unlock(&mm->page_table_lock);
+		return VM_FAULT_FALLBACK;
+	}
+	folio = page_folio(pte_page(pmd));
+	if (!folio_test_huge_zero(folio) && !(vma->vm_flags & VM_SHARED)) {
+		bool reuse = PageAnonExclusive(&folio->page);
+
+		if (!reuse && folio_ref_count(folio) == 1 &&
+		    atomic_read(&folio->_entire_mapcount) == 0) {
+			SetPageAnonExclusive(&folio->page);
+			reuse = true;
+		}
+		if (reuse) {
+			if (flags & FAULT_FLAG_WRITE)
+				set_pmd(pmdp, pmd | _PAGE_RW | _PAGE_DIRTY);
+			pthread_mutex_unlock(&mm->page_table_lock);
+			return 0;
+		}
+	}
+	err = __split_huge_pmd_locked(vma, pmdp, haddr);
+	pthread_mutex_unlock(&mm->page_table_lock);
+	return err ? VM_FAULT_OOM : VM_FAULT_FALLBACK;
+}
+
+/* Unmap a whole PMD mapping. Context: ptl held. */
+void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmdp, unsigned long haddr)
+{
+	pmd_t pmd = ptep_get_and_clear(pmdp);
+	struct folio *folio;
+
+	if (!pmd_leaf(pmd))
+		return;
+	folio = page_folio(pte_page(pmd));
+	if (folio_test_huge_zero(folio))
+		return;
+	page_remove_rmap(&folio->page, true);
+	atomic_long_sub(HPAGE_PMD_NR, &vma->vm_mm->rss_anon);
+	trace_page_event(folio_pfn(folio), PE_UNMAP, (long)haddr);
+	folio_put(folio);
+}
+
+/*
+ * Fork of one PMD mapping. -EAGAIN asks the caller to split the source PMD
+ * and copy per PTE: the folio may be pinned, so the child must get copies.
+ * Context: source ptl held.
+ */
+int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
+		  pmd_t *dst_pmd, pmd_t *src_pmd, unsigned long haddr)
+{
+	struct mm_struct *src_mm = src_vma->vm_mm;
+	pmd_t pmd = pmdp_get(src_pmd);
+	struct folio *folio = page_folio(pte_page(pmd));
+
+	if (folio_test_huge_zero(folio)) {
+		set_pmd(dst_pmd, pmd);
+		set_bit(MMF_HUGE_ZERO_PAGE, &dst_vma->vm_mm->flags);
+		return 0;
+	}
+	if (PageAnonExclusive(&folio->page) && test_bit(MMF_HAS_PINNED, &src_mm->flags) &&
+	    folio_maybe_dma_pinned(folio))
+		return -EAGAIN;
+	ClearPageAnonExclusive(&folio->page);
+	folio_get(folio);
+	page_dup_rmap(&folio->page, true);
+	atomic_long_add(HPAGE_PMD_NR, &dst_vma->vm_mm->rss_anon);
+	if (is_cow_mapping(src_vma->vm_flags)) {
+		pmd = pte_wrprotect(pmd);
+		set_pmd(src_pmd, pmd);
+	}
+	set_pmd(dst_pmd, pmd);
+	return 0;
+}

@@ -1,0 +1,133 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mm/pgtable-generic.c - the four-level page table of a simulated mm.
+ *
+ * x86-64 layout: PGD -> PUD -> PMD -> PTE, 512 entries each, 47-bit user
+ * addresses, PMD leaves (_PAGE_PSE) for 2 MiB folios. Tables live in host
+ * memory (they are not simulated frames) and are only freed when the mm is
+ * torn down, which is what lets GUP-fast and the CPU walk them without a
+ * lock, as the kernel's IRQ-disabled walk relies on deferred table freeing.
+ * New tables are installed with compare-and-swap, so concurrent faults
+ * never lose one.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <pinio/fault-inject.h>
+#include "mm/internal.h"
+
+/**
+ * vm_pgprot() - the PTE bits a new mapping of a VMA with @vm_flags gets.
+ *
+ * Private writable mappings start read-only: the write fault decides
+ * between reuse and copy (COW). PROT_NONE mappings get _PAGE_PROTNONE.
+ */
+unsigned long vm_pgprot(unsigned long vm_flags)
+{
+	unsigned long prot = _PAGE_USER;
+
+	if (!(vm_flags & (VM_READ | VM_WRITE | VM_EXEC)))
+		return prot | _PAGE_PROTNONE;
+	prot |= _PAGE_PRESENT;
+	if ((vm_flags & (VM_SHARED | VM_WRITE)) == (VM_SHARED | VM_WRITE))
+		prot |= _PAGE_RW;
+	return prot;
+}
+
+pte_t *pgtable_alloc(struct mm_struct *mm)
+{
+	pte_t *table;
+
+	if (should_fail_alloc(FAULT_PGTABLE_ALLOC))
+		return NULL;
+	table = aligned_alloc(PAGE_SIZE, PAGE_SIZE);
+	if (!table)
+		return NULL;
+	memset(table, 0, PAGE_SIZE);
+	atomic_long_add(PAGE_SIZE, &mm->pgtables_bytes);
+	mod_node_page_state(NR_PAGETABLE, 1);
+	return table;
+}
+
+void pgtable_free(struct mm_struct *mm, void *table)
+{
+	free(table);
+	atomic_long_sub(PAGE_SIZE, &mm->pgtables_bytes);
+	mod_node_page_state(NR_PAGETABLE, -1);
+}
+
+/* Next-level table of @slot, installing a fresh one if @alloc. */
+static unsigned long *table_of(struct mm_struct *mm, unsigned long *slot, bool alloc)
+{
+	unsigned long e = ptep_get(slot), expected = 0;
+	unsigned long *table;
+
+	if (e)
+		return (unsigned long *)(e & ~0xfffUL);
+	if (!alloc)
+		return NULL;
+	table = pgtable_alloc(mm);
+	if (!table)
+		return NULL;
+	if (!__atomic_compare_exchange_n(slot, &expected, (unsigned long)table | _PAGE_TABLE,
+					 false, __ATOMIC_SEQ_CST, __ATOMIC_ACQUIRE)) {
+		pgtable_free(mm, table);
+		return (unsigned long *)(expected & ~0xfffUL);
+	}
+	return table;
+}
+
+pmd_t *pmd_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
+{
+	unsigned long *pud, *pmd;
+
+	pud = table_of(mm, &mm->pgd[pgd_index(addr)], alloc);
+	if (!pud)
+		return NULL;
+	pmd = table_of(mm, &pud[pud_index(addr)], alloc);
+	if (!pmd)
+		return NULL;
+	return &pmd[pmd_index(addr)];
+}
+
+pmd_t *pmd_lookup_lockless(struct mm_struct *mm, unsigned long addr)
+{
+	return pmd_offset_mm(mm, addr, false);
+}
+
+pte_t *pte_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
+{
+	pmd_t *pmdp = pmd_offset_mm(mm, addr, alloc);
+	pte_t *pte;
+
+	if (!pmdp)
+		return NULL;
+	if (pmd_leaf(pmdp_get(pmdp)))
+		return NULL;
+	pte = table_of(mm, pmdp, alloc);
+	return pte ? &pte[pte_index(addr)] : NULL;
+}
+
+/* Tear-down only: no walker may be running on @mm any more. */
+void free_pgd_range(struct mm_struct *mm)
+{
+	int i, j, k;
+
+	for (i = 0; i < PTRS_PER_TABLE; i++) {
+		unsigned long *pud = mm->pgd[i] ? (unsigned long *)(mm->pgd[i] & ~0xfffUL) : NULL;
+
+		if (!pud)
+			continue;
+		for (j = 0; j < PTRS_PER_TABLE; j++) {
+			unsigned long *pmd = pud[j] ? (unsigned long *)(pud[j] & ~0xfffUL) : NULL;
+
+			if (!pmd)
+				continue;
+			for (k = 0; k < PTRS_PER_TABLE; k++)
+				if (pmd_table(pmd[k]))
+					pgtable_free(mm, pmd_pgtable(pmd[k]));
+			pgtable_free(mm, pmd);
+		}
+		pgtable_free(mm, pud);
+	}
+	memset(mm->pgd, 0, PAGE_SIZE);
+}

@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sim/boot.c - booting and shutting down the simulated machine, its
+ * configuration, and the leak ledger the test runner compares.
+ *
+ * Boot order: physical memory and the buddy allocator, the per-frame event
+ * rings, GUP's shadow pin counts, the zero pages (and the huge zero folio
+ * with THP), then task 1, made current for the booting host thread.
+ * Shutdown exits every task and reports every object still alive with its
+ * owner before giving the memory back.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <pinio/trace.h>
+#include <pinio/fault-inject.h>
+#include "mm/internal.h"
+#include "sim/sim.h"
+
+enum sim_profile pinio_profile;
+static bool booted;
+static struct sim_config boot_cfg;
+
+bool sim_booted(void)
+{
+	return booted;
+}
+
+const struct sim_config *sim_get_config(void)
+{
+	return booted ? &boot_cfg : NULL;
+}
+
+enum sim_profile sim_profile(void)
+{
+	return pinio_profile;
+}
+
+static bool is_power_of_2(unsigned long n)
+{
+	return n && !(n & (n - 1));
+}
+
+int sim_boot(const struct sim_config *cfg)
+{
+	struct sim_config c = { 0 };
+	struct task_struct *init;
+	int err;
+
+	if (booted)
+		return -EBUSY;
+	if (cfg)
+		c = *cfg;
+	if (!c.mem_bytes)
+		c.mem_bytes = SIM_DEFAULT_MEM_BYTES;
+	if (!c.nr_zero_pages)
+		c.nr_zero_pages = 1;
+	if (c.mem_bytes < (8UL << 20) || (c.mem_bytes & ~PAGE_MASK) ||
+	    c.mem_bytes > (64UL << 30))
+		return -EINVAL;
+	if (!is_power_of_2(c.nr_zero_pages) || c.nr_zero_pages > SIM_MAX_ZERO_PAGES)
+		return -EINVAL;
+	if (c.profile != SIM_PROFILE_V6_5 && c.profile != SIM_PROFILE_V6_4 &&
+	    c.profile != SIM_PROFILE_V21)
+		return -EINVAL;
+
+	err = mem_init(c.mem_bytes);
+	if (err)
+		return err;
+	err = trace_init(max_pfn);
+	if (err)
+		goto out_mem;
+	err = gup_init(max_pfn);
+	if (err)
+		goto out_trace;
+	vmstat_reset();
+	pinio_profile = c.profile;
+	pinio_thp_enabled = c.thp;
+	err = zero_pages_init(c.nr_zero_pages, c.thp);
+	if (err)
+		goto out_gup;
+	boot_cfg = c;
+	booted = true;
+	init = sim_task_create();
+	if (!init) {
+		sim_shutdown();
+		return -ENOMEM;
+	}
+	sim_task_switch(init);
+	return 0;
+
+out_gup:
+	gup_exit();
+out_trace:
+	trace_exit();
+out_mem:
+	mem_exit();
+	return err;
+}
+
+/* Print every folio still allocated (boot reservations excluded). */
+static long report_leaked_folios(void)
+{
+	unsigned long pfn = 0;
+	long leaks = 0;
+
+	while (pfn < max_pfn) {
+		struct page *page = pfn_to_page(pfn);
+		struct folio *folio;
+
+		if (test_bit(PG_buddy, &page->flags)) {
+			pfn += 1UL << page->private;
+			continue;
+		}
+		folio = (struct folio *)page;
+		if (!is_zero_folio(folio) && folio != huge_zero_folio) {
+			leaks++;
+			fprintf(stderr, "pinio: leak: pfn %lu order %u owner %s site %s refcount %d%s\n",
+				pfn, folio_order(folio), page_owner_name(folio->owner),
+				page_owner_site(pfn), folio_ref_count(folio),
+				folio_maybe_dma_pinned(folio) ? " (pinned)" : "");
+			if (leaks <= 8)
+				trace_page_history(stderr, pfn, "    ");
+		}
+		pfn += folio_nr_pages(folio);
+	}
+	return leaks;
+}
+
+long sim_shutdown(void)
+{
+	long leaks, pins;
+
+	if (!booted)
+		return 0;
+	sim_tasks_exit_all();
+	leaks = report_leaked_folios();
+	pins = atomic_long_read(&nr_pins_outstanding);
+	if (pins) {
+		fprintf(stderr, "pinio: leak: %ld pins still outstanding\n", pins);
+		leaks += pins > 0 ? pins : -pins;
+	}
+	if (nr_live_mms()) {
+		fprintf(stderr, "pinio: leak: %ld mm_structs still alive\n", nr_live_mms());
+		leaks += nr_live_mms();
+	}
+	if (!leaks)
+		zero_pages_exit();
+	/* With leaks, memory is not handed back piecemeal: it all goes at once. */
+	gup_exit();
+	trace_exit();
+	mem_exit();
+	sim_fault_reset();
+	booted = false;
+	return leaks;
+}
+
+void sim_ledger_read(struct sim_ledger *l)
+{
+	unsigned int i;
+
+	memset(l, 0, sizeof(*l));
+	if (!booted)
+		return;
+	l->live_folios = atomic_long_read(&nr_live_folios);
+	l->pins = atomic_long_read(&nr_pins_outstanding);
+	for (i = 0; i < nr_zero_pages(); i++)
+		l->zero_refs += page_ref_count(pfn_to_page(zero_pfn + i));
+	if (huge_zero_folio) {
+		l->zero_refs += folio_ref_count(huge_zero_folio);
+		l->zero_pins = atomic_read(&huge_zero_folio->_pincount);
+	}
+	l->live_bios = 0;
+	l->live_mms = nr_live_mms();
+	l->violations = atomic_long_read(&nr_violations);
+}
+
+unsigned long sim_nr_frames(void)
+{
+	return max_pfn;
+}
+
+unsigned long sim_nr_free_frames(void)
+{
+	return nr_free_frames();
+}

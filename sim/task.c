@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * sim/task.c - simulated tasks: creation, `current`, fork and exit.
+ *
+ * A task is a pid and an address space (and, once the VFS exists, a file
+ * table). Each host thread runs one task at a time: `current` is
+ * thread-local. sim_fork() duplicates the current task's mm with the
+ * kernel's COW and pinned-page rules (mm/fork.c); sim_task_exit() tears
+ * the task down, dropping every mapping's reference.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include <pinio/trace.h>
+#include "mm/internal.h"
+#include "sim/sim.h"
+
+__thread struct task_struct *current_task;
+static LIST_HEAD(all_tasks);
+static pthread_mutex_t tasks_lock = PTHREAD_MUTEX_INITIALIZER;
+static int next_pid = 1;
+
+static struct task_struct *task_alloc(struct mm_struct *mm)
+{
+	struct task_struct *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->mm = mm;
+	pthread_mutex_lock(&tasks_lock);
+	t->pid = next_pid++;
+	list_add_tail(&t->tasks, &all_tasks);
+	pthread_mutex_unlock(&tasks_lock);
+	snprintf(t->comm, sizeof(t->comm), "task%d", t->pid);
+	return t;
+}
+
+/**
+ * sim_task_create() - a new task with an empty address space.
+ * Return: the task, or NULL when out of memory.
+ */
+struct task_struct *sim_task_create(void)
+{
+	struct mm_struct *mm = mm_alloc();
+	struct task_struct *t;
+
+	if (!mm)
+		return NULL;
+	t = task_alloc(mm);
+	if (!t)
+		mmput(mm);
+	return t;
+}
+
+/**
+ * sim_thread_create() - a task sharing @t's address space (CLONE_VM).
+ */
+struct task_struct *sim_thread_create(struct task_struct *t)
+{
+	struct task_struct *n;
+
+	mmget(t->mm);
+	n = task_alloc(t->mm);
+	if (!n)
+		mmput(t->mm);
+	else
+		n->parent = t;
+	return n;
+}
+
+/**
+ * sim_task_switch() - make @t current on the calling host thread.
+ */
+void sim_task_switch(struct task_struct *t)
+{
+	current_task = t;
+	trace_pid = t ? t->pid : 0;
+}
+
+struct task_struct *sim_current(void)
+{
+	return current_task;
+}
+
+int sim_task_pid(const struct task_struct *t)
+{
+	return t ? t->pid : 0;
+}
+
+/**
+ * sim_fork() - a child of current with a copy of its address space.
+ *
+ * Anonymous pages are shared copy-on-write, except pages that may be
+ * pinned for DMA, which the child gets copies of at once (R-COW-2).
+ * Return: the child (not switched to), or ERR_PTR(-ENOMEM) with the parent
+ * unchanged and nothing of the child left.
+ */
+struct task_struct *sim_fork(void)
+{
+	struct mm_struct *mm;
+	struct task_struct *child;
+
+	if (!current_task || !current_task->mm)
+		return ERR_PTR(-EINVAL);
+	mm = dup_mm(current_task->mm);
+	if (IS_ERR(mm))
+		return ERR_CAST_TASK(mm);
+	child = task_alloc(mm);
+	if (!child) {
+		mmput(mm);
+		return ERR_PTR(-ENOMEM);
+	}
+	child->parent = current_task;
+	sim_files_fork(child, current_task);
+	return child;
+}
+
+/**
+ * sim_task_exit() - exit @t: close its files, drop its address space.
+ *
+ * Pages still pinned stay allocated until unpinned. If @t is current on
+ * this thread, current becomes NULL.
+ */
+void sim_task_exit(struct task_struct *t)
+{
+	if (!t)
+		return;
+	sim_files_exit(t);
+	pthread_mutex_lock(&tasks_lock);
+	list_del(&t->tasks);
+	pthread_mutex_unlock(&tasks_lock);
+	if (t->mm)
+		mmput(t->mm);
+	if (current_task == t)
+		sim_task_switch(NULL);
+	free(t);
+}
+
+/* Shutdown: exit every task still alive. */
+void sim_tasks_exit_all(void)
+{
+	for (;;) {
+		struct task_struct *t = NULL;
+
+		pthread_mutex_lock(&tasks_lock);
+		if (!list_empty(&all_tasks))
+			t = list_first_entry(&all_tasks, struct task_struct, tasks);
+		pthread_mutex_unlock(&tasks_lock);
+		if (!t)
+			break;
+		sim_task_exit(t);
+	}
+	next_pid = 1;
+}
+
+long sim_nr_tasks(void)
+{
+	struct task_struct *t;
+	long n = 0;
+
+	pthread_mutex_lock(&tasks_lock);
+	list_for_each_entry(t, &all_tasks, tasks)
+		n++;
+	pthread_mutex_unlock(&tasks_lock);
+	return n;
+}

@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/main.c - the test binary's main(): the explicit list of suites,
+ * sorted by suite name, handed to the runner. `build/tests/kunit -h` for
+ * the options.
+ */
+#include "suites.h"
+
+static struct kunit_suite *const suites[] = {
+	&fault_inject_suite,
+	&kunit_suite,
+	&refcount_suite,
+	&trace_suite,
+	NULL,
+};
+
+int main(int argc, char **argv)
+{
+	return kunit_main(argc, argv, suites);
+}

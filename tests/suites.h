@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tests/suites.h - every test suite, one extern each.
+ *
+ * A suite lives in tests/<name>_test.c as `struct kunit_suite <name>_suite`
+ * and is listed in tests/main.c's array, which must stay sorted by suite
+ * name (the runner refuses to start otherwise).
+ */
+#ifndef PINIO_TESTS_SUITES_H
+#define PINIO_TESTS_SUITES_H
+
+#include "kunit/test.h"
+
+extern struct kunit_suite fault_inject_suite;
+extern struct kunit_suite kunit_suite;
+extern struct kunit_suite refcount_suite;
+extern struct kunit_suite trace_suite;
+
+#endif /* PINIO_TESTS_SUITES_H */
