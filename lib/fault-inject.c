@@ -5,9 +5,12 @@
  * Models the knobs of the kernel's lib/fault-inject.c as used by failslab
  * and fail_page_alloc, but counts calls instead of sampling: a test can fail
  * exactly the Nth allocation, at any site or at one site, and replay the run
- * for N = 1 ... total. A seeded probability mode covers random runs. Left
- * out: interval, times, space, the task filter, stack filters and debugfs.
+ * for N = 1 ... total. A seeded probability mode covers random runs.
+ * sim_fault_reset() also runs the reset hooks of the layers above (device
+ * faults), which register themselves. Left out: interval, times, space,
+ * the task filter, stack filters and debugfs.
  */
+#include <errno.h>
 #include <pinio/bug.h>
 #include <pinio/fault-inject.h>
 
@@ -19,6 +22,8 @@
 static unsigned int fault_armed;
 static unsigned long nr_allocs[NR_FAULT_SITES];
 static unsigned long nr_injected;
+
+static void (*reset_hooks[SIM_FAULT_MAX_RESET_HOOKS])(void);
 
 static unsigned long any_left;
 static unsigned long site_left[NR_FAULT_SITES];
@@ -241,4 +246,35 @@ void sim_fault_reset(void)
 		__atomic_store_n(&nr_allocs[i], 0, __ATOMIC_RELAXED);
 	}
 	__atomic_store_n(&nr_injected, 0, __ATOMIC_RELAXED);
+	for (i = 0; i < SIM_FAULT_MAX_RESET_HOOKS; i++) {
+		void (*fn)(void) = __atomic_load_n(&reset_hooks[i], __ATOMIC_ACQUIRE);
+
+		if (fn)
+			fn();
+	}
+}
+
+/**
+ * sim_fault_register_reset() - have sim_fault_reset() call @fn too.
+ * @fn: the hook; registering it twice is a no-op.
+ *
+ * Context: any thread.
+ * Return: 0, -EINVAL for NULL, -ENOSPC when every slot is taken.
+ */
+int sim_fault_register_reset(void (*fn)(void))
+{
+	int i;
+
+	if (!fn)
+		return -EINVAL;
+	for (i = 0; i < SIM_FAULT_MAX_RESET_HOOKS; i++) {
+		void (*cur)(void) = NULL;
+
+		if (__atomic_compare_exchange_n(&reset_hooks[i], &cur, fn, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return 0;
+		if (cur == fn)
+			return 0;
+	}
+	return -ENOSPC;
 }

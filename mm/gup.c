@@ -200,10 +200,16 @@ static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
 		folio = page_folio(page);
 		if (!folio_test_anon(folio) || folio_test_huge_zero(folio))
 			continue;
-		if (!folio_test_large(folio) || atomic_read(&folio->_entire_mapcount) >= 0)
-			VM_BUG_ON_PAGE(!PageAnonExclusive(&folio->page) && !PageAnonExclusive(page), page);
-		else
+		/*
+		 * How a THP was mapped when it was pinned is unknown here (the
+		 * PMD may be gone by now: munmap, exit): a PMD mapping keeps the
+		 * flag on the head, a PTE mapping on the subpage, so either will
+		 * do, as in the kernel.
+		 */
+		if (!folio_test_large(folio))
 			VM_BUG_ON_PAGE(!PageAnonExclusive(page), page);
+		else
+			VM_BUG_ON_PAGE(!PageAnonExclusive(&folio->page) && !PageAnonExclusive(page), page);
 	}
 #else
 	(void)pages;
@@ -542,7 +548,14 @@ static struct page *follow_huge_pmd(struct vm_area_struct *vma, unsigned long ad
 		page = ERR_PTR(-EFAULT);
 		goto out;
 	}
-	if (!pte_write(pmd) && gup_must_unshare(vma, flags, page)) {
+	/*
+	 * A PMD mapping keeps PageAnonExclusive on the head page only, so ask
+	 * about the head, as follow_trans_huge_pmd() does with pmd_page().
+	 * Asking about a tail subpage would demand an unshare that the fault
+	 * handler (rightly) finds nothing to do for: -EMLINK until GUP gives
+	 * up with -EFAULT (R-GUP-7, R06 on an exclusive R/O THP).
+	 */
+	if (!pte_write(pmd) && gup_must_unshare(vma, flags, pte_page(pmd))) {
 		page = ERR_PTR(-EMLINK);
 		goto out;
 	}

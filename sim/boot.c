@@ -15,6 +15,7 @@
 #include <pinio/fault-inject.h>
 #include "mm/internal.h"
 #include "sim/sim.h"
+#include "block/blk.h"
 
 enum sim_profile pinio_profile;
 static bool booted;
@@ -132,12 +133,17 @@ long sim_shutdown(void)
 
 	if (!booted)
 		return 0;
+	bio_dirty_exit();
 	sim_tasks_exit_all();
 	leaks = report_leaked_folios();
 	pins = atomic_long_read(&nr_pins_outstanding);
 	if (pins) {
 		fprintf(stderr, "pinio: leak: %ld pins still outstanding\n", pins);
 		leaks += pins > 0 ? pins : -pins;
+	}
+	if (nr_live_bios()) {
+		fprintf(stderr, "pinio: leak: %ld bios still allocated\n", nr_live_bios());
+		leaks += nr_live_bios();
 	}
 	if (nr_live_mms()) {
 		fprintf(stderr, "pinio: leak: %ld mm_structs still alive\n", nr_live_mms());
@@ -169,7 +175,7 @@ void sim_ledger_read(struct sim_ledger *l)
 		l->zero_refs += folio_ref_count(huge_zero_folio);
 		l->zero_pins = atomic_read(&huge_zero_folio->_pincount);
 	}
-	l->live_bios = 0;
+	l->live_bios = nr_live_bios();
 	l->live_mms = nr_live_mms();
 	l->violations = atomic_long_read(&nr_violations);
 }

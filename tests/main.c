@@ -7,8 +7,13 @@
 #include "suites.h"
 
 static struct kunit_suite *const suites[] = {
+	&bio_suite,
 	&fault_inject_suite,
+	&fork_cow_suite,
+	&iov_iter_suite,
 	&kunit_suite,
+	&mm_suite,
+	&page_ref_suite,
 	&refcount_suite,
 	&trace_suite,
 	NULL,

@@ -11,8 +11,13 @@
 
 #include "kunit/test.h"
 
+extern struct kunit_suite bio_suite;
 extern struct kunit_suite fault_inject_suite;
+extern struct kunit_suite fork_cow_suite;
+extern struct kunit_suite iov_iter_suite;
 extern struct kunit_suite kunit_suite;
+extern struct kunit_suite mm_suite;
+extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite refcount_suite;
 extern struct kunit_suite trace_suite;
 

@@ -6,8 +6,9 @@
  * Nth allocation for N = 1 ... total.
  *
  * Every allocation site in the library asks should_fail_alloc(site) first;
- * every device completion asks sim_fail_io(...). Knobs are global and reset
- * by sim_fault_reset() (the test runner calls it after every case).
+ * device faults live with the devices (sim_disk_inject() in sim.h). Knobs
+ * are global and reset by sim_fault_reset() (the test runner calls it
+ * after every case), which also runs the hooks other layers register.
  */
 #ifndef PINIO_FAULT_INJECT_H
 #define PINIO_FAULT_INJECT_H
@@ -35,8 +36,22 @@ unsigned long sim_fault_alloc_count(void);
 unsigned long sim_fault_site_count(enum fault_site site);
 /* Number of injected failures since the last reset. */
 unsigned long sim_fault_injected(void);
-/* Clear every knob and counter. */
+/* Clear every knob and counter, then run every registered reset hook. */
 void sim_fault_reset(void);
+
+/**
+ * sim_fault_register_reset() - have sim_fault_reset() call @fn too.
+ * @fn: clears the knobs of a layer above lib/ (device faults in
+ *	drivers/block/), so that lib/ never calls up into it.
+ *
+ * Registering the same @fn again is a no-op. Hooks run in registration
+ * order, on the thread calling sim_fault_reset().
+ *
+ * Return: 0, -EINVAL for NULL, -ENOSPC when SIM_FAULT_MAX_RESET_HOOKS are
+ * registered.
+ */
+#define SIM_FAULT_MAX_RESET_HOOKS	8
+int sim_fault_register_reset(void (*fn)(void));
 
 /**
  * should_fail_alloc() - consult the knobs at an allocation site.

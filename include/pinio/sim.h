@@ -82,6 +82,166 @@ ssize_t sim_user_write(unsigned long addr, const void *buf, size_t len);
 /* Fill [addr, addr+len) with byte @c through the page tables (faults). */
 ssize_t sim_user_memset(unsigned long addr, int c, size_t len);
 
+/* ---- devices: the name appears as /dev/NAME ------------------------- */
+
+struct bio;
+struct queue_limits;
+
+/*
+ * Every simulated disk moves its data on the shared DMA engine (drivers/
+ * block/dma.c), which checks each page before touching it (I9). Default
+ * limits: logical = physical block size = @lbs, max_sectors =
+ * max_hw_sectors = 2560, 128 segments of at most 64 KiB, segment boundary
+ * 0xffffffff, no virtual boundary, dma_alignment 511.
+ * @lbs: 512, 1024, 2048 or 4096; 0 means 512.
+ * Return (all three): 0; -EINVAL for a bad name, lbs or size (@bytes 0 or
+ * not a multiple of @lbs); -EEXIST if NAME is taken; -ENOMEM.
+ */
+/* A RAM disk (brd): @bytes of host memory, allocated as it is written; reads of never-written blocks give zeros. */
+int sim_ramdisk_create(const char *name, uint64_t bytes, unsigned int lbs);
+/* A null disk (null_blk): no data moves; reads leave the memory as it was. */
+int sim_nulldisk_create(const char *name, uint64_t bytes, unsigned int lbs);
+/**
+ * sim_filedisk_create() - a loop-like disk backed by a host file or host
+ * block device, of its size rounded down to @lbs.
+ * @backend: "psync" (preadv/pwritev from the DMA worker) or "io_uring"
+ *	(its own ring and completion thread), optionally followed by
+ *	",direct" to open the host file O_DIRECT; NULL means "psync".
+ *	REQ_PREFLUSH and REQ_OP_FLUSH become fdatasync(), REQ_FUA a
+ *	RWF_DSYNC write. With ",direct", an I/O whose memory, length or
+ *	offset breaks the host's O_DIRECT alignment goes through a second,
+ *	buffered descriptor of the same file.
+ *
+ * Return: 0; -EINVAL (bad name, lbs, backend, or a file smaller than one
+ * block); -ENOENT (no such host file) or another -errno of open(2);
+ * -EOPNOTSUPP (io_uring without liburing, or the host refused O_DIRECT);
+ * the -errno of io_uring_queue_init(); -EEXIST; -ENOMEM.
+ */
+int sim_filedisk_create(const char *name, const char *host_path,
+			const char *backend, unsigned int lbs);
+/* Delete /dev/NAME: release held I/O, wait for what is in flight, free it once closed. 0 or -ENOENT. */
+int sim_disk_destroy(const char *name);
+/* Replace the queue limits while no I/O is in flight: 0, -ENOENT, -EBUSY, -EINVAL (blk_validate_limits(), or a capacity not in whole blocks). */
+int sim_disk_set_limits(const char *name, const struct queue_limits *lim);
+/* Copy the queue limits out: 0 or -ENOENT. */
+int sim_disk_get_limits(const char *name, struct queue_limits *lim);
+/* Every bio on NAME completes @ns nanoseconds after it reached the driver (its data moves at the end). 0 or -ENOENT. */
+int sim_disk_set_latency(const char *name, uint64_t ns);
+
+/* Called with every bio the driver of a disk receives (after splitting), before it is queued. */
+typedef void (*sim_bio_hook_fn)(const struct bio *bio, void *arg);
+/* Install (or with NULL remove) the hook of NAME. 0 or -ENOENT. */
+int sim_disk_set_bio_hook(const char *name, sim_bio_hook_fn fn, void *arg);
+
+/*
+ * Device faults (scenarios.md F4-F7, R21). Each flag is one behaviour; they
+ * combine. A fault hits the @nth bio the driver receives after
+ * sim_disk_inject() (1 = the next one) and is then spent, or every bio while
+ * @nth is 0. sim_fault_reset() clears every disk's fault and releases what
+ * they hold.
+ */
+enum sim_io_fault_flags {
+	SIM_IO_FAIL_SUBMIT	= 1U << 0,	/* F4: refuse the bio at submit with @error (-EAGAIN or -EIO) */
+	SIM_IO_FAIL		= 1U << 1,	/* F5: complete with @error, moving no data */
+	SIM_IO_FAIL_SECTOR	= 1U << 2,	/* F5: a bio covering @sector moves the bytes before it, then fails with @error */
+	SIM_IO_PARTIAL		= 1U << 3,	/* F6: move exactly @bytes (at most the bio), then fail with @error */
+	SIM_IO_DELAY		= 1U << 4,	/* F7: move the data and complete @delay_us after the submit */
+	SIM_IO_REORDER		= 1U << 5,	/* F7: hold bios until @depth are held, then run them newest first */
+	SIM_IO_HOLD		= 1U << 6,	/* hold bios, data unmoved, until sim_disk_release() */
+};
+
+struct sim_io_fault {
+	unsigned int flags;		/* SIM_IO_* */
+	int error;			/* -errno to fail with; 0 means -EIO */
+	unsigned long nth;		/* 0: every bio; n: only the nth from now */
+	uint64_t sector;		/* SIM_IO_FAIL_SECTOR: the bad 512-byte sector */
+	uint64_t bytes;			/* SIM_IO_PARTIAL: bytes that move */
+	unsigned long delay_us;		/* SIM_IO_DELAY */
+	unsigned int depth;		/* SIM_IO_REORDER: bios held before release (>= 2) */
+};
+
+/* Arm @f on NAME (NULL disarms). 0, -ENOENT, -EINVAL (unknown flag, positive error, depth < 2 with REORDER). */
+int sim_disk_inject(const char *name, const struct sim_io_fault *f);
+/* Run the bios NAME holds (HOLD in arrival order, REORDER newest first). Number released, or -ENOENT. */
+int sim_disk_release(const char *name);
+
+/*
+ * The DMA engine: 0 threads = inline (each transfer runs in the submitter's
+ * context, still completing through bio_endio()), 1..8 worker threads
+ * (default 2). Changing it needs an idle engine.
+ * Return: 0, -EINVAL (n > 8), -EBUSY (I/O queued, running or held).
+ */
+int sim_dma_set_threads(unsigned int n);
+unsigned int sim_dma_threads(void);
+/*
+ * DMA counters since the program started: "dma_checks" (pages checked),
+ * "dma_violations" (pages refused: freed, reused, or a zero page as a read
+ * target), "dma_bytes" (bytes moved between memory and a device),
+ * "dma_requests" (bios the engine completed), "dma_flushes" (flushes
+ * done), "dma_fua" (FUA writes), "dma_faults" (bios a fault hit),
+ * "file_fdatasync" (fdatasync() calls of file disks). 0 for an unknown name.
+ */
+unsigned long sim_dma_stat(const char *name);
+/* Block-layer counters: "bios_submitted", "bios_split", "bios_rejected" (block/blk-core.c). */
+unsigned long sim_blk_stat(const char *name);
+
+/* ---- files and syscalls of current (host O_ flags; user addresses) --- */
+
+/*
+ * Each task has its own descriptor table (fork copies it, exit closes it).
+ * "/dev/NAME" opens the disk NAME; O_DIRECT I/O on it pins the user pages
+ * for the transfer. Buffered I/O on a disk is not built yet (-EINVAL), and
+ * other paths give -ENOENT until simfs exists. Errors are -errno as the
+ * syscalls return them: -EBADF (bad fd, or write on a read-only fd),
+ * -EINVAL (negative offset, offset or length not a multiple of the
+ * logical block size; a buffer misaligned to the queue's dma_alignment
+ * after its pages were pinned and released), -EFAULT, -ENOSPC (write at
+ * or past the end); a read at the end gives 0, one straddling it a short
+ * count. struct iovec arrays are host arrays whose iov_base hold
+ * simulated user addresses.
+ */
+int sim_open(const char *path, int flags, mode_t mode);
+int sim_close(int fd);
+ssize_t sim_read(int fd, unsigned long buf, size_t len);
+ssize_t sim_write(int fd, unsigned long buf, size_t len);
+ssize_t sim_pread(int fd, unsigned long buf, size_t len, off_t off);
+ssize_t sim_pwrite(int fd, unsigned long buf, size_t len, off_t off);
+ssize_t sim_preadv(int fd, const struct iovec *iov, int iovcnt, off_t off);
+ssize_t sim_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off);
+off_t sim_lseek(int fd, off_t off, int whence);
+/* A disk flushes its volatile cache (an empty REQ_PREFLUSH write). */
+int sim_fsync(int fd);
+
+/**
+ * sim_passthrough() - an SG_IO-like READ (@write false) or WRITE of whole
+ * logical blocks at 512-byte @sector, to or from user memory, through the
+ * block layer's blk-map: the pages are pinned for the command, or bounced
+ * when misaligned to the queue (R-MAP-1).
+ * Return: bytes transferred; -EBADF, -ENOTTY (not a disk), -EINVAL (length
+ * or sector not block-aligned, past the end, too large for the queue),
+ * -EFAULT, -ENOMEM, -EIO.
+ */
+ssize_t sim_passthrough(int fd, bool write, const struct iovec *iov, int iovcnt,
+			uint64_t sector);
+
+/*
+ * Asynchronous I/O, io_uring-like: up to @depth reads and writes in flight
+ * per ring. sim_aio_create() returns the ring or ERR_PTR(-EINVAL / -ENOMEM).
+ * sim_aio_submit() starts one I/O on a file of current: 0, or -EAGAIN (all
+ * @depth slots taken until a reap), -EBADF, -EINVAL, -EFAULT; every other
+ * result, error or byte count, arrives as a completion. sim_aio_reap()
+ * waits for at least @min (clamped to what can still complete), returns
+ * up to @max results (bytes or -errno) and their tags, and how many.
+ * A reaped I/O holds no pin. sim_aio_destroy() waits for I/O in flight.
+ */
+struct sim_aio;
+struct sim_aio *sim_aio_create(unsigned int depth);
+int sim_aio_submit(struct sim_aio *ring, int fd, bool write, unsigned long buf,
+		   size_t len, off_t off, uint64_t tag);
+int sim_aio_reap(struct sim_aio *ring, unsigned int min, unsigned int max,
+		 int64_t *res, uint64_t *tags);
+void sim_aio_destroy(struct sim_aio *ring);
+
 /* ---- observing ------------------------------------------------------ */
 
 /**

@@ -1,0 +1,1002 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * block/bio.c - allocating, building, completing and releasing bios
+ * (block/bio.c, v6.5).
+ *
+ * Faithful: allocation with BIO_INLINE_VECS inline vecs or a table rounded
+ * to 16/64/128/256; bio_endio() with chaining; the merge rule (R-BIO-5);
+ * bio_add_page/folio/hw_page/pc_page (R-BIO-9); bio_iov_iter_get_pages()
+ * with the per-extraction trim and the same-page pin drop, page-pointer
+ * scratch array at the end of the unused bvec space (R-BIO-6..8, 10);
+ * bio_release_pages() per profile (R-BIO-3); the dirty protocol with a
+ * real worker thread (R-BIO-11/12); splits and clones that own nothing.
+ * Simplified: one global bio allocator stands in for every bio_set; no
+ * integrity, crypt, cgroup or mempool reserve. Added: a live-bio count,
+ * a serial bi_id, detection of a double completion, a checked add for
+ * mode-mixing tests (sim_bio_add_page_mode()), FAULT_META_ALLOC injection.
+ */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pinio/fault-inject.h>
+#include <pinio/trace.h>
+#include "block/blk.h"
+#include "mm/internal.h"
+
+/*
+ * Every bio from bio_alloc()/bio_kmalloc() sits behind this header (the
+ * kernel's bio_set front_pad), which remembers the separately allocated
+ * bvec table: bio_iov_bvec_set() may overwrite bi_io_vec.
+ */
+struct bio_alloc_hdr {
+	unsigned int magic;
+	bool kmalloced;
+	struct bio_vec *table;
+} __attribute__((aligned(16)));
+
+#define BIO_HDR_MAGIC	0xb10b10b1U
+#define BIO_HDR_FREED	0xdeadb10bU
+
+struct bio_set {
+	const char *name;
+};
+
+static struct bio_set fs_bio_set = { .name = "fs_bio_set" };
+static atomic_long_t live_bios;
+static atomic_long_t next_bio_id;
+
+static struct bio_alloc_hdr *bio_hdr(struct bio *bio)
+{
+	return (struct bio_alloc_hdr *)bio - 1;
+}
+
+/**
+ * nr_live_bios() - bios allocated by bio_alloc()/bio_kmalloc() and not yet
+ * freed. The leak ledger's live_bios.
+ */
+long nr_live_bios(void)
+{
+	return atomic_long_read(&live_bios);
+}
+
+static struct bio *bio_alloc_raw(unsigned short inline_vecs, bool kmalloced)
+{
+	struct bio_alloc_hdr *hdr;
+	size_t size = sizeof(*hdr) + sizeof(struct bio) + inline_vecs * sizeof(struct bio_vec);
+
+	if (should_fail_alloc(FAULT_META_ALLOC))
+		return NULL;
+	hdr = calloc(1, size);
+	if (!hdr)
+		return NULL;
+	hdr->magic = BIO_HDR_MAGIC;
+	hdr->kmalloced = kmalloced;
+	atomic_long_inc(&live_bios);
+	return (struct bio *)(hdr + 1);
+}
+
+static void bio_free_raw(struct bio *bio)
+{
+	struct bio_alloc_hdr *hdr = bio_hdr(bio);
+
+	BUG_ON(hdr->magic != BIO_HDR_MAGIC);
+	hdr->magic = BIO_HDR_FREED;
+	free(hdr->table);
+	free(hdr);
+	atomic_long_dec(&live_bios);
+}
+
+/* The bvec slab sizes: 16, 64, 128 or 256 entries (biovec_slabs). */
+static unsigned short bvec_slab_size(unsigned short nr_vecs)
+{
+	if (nr_vecs <= 16)
+		return 16;
+	if (nr_vecs <= 64)
+		return 64;
+	if (nr_vecs <= 128)
+		return 128;
+	return BIO_MAX_VECS;
+}
+
+/**
+ * bio_init() - initialise a bio the caller provides.
+ * @bio: the bio (from bio_kmalloc(), or embedded in the caller's object).
+ * @bdev: target device, or NULL.
+ * @table: bvec table of @max_vecs entries (NULL with 0).
+ * @max_vecs: entries in @table.
+ * @opf: REQ_OP_* | REQ_* flags.
+ *
+ * Clears the flags (so no cleanup mode), sets one reference and one
+ * outstanding completion, and gives the bio a new bi_id. Takes no pins.
+ */
+void bio_init(struct bio *bio, struct block_device *bdev, struct bio_vec *table,
+	      unsigned short max_vecs, blk_opf_t opf)
+{
+	bio->bi_next = NULL;
+	bio->bi_bdev = bdev;
+	bio->bi_opf = opf;
+	bio->bi_flags = 0;
+	bio->bi_ioprio = 0;
+	bio->bi_status = BLK_STS_OK;
+	memset(&bio->bi_iter, 0, sizeof(bio->bi_iter));
+	bio->bi_end_io = NULL;
+	bio->bi_private = NULL;
+	atomic_set(&bio->__bi_remaining, 1);
+	atomic_set(&bio->__bi_cnt, 1);
+	bio->bi_vcnt = 0;
+	bio->bi_max_vecs = max_vecs;
+	bio->bi_io_vec = table;
+	bio->bi_pool = NULL;
+	bio->bi_id = (unsigned long)atomic_long_add_return(1, &next_bio_id);
+}
+
+/**
+ * bio_alloc() - allocate a bio with room for @nr_vecs bvecs.
+ * @bdev: target device, or NULL.
+ * @nr_vecs: 0 (a bio that will borrow a bvec array, R-BIO-10), up to
+ *	BIO_INLINE_VECS (inline vecs; bi_max_vecs = 4), or up to BIO_MAX_VECS
+ *	(a table rounded up to 16, 64, 128 or 256 entries).
+ * @opf: REQ_OP_* | REQ_* flags.
+ * @gfp: ignored.
+ *
+ * Return: the bio with one reference, or NULL (allocation failure or
+ * injected FAULT_META_ALLOC; @nr_vecs > BIO_MAX_VECS with a WARN).
+ */
+struct bio *bio_alloc(struct block_device *bdev, unsigned short nr_vecs, blk_opf_t opf,
+		      gfp_flags_t gfp)
+{
+	struct bio *bio;
+	struct bio_vec *table;
+	unsigned short nr;
+
+	if (WARN_ON_ONCE(nr_vecs > BIO_MAX_VECS))
+		return NULL;
+	bio = bio_alloc_raw(BIO_INLINE_VECS, false);
+	if (!bio)
+		return NULL;
+	if (nr_vecs > BIO_INLINE_VECS) {
+		nr = bvec_slab_size(nr_vecs);
+		table = should_fail_alloc(FAULT_META_ALLOC) ? NULL : calloc(nr, sizeof(*table));
+		if (!table) {
+			bio_free_raw(bio);
+			return NULL;
+		}
+		bio_hdr(bio)->table = table;
+		bio_init(bio, bdev, table, nr, opf);
+	} else if (nr_vecs) {
+		bio_init(bio, bdev, bio->bi_inline_vecs, BIO_INLINE_VECS, opf);
+	} else {
+		bio_init(bio, bdev, NULL, 0, opf);
+	}
+	bio->bi_pool = &fs_bio_set;
+	return bio;
+}
+
+/**
+ * bio_kmalloc() - allocate an uninitialised bio with @nr_vecs inline vecs.
+ * @nr_vecs: at most UIO_MAXIOV (else NULL with a WARN).
+ * @gfp: ignored.
+ *
+ * The caller runs bio_init(bio, bdev, bio->bi_inline_vecs, nr_vecs, opf).
+ * The kernel frees it with bio_uninit() + kfree(); here bio_put() does
+ * both for a bio whose bi_pool is NULL. Return: the bio, or NULL.
+ */
+struct bio *bio_kmalloc(unsigned short nr_vecs, gfp_flags_t gfp)
+{
+	if (WARN_ON_ONCE(nr_vecs > UIO_MAXIOV))
+		return NULL;
+	return bio_alloc_raw(nr_vecs, true);
+}
+
+/**
+ * bio_uninit() - release what a bio holds besides its pages and memory.
+ *
+ * Nothing to do in the simulation (no integrity or cgroup state); kept
+ * so callers follow the kernel's sequence. Never touches pages.
+ */
+void bio_uninit(struct bio *bio)
+{
+}
+
+/**
+ * bio_reset() - make @bio ready for a new I/O, keeping its bvec table.
+ *
+ * Clears everything up to bi_max_vecs: flags (cleanup mode included),
+ * iterator, vcnt, end_io. The caller must have released the pages first:
+ * a reset bio forgets them.
+ */
+void bio_reset(struct bio *bio, struct block_device *bdev, blk_opf_t opf)
+{
+	bio_uninit(bio);
+	memset(bio, 0, offsetof(struct bio, bi_max_vecs));
+	atomic_set(&bio->__bi_remaining, 1);
+	bio->bi_bdev = bdev;
+	bio->bi_opf = opf;
+}
+
+/**
+ * bio_get() - take a reference on the bio itself (not on its pages).
+ */
+void bio_get(struct bio *bio)
+{
+	bio_set_flag(bio, BIO_REFFED);
+	smp_mb();
+	atomic_inc(&bio->__bi_cnt);
+}
+
+/**
+ * bio_put() - drop a reference on @bio; frees it at the last one.
+ *
+ * Never releases pages: the owner calls bio_release_pages() first.
+ */
+void bio_put(struct bio *bio)
+{
+	if (unlikely(bio_flagged(bio, BIO_REFFED))) {
+		BUG_ON(!atomic_read(&bio->__bi_cnt));
+		if (!atomic_dec_and_test(&bio->__bi_cnt))
+			return;
+	}
+	bio_uninit(bio);
+	bio_free_raw(bio);
+}
+
+/* ---- completion --------------------------------------------------------- */
+
+static void bio_chain_endio(struct bio *bio);
+
+static bool bio_remaining_done(struct bio *bio)
+{
+	if (!bio_flagged(bio, BIO_CHAIN))
+		return true;
+	BUG_ON(atomic_read(&bio->__bi_remaining) <= 0);
+	if (atomic_dec_and_test(&bio->__bi_remaining)) {
+		bio_clear_flag(bio, BIO_CHAIN);
+		return true;
+	}
+	return false;
+}
+
+/* Hand a chained child's status to its parent, free the child. */
+static struct bio *__bio_chain_endio(struct bio *bio)
+{
+	struct bio *parent = bio->bi_private;
+
+	if (bio->bi_status && !parent->bi_status)
+		parent->bi_status = bio->bi_status;
+	bio_put(bio);
+	return parent;
+}
+
+static void bio_chain_endio(struct bio *bio)
+{
+	bio_endio(__bio_chain_endio(bio));
+}
+
+static void bio_report_double_completion(struct bio *bio)
+{
+	atomic_long_inc(&nr_violations);
+	fprintf(stderr, "pinio: VIOLATION: bio %lu completed twice (bad input 24)\n", bio->bi_id);
+}
+
+/**
+ * bio_endio() - end I/O on @bio: run bi_end_io once every chained child
+ * has completed (R-BIO-1's __bi_remaining). Never releases pages itself;
+ * bi_end_io does.
+ *
+ * A second completion of a bio that is still allocated (a reference kept
+ * with bio_get()) is a violation: reported, counted in the ledger, and
+ * ignored (bi_end_io does not run again). A completion after the bio was
+ * freed is a use-after-free that only the sanitizers see.
+ */
+void bio_endio(struct bio *bio)
+{
+again:
+	if (!bio_remaining_done(bio))
+		return;
+	if (bio_flagged(bio, BIO_SIM_ENDED)) {
+		bio_report_double_completion(bio);
+		return;
+	}
+	if (bio->bi_end_io == bio_chain_endio) {
+		bio = __bio_chain_endio(bio);
+		goto again;
+	}
+	bio_set_flag(bio, BIO_SIM_ENDED);
+	bio_uninit(bio);
+	if (bio->bi_end_io)
+		bio->bi_end_io(bio);
+}
+
+/**
+ * bio_chain() - make @parent's completion wait for @bio's.
+ *
+ * @bio must have no bi_private or bi_end_io yet. @bio's completion frees
+ * @bio and passes its error to @parent.
+ */
+void bio_chain(struct bio *bio, struct bio *parent)
+{
+	BUG_ON(bio->bi_private || bio->bi_end_io);
+	bio->bi_private = parent;
+	bio->bi_end_io = bio_chain_endio;
+	bio_inc_remaining(parent);
+}
+
+/**
+ * blk_status_to_errno() - the errno for a BLK_STS_* value (-EIO for an
+ * unknown one, with a WARN).
+ */
+int blk_status_to_errno(blk_status_t status)
+{
+	switch (status) {
+	case BLK_STS_OK:
+		return 0;
+	case BLK_STS_NOTSUPP:
+		return -EOPNOTSUPP;
+	case BLK_STS_TIMEOUT:
+		return -ETIMEDOUT;
+	case BLK_STS_NOSPC:
+		return -ENOSPC;
+	case BLK_STS_TRANSPORT:
+		return -ENOLINK;
+	case BLK_STS_TARGET:
+		return -EREMOTEIO;
+	case BLK_STS_RESV_CONFLICT:
+		return -EBADE;
+	case BLK_STS_MEDIUM:
+		return -ENODATA;
+	case BLK_STS_PROTECTION:
+		return -EILSEQ;
+	case BLK_STS_RESOURCE:
+		return -ENOMEM;
+	case BLK_STS_IOERR:
+		return -EIO;
+	case BLK_STS_AGAIN:
+		return -EAGAIN;
+	}
+	WARN_ON_ONCE(1);
+	return -EIO;
+}
+
+/**
+ * errno_to_blk_status() - the BLK_STS_* for a -errno (BLK_STS_IOERR for
+ * one with no status of its own).
+ */
+blk_status_t errno_to_blk_status(int errno_val)
+{
+	static const blk_status_t all[] = {
+		BLK_STS_OK, BLK_STS_NOTSUPP, BLK_STS_TIMEOUT, BLK_STS_NOSPC,
+		BLK_STS_TRANSPORT, BLK_STS_TARGET, BLK_STS_RESV_CONFLICT, BLK_STS_MEDIUM,
+		BLK_STS_PROTECTION, BLK_STS_RESOURCE, BLK_STS_IOERR, BLK_STS_AGAIN,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		if (blk_status_to_errno(all[i]) == errno_val)
+			return all[i];
+	return BLK_STS_IOERR;
+}
+
+/* ---- adding pages --------------------------------------------------------- */
+
+static unsigned long page_to_phys(const struct page *page)
+{
+	return page_to_pfn(page) << PAGE_SHIFT;
+}
+
+/*
+ * R-BIO-5: may (page, off, len) extend @bv? Physically contiguous, and
+ * either in the page where @bv ends or with contiguous struct pages (all
+ * of the simulation's memmap is one array, so the second test is the
+ * kernel's check kept for fidelity). @same_page: the fragment starts in
+ * the page where @bv ends. The kernel's v6.5 compares with the page's own
+ * address, which differs only when bio_add_folio() passes an offset of a
+ * PAGE_SIZE or more; this uses the page the fragment starts in.
+ */
+static bool page_is_mergeable(const struct bio_vec *bv, struct page *page, unsigned int len,
+			      unsigned int off, bool *same_page)
+{
+	size_t bv_end = (size_t)bv->bv_offset + bv->bv_len;
+	unsigned long vec_end_addr = page_to_phys(bv->bv_page) + bv_end - 1;
+	unsigned long page_addr = page_to_phys(page);
+
+	if (vec_end_addr + 1 != page_addr + off)
+		return false;
+	*same_page = (vec_end_addr & PAGE_MASK) == ((page_addr + off) & PAGE_MASK);
+	if (*same_page)
+		return true;
+	return bv->bv_page + bv_end / PAGE_SIZE == page + off / PAGE_SIZE;
+}
+
+/* Try to grow the last bvec by the fragment (R-BIO-5). Never touches pins. */
+static bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
+				 unsigned int off, bool *same_page)
+{
+	struct bio_vec *bv;
+
+	if (WARN_ON_ONCE(bio_flagged(bio, BIO_CLONED)))
+		return false;
+	if (!bio->bi_vcnt)
+		return false;
+	bv = &bio->bi_io_vec[bio->bi_vcnt - 1];
+	if (!page_is_mergeable(bv, page, len, off, same_page))
+		return false;
+	if (bio->bi_iter.bi_size > UINT_MAX - len) {
+		*same_page = false;
+		return false;
+	}
+	bv->bv_len += len;
+	bio->bi_iter.bi_size += len;
+	return true;
+}
+
+/**
+ * __bio_add_page() - append a bvec for (@page, @off, @len) without merging.
+ *
+ * The caller guarantees room. A cloned or full bio is a bug: WARN, and
+ * (unlike the kernel, which writes past the table) nothing is added.
+ * Neither pins nor references the page.
+ */
+void __bio_add_page(struct bio *bio, struct page *page, unsigned int len, unsigned int off)
+{
+	WARN_ON_ONCE(bio_flagged(bio, BIO_CLONED));
+	if (WARN_ON_ONCE(bio_full(bio, len)))
+		return;
+	bvec_set_page(&bio->bi_io_vec[bio->bi_vcnt], page, len, off);
+	bio->bi_iter.bi_size += len;
+	bio->bi_vcnt++;
+	trace_page_event(page_to_pfn(page) + off / PAGE_SIZE, PE_BIO_ADD, (long)bio->bi_id);
+}
+
+/**
+ * bio_add_page() - add (@page, @offset, @len) to @bio, merging into the
+ * last bvec when R-BIO-5 allows.
+ *
+ * Neither pins nor references the page: the bio's cleanup mode is the
+ * caller's business (R-BIO-6). Return: @len, or 0 if it does not fit (full
+ * bio and no merge, EDGE-22; bi_size would pass UINT_MAX; a cloned bio,
+ * with a WARN).
+ */
+int bio_add_page(struct bio *bio, struct page *page, unsigned int len, unsigned int offset)
+{
+	bool same_page = false;
+
+	if (!__bio_try_merge_page(bio, page, len, offset, &same_page)) {
+		if (bio_full(bio, len))
+			return 0;
+		__bio_add_page(bio, page, len, offset);
+	}
+	return (int)len;
+}
+
+/**
+ * bio_add_folio() - add @len bytes at @off of @folio (v6.5: as the head
+ * page with an offset that may pass PAGE_SIZE).
+ *
+ * Neither pins nor references. Return: true if added.
+ */
+bool bio_add_folio(struct bio *bio, struct folio *folio, size_t len, size_t off)
+{
+	if (len > UINT_MAX || off > UINT_MAX)
+		return false;
+	return bio_add_page(bio, &folio->page, (unsigned int)len, (unsigned int)off) > 0;
+}
+
+/* Would a new bvec at @offset leave a gap the virt_boundary forbids? */
+static bool bvec_gap_to_prev(const struct queue_limits *lim, const struct bio_vec *bprv,
+			     unsigned int offset)
+{
+	if (!lim->virt_boundary_mask)
+		return false;
+	return (offset & lim->virt_boundary_mask) ||
+	       ((bprv->bv_offset + bprv->bv_len) & lim->virt_boundary_mask);
+}
+
+static bool bio_try_merge_hw_seg(struct request_queue *q, struct bio *bio, struct page *page,
+				 unsigned int len, unsigned int offset, bool *same_page)
+{
+	struct bio_vec *bv = &bio->bi_io_vec[bio->bi_vcnt - 1];
+	unsigned long mask = queue_segment_boundary(q);
+	unsigned long addr1 = page_to_phys(bv->bv_page) + bv->bv_offset;
+	unsigned long addr2 = page_to_phys(page) + offset + len - 1;
+
+	if ((addr1 | mask) != (addr2 | mask))
+		return false;
+	if (bv->bv_len + len > q->limits.max_segment_size)
+		return false;
+	return __bio_try_merge_page(bio, page, len, offset, same_page);
+}
+
+/**
+ * bio_add_hw_page() - add a page under the hardware limits of @q
+ * (passthrough and zone append; R-BIO-9 steps 1-6).
+ * @max_sectors: the size limit in 512-byte sectors.
+ * @same_page: set when the fragment merged into the page where the last
+ *	bvec ended (the caller then drops its extra pin, R-BIO-6).
+ *
+ * Neither pins nor references. Return: @len, or 0 if a limit refuses it.
+ */
+int bio_add_hw_page(struct request_queue *q, struct bio *bio, struct page *page,
+		    unsigned int len, unsigned int offset, unsigned int max_sectors,
+		    bool *same_page)
+{
+	if (WARN_ON_ONCE(bio_flagged(bio, BIO_CLONED)))
+		return 0;
+	if ((((unsigned long)bio->bi_iter.bi_size + len) >> SECTOR_SHIFT) > max_sectors)
+		return 0;
+	if (bio->bi_vcnt > 0) {
+		if (bio_try_merge_hw_seg(q, bio, page, len, offset, same_page))
+			return (int)len;
+		if (bvec_gap_to_prev(&q->limits, &bio->bi_io_vec[bio->bi_vcnt - 1], offset))
+			return 0;
+	}
+	if (bio_full(bio, len))
+		return 0;
+	if (bio->bi_vcnt >= queue_max_segments(q))
+		return 0;
+	__bio_add_page(bio, page, len, offset);
+	return (int)len;
+}
+
+/**
+ * bio_add_pc_page() - bio_add_hw_page() with queue_max_hw_sectors(@q).
+ *
+ * Neither pins nor references. Return: @len or 0.
+ */
+int bio_add_pc_page(struct request_queue *q, struct bio *bio, struct page *page,
+		    unsigned int len, unsigned int offset)
+{
+	bool same_page = false;
+
+	return bio_add_hw_page(q, bio, page, len, offset, queue_max_hw_sectors(q), &same_page);
+}
+
+/**
+ * bio_page_mode() - how every page of @bio was acquired, by its flags
+ * under the current profile (R-BIO-4, INV-5).
+ */
+enum bio_page_mode bio_page_mode(const struct bio *bio)
+{
+	switch (sim_profile()) {
+	case SIM_PROFILE_V6_4:
+		return bio_flagged(bio, BIO_NO_PAGE_REF) ? BIO_PAGE_MODE_NONE : BIO_PAGE_MODE_REFFED;
+	case SIM_PROFILE_V21:
+		WARN_ON_ONCE(bio_flagged(bio, BIO_PAGE_PINNED) && bio_flagged(bio, BIO_PAGE_REFFED));
+		if (bio_flagged(bio, BIO_PAGE_PINNED))
+			return BIO_PAGE_MODE_PINNED;
+		return bio_flagged(bio, BIO_PAGE_REFFED) ? BIO_PAGE_MODE_REFFED : BIO_PAGE_MODE_NONE;
+	default:
+		return bio_flagged(bio, BIO_PAGE_PINNED) ? BIO_PAGE_MODE_PINNED : BIO_PAGE_MODE_NONE;
+	}
+}
+
+/**
+ * sim_bio_add_page_mode() - bio_add_page() that checks the page's mode.
+ * @mode: how the caller acquired @page: BIO_PAGE_MODE_PINNED (it holds a
+ *	pin for the bio), _REFFED (a reference) or _NONE (the caller keeps the
+ *	page alive).
+ *
+ * Hellwig's rule (R-BUG-5, R17): every page of a bio was acquired the same
+ * way, and the bio's flags say which. A zero page pinned or unreferenced
+ * is neutral and joins a PINNED or NONE bio. A page claimed PINNED must
+ * look pinned (folio_maybe_dma_pinned()).
+ *
+ * Neither pins nor references. Return: @len, 0 if it does not fit, or
+ * -EINVAL (and @bio unchanged) when @mode does not match the bio's.
+ */
+int sim_bio_add_page_mode(struct bio *bio, struct page *page, unsigned int len,
+			  unsigned int off, enum bio_page_mode mode)
+{
+	enum bio_page_mode bio_mode = bio_page_mode(bio);
+
+	if (mode == BIO_PAGE_MODE_PINNED && !is_zero_page(page) &&
+	    !folio_maybe_dma_pinned(page_folio(page)))
+		return -EINVAL;
+	if (mode != bio_mode) {
+		bool neutral = is_zero_page(page) && sim_profile() != SIM_PROFILE_V6_4 &&
+			       mode != BIO_PAGE_MODE_REFFED && bio_mode != BIO_PAGE_MODE_REFFED;
+
+		if (!neutral)
+			return -EINVAL;
+	}
+	return bio_add_page(bio, page, len, off);
+}
+
+/* ---- user memory into a bio ------------------------------------------------ */
+
+/**
+ * bio_iov_bvec_set() - make @bio borrow @iter's bvec array (R-BIO-10).
+ *
+ * @bio must have been allocated with no vecs (WARN otherwise). Sets
+ * BIO_CLONED and no cleanup mode (v6.4: BIO_NO_PAGE_REF): no pin, no
+ * reference; the iterator's owner keeps the pages alive until completion.
+ * Does not advance @iter.
+ */
+void bio_iov_bvec_set(struct bio *bio, struct iov_iter *iter)
+{
+	size_t size = iov_iter_count(iter);
+
+	WARN_ON_ONCE(bio->bi_max_vecs);
+	if (bio_op(bio) == REQ_OP_ZONE_APPEND) {
+		struct request_queue *q = bdev_get_queue(bio->bi_bdev);
+
+		size = min(size, (size_t)q->limits.max_zone_append_sectors << SECTOR_SHIFT);
+	}
+	bio->bi_vcnt = (unsigned short)iter->nr_segs;
+	bio->bi_io_vec = (struct bio_vec *)iter->bvec;
+	bio->bi_iter.bi_bvec_done = (unsigned int)iter->iov_offset;
+	bio->bi_iter.bi_size = (unsigned int)size;
+	bio_set_flag(bio, BIO_CLONED);
+	if (sim_profile() == SIM_PROFILE_V6_4)
+		bio_set_flag(bio, BIO_NO_PAGE_REF);
+}
+
+/* Add one extracted page; drop the new pin if it merged into its own page. */
+static int bio_iov_add_page(struct bio *bio, struct page *page, unsigned int len,
+			    unsigned int offset)
+{
+	bool same_page = false;
+
+	if (WARN_ON_ONCE(bio->bi_iter.bi_size > UINT_MAX - len))
+		return -EIO;
+	if (!__bio_try_merge_page(bio, page, len, offset, &same_page)) {
+		__bio_add_page(bio, page, len, offset);
+		return 0;
+	}
+	if (same_page)
+		bio_release_page(bio, page);
+	return 0;
+}
+
+static int bio_iov_add_zone_append_page(struct bio *bio, struct page *page, unsigned int len,
+					unsigned int offset)
+{
+	struct request_queue *q = bdev_get_queue(bio->bi_bdev);
+	bool same_page = false;
+
+	if (bio_add_hw_page(q, bio, page, len, offset, q->limits.max_zone_append_sectors,
+			    &same_page) != (int)len)
+		return -EINVAL;
+	if (same_page)
+		bio_release_page(bio, page);
+	return 0;
+}
+
+/*
+ * The logical block size to trim each extraction to. v6.5 reads it from
+ * bi_bdev unconditionally; 6.6+ trims only when bi_bdev is set. Here a bio
+ * with no bdev is trimmed to 512 bytes, the default, so INV-8 holds for it
+ * too.
+ */
+static unsigned int bio_trim_block_size(struct bio *bio)
+{
+	if (bio->bi_bdev && bio->bi_bdev->bd_queue)
+		return bdev_logical_block_size(bio->bi_bdev);
+	return SECTOR_SIZE;
+}
+
+/*
+ * One extraction (R-BIO-7). The page pointers are written into the unused
+ * end of the bvec table, as the kernel does: page i sits past every bvec
+ * the loop can have written when it is read.
+ */
+static int __bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
+{
+	const unsigned int ptrs_per_bvec = sizeof(struct bio_vec) / sizeof(struct page *);
+	unsigned short entries_left = bio->bi_max_vecs - bio->bi_vcnt;
+	unsigned int nr_pages = entries_left;
+	struct page **pages = (struct page **)(bio->bi_io_vec + bio->bi_vcnt);
+	unsigned int lbs = bio_trim_block_size(bio);
+	ssize_t size, left;
+	unsigned int len, i = 0;
+	size_t offset = 0, trim;
+	int ret = 0;
+
+	pages += entries_left * (ptrs_per_bvec - 1);
+	if (sim_profile() == SIM_PROFILE_V6_4)
+		size = iov_iter_get_pages2(iter, pages, UINT_MAX - bio->bi_iter.bi_size,
+					   nr_pages, &offset);
+	else
+		size = iov_iter_extract_pages(iter, &pages, UINT_MAX - bio->bi_iter.bi_size,
+					      nr_pages, 0, &offset);
+	if (unlikely(size <= 0))
+		return size ? (int)size : -EFAULT;
+
+	nr_pages = DIV_ROUND_UP(offset + size, PAGE_SIZE);
+
+	trim = (size_t)size & (lbs - 1);
+	iov_iter_revert(iter, trim);
+	size -= trim;
+	if (unlikely(!size)) {
+		ret = -EFAULT;
+		goto out;
+	}
+
+	for (left = size, i = 0; left > 0; left -= len, i++) {
+		struct page *page = pages[i];
+
+		len = (unsigned int)min_t(size_t, PAGE_SIZE - offset, (size_t)left);
+		if (bio_op(bio) == REQ_OP_ZONE_APPEND) {
+			ret = bio_iov_add_zone_append_page(bio, page, len, (unsigned int)offset);
+			if (ret)
+				break;
+		} else {
+			ret = bio_iov_add_page(bio, page, len, (unsigned int)offset);
+			if (ret)
+				break;
+		}
+		offset = 0;
+	}
+	iov_iter_revert(iter, (size_t)left);
+out:
+	while (i < nr_pages)
+		bio_release_page(bio, pages[i++]);
+	return ret;
+}
+
+/**
+ * bio_iov_iter_get_pages() - add user or kernel memory from @iter to @bio
+ * (R-BIO-4, 7, 8, 10).
+ * @bio: a fresh bio; for a BVEC iterator one allocated with 0 vecs
+ *	(bio_iov_vecs_to_alloc() says so).
+ * @iter: advanced by exactly the bytes added.
+ *
+ * BVEC: the bio borrows the array (BIO_CLONED, no pin, no reference).
+ * Otherwise BIO_PAGE_PINNED is set iff iov_iter_extract_will_pin(), before
+ * any page is added, and each page occurrence in the bio then holds one
+ * pin (zero pages excepted, R-ZERO-6); kernel iterators take neither pin
+ * nor reference. Each extraction is trimmed to the logical block size
+ * (v6.5: per extraction, not once at the end). Under the v6.4 profile
+ * pages come with FOLL_GET references from iov_iter_get_pages2() and the
+ * bio releases them with put_page().
+ *
+ * Return: 0 if the bio has pages (a short bio is success: the caller
+ * compares bi_size with what it asked for), else the last error: -EFAULT
+ * (nothing extracted, or less than one logical block), -EINVAL (zone
+ * append limit), -ENOMEM, or another extraction error.
+ */
+int bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
+{
+	int ret = 0;
+
+	if (iov_iter_is_bvec(iter)) {
+		bio_iov_bvec_set(bio, iter);
+		iov_iter_advance(iter, bio->bi_iter.bi_size);
+		return 0;
+	}
+	if (sim_profile() != SIM_PROFILE_V6_4 && iov_iter_extract_will_pin(iter))
+		bio_set_flag(bio, BIO_PAGE_PINNED);
+	do {
+		ret = __bio_iov_iter_get_pages(bio, iter);
+	} while (!ret && iov_iter_count(iter) && !bio_full(bio, 0));
+	return bio->bi_vcnt ? 0 : ret;
+}
+
+/* ---- releasing and dirtying --------------------------------------------------- */
+
+/**
+ * __bio_release_pages() - release every page occurrence of @bio, whatever
+ * bi_iter says (R-BIO-3).
+ * @mark_dirty: first dirty each non-compound page (v6.5 skips compound
+ *	pages) with set_page_dirty_lock().
+ *
+ * Unpins (PINNED) or puts (REFFED / v6.4) one per page per bvec it
+ * covers; the caller has checked that the bio owns pages.
+ */
+void __bio_release_pages(struct bio *bio, bool mark_dirty)
+{
+	struct bvec_iter_all iter_all;
+	struct bio_vec *bvec;
+
+	bio_for_each_segment_all(bvec, bio, iter_all) {
+		if (mark_dirty && !PageCompound(bvec->bv_page))
+			set_page_dirty_lock(bvec->bv_page);
+		bio_release_page(bio, bvec->bv_page);
+	}
+}
+
+/**
+ * bio_release_pages() - drop what @bio holds on its pages, per profile:
+ * v6.5 only if PINNED (unpin); v21 PINNED (unpin) or REFFED (put); v6.4
+ * unless BIO_NO_PAGE_REF (put). A bio that owns no pages is left alone,
+ * not even dirtied. A clone or split never owns pages.
+ */
+void bio_release_pages(struct bio *bio, bool mark_dirty)
+{
+	if (bio_owns_pages(bio))
+		__bio_release_pages(bio, mark_dirty);
+}
+
+/**
+ * bio_set_pages_dirty() - dirty every non-compound page of @bio before a
+ * read is submitted (R-BIO-11). Neither pins nor references.
+ */
+void bio_set_pages_dirty(struct bio *bio)
+{
+	struct bvec_iter_all iter_all;
+	struct bio_vec *bvec;
+
+	bio_for_each_segment_all(bvec, bio, iter_all) {
+		if (!PageCompound(bvec->bv_page))
+			set_page_dirty_lock(bvec->bv_page);
+	}
+}
+
+/*
+ * The deferred re-dirty work (R-BIO-12): a global list of bios linked
+ * through bi_private and one worker thread, started on first use. The
+ * worker re-dirties and releases in process context; bio_dirty_flush()
+ * waits until the list is empty and the worker idle.
+ */
+static pthread_mutex_t bio_dirty_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t bio_dirty_work = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t bio_dirty_idle = PTHREAD_COND_INITIALIZER;
+static struct bio *bio_dirty_list;
+static bool bio_dirty_busy, bio_dirty_running, bio_dirty_stop;
+static pthread_t bio_dirty_thread;
+
+static void *bio_dirty_fn(void *arg)
+{
+	struct bio *bio, *next;
+
+	pthread_mutex_lock(&bio_dirty_lock);
+	for (;;) {
+		while (!bio_dirty_list && !bio_dirty_stop)
+			pthread_cond_wait(&bio_dirty_work, &bio_dirty_lock);
+		if (!bio_dirty_list)
+			break;
+		next = bio_dirty_list;
+		bio_dirty_list = NULL;
+		bio_dirty_busy = true;
+		pthread_mutex_unlock(&bio_dirty_lock);
+		while ((bio = next) != NULL) {
+			next = bio->bi_private;
+			bio_release_pages(bio, true);
+			bio_put(bio);
+		}
+		pthread_mutex_lock(&bio_dirty_lock);
+		bio_dirty_busy = false;
+		pthread_cond_broadcast(&bio_dirty_idle);
+	}
+	pthread_mutex_unlock(&bio_dirty_lock);
+	return NULL;
+}
+
+/**
+ * bio_check_pages_dirty() - release a completed read bio, keeping its
+ * pages dirty (R-BIO-12). Takes ownership of @bio.
+ *
+ * If every non-compound page is still dirty: release (unpin) and put now.
+ * If writeback cleaned one during the read: queue the bio for the worker,
+ * which re-dirties every page, releases and puts. Each page occurrence is
+ * released exactly once either way.
+ */
+void bio_check_pages_dirty(struct bio *bio)
+{
+	struct bvec_iter_all iter_all;
+	struct bio_vec *bvec;
+
+	bio_for_each_segment_all(bvec, bio, iter_all) {
+		if (!PageDirty(bvec->bv_page) && !PageCompound(bvec->bv_page))
+			goto defer;
+	}
+	bio_release_pages(bio, false);
+	bio_put(bio);
+	return;
+defer:
+	pthread_mutex_lock(&bio_dirty_lock);
+	if (!bio_dirty_running) {
+		bio_dirty_stop = false;
+		if (pthread_create(&bio_dirty_thread, NULL, bio_dirty_fn, NULL)) {
+			/* No thread: do the work here rather than lose it. */
+			pthread_mutex_unlock(&bio_dirty_lock);
+			bio_release_pages(bio, true);
+			bio_put(bio);
+			return;
+		}
+		bio_dirty_running = true;
+	}
+	bio->bi_private = bio_dirty_list;
+	bio_dirty_list = bio;
+	pthread_cond_signal(&bio_dirty_work);
+	pthread_mutex_unlock(&bio_dirty_lock);
+}
+
+/**
+ * bio_dirty_flush() - wait until the deferred re-dirty worker has released
+ * every bio queued so far.
+ */
+void bio_dirty_flush(void)
+{
+	pthread_mutex_lock(&bio_dirty_lock);
+	while (bio_dirty_running && (bio_dirty_list || bio_dirty_busy))
+		pthread_cond_wait(&bio_dirty_idle, &bio_dirty_lock);
+	pthread_mutex_unlock(&bio_dirty_lock);
+}
+
+void bio_dirty_exit(void)
+{
+	bool running;
+
+	pthread_mutex_lock(&bio_dirty_lock);
+	running = bio_dirty_running;
+	bio_dirty_stop = true;
+	pthread_cond_signal(&bio_dirty_work);
+	pthread_mutex_unlock(&bio_dirty_lock);
+	if (!running)
+		return;
+	pthread_join(bio_dirty_thread, NULL);
+	pthread_mutex_lock(&bio_dirty_lock);
+	bio_dirty_running = false;
+	bio_dirty_stop = false;
+	pthread_mutex_unlock(&bio_dirty_lock);
+}
+
+/* ---- advancing, cloning, splitting --------------------------------------------- */
+
+/**
+ * bio_advance() - move @bio's iterator @bytes forward (partial completion).
+ *
+ * Only bi_iter moves: release still walks every bvec (R-BIO-3).
+ */
+void bio_advance(struct bio *bio, unsigned int bytes)
+{
+	if (!bytes)
+		return;
+	bio->bi_iter.bi_sector += bytes >> SECTOR_SHIFT;
+	switch (bio_op(bio)) {
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		bio->bi_iter.bi_size -= bytes;
+		break;
+	default:
+		bvec_iter_advance(bio->bi_io_vec, &bio->bi_iter, bytes);
+	}
+}
+
+/**
+ * bio_alloc_clone() - a bio sharing @bio_src's bvec table and iterator.
+ *
+ * The clone is BIO_CLONED and has no cleanup mode: it never releases
+ * pages, and no page may be added to it. Return: the clone or NULL.
+ */
+struct bio *bio_alloc_clone(struct block_device *bdev, struct bio *bio_src, gfp_flags_t gfp)
+{
+	struct bio *bio = bio_alloc(bdev, 0, bio_src->bi_opf, gfp);
+
+	if (!bio)
+		return NULL;
+	bio_set_flag(bio, BIO_CLONED);
+	/* v6.4 relied on callers never releasing a clone; make that explicit. */
+	if (sim_profile() == SIM_PROFILE_V6_4)
+		bio_set_flag(bio, BIO_NO_PAGE_REF);
+	bio->bi_ioprio = bio_src->bi_ioprio;
+	bio->bi_iter = bio_src->bi_iter;
+	bio->bi_io_vec = bio_src->bi_io_vec;
+	return bio;
+}
+
+/**
+ * bio_split() - split the first @sectors off @bio.
+ * @bs: ignored (one allocator serves every bio set).
+ *
+ * The returned bio is a clone covering the first @sectors; @bio advances
+ * past them. The clone never releases pages; @bio still owns them all.
+ * Return: the split, or NULL (allocation failure; zone append, with a
+ * WARN). @sectors must be > 0 and below bio_sectors(@bio) (BUG).
+ */
+struct bio *bio_split(struct bio *bio, int sectors, gfp_flags_t gfp, struct bio_set *bs)
+{
+	struct bio *split;
+
+	BUG_ON(sectors <= 0);
+	BUG_ON((unsigned int)sectors >= bio_sectors(bio));
+	if (WARN_ON_ONCE(bio_op(bio) == REQ_OP_ZONE_APPEND))
+		return NULL;
+	split = bio_alloc_clone(bio->bi_bdev, bio, gfp);
+	if (!split)
+		return NULL;
+	split->bi_iter.bi_size = (unsigned int)sectors << SECTOR_SHIFT;
+	bio_advance(bio, split->bi_iter.bi_size);
+	return split;
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/mm_helpers.c - helpers for the mm-level suites; see mm_helpers.h.
+ */
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "mm_helpers.h"
+
+void t_mm_poison(struct page **pages, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		pages[i] = T_MM_POISON_PTR;
+}
+
+int t_mm_boot(const struct sim_config *cfg)
+{
+	return sim_boot(cfg);
+}
+
+void t_mm_shutdown(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
+}
+
+void t_mm_reboot(struct kunit *test, const struct sim_config *cfg)
+{
+	KUNIT_ASSERT_EQ(test, sim_shutdown(), 0);
+	KUNIT_ASSERT_EQ(test, sim_boot(cfg), 0);
+}
+
+unsigned long t_mm_mmap(struct kunit *test, size_t len, int prot, int flags)
+{
+	unsigned long addr = sim_mmap(0, len, prot, flags | MAP_ANONYMOUS, -1, 0);
+
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "sim_mmap(%zu): %ld", len, (long)addr);
+	return addr;
+}
+
+void t_mm_munmap(struct kunit *test, unsigned long addr, size_t len)
+{
+	KUNIT_EXPECT_EQ(test, sim_munmap(addr, len), 0);
+}
+
+void t_mm_fill(struct kunit *test, unsigned long addr, int c, size_t len)
+{
+	KUNIT_ASSERT_EQ(test, sim_user_memset(addr, c, len), (ssize_t)len);
+}
+
+bool t_mem_is(const void *p, int c, size_t len)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (b[i] != (unsigned char)c)
+			return false;
+	return true;
+}
+
+bool t_mm_bytes_are(unsigned long addr, int c, size_t len)
+{
+	unsigned char buf[PAGE_SIZE];
+	size_t done;
+
+	for (done = 0; done < len; done += PAGE_SIZE) {
+		size_t n = min(len - done, PAGE_SIZE);
+
+		if (sim_user_read(addr + done, buf, n) != (ssize_t)n || !t_mem_is(buf, c, n))
+			return false;
+	}
+	return true;
+}
+
+bool t_pages_are(struct page *const *pages, size_t n, int c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!t_mem_is(page_address(pages[i]), c, PAGE_SIZE))
+			return false;
+	return true;
+}
+
+struct task_struct *t_mm_fork(struct kunit *test)
+{
+	struct task_struct *child = sim_fork();
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, child);
+	return child;
+}
+
+void t_mm_walk(struct mm_struct *mm, unsigned long addr, struct t_mm_walk *w)
+{
+	pmd_t *pmdp = pmd_lookup_lockless(mm, addr);
+	pmd_t pmd;
+	pte_t pte;
+
+	memset(w, 0, sizeof(*w));
+	if (!pmdp)
+		return;
+	pmd = pmdp_get(pmdp);
+	if (pmd_leaf(pmd)) {
+		w->pmd_leaf = true;
+		w->entry = pmd;
+		w->page = pte_page(pmd) + pte_index(addr);
+		return;
+	}
+	if (!pmd_table(pmd))
+		return;
+	w->pmd_table = true;
+	pte = ptep_get(&pmd_pgtable(pmd)[pte_index(addr)]);
+	w->entry = pte;
+	if (pte_present(pte))
+		w->page = pte_page(pte);
+}
+
+struct page *t_mm_page(struct mm_struct *mm, unsigned long addr)
+{
+	struct t_mm_walk w;
+
+	t_mm_walk(mm, addr, &w);
+	return w.page;
+}
+
+unsigned long t_mm_vm_flags(struct mm_struct *mm, unsigned long addr)
+{
+	struct vm_area_struct *vma;
+	unsigned long flags = 0;
+
+	mmap_read_lock(mm);
+	vma = vma_lookup(mm, addr);
+	if (vma)
+		flags = vma->vm_flags;
+	mmap_read_unlock(mm);
+	return flags;
+}
