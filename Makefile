@@ -12,7 +12,7 @@ include scripts/Makefile.include
 
 LIB_SRCS := $(sort $(wildcard mm/*.c lib/*.c block/*.c drivers/block/*.c \
 			      fs/*.c fs/*/*.c sim/*.c))
-TEST_SRCS := $(sort $(wildcard tests/kunit/*.c tests/*.c tests/scenarios/*.c))
+TEST_SRCS := $(sort $(wildcard tests/kunit/*.c tests/*.c tests/scenarios/*.c tests/ops/*.c))
 TOOL_SRCS := $(sort $(wildcard tools/pinio/*.c))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 HDRS := $(sort $(wildcard include/pinio/*.h))
@@ -41,7 +41,7 @@ KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAG
 .DELETE_ON_ERROR:
 .SUFFIXES:
 .SECONDARY:
-.PHONY: all test check tsan bench __bench hdrcheck lint run clean help FORCE
+.PHONY: all test check tsan bench __bench hdrcheck lint model run clean help FORCE
 
 all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
 
@@ -121,6 +121,11 @@ lint:
 		echo "lint: shellcheck not installed, skipped"; \
 	fi
 
+# The Spin model of the DMA-lifetime protocol: the correct model must verify
+# (safety and LTL), each deliberately broken variant must be caught.
+model:
+	$(Q)bash scripts/run-model.sh
+
 ifeq ($(TOOL_SRCS),)
 run:
 	@echo "run: the pinio CLI is not built yet (no sources in tools/pinio/)"; exit 1
@@ -141,6 +146,7 @@ help:
 	@echo '  bench          build bench/*.c into $(O)/bench/ (-O2, no sanitizers) and run them'
 	@echo '  hdrcheck       compile every include/pinio/*.h alone with -Werror'
 	@echo '  lint           scripts/check-style.sh, and shellcheck when installed'
+	@echo '  model          Spin: verify model/dma_lifetime.pml; broken variants must fail'
 	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
 	@echo '  clean          remove $(O)/'
 	@echo '  help           this text'

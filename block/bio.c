@@ -734,6 +734,35 @@ out:
 	return ret;
 }
 
+/*
+ * DEBUG_VM validator for a bio just built from an iterator: INV-5 (one
+ * cleanup mode, no pages in a clone), INV-6 (sizes add up, every bvec
+ * non-empty, vcnt within the table) and INV-8 (block-aligned size).
+ */
+static void bio_check_built(struct bio *bio, unsigned int lbs)
+{
+#ifdef DEBUG_VM
+	unsigned long sum = 0;
+	unsigned int i;
+
+	VM_WARN_ON(bio_flagged(bio, BIO_PAGE_PINNED) && bio_flagged(bio, BIO_PAGE_REFFED));
+	if (bio_flagged(bio, BIO_CLONED))
+		return;
+	VM_WARN_ON(bio->bi_vcnt > bio->bi_max_vecs);
+	for (i = 0; i < bio->bi_vcnt; i++) {
+		VM_WARN_ON(!bio->bi_io_vec[i].bv_len);
+		sum += bio->bi_io_vec[i].bv_len;
+	}
+	VM_WARN_ON(sum != bio->bi_iter.bi_size);
+	/* A zone-append limit may stop mid-block (v6.5 does not re-trim). */
+	if (bio_op(bio) != REQ_OP_ZONE_APPEND)
+		VM_WARN_ON(bio->bi_iter.bi_size & (lbs - 1));
+#else
+	(void)bio;
+	(void)lbs;
+#endif
+}
+
 /**
  * bio_iov_iter_get_pages() - add user or kernel memory from @iter to @bio
  * (R-BIO-4, 7, 8, 10).
@@ -769,6 +798,7 @@ int bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
 	do {
 		ret = __bio_iov_iter_get_pages(bio, iter);
 	} while (!ret && iov_iter_count(iter) && !bio_full(bio, 0));
+	bio_check_built(bio, bio_trim_block_size(bio));
 	return bio->bi_vcnt ? 0 : ret;
 }
 
@@ -914,6 +944,10 @@ void bio_dirty_flush(void)
 	pthread_mutex_unlock(&bio_dirty_lock);
 }
 
+/**
+ * bio_dirty_exit() - drain the deferred re-dirty list and stop its worker
+ * thread (sim_shutdown()). Safe if it never started, and more than once.
+ */
 void bio_dirty_exit(void)
 {
 	bool running;

@@ -7,8 +7,9 @@
  * per-thread bio list that turns recursion into iteration, the end-of-
  * device check), block/blk-merge.c's bio_split_to_limits() for reads and
  * writes (max sectors, segment count, segment size, segment boundary,
- * virtual boundary; the front piece is a clone chained to the original,
- * which is resubmitted), and block/bio.c's submit_bio_wait(). Added: the
+ * virtual boundary; each front piece is a clone chained to the original;
+ * submission cuts all the pieces of a bio before the driver sees the
+ * first), and block/bio.c's submit_bio_wait(). Added: the
  * logical-block alignment check that later kernels make, in-flight counts
  * per disk for draining, and a few counters (sim_blk_stat()). The
  * blk_status_t <-> errno tables live in block/bio.c.
@@ -33,9 +34,12 @@ static atomic_long_t stat_rejected;	/* failed by the checks */
  * @disk: the bio's disk, read before the bio was completed.
  *
  * submit_bio_noacct() counts a bio in @disk->inflight before handing it
- * to the driver; the driver calls this once per such bio, after
- * bio_endio(), and touches @disk no more: blk_drain_disk() may return and
- * the disk be freed as soon as the count reaches 0.
+ * to the driver; the driver calls this once per such bio, after its
+ * bio_endio() has returned, and touches @disk no more: blk_drain_disk()
+ * may return, and a deleted disk be freed, as soon as the count reaches 0.
+ * So a drained disk has no completion running either. (The kernel's
+ * bio_end_io_acct() comes before bio_endio(); the order here makes
+ * teardown safe without a queue reference.)
  */
 void disk_io_done(struct gendisk *disk)
 {
@@ -168,28 +172,19 @@ split:
 	return bytes ? (long)bytes : -EINVAL;
 }
 
-/**
- * bio_split_to_limits() - cut the front off @bio if it breaks the queue limits.
- * @bio: a read, write or passthrough bio for @bio->bi_bdev's queue.
- *
- * If @bio fits (max_sectors, or max_hw_sectors for passthrough;
- * max_segments; max_segment_size; seg_boundary_mask; virt_boundary_mask)
- * it is returned as is. Otherwise a clone covering the largest front that
- * fits, in whole logical blocks, is split off with bio_split() and
- * chained to @bio (bio_chain(), so @bio completes once, after every
- * piece), @bio is advanced past it and resubmitted with
- * submit_bio_noacct(), and the clone is returned. The clone owns no pages.
- *
- * Return: the bio to hand to the driver now, or NULL if @bio was
- * completed instead: BLK_STS_IOERR when no logical block fits in one
- * piece, BLK_STS_RESOURCE when the split could not be allocated.
+/*
+ * Split the front off @bio if it breaks the limits. Returns the piece to
+ * hand to the driver (@bio itself when it fits) and sets *@rest to the
+ * advanced remainder, or NULL. Returns NULL, @bio completed with an error,
+ * if it cannot be split.
  */
-struct bio *bio_split_to_limits(struct bio *bio)
+static struct bio *__bio_split_to_limits(struct bio *bio, struct bio **rest)
 {
 	const struct queue_limits *lim = &bdev_get_queue(bio->bi_bdev)->limits;
 	struct bio *split;
 	long bytes;
 
+	*rest = NULL;
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
 	case REQ_OP_WRITE:
@@ -214,7 +209,32 @@ struct bio *bio_split_to_limits(struct bio *bio)
 	}
 	atomic_long_inc(&stat_split);
 	bio_chain(split, bio);
-	submit_bio_noacct(bio);
+	*rest = bio;
+	return split;
+}
+
+/**
+ * bio_split_to_limits() - cut the front off @bio if it breaks the queue limits.
+ * @bio: a read, write or passthrough bio for @bio->bi_bdev's queue.
+ *
+ * If @bio fits (max_sectors, or max_hw_sectors for passthrough;
+ * max_segments; max_segment_size; seg_boundary_mask; virt_boundary_mask)
+ * it is returned as is. Otherwise a clone covering the largest front that
+ * fits, in whole logical blocks, is split off with bio_split() and
+ * chained to @bio (bio_chain(), so @bio completes once, after every
+ * piece), @bio is advanced past it and resubmitted with
+ * submit_bio_noacct(), and the clone is returned. The clone owns no pages.
+ *
+ * Return: the bio to hand to the driver now, or NULL if @bio was
+ * completed instead: BLK_STS_IOERR when no logical block fits in one
+ * piece, BLK_STS_RESOURCE when the split could not be allocated.
+ */
+struct bio *bio_split_to_limits(struct bio *bio)
+{
+	struct bio *rest, *split = __bio_split_to_limits(bio, &rest);
+
+	if (split && rest)
+		submit_bio_noacct(rest);
 	return split;
 }
 
@@ -292,6 +312,7 @@ static blk_status_t bio_check(struct bio *bio)
 
 static void __submit_bio(struct bio *bio)
 {
+	struct bio_list pieces = { NULL, NULL };
 	struct gendisk *disk;
 	blk_status_t status;
 
@@ -310,17 +331,27 @@ static void __submit_bio(struct bio *bio)
 		bio_fail(bio, status);
 		return;
 	}
-	bio = bio_split_to_limits(bio);
-	if (!bio)
-		return;
-	/* Count first, then look: del_gendisk() marks dead, then drains. */
-	atomic_inc_return(&disk->inflight);
-	if (disk_dead(disk)) {
-		disk_io_done(disk);
-		bio_fail(bio, BLK_STS_IOERR);
-		return;
+	/*
+	 * Cut every piece before the driver sees the first: chaining a piece
+	 * writes the parent, which an earlier piece's completion may read.
+	 */
+	while (bio) {
+		struct bio *rest, *piece = __bio_split_to_limits(bio, &rest);
+
+		if (piece)
+			bio_list_add(&pieces, piece);
+		bio = rest;
 	}
-	disk->fops->submit_bio(bio);
+	while ((bio = bio_list_pop(&pieces))) {
+		/* Count first, then look: del_gendisk() marks dead, then drains. */
+		atomic_inc_return(&disk->inflight);
+		if (disk_dead(disk)) {
+			bio_fail(bio, BLK_STS_IOERR);
+			disk_io_done(disk);
+			continue;
+		}
+		disk->fops->submit_bio(bio);
+	}
 }
 
 /**

@@ -27,7 +27,7 @@ static bool access_ok(unsigned long addr, size_t len)
 	return len <= TASK_SIZE_MAX && addr <= TASK_SIZE_MAX - len;
 }
 
-/* ---- constructors (R-ITER-2) ------------------------------------------- */
+/* ---- constructors (R-ITER-2) --------------------------------------------- */
 
 /**
  * iov_iter_init() - an ITER_IOVEC over @nr_segs user ranges.
@@ -442,7 +442,7 @@ unsigned long iov_iter_gap_alignment(const struct iov_iter *i)
 	return res;
 }
 
-/* ---- copying --------------------------------------------------------------- */
+/* ---- copying ------------------------------------------------------------- */
 
 /*
  * A step moves @len bytes between one range of the iterator and the
@@ -645,7 +645,7 @@ size_t iov_iter_zero(size_t bytes, struct iov_iter *i)
 	return iterate_and_advance(i, bytes, &step);
 }
 
-/* ---- importing from "syscalls" ------------------------------------------------- */
+/* ---- importing from "syscalls" ------------------------------------------- */
 
 /**
  * import_ubuf() - an ITER_UBUF for a read()/write() style buffer.
@@ -748,7 +748,7 @@ out_err:
 	return ret;
 }
 
-/* ---- extracting pages (R-ITER-5..9) --------------------------------------------- */
+/* ---- extracting pages (R-ITER-5..9) -------------------------------------- */
 
 /*
  * The number of pages to extract, allocating the array if *@res is NULL:
@@ -954,7 +954,7 @@ ssize_t iov_iter_extract_pages(struct iov_iter *i, struct page ***pages, size_t 
 	}
 }
 
-/* ---- the FOLL_GET contrast (R-ITER-13) ------------------------------------------- */
+/* ---- the FOLL_GET contrast (R-ITER-13) ----------------------------------- */
 
 static ssize_t __iov_iter_get_pages_alloc(struct iov_iter *i, struct page ***pages,
 					  size_t maxsize, unsigned int maxpages, size_t *start)

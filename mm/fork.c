@@ -122,7 +122,11 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 		return ERR_PTR(-ENOMEM);
 	mmap_write_lock(oldmm);
 	mmap_write_lock(mm);
-	mm->flags = oldmm->flags & ~(BIT(MMF_HAS_PINNED) | BIT(MMF_HUGE_ZERO_PAGE));
+	/*
+	 * The mmap_lock does not keep GUP-fast out: another thread of @oldmm
+	 * may be setting MMF_HAS_PINNED (set_bit()) right now.
+	 */
+	mm->flags = READ_ONCE(oldmm->flags) & ~(BIT(MMF_HAS_PINNED) | BIT(MMF_HUGE_ZERO_PAGE));
 	list_for_each_entry(vma, &oldmm->mmap, vm_list) {
 		if (vma->vm_flags & VM_DONTCOPY)
 			continue;

@@ -477,6 +477,20 @@ struct follow_page_context {
 	unsigned int page_mask;
 };
 
+/*
+ * no_page_table(): nothing is mapped at the address (no table, or a none
+ * PTE). A core dump (FOLL_DUMP) of anonymous memory nobody has touched must
+ * not fault pages or page tables in just to find zeroes: -EFAULT leaves a
+ * hole in the dump, as the kernel's no_page_table() does (R-GUP-5).
+ * Otherwise NULL: the caller faults the page in.
+ */
+static struct page *no_page_table(struct vm_area_struct *vma, unsigned int flags)
+{
+	if ((flags & FOLL_DUMP) && (vma_is_anonymous(vma) || !vma->vm_ops->fault))
+		return ERR_PTR(-EFAULT);
+	return NULL;
+}
+
 static struct page *follow_page_pte(struct vm_area_struct *vma, unsigned long address,
 				    pte_t *ptep, unsigned int flags)
 {
@@ -488,7 +502,7 @@ static struct page *follow_page_pte(struct vm_area_struct *vma, unsigned long ad
 	pthread_mutex_lock(&mm->page_table_lock);
 	pte = ptep_get(ptep);
 	if (!pte_present(pte) || pte_protnone(pte)) {
-		page = NULL;
+		page = pte_none(pte) ? no_page_table(vma, flags) : NULL;
 		goto out;
 	}
 	page = pte_special(pte) ? NULL : pte_page(pte);
@@ -582,7 +596,7 @@ static struct page *follow_page_mask(struct vm_area_struct *vma, unsigned long a
 
 		pmdp = pmd_offset_mm(vma->vm_mm, address, false);
 		if (!pmdp || pmd_none(pmdp_get(pmdp)))
-			return NULL;
+			return no_page_table(vma, flags);
 		if (!pmd_leaf(pmdp_get(pmdp)))
 			break;
 		page = follow_huge_pmd(vma, address, pmdp, flags, ctx);
@@ -591,7 +605,7 @@ static struct page *follow_page_mask(struct vm_area_struct *vma, unsigned long a
 	}
 	ptep = pte_offset_mm(vma->vm_mm, address, false);
 	if (!ptep)
-		return NULL;
+		return no_page_table(vma, flags);
 	return follow_page_pte(vma, address, ptep, flags);
 }
 

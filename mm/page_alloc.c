@@ -195,11 +195,16 @@ static void prep_new_folio(struct page *head, unsigned int order, enum page_owne
 		check_poison(p);
 		WRITE_ONCE(p->gen, p->gen + 1);
 		p->owner = owner;
-		p->flags = 0;
+		/*
+		 * Outside zone_lock: a racing free_folio() of a neighbour may be
+		 * reading this word (test_bit(PG_buddy)) to decide on a merge,
+		 * so the flags word is only ever stored atomically.
+		 */
+		WRITE_ONCE(p->flags, 0);
 		p->private = 0;
 		atomic_set(&p->_mapcount, -1);
 		if (i) {
-			p->compound_head = (unsigned long)head | 1;
+			WRITE_ONCE(p->compound_head, (unsigned long)head | 1);
 			p->lru.prev = NULL;
 			p->mapping = NULL;
 			p->index = 0;
@@ -281,8 +286,13 @@ void free_folio(struct folio *folio)
 
 		if (free_page_is_bad(p, i == 0))
 			page_alloc_report_violation(p, "bad page state on free (mapped or referenced)");
-		p->flags = 0;
-		p->compound_head = 0;
+		WRITE_ONCE(p->flags, 0);	/* see prep_new_folio() */
+		/*
+		 * GUP-fast and the user-copy path read this word (page_folio())
+		 * of pages they hold no reference on yet; it is also lru.next,
+		 * which the buddy lists write (list.h stores ->next atomically).
+		 */
+		WRITE_ONCE(p->compound_head, 0);
 		p->lru.prev = NULL;
 		p->mapping = NULL;
 		p->index = 0;
@@ -293,7 +303,7 @@ void free_folio(struct folio *folio)
 	if (order) {
 		struct folio *f = folio;
 
-		f->_flags_1 = 0;
+		WRITE_ONCE(f->_flags_1, 0);
 		f->_head_1 = 0;
 		f->_folio_order = 0;
 		atomic_set(&f->_entire_mapcount, 0);

@@ -21,8 +21,9 @@
  *             2 fresh pages, then a pipe consumer; racing truncate and the
  *             allocator.
  * Variants that must be caught (a counterexample is the expected result):
- *   -DBROKEN_TRUNCATE     ->setattr skips inode_dio_wait (frees F's blocks
- *                         and page-cache page under an in-flight bio).
+ *   -DBROKEN_TRUNCATE     ->setattr skips inode_dio_wait: truncate empties
+ *                         F's page cache and frees F's blocks while a bio
+ *                         still reads them (the blocks can go to file G).
  *   -DSPLICE -DBROKEN_PIPE_REVERT
  *                         the pre-6.5 ITER_PIPE path: iov_iter_revert()
  *                         frees a pipe page that an unpinned bio is still
@@ -30,6 +31,8 @@
  *   -DFOLL_GET            pre-6.5 DIO: the buffer is only referenced
  *                         (get_user_pages), so fork shares it and the
  *                         parent's next write moves it away (R-COW-4).
+ *   -DBROKEN_DEVICE_HANG  a device that stops taking bios: only there to
+ *                         show that the LTL runs are not vacuous.
  */
 
 /* ------------------------------------------------------------------ sizes */
@@ -286,7 +289,9 @@ inline submit_bio(i, f, mode)
 	bio_bgen[i] = blk_gen[fblk[i]];
 	bio_mode[i] = mode;
 	dio_ref++;
-	bio_state[i] = B_SUBMITTED
+	bio_state[i] = B_SUBMITTED;
+	printf("EV submit_bio: bio %d -> frame %d gen %d, block %d\n",
+	       i, f, gen[f], fblk[i])
 }
 
 #ifndef SPLICE
@@ -302,12 +307,16 @@ inline parent_cow(i, nf)
 	ho = pte_parent[i];
 	if
 	:: ref[ho] == 1 ->
+		printf("EV parent: write fault on page %d reuses frame %d\n",
+		       i, ho);
 		excl[ho] = 1
 	:: else ->
 		alloc_page(nf, O_ANON);
 		data[nf] = data[ho];
 		excl[nf] = 1;
 		pte_parent[i] = nf;
+		printf("EV parent: write fault on page %d: COW copy, frame %d -> frame %d (old frame keeps ref %d)\n",
+		       i, ho, nf, ref[ho] - 1);
 		put_page(ho)
 	fi
 }
@@ -331,7 +340,12 @@ inline user_gup(i, f, nf)
 #ifndef FOLL_GET
 	pin[f]++;
 	npins++;
-	mm_has_pinned = 1
+	mm_has_pinned = 1;
+	printf("EV user: pin_user_pages page %d = frame %d (gen %d, pins %d)\n",
+	       i, f, gen[f], pin[f])
+#else
+	printf("EV user: get_user_pages page %d = frame %d (gen %d, ref only, no pin)\n",
+	       i, f, gen[f])
 #endif
 }
 
@@ -350,6 +364,8 @@ proctype Child()
 		do
 		:: i < NPG ->
 			f = pte_child[i];
+			printf("EV child: reads page %d (frame %d) and exits\n",
+			       i, f);
 			assert(data[f] == child_view[i]);
 			pte_child[i] = NIL;
 			put_page(f);
@@ -390,11 +406,15 @@ proctype Fork()
 					alloc_page(nf, O_ANON);
 					data[nf] = data[f];
 					excl[nf] = 1;
-					pte_child[i] = nf
+					pte_child[i] = nf;
+					printf("EV fork: page %d frame %d is pinned: child gets copy frame %d\n",
+					       i, f, nf)
 				:: else ->
 					ref[f]++;
 					excl[f] = 0;
-					pte_child[i] = f
+					pte_child[i] = f;
+					printf("EV fork: page %d frame %d shared with the child (ref %d, pins %d)\n",
+					       i, f, ref[f], pin[f])
 				fi;
 				child_view[i] = data[pte_child[i]];
 				i++
@@ -522,7 +542,9 @@ proctype SpliceRead()
 		sp_page[0] = f;
 		alloc_page(f, O_SPLICE);
 		data[f] = D_FRESH;
-		sp_page[1] = f
+		sp_page[1] = f;
+		printf("EV direct_splice_read: bulk-allocated frames %d %d\n",
+		       sp_page[0], sp_page[1])
 	}
 #endif
 	atomic { !rw_writer -> rw_readers++ }
@@ -536,6 +558,8 @@ proctype SpliceRead()
 			data[f] = D_FRESH;
 			pipe_buf[i] = f;
 			pipe_gen[i] = gen[f];
+			printf("EV ITER_PIPE: push_pipe puts frame %d in pipe buffer %d (no ref for the bio)\n",
+			       f, i);
 #else
 			f = sp_page[i];
 #endif
@@ -555,6 +579,8 @@ proctype SpliceRead()
 	:: n < i ->
 		atomic {
 			f = pipe_buf[NPG - 1];
+			printf("EV iov_iter_revert: past EOF, pipe_truncate releases pipe buffer %d (frame %d, bio %d in state %d)\n",
+			       NPG - 1, f, NPG - 1, bio_state[NPG - 1]);
 			pipe_buf[NPG - 1] = NIL;
 			put_page(f)
 		}
@@ -574,10 +600,15 @@ proctype SpliceRead()
 			sp_page[i] = NIL;
 			if
 			:: i < n ->
+				printf("EV direct_splice_read: frame %d pushed into the pipe\n",
+				       f);
 				owner[f] = O_PIPE;
 				pipe_buf[i] = f;
 				pipe_gen[i] = gen[f]
-			:: else -> put_page(f)
+			:: else ->
+				printf("EV direct_splice_read: trims frame %d (past EOF, read done)\n",
+				       f);
+				put_page(f)
 			fi;
 			i++
 		:: else -> break
@@ -611,6 +642,8 @@ proctype PipeConsumer()
 			if
 			:: pipe_buf[i] != NIL ->
 				f = pipe_buf[i];
+				printf("EV pipe consumer: reads and releases frame %d\n",
+				       f);
 				assert(ref[f] > 0 && gen[f] == pipe_gen[i]);
 				assert(data[f] == D_DEV);
 				pipe_buf[i] = NIL;
@@ -638,6 +671,8 @@ proctype PipeConsumer()
 inline dma(b)
 {
 	hf = bio_page[b];
+	printf("EV device: DMA bio %d -> frame %d (ref %d, gen %d, bio's gen %d), block %d\n",
+	       b, hf, ref[hf], gen[hf], bio_pgen[b], bio_blk[b]);
 	assert(ref[hf] > 0);			/* I9: not a freed page */
 	assert(gen[hf] == bio_pgen[b]);	/* I9: not a reused page */
 	assert(blk_owner[bio_blk[b]] == BLK_F &&
@@ -652,6 +687,13 @@ end_dev:
 	do
 	:: atomic { bio_state[0] == B_SUBMITTED -> dma(0) }
 	:: atomic { bio_state[1] == B_SUBMITTED -> dma(1) }
+#ifdef BROKEN_DEVICE_HANG
+	:: atomic {
+		bio_state[0] == B_SUBMITTED || bio_state[1] == B_SUBMITTED ->
+		printf("EV device: hangs with a bio queued\n");
+		break
+	   }
+#endif
 	od
 }
 
@@ -670,6 +712,8 @@ end_dev:
 inline complete(b)
 {
 	hf = bio_page[b];
+	printf("EV bio_endio: bio %d, frame %d (ref %d, gen %d)\n",
+	       b, hf, ref[hf], gen[hf]);
 	assert(ref[hf] > 0 && gen[hf] == bio_pgen[b]);
 #ifdef SPLICE
 	assert(owner[hf] == O_SPLICE || owner[hf] == O_PIPE);
@@ -713,17 +757,30 @@ end_cpl:
  *     held elsewhere would be orphaned and freed on its last put (I7, R10);
  *   ext4_truncate: F's blocks go back to the block allocator;
  *   inode_unlock.
- * -DBROKEN_TRUNCATE skips inode_dio_wait.
+ * -DBROKEN_TRUNCATE skips inode_dio_wait. What it then frees under the
+ * in-flight bio is the disk side, F's blocks: the buffer pages are safe
+ * anyway because every bio holds a pin (a reference) on them, which is why
+ * a pinned page-cache page survives truncate (R10). A sync read (the
+ * splice scenario) holds i_rwsem shared until it has waited for its bios,
+ * so there truncate cannot overlap the I/O even without inode_dio_wait.
  */
 proctype Truncate()
 {
 	byte b, f;
 
-	atomic { !rw_writer && rw_readers == 0 -> rw_writer = 1 }
+	atomic {
+		!rw_writer && rw_readers == 0 -> rw_writer = 1;
+		printf("EV truncate: inode_lock (i_dio_count %d)\n", i_dio_count)
+	}
 #ifndef BROKEN_TRUNCATE
 	(i_dio_count == 0);
 #endif
 	atomic {
+#ifdef BROKEN_TRUNCATE
+		printf("EV truncate: no inode_dio_wait (i_dio_count %d)\n",
+		       i_dio_count);
+#endif
+		printf("EV truncate: i_size = 0, truncate_pagecache\n");
 		i_size = 0;
 		if
 		:: pcache != NIL ->
@@ -739,7 +796,9 @@ proctype Truncate()
 		do
 		:: b < NB ->
 			if
-			:: blk_owner[b] == BLK_F -> blk_owner[b] = BLK_FREE
+			:: blk_owner[b] == BLK_F ->
+				printf("EV truncate: frees block %d\n", b);
+				blk_owner[b] = BLK_FREE
 			:: else -> skip
 			fi;
 			b++
@@ -768,7 +827,9 @@ proctype Allocator()
 		k < ALLOC_ROUNDS && nfree > 0 ->
 		alloc_page(f, O_OTHER);
 		data[f] = D_OTHER;
-		alloc_hold = f
+		alloc_hold = f;
+		printf("EV allocator: frame %d handed to another user (gen %d)\n",
+		       f, gen[f])
 	   }
 	   atomic {
 		assert(data[f] == D_OTHER);
@@ -779,12 +840,14 @@ proctype Allocator()
 	   }
 	:: atomic {
 		gblk == NIL && blk_owner[0] == BLK_FREE ->
+		printf("EV allocator: block 0 given to file G\n");
 		blk_owner[0] = BLK_G;
 		blk_gen[0]++;
 		gblk = 0
 	   }
 	:: atomic {
 		gblk == NIL && blk_owner[1] == BLK_FREE ->
+		printf("EV allocator: block 1 given to file G\n");
 		blk_owner[1] = BLK_G;
 		blk_gen[1]++;
 		gblk = 1

@@ -6,7 +6,8 @@
  * Boot order: physical memory and the buddy allocator, the per-frame event
  * rings, GUP's shadow pin counts, the zero pages (and the huge zero folio
  * with THP), then task 1, made current for the booting host thread.
- * Shutdown exits every task and reports every object still alive with its
+ * Shutdown deletes every disk (draining its I/O, so no DMA outlives the
+ * memory), exits every task and reports every object still alive with its
  * owner before giving the memory back.
  */
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "mm/internal.h"
 #include "sim/sim.h"
 #include "block/blk.h"
+#include "drivers/block/dma.h"
 
 enum sim_profile pinio_profile;
 static bool booted;
@@ -133,6 +135,7 @@ long sim_shutdown(void)
 
 	if (!booted)
 		return 0;
+	sim_block_shutdown();
 	bio_dirty_exit();
 	sim_tasks_exit_all();
 	leaks = report_leaked_folios();
@@ -144,6 +147,10 @@ long sim_shutdown(void)
 	if (nr_live_bios()) {
 		fprintf(stderr, "pinio: leak: %ld bios still allocated\n", nr_live_bios());
 		leaks += nr_live_bios();
+	}
+	if (blk_nr_live_disks()) {
+		fprintf(stderr, "pinio: leak: %ld disks still open\n", blk_nr_live_disks());
+		leaks += blk_nr_live_disks();
 	}
 	if (nr_live_mms()) {
 		fprintf(stderr, "pinio: leak: %ld mm_structs still alive\n", nr_live_mms());

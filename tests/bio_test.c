@@ -140,6 +140,19 @@ static void bio_test_pin(struct kunit *test, unsigned long addr, int n, struct p
 	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, n, 0, pages), n);
 }
 
+/*
+ * Poison every slot of @bio's bvec table: bio_iov_iter_get_pages() keeps
+ * its page pointers there, and must never read a slot it did not write.
+ */
+static void bio_test_poison_table(struct bio *bio)
+{
+	struct page **slots = (struct page **)bio->bi_io_vec;
+	size_t i, n = bio->bi_max_vecs * sizeof(struct bio_vec) / sizeof(*slots);
+
+	for (i = 0; i < n; i++)
+		slots[i] = BIO_TEST_POISON;
+}
+
 /* Release and free a bio its builder owns (the usual completion). */
 static void bio_test_finish(struct bio *bio, bool mark_dirty)
 {
@@ -161,7 +174,8 @@ static void bio_test_end_io(struct bio *bio)
  *   nr_vecs: 0 | 1..4   | 5..16 | 17..64 | 65..128 | 129..256 | 257
  *   max:     0 | inline | 16    | 64     | 128     | 256      | NULL (WARN)
  * Expect the kernel's slab rounding, inline vecs for <= 4, no table for 0,
- * a new bi_id each, and nr_live_bios() counting every bio until its put.
+ * a new bi_id each, and nr_live_bios() counting every bio until its put
+ * (R-BIO-9 allocation, Appendix A).
  */
 static void bio_alloc_rounds_vec_tables(struct kunit *test)
 {
@@ -202,7 +216,8 @@ static void bio_alloc_rounds_vec_tables(struct kunit *test)
 /*
  * bio_kmalloc(8) + bio_init() with its inline vecs; bio_get() twice, then
  * three puts: the bio lives until the last.
- * Expect max_vecs 8, no pool, and the live count to drop on the third put.
+ * Expect max_vecs 8, no pool, and the live count to drop on the third put
+ * (R-MAP-2's bio_kmalloc + bio_init; BIO_REFFED is the bio's own count).
  */
 static void bio_kmalloc_get_put(struct kunit *test)
 {
@@ -254,7 +269,8 @@ static void bio_alloc_fault_injection_returns_null(struct kunit *test)
  * child1 completes with BLK_STS_IOERR, then child2 OK, then the parent's
  * own completion.
  * Expect the parent's end_io to run once, only after all three, with the
- * first error; each child freed by its completion.
+ * first error; each child freed by its completion (BIO_CHAIN,
+ * __bi_remaining, R-BIO-1).
  */
 static void bio_chain_waits_for_children(struct kunit *test)
 {
@@ -309,7 +325,7 @@ static void bio_endio_twice_is_a_violation(struct kunit *test)
 /*
  * blk_status_t <-> errno, both ways, for every status the header defines.
  * Expect a round trip for each, and BLK_STS_IOERR for an errno with no
- * status of its own.
+ * status of its own (R-DIO-6 maps completion status to errno).
  */
 static void bio_status_errno_round_trip(struct kunit *test)
 {
@@ -415,7 +431,7 @@ static void bio_add_page_full_or_overflow_returns_zero(struct kunit *test)
  * bio_add_folio() in v6.5 passes the head page and an offset that may pass
  * PAGE_SIZE: 6 KiB at 5 KiB into a THP.
  * Expect one bvec (head, 5120, 6144); the page walk visits pages 1 and 2;
- * len > UINT_MAX is refused.
+ * len > UINT_MAX is refused (R-BIO-9 bio_add_folio, R-BIO-3 walk).
  */
 static void bio_add_folio_keeps_head_page(struct kunit *test)
 {
@@ -617,7 +633,8 @@ static void bio_split_clone_owns_nothing(struct kunit *test)
 /*
  * bio_reset() forgets pages and flags but keeps the table; the caller
  * releases first.
- * Expect vcnt 0, size 0, no flags, max_vecs and table kept, bi_id kept.
+ * Expect vcnt 0, size 0, no flags, max_vecs and table kept, bi_id kept
+ * (R-BIO-1: bio_reset clears bi_flags).
  */
 static void bio_reset_keeps_table(struct kunit *test)
 {
@@ -655,7 +672,8 @@ static void bio_reset_keeps_table(struct kunit *test)
  *   pass 1: extract 4396, trim 300 -> add S0, release S1's pin
  *   pass 2: extract 300, trim 300 -> 0 -> -EFAULT, release S1's pin
  * Expect return 0 with a 4096-byte bio, S0 one pin, S1 none (pinned and
- * unpinned twice), and 300 bytes left in the iterator (INV-7, INV-8).
+ * unpinned twice), and 300 bytes left in the iterator (R-BIO-7, R-BIO-8,
+ * INV-7, INV-8).
  */
 static void bio_iov_edge15_trailing_partial_block(struct kunit *test)
 {
@@ -670,6 +688,7 @@ static void bio_iov_edge15_trailing_partial_block(struct kunit *test)
 	iov_iter_ubuf(&it, ITER_SOURCE, buf, PAGE_SIZE + 300);
 	bio = bio_alloc(&d.bdev, bio_iov_vecs_to_alloc(&it, BIO_MAX_VECS), REQ_OP_WRITE, 0);
 	KUNIT_ASSERT_NOT_NULL(test, bio);
+	bio_test_poison_table(bio);
 	KUNIT_EXPECT_EQ(test, bio_iov_iter_get_pages(bio, &it), 0);
 	KUNIT_EXPECT_TRUE(test, bio_flagged(bio, BIO_PAGE_PINNED));
 	KUNIT_EXPECT_EQ(test, bio->bi_iter.bi_size, PAGE_SIZE);
@@ -691,7 +710,8 @@ static void bio_iov_edge15_trailing_partial_block(struct kunit *test)
  *   iov A = P[0,2048)  iov B = P[2048,4096)
  *   pass 1: bvec (P, 2048, 0)   pass 2: merges into it, same page -> unpin
  * Expect one bvec of 4096 and exactly one pin on P while the bio lives;
- * two pins acquired, one released at once, the other at completion.
+ * two pins acquired, one released at once, the other at completion
+ * (R-BIO-6, INV-4).
  */
 static void bio_iov_edge16_same_page_one_pin(struct kunit *test)
 {
@@ -729,7 +749,8 @@ static void bio_iov_edge16_same_page_one_pin(struct kunit *test)
  *   iov A = T0[0,3072)   iov B = T0[3072,4096) + T1[0,3072)
  *   one bvec (T0, 7168): T0's new pin dropped (same page), T1's kept
  * Expect one bvec covering two pages, folio pincount 2 (T0 once, T1 once)
- * while the bio lives, and 0 after release (each page unpinned once).
+ * while the bio lives, and 0 after release (each page unpinned once;
+ * R-BIO-5, R-BIO-6, R-REF-3).
  */
 static void bio_iov_edge17_multipage_bvec(struct kunit *test)
 {
@@ -771,7 +792,8 @@ static void bio_iov_edge17_multipage_bvec(struct kunit *test)
  * Also: IOVEC {512 @ S0, 3584 @ S1} with lbs 4096: the first extraction is
  * less than a block, trimmed to 0 -> -EFAULT, nothing added, iterator
  * unchanged, although the total is one block (6.18 would take it).
- * Expect sizes, per-page pins (S3: one per bio) and a clean release.
+ * Expect sizes, per-page pins (S3: one per bio) and a clean release
+ * (R-BIO-7, R-BIO-8, INV-8). Tables are poisoned before extraction.
  */
 static void bio_iov_edge18_full_bio_mid_iterator(struct kunit *test)
 {
@@ -789,6 +811,7 @@ static void bio_iov_edge18_full_bio_mid_iterator(struct kunit *test)
 	iov_iter_ubuf(&it, ITER_SOURCE, buf + 1024, 6 * PAGE_SIZE);
 	b1 = bio_alloc(&d.bdev, 4, REQ_OP_WRITE, 0);
 	KUNIT_ASSERT_NOT_NULL(test, b1);
+	bio_test_poison_table(b1);
 	KUNIT_EXPECT_EQ(test, bio_iov_iter_get_pages(b1, &it), 0);
 	KUNIT_EXPECT_EQ(test, b1->bi_vcnt, 4);
 	KUNIT_EXPECT_EQ(test, b1->bi_iter.bi_size, 3 * PAGE_SIZE);
@@ -800,6 +823,7 @@ static void bio_iov_edge18_full_bio_mid_iterator(struct kunit *test)
 
 	b2 = bio_alloc(&d.bdev, 4, REQ_OP_WRITE, 0);
 	KUNIT_ASSERT_NOT_NULL(test, b2);
+	bio_test_poison_table(b2);
 	KUNIT_EXPECT_EQ(test, bio_iov_iter_get_pages(b2, &it), 0);
 	KUNIT_EXPECT_EQ(test, b2->bi_vcnt, 4);
 	KUNIT_EXPECT_EQ(test, b2->bi_iter.bi_size, 3 * PAGE_SIZE);
@@ -831,7 +855,7 @@ static void bio_iov_edge18_full_bio_mid_iterator(struct kunit *test)
  * Expect bi_io_vec to be the iterator's array, the iterator advanced to 0,
  * bio_add_page() refused with a WARN, release a no-op, refcounts unchanged.
  * A bio allocated with vecs WARNs (the borrowed array replaces its table,
- * which is still freed).
+ * which is still freed). R-BIO-10, R-ITER-8.
  */
 static void bio_iov_edge19_bvec_borrowed(struct kunit *test)
 {
@@ -876,7 +900,7 @@ static void bio_iov_edge19_bvec_borrowed(struct kunit *test)
  * EDGE-20 / R16: a KVEC iterator over one kernel page, in two halves.
  *   kvec A = K[0,2048)  kvec B = K[2048,4096) -> one bvec, same-page merge
  * Expect no PINNED, the merge releasing nothing, refcount 1 throughout,
- * no pin counter moved.
+ * no pin counter moved (R-ITER-7, R-BIO-6, R-ITER-14).
  */
 static void bio_iov_edge20_kvec_not_pinned(struct kunit *test)
 {
@@ -911,7 +935,8 @@ static void bio_iov_edge20_kvec_not_pinned(struct kunit *test)
  * user buffer of 4 separate pages.
  *   S0 S1 added; S2 refused (-EINVAL) -> iterator reverted by 8 KiB,
  *   S2 and S3 released; the bio has pages, so the call returns 0
- * Expect bi_size 8 KiB, iterator 8 KiB, pins on S0 S1 only.
+ * Expect bi_size 8 KiB, iterator 8 KiB, pins on S0 S1 only (R-BIO-6,
+ * R-BIO-7 steps 7-9).
  */
 static void bio_iov_edge21_zone_append_limit(struct kunit *test)
 {
@@ -955,7 +980,8 @@ static void bio_iov_edge21_zone_append_limit(struct kunit *test)
  *   all dirty -> check: released and put at once, no worker needed
  *   a THP left clean: compound pages are skipped in v6.5 -> at once, and
  *   the folio stays clean
- * Expect each page unpinned exactly once in every variant.
+ * Expect each page unpinned exactly once in every variant (R-BIO-11,
+ * R-BIO-12, INV-12).
  */
 static void bio_check_pages_dirty_edge25(struct kunit *test)
 {
@@ -1018,7 +1044,7 @@ static void bio_check_pages_dirty_edge25(struct kunit *test)
  * R12: iovecs P[0,512) and P[512,1024) -> one bvec, one pin; then P split
  * across two bios: bio A takes P[0,2048), bio B P[2048,4096).
  * Expect one pin per page per bio while in flight (1, then 2), and P back
- * to no pins and its base refcount after both complete.
+ * to no pins and its base refcount after both complete (R-BIO-6, B7).
  */
 static void bio_iov_r12_same_page_merge(struct kunit *test)
 {
@@ -1066,7 +1092,8 @@ static void bio_iov_r12_same_page_merge(struct kunit *test)
  *   small: offset 512, 4096 bytes -> S0[512,4096) S1[0,512): 2 pages
  *   THP:   offset 3584, 8192 bytes -> T0 512, T1 4096, T2 3584: 3 pages
  *          (one multi-page bvec)
- * Expect pins == pages spanned, unpins == pins (vmstat), all back to base.
+ * Expect pins == pages spanned, unpins == pins (vmstat), all back to base
+ * (R-BIO-3 page walk, INV-4).
  */
 static void bio_iov_r13_unaligned_span(struct kunit *test)
 {
@@ -1111,7 +1138,7 @@ static void bio_iov_r13_unaligned_span(struct kunit *test)
  *   head ... [T100 T101 T102 T103] ... T511
  * Expect the bvec to name the tail page, _pincount 0 -> 4 -> 0 on the one
  * folio, the refcount back to its base, and no violation ("unpinning an
- * unpinned page" would be one).
+ * unpinned page" would be one). R-REF-3, R-BIO-3.
  */
 static void bio_iov_r14_thp_tail_pages(struct kunit *test)
 {
@@ -1146,7 +1173,8 @@ static void bio_iov_r14_thp_tail_pages(struct kunit *test)
  *   pass 2: the hole -> -EFAULT; the bio has pages -> return 0
  * Expect 20480 bytes in the bio (a short bio, reported by bi_size, never
  * silently padded), 8192 + 4096 left in the iterator, pins on S0..S4 only,
- * S6 and S7 never pinned, all released at completion.
+ * S6 and S7 never pinned, all released at completion (R-GUP-9, R-ITER-6,
+ * R-BIO-8).
  */
 static void bio_iov_r18_partial_pin(struct kunit *test)
 {

@@ -250,9 +250,11 @@ static void fork_cow_has_pinned_set_by_pin_only_and_sticky(struct kunit *test)
 	t_mm_fill(test, addr, 'a', PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, get_user_pages_fast(addr, 1, FOLL_WRITE, &page), 1);
 	put_page(page);
+	page = T_MM_POISON_PTR;
 	KUNIT_ASSERT_EQ(test, get_user_pages_unlocked(addr, 1, &page, 0), 1);
 	put_page(page);
 	KUNIT_EXPECT_FALSE(test, test_bit(MMF_HAS_PINNED, &a->mm->flags));
+	page = T_MM_POISON_PTR;
 	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, 0, &page), 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(MMF_HAS_PINNED, &a->mm->flags));
 	unpin_user_page(page);
@@ -264,6 +266,7 @@ static void fork_cow_has_pinned_set_by_pin_only_and_sticky(struct kunit *test)
 	sim_task_switch(b);
 	addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	KUNIT_EXPECT_FALSE(test, test_bit(MMF_HAS_PINNED, &b->mm->flags));
+	page = T_MM_POISON_PTR;
 	KUNIT_ASSERT_EQ(test, pin_user_pages_unlocked(addr, 1, &page, FOLL_WRITE), 1);
 	KUNIT_EXPECT_TRUE(test, test_bit(MMF_HAS_PINNED, &b->mm->flags));
 	unpin_user_page(page);

@@ -42,7 +42,7 @@ static void iov_kunit_exit(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
 }
 
-/* ---- what a case may not change: ledger and GUP counters ------------------ */
+/* ---- what a case may not change: ledger and GUP counters ----------------- */
 
 struct iov_kunit_snap {
 	struct sim_ledger l;
@@ -93,7 +93,7 @@ static bool iov_kunit_iter_eq(const struct iov_iter *a, const struct iov_iter *b
 	       a->ubuf == b->ubuf && a->nr_segs == b->nr_segs;
 }
 
-/* ---- user memory ------------------------------------------------------------ */
+/* ---- user memory --------------------------------------------------------- */
 
 static unsigned long iov_kunit_mmap(struct kunit *test, size_t len)
 {
@@ -116,7 +116,7 @@ static struct page *iov_kunit_user_page(unsigned long addr)
 	return pte_present(pte) ? pte_page(pte) : NULL;
 }
 
-/* ---- the 1 MiB test buffer, of any kind ------------------------------------- */
+/* ---- the 1 MiB test buffer, of any kind ---------------------------------- */
 
 enum iov_kunit_kind {
 	IOV_KUNIT_KVEC,
@@ -305,7 +305,7 @@ static size_t iov_kunit_load(struct kunit *test, struct iov_kunit_buf *b, struct
 	return size;
 }
 
-/* ---- range tables ------------------------------------------------------------- */
+/* ---- range tables -------------------------------------------------------- */
 
 /* In the spirit of kunit_iov_iter.c's table: an empty range first, then odd ones. */
 static const struct iov_kunit_table iov_kunit_mixed = {
@@ -346,7 +346,7 @@ static const struct iov_kunit_table iov_kunit_single = {
 	"single", 1, { { 0x00123, 0x54321 } },
 };
 
-/* ---- copies ------------------------------------------------------------------ */
+/* ---- copies -------------------------------------------------------------- */
 
 struct iov_kunit_copy_param {
 	enum iov_kunit_kind kind;
@@ -598,7 +598,7 @@ static void copy_xarray_and_discard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iter.count, 0);
 }
 
-/* ---- extraction over range tables (R15) ------------------------------------------ */
+/* ---- extraction over range tables (R15) ---------------------------------- */
 
 struct iov_kunit_extract_param {
 	enum iov_kunit_kind kind;
@@ -775,7 +775,7 @@ static void extract_pages_alloc_fails(struct kunit *test)
 	}
 }
 
-/* ---- EDGE-11..13 ---------------------------------------------------------------------- */
+/* ---- EDGE-11..13 --------------------------------------------------------- */
 
 /*
  * EDGE-11 (R-ITER-6): iovecs {0 B, 0 B, 4096 B at offset 100, 512 B}:
@@ -978,7 +978,7 @@ static void extract_pages_kvec_outside_direct_map(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, iov_kunit_iter_eq(&iter, &before));
 }
 
-/* ---- R-ITER-6 pin accounting, EDGE-7, EDGE-38 -------------------------------------------- */
+/* ---- R-ITER-6 pin accounting, EDGE-7, EDGE-38 ---------------------------- */
 
 /*
  * R-ITER-6 / EDGE-7: a DIO-read-style (ITER_DEST) UBUF extraction over
@@ -1149,7 +1149,7 @@ static void extract_pages_partial_pin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_munmap(ubase, 2 * PAGE_SIZE), 0);
 }
 
-/* ---- R-ITER-13: the FOLL_GET contrast ----------------------------------------------------- */
+/* ---- R-ITER-13: the FOLL_GET contrast ------------------------------------ */
 
 /*
  * R-ITER-13: iov_iter_get_pages2() on a populated UBUF takes references
@@ -1238,7 +1238,7 @@ static void get_pages2_bvec_refs_kvec_efault(struct kunit *test)
 	folio_put(folio);
 }
 
-/* ---- advance, revert (R-ITER-10, R-ITER-11, EDGE-14) ----------------------------------------- */
+/* ---- advance, revert (R-ITER-10, R-ITER-11, EDGE-14) --------------------- */
 
 /*
  * R-ITER-10: advance through iovecs {100, 0, 4096, 1}.
@@ -1412,7 +1412,7 @@ static void revert_before_start_bugs(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, iov_kunit_revert_aborts(test, &iter, 101));
 }
 
-/* ---- npages, alignment (R-ITER-12) ------------------------------------------------------------- */
+/* ---- npages, alignment (R-ITER-12) --------------------------------------- */
 
 /*
  * R-ITER-12: iov_iter_npages() counts each segment's page offset and skips
@@ -1474,7 +1474,7 @@ static void alignment_and_gaps(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ret, ~0U);
 }
 
-/* ---- importing: bad inputs 16-18 --------------------------------------------------------------- */
+/* ---- importing: bad inputs 16-18 ----------------------------------------- */
 
 /*
  * Bad input 16: import_iovec() with UIO_MAXIOV + 1 segments; the limit
@@ -1624,7 +1624,7 @@ static void import_iovec_alloc_fails(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, iov);
 }
 
-/* ---- bad inputs 19-20 ---------------------------------------------------------------------------- */
+/* ---- bad inputs 19-20 ---------------------------------------------------- */
 
 /*
  * Bad input 19 (R-ITER-5): extract with maxsize 0 and with maxpages 0,

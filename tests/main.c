@@ -8,14 +8,23 @@
 
 static struct kunit_suite *const suites[] = {
 	&bio_suite,
+	&blk_suite,
+	&blk_map_suite,
+	&dma_suite,
 	&fault_inject_suite,
+	&fops_suite,
 	&fork_cow_suite,
+	&gup_suite,
 	&iov_iter_suite,
 	&kunit_suite,
 	&mm_suite,
+	&mm_stress_suite,
 	&page_ref_suite,
+	&random_ops_suite,
 	&refcount_suite,
+	&scenarios_mm_suite,
 	&trace_suite,
+	&zero_page_suite,
 	NULL,
 };
 

@@ -130,7 +130,8 @@ static unsigned long ms_shared_slot(struct ms_thread *t)
 
 /*
  * Pin 1..4 pages R/O somewhere: own region, shared region or another
- * thread's (which may be unmapped right now: -EFAULT or short is fine).
+ * thread's, which may be being unmapped right now (-EFAULT or short is
+ * fine): GUP-fast then looks at pages being freed under it.
  */
 static void ms_op_pin_ro(struct ms_thread *t)
 {
@@ -152,7 +153,7 @@ static void ms_op_pin_ro(struct ms_thread *t)
 		must = true;
 		break;
 	default:
-		other = (int)ms_below(t, t->run->nr_threads);
+		other = (t->id + 1 + (int)ms_below(t, t->run->nr_threads - 1)) % t->run->nr_threads;
 		addr = ms_own_page(t, other);
 		n = min(n, (int)((t->run->own[other] + MS_ACTIVE_PAGES * PAGE_SIZE - addr) >> PAGE_SHIFT));
 		must = other == t->id;
@@ -267,7 +268,7 @@ static void *ms_thread_fn(void *arg)
 	while (t->ops < MS_MAX_OPS && !(t->ops % 64 == 0 && ms_now() > t->run->deadline)) {
 		unsigned long op = ms_below(t, 100);
 
-		if (op < 25)
+		if (op < 30)
 			ms_op_pin_ro(t);
 		else if (op < 40)
 			ms_op_pin_rw(t);

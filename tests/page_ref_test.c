@@ -99,7 +99,8 @@ static void page_ref_get_put_small_and_tail(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, folio_ref_count(thp), 1);
 	get_page(tail);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(thp), 2);
-	KUNIT_EXPECT_EQ(test, page_ref_count(tail), 0);	/* tails have no count of their own */
+	/* A tail page has no count of its own. */
+	KUNIT_EXPECT_EQ(test, page_ref_count(tail), 0);
 	KUNIT_EXPECT_EQ(test, atomic_read(&thp->_pincount), 0);
 	put_page(tail);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(thp), 1);
@@ -297,14 +298,17 @@ static void page_ref_gup_api_large_folio(struct kunit *test)
 static void page_ref_unpin_runs_dirty(struct kunit *test)
 {
 	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	struct page *thp_pages[4], *small[2], *range[3], *mixed[6];
+	struct page *thp_pages[5], *small[3], *range[4], *mixed[6];
 	unsigned long taddr, saddr;
 	struct folio *thp = page_ref_map_thp(test, &taddr);
 
 	page_ref_map_small(test, &saddr, 2);
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(taddr, 4, FOLL_WRITE, thp_pages), 4);
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(saddr, 2, FOLL_WRITE, small), 2);
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(taddr + 8 * PAGE_SIZE, 3, FOLL_WRITE, range), 3);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, taddr, 4, FOLL_WRITE,
+						   thp_pages, ARRAY_SIZE(thp_pages)), 4L);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, saddr, 2, FOLL_WRITE,
+						   small, ARRAY_SIZE(small)), 2L);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, taddr + 8 * PAGE_SIZE, 3,
+						   FOLL_WRITE, range, ARRAY_SIZE(range)), 3L);
 	KUNIT_EXPECT_EQ(test, atomic_read(&thp->_pincount), 7);
 	KUNIT_EXPECT_FALSE(test, folio_test_dirty(thp));
 	KUNIT_EXPECT_FALSE(test, PageDirty(small[0]));
@@ -347,7 +351,7 @@ static void page_ref_unpin_runs_dirty(struct kunit *test)
 static void page_ref_maybe_dma_pinned_fuzzy_and_exact(struct kunit *test)
 {
 	unsigned long saddr, taddr;
-	struct page *page = page_ref_map_small(test, &saddr, 1), *pin[1];
+	struct page *page = page_ref_map_small(test, &saddr, 1), *pin[2];
 	struct folio *folio = page_folio(page), *thp = page_ref_map_thp(test, &taddr);
 	int i;
 
@@ -370,7 +374,8 @@ static void page_ref_maybe_dma_pinned_fuzzy_and_exact(struct kunit *test)
 	for (i = 0; i < 2000; i++)
 		folio_get(thp);
 	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(thp));
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(taddr + 5 * PAGE_SIZE, 1, 0, pin), 1);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, taddr + 5 * PAGE_SIZE, 1,
+						   0, pin, ARRAY_SIZE(pin)), 1L);
 	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(thp));
 	KUNIT_EXPECT_TRUE(test, page_maybe_dma_pinned(folio_page(thp, 400)));
 	unpin_user_page(pin[0]);
@@ -397,12 +402,13 @@ static void page_ref_false_positive_fork_copies(struct kunit *test)
 	long copies = pin_test_vmstat(COW_FORK_COPY);
 	struct task_struct *parent = current, *child;
 	unsigned long addr;
-	struct page *page = page_ref_map_small(test, &addr, 2), *other, *cpage, *p[1];
+	struct page *page = page_ref_map_small(test, &addr, 2), *other, *cpage, *p[2];
 	char buf[8];
 
 	/* Any pin sets the sticky MMF_HAS_PINNED; take and drop one elsewhere. */
 	other = pin_test_page_at(addr + PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + PAGE_SIZE, 1, FOLL_WRITE, p), 1);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr + PAGE_SIZE, 1,
+						   FOLL_WRITE, p, ARRAY_SIZE(p)), 1L);
 	KUNIT_EXPECT_PTR_EQ(test, p[0], other);
 	unpin_user_page(p[0]);
 	KUNIT_ASSERT_TRUE(test, test_bit(MMF_HAS_PINNED, &current->mm->flags));
@@ -499,7 +505,7 @@ static void page_ref_folio_add_pin(struct kunit *test)
 	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
 	long added = atomic_long_read(&nr_folio_add_pins);
 	unsigned long addr = 0, len = PAGE_SIZE;
-	struct page *page, *pinned[1];
+	struct page *page, *pinned[2];
 	struct folio *folio;
 	long pins = 0, i;
 	int ref;
@@ -525,8 +531,9 @@ static void page_ref_folio_add_pin(struct kunit *test)
 	}
 	if (c->target == ADD_PIN_SMALL_PINNED || c->target == ADD_PIN_LARGE_PINNED ||
 	    c->target == ADD_PIN_ZERO_PAGE) {
-		KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + (page - &folio->page) * PAGE_SIZE,
-							  1, 0, pinned), 1);
+		KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST,
+							   addr + (page - &folio->page) * PAGE_SIZE,
+							   1, 0, pinned, ARRAY_SIZE(pinned)), 1L);
 		KUNIT_ASSERT_PTR_EQ(test, pinned[0], page);
 		pins = 1;
 	}
@@ -566,7 +573,7 @@ static void page_ref_folio_add_pin(struct kunit *test)
 
 struct vmstat_ctx {
 	unsigned long addr, len;
-	struct page *pages[16];
+	struct page *pages[20];
 	long n;
 	struct page *tweaked;
 };
@@ -590,14 +597,16 @@ static void vmstat_map_small(struct kunit *test, struct vmstat_ctx *ctx, unsigne
 static void vmstat_fast_pin_small(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
-	ctx->n = pin_user_pages_fast(ctx->addr, 4, FOLL_WRITE, ctx->pages);
+	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+				      ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
 
 static void vmstat_slow_pin_small(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
-	ctx->n = pin_user_pages_unlocked(ctx->addr, 4, ctx->pages, FOLL_WRITE);
+	ctx->n = pin_test_gup_checked(test, API_PUP_UNLOCKED, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+				      ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
 
@@ -605,7 +614,8 @@ static void vmstat_fast_pin_thp(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	page_ref_map_thp(test, &ctx->addr);
 	ctx->len = PMD_SIZE;
-	ctx->n = pin_user_pages_fast(ctx->addr, 16, FOLL_WRITE, ctx->pages);
+	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 16, FOLL_WRITE, ctx->pages,
+				      ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 16L);
 }
 
@@ -613,7 +623,8 @@ static void vmstat_slow_pin_thp(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	page_ref_map_thp(test, &ctx->addr);
 	ctx->len = PMD_SIZE;
-	ctx->n = pin_user_pages_unlocked(ctx->addr, 16, ctx->pages, FOLL_WRITE);
+	ctx->n = pin_test_gup_checked(test, API_PUP_UNLOCKED, ctx->addr, 16, FOLL_WRITE,
+				      ctx->pages, ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 16L);
 }
 
@@ -622,7 +633,8 @@ static void vmstat_pin_zero(struct kunit *test, struct vmstat_ctx *ctx)
 	ctx->len = 4 * PAGE_SIZE;
 	ctx->addr = pin_test_mmap(test, ctx->len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	pin_test_touch_read(test, ctx->addr, ctx->len);
-	ctx->n = pin_user_pages_fast(ctx->addr, 4, 0, ctx->pages);
+	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 4, 0, ctx->pages,
+				      ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 	KUNIT_EXPECT_TRUE(test, is_zero_page(ctx->pages[3]));
 }
@@ -630,7 +642,8 @@ static void vmstat_pin_zero(struct kunit *test, struct vmstat_ctx *ctx)
 static void vmstat_get(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
-	ctx->n = get_user_pages_fast(ctx->addr, 4, FOLL_WRITE, ctx->pages);
+	ctx->n = pin_test_gup_checked(test, API_GUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+				      ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
 
@@ -639,7 +652,9 @@ static void vmstat_failed_grab(struct kunit *test, struct vmstat_ctx *ctx)
 	vmstat_map_small(test, ctx, 1);
 	ctx->tweaked = pin_test_page_at(ctx->addr);
 	set_page_count(ctx->tweaked, 0);	/* frozen: the grab must fail */
-	KUNIT_EXPECT_WARN(test, ctx->n = pin_user_pages_fast(ctx->addr, 1, 0, ctx->pages));
+	KUNIT_EXPECT_WARN(test, ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 1, 0,
+							      ctx->pages,
+							      ARRAY_SIZE(ctx->pages)));
 	KUNIT_EXPECT_EQ(test, ctx->n, (long)-ENOMEM);
 	set_page_count(ctx->tweaked, 1);
 	ctx->n = 0;
@@ -663,7 +678,8 @@ static void vmstat_fast_undone(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
 	gup_fast_test_hook = vmstat_seq_bump;
-	ctx->n = pin_user_pages_fast(ctx->addr, 4, FOLL_WRITE, ctx->pages);
+	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+				      ARRAY_SIZE(ctx->pages));
 	gup_fast_test_hook = NULL;
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
@@ -751,7 +767,7 @@ static void page_ref_huge_zero_folio(struct kunit *test)
 {
 	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
 	struct folio *hzf = huge_zero_folio;
-	struct page *pages[4], *got[1];
+	struct page *pages[6], *got[2];
 	unsigned long addr;
 	int ref;
 
@@ -767,14 +783,14 @@ static void page_ref_huge_zero_folio(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, is_huge_zero_page(folio_page(hzf, 17)));
 	KUNIT_EXPECT_TRUE(test, test_bit(MMF_HUGE_ZERO_PAGE, &current->mm->flags));
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + 10 * PAGE_SIZE, 3, 0, pages), 3);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), 3);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr + 10 * PAGE_SIZE, 3, 0,
+						   pages, 4), 3L);
 	KUNIT_EXPECT_PTR_EQ(test, pages[0], folio_page(hzf, 10));
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 3);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 3);
 	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(hzf));
-	KUNIT_ASSERT_EQ(test, pin_user_pages_unlocked(addr + 500 * PAGE_SIZE, 1, &pages[3], 0), 1L);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_UNLOCKED, addr + 500 * PAGE_SIZE,
+						   1, 0, &pages[3], 3), 1L);
 	KUNIT_EXPECT_PTR_EQ(test, pages[3], folio_page(hzf, 500));
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 4);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 4);
@@ -785,11 +801,11 @@ static void page_ref_huge_zero_folio(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 0);
 	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(hzf));
 
-	pin_test_poison(got, 1);
-	KUNIT_EXPECT_EQ(test, pin_test_gup(API_GUP, addr, 1, FOLL_DUMP, got), (long)-EFAULT);
-	pin_test_expect_written(test, got, 1, -EFAULT);
+	KUNIT_EXPECT_EQ(test, pin_test_gup_checked(test, API_GUP, addr, 1, FOLL_DUMP, got,
+						   ARRAY_SIZE(got)), (long)-EFAULT);
 
-	KUNIT_ASSERT_EQ(test, get_user_pages_fast(addr + 7 * PAGE_SIZE, 1, 0, got), 1);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_GUP_FAST, addr + 7 * PAGE_SIZE, 1, 0,
+						   got, ARRAY_SIZE(got)), 1L);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 0);
 	release_pages(got, 1);
@@ -813,11 +829,12 @@ static void page_ref_huge_zero_folio(struct kunit *test)
 static void page_ref_unpin_errno_and_null_entries(struct kunit *test)
 {
 	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	struct page *pages[2], *holes[4];
+	struct page *pages[3], *holes[4];
 	unsigned long addr;
 
 	page_ref_map_small(test, &addr, 2);
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 2, FOLL_WRITE, pages), 2);
+	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr, 2, FOLL_WRITE, pages,
+						   ARRAY_SIZE(pages)), 2L);
 	KUNIT_EXPECT_WARN(test, unpin_user_pages(pages, (unsigned long)-EFAULT));
 	KUNIT_EXPECT_WARN(test, unpin_user_pages_dirty_lock(pages, (unsigned long)-ENOMEM, true));
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1 + (int)GUP_PIN_COUNTING_BIAS);

@@ -44,10 +44,10 @@ static inline void pin_test_expect_written(struct kunit *test, struct page **pag
 	for (i = 0; i < n; i++) {
 		if (i < written)
 			KUNIT_EXPECT_PTR_NE_MSG(test, pages[i], PIN_TEST_POISON,
-						"entry %lu of %ld returned was not written", i, ret);
+						"entry %lu of %ld not written", i, ret);
 		else
 			KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], PIN_TEST_POISON,
-						"entry %lu written past the %ld returned", i, ret);
+						"entry %lu written past %ld", i, ret);
 	}
 }
 
@@ -214,6 +214,23 @@ static inline long pin_test_gup(enum pin_test_api api, unsigned long start, long
 		break;
 	}
 	mmap_read_unlock(mm);
+	return ret;
+}
+
+/*
+ * pin_test_gup() with the page-array discipline of conventions 7.6: poison
+ * all @size entries of @pages first, and expect exactly the returned number
+ * of them written afterwards.
+ */
+static inline long pin_test_gup_checked(struct kunit *test, enum pin_test_api api,
+					unsigned long start, long nr_pages, unsigned int flags,
+					struct page **pages, unsigned long size)
+{
+	long ret;
+
+	pin_test_poison(pages, size);
+	ret = pin_test_gup(api, start, nr_pages, flags, pages);
+	pin_test_expect_written(test, pages, size, ret);
 	return ret;
 }
 

@@ -12,13 +12,22 @@
 #include "kunit/test.h"
 
 extern struct kunit_suite bio_suite;
+extern struct kunit_suite blk_suite;
+extern struct kunit_suite blk_map_suite;
+extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;
+extern struct kunit_suite fops_suite;
 extern struct kunit_suite fork_cow_suite;
+extern struct kunit_suite gup_suite;
 extern struct kunit_suite iov_iter_suite;
 extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
+extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_ref_suite;
+extern struct kunit_suite random_ops_suite;
 extern struct kunit_suite refcount_suite;
+extern struct kunit_suite scenarios_mm_suite;
 extern struct kunit_suite trace_suite;
+extern struct kunit_suite zero_page_suite;
 
 #endif /* PINIO_TESTS_SUITES_H */

@@ -373,7 +373,8 @@ static void zero_page_v6_4_pin_counts_bias(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sim_profile(), SIM_PROFILE_V6_4);
 	addr = zero_page_map_read(test, n, PROT_READ | PROT_WRITE);
 	for (a = 0; a < ARRAY_SIZE(apis); a++) {
-		KUNIT_ASSERT_EQ(test, pin_test_gup(apis[a], addr, (long)n, 0, pages[a]), (long)n);
+		KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, apis[a], addr, (long)n, 0, pages[a],
+							   ARRAY_SIZE(pages[a])), (long)n);
 		for (c = 0; c < n; c++) {
 			struct page *z = pfn_to_page(zero_pfn + c);
 
@@ -432,9 +433,11 @@ static void zero_page_write_pin_gets_fresh_pages(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, ret, (long)n);
 	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < n; i++) {
+		unsigned long at = a + i * PAGE_SIZE;
+
 		zero_page_expect_fresh(test, pages[i]);
-		KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(a + i * PAGE_SIZE), pages[i]);
-		KUNIT_EXPECT_TRUE(test, pte_write(pin_test_pte_at_mm(current->mm, a + i * PAGE_SIZE)));
+		KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(at), pages[i]);
+		KUNIT_EXPECT_TRUE(test, pte_write(pin_test_pte_at_mm(current->mm, at)));
 	}
 	KUNIT_EXPECT_EQ(test, pin_test_vmstat(COW_FAULT), cow + (long)n);
 	unpin_user_pages(pages, n);
@@ -479,7 +482,8 @@ static void zero_page_longterm_pin_unshares(struct kunit *test)
 
 	for (k = 0; k < ARRAY_SIZE(prots); k++) {
 		addr = zero_page_map_read(test, n, prots[k]);
-		KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, (int)n, 0, pages), (int)n);
+		KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr, (long)n, 0, pages,
+							   ARRAY_SIZE(pages)), (long)n);
 		for (i = 0; i < n; i++)
 			KUNIT_EXPECT_PTR_EQ(test, pages[i], ZERO_PAGE(addr + i * PAGE_SIZE));
 		unpin_user_pages(pages, n);
@@ -565,6 +569,9 @@ static void zero_page_storm_pin(struct kunit *test, unsigned long addr, struct p
 		long ret = pin_user_pages_unlocked(addr + at * PAGE_SIZE, k, pages + at, 0);
 
 		KUNIT_ASSERT_EQ_MSG(test, ret, (long)k, "chunk at page %lu", at);
+		/* The array was poisoned once: nothing past this chunk may be written. */
+		if (at + k < STORM_PINS)
+			KUNIT_ASSERT_PTR_EQ(test, pages[at + k], PIN_TEST_POISON);
 	}
 }
 
@@ -650,17 +657,19 @@ static void zero_page_pin_storm(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, pin_user_pages_unlocked(addr, 1, &more[0], 0), 1L);
 		KUNIT_EXPECT_EQ(test, pin_test_gup(API_PUP, addr, 1, 0, &more[1]), 1L);
 		KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, 0, &more[2]), 1);
+		pin_test_expect_written(test, more, ARRAY_SIZE(more), 3);
 		folio = try_grab_folio(z, 1, FOLL_PIN);
 		KUNIT_EXPECT_PTR_EQ(test, folio, page_folio(z));
 		extra = 3;
 		KUNIT_EXPECT_EQ(test, page_ref_count(z), 1);
 		if (kunit_long()) {
 			/* Twice more over the whole region: 3 * 2^21 and counting. */
-			zero_page_storm_pin(test, addr, pages, 0, STORM_PINS);
-			zero_page_storm_unpin(pages, STORM_PINS);
-			zero_page_storm_pin(test, addr, pages, 0, STORM_PINS);
-			zero_page_storm_unpin(pages, STORM_PINS);
-			zero_page_storm_pin(test, addr, pages, 0, STORM_PINS);
+			for (i = 0; i < 3; i++) {
+				if (i)
+					zero_page_storm_unpin(pages, STORM_PINS);
+				pin_test_poison(pages, STORM_PINS);
+				zero_page_storm_pin(test, addr, pages, 0, STORM_PINS);
+			}
 		}
 		KUNIT_EXPECT_EQ(test, page_ref_count(z), 1);
 		KUNIT_EXPECT_EQ(test, sim_small_folio_pins(page_folio(z)), 0L);

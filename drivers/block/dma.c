@@ -87,6 +87,8 @@ static pthread_mutex_t eng_cfg_lock = PTHREAD_MUTEX_INITIALIZER;
 static long nr_devs;		/* disks using the engine */
 /* Requests accepted and not yet completed, held ones included. */
 static atomic_long_t eng_active;
+/* Requests a device holds (SIM_IO_HOLD, SIM_IO_REORDER). */
+static atomic_long_t eng_held;
 
 enum dma_stat_item {
 	DS_CHECKS,
@@ -433,6 +435,7 @@ void dma_run_held(struct list_head *list)
 		struct dma_req *rq = list_first_entry(list, struct dma_req, list);
 
 		list_del(&rq->list);
+		atomic_long_dec(&eng_held);
 		dma_queue(rq);
 	}
 }
@@ -523,19 +526,25 @@ void dma_engine_exit(void)
  * with the first disk. Kept until changed or sim_shutdown(). With more
  * than one worker, requests (released ones too) may complete in any order.
  *
+ * Waits for the I/O queued or running to complete; the caller submits
+ * nothing meanwhile.
+ *
  * Context: not from a completion or a DMA worker.
- * Return: 0, -EINVAL for @n > 8, -EBUSY while the engine has I/O queued,
- * running or held.
+ * Return: 0, -EINVAL for @n > 8, -EBUSY while a disk holds I/O
+ * (SIM_IO_HOLD, SIM_IO_REORDER).
  */
 int sim_dma_set_threads(unsigned int n)
 {
 	if (n > DMA_MAX_THREADS)
 		return -EINVAL;
 	pthread_mutex_lock(&eng_cfg_lock);
-	if (atomic_long_read(&eng_active)) {
+	if (atomic_long_read(&eng_held)) {
 		pthread_mutex_unlock(&eng_cfg_lock);
 		return -EBUSY;
 	}
+	/* Let what is queued or running finish, completions included. */
+	while (__atomic_load_n(&eng_active.counter, __ATOMIC_ACQUIRE) > 0)
+		sleep_until(now_ns() + 20000);
 	__dma_engine_stop();
 	pthread_mutex_lock(&eng.lock);
 	eng.nthreads = n;
@@ -700,6 +709,7 @@ void dma_submit_bio(struct bio *bio)
 		pthread_mutex_lock(&dd->lock);
 		list_add_tail(&rq->list, &dd->held);
 		dd->nr_held++;
+		atomic_long_inc(&eng_held);
 		dd->held_newest_first = (hit.flags & SIM_IO_REORDER) && !(hit.flags & SIM_IO_HOLD);
 		if ((hit.flags & SIM_IO_REORDER) && !(hit.flags & SIM_IO_HOLD) &&
 		    dd->nr_held >= hit.depth) {

@@ -112,9 +112,10 @@ int dma_disk_add(struct dma_dev *dd, const char *name,
 		 const struct queue_limits *lim, uint64_t bytes);
 void dma_disk_free(struct gendisk *disk);
 /*
- * sim_shutdown(): destroy every disk (held I/O released, in-flight I/O
- * drained), stop the DMA workers. Return: disks still alive (open).
+ * sim_shutdown(): delete every disk (held I/O released, in-flight I/O
+ * drained; an open one lives until its last blkdev_put()) and stop the
+ * DMA workers.
  */
-long sim_block_shutdown(void);
+void sim_block_shutdown(void);
 
 #endif /* PINIO_DRIVERS_BLOCK_DMA_H */

@@ -298,6 +298,13 @@ static void *uring_thread(void *arg)
 		io_uring_cqe_seen(&ur->ring, cqe);
 		if (!op)	/* the NOP of uring_exit() */
 			break;
+		/*
+		 * The submitter filled @op before io_uring_submit(), under
+		 * ur->lock; the kernel orders the CQE after it. Taking the lock
+		 * shows that order to the thread sanitizer too.
+		 */
+		pthread_mutex_lock(&ur->lock);
+		pthread_mutex_unlock(&ur->lock);
 		uring_complete(ur, op, res);
 	}
 	return NULL;

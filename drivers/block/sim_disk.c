@@ -255,11 +255,12 @@ int sim_disk_destroy(const char *name)
  * @name: the disk.
  * @lim: the new limits.
  *
- * The caller makes sure nothing submits meanwhile.
+ * Waits for the I/O in flight (completions included); the caller makes
+ * sure nothing submits meanwhile.
  *
- * Return: 0, -ENOENT, -EBUSY (I/O in flight), -EINVAL (rejected by
- * blk_validate_limits(), or the capacity is not a whole number of the new
- * logical blocks).
+ * Return: 0, -ENOENT, -EBUSY (the disk holds I/O: SIM_IO_HOLD or
+ * SIM_IO_REORDER), -EINVAL (rejected by blk_validate_limits(), or the
+ * capacity is not a whole number of the new logical blocks).
  */
 int sim_disk_set_limits(const char *name, const struct queue_limits *lim)
 {
@@ -271,12 +272,18 @@ int sim_disk_set_limits(const char *name, const struct queue_limits *lim)
 		return -ENOENT;
 	disk = dd->disk;
 	if (!lim || blk_validate_limits(lim) ||
-	    get_capacity(disk) % (lim->logical_block_size >> SECTOR_SHIFT))
+	    get_capacity(disk) % (lim->logical_block_size >> SECTOR_SHIFT)) {
 		ret = -EINVAL;
-	else if (__atomic_load_n(&disk->inflight.counter, __ATOMIC_ACQUIRE))
-		ret = -EBUSY;
-	else
+	} else {
+		pthread_mutex_lock(&dd->lock);
+		if (dd->nr_held)
+			ret = -EBUSY;
+		pthread_mutex_unlock(&dd->lock);
+	}
+	if (!ret) {
+		blk_drain_disk(disk);
 		disk->queue->limits = *lim;
+	}
 	put_disk(disk);
 	return ret;
 }
@@ -421,26 +428,17 @@ static struct dma_dev *claim_next(void)
 /**
  * sim_block_shutdown() - delete every disk and stop the DMA engine.
  *
- * Context: sim_shutdown(), after the tasks are gone and before memory is.
- * Return: the disks still alive because something holds them open, each
- * reported on stderr.
+ * Each disk's held I/O is released and its I/O in flight drained; a disk
+ * still held open (by a task's file) is freed by its last blkdev_put().
+ *
+ * Context: sim_shutdown(), before memory goes away.
  */
-long sim_block_shutdown(void)
+void sim_block_shutdown(void)
 {
 	struct dma_dev *dd;
-	long live;
 
 	while ((dd = claim_next()))
 		sim_disk_delete(dd);
 	blk_del_all_disks();
-	live = blk_nr_live_disks();
-	if (live) {
-		pthread_mutex_lock(&devs_lock);
-		list_for_each_entry(dd, &devs, node)
-			fprintf(stderr, "pinio: leak: disk %s still open\n",
-				dd->disk ? dd->disk->disk_name : "?");
-		pthread_mutex_unlock(&devs_lock);
-	}
 	dma_engine_exit();
-	return live;
 }

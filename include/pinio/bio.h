@@ -18,7 +18,12 @@ struct request_queue;
 
 typedef unsigned int gfp_flags_t;
 
-/* Allocation and lifetime. */
+/*
+ * Allocation and lifetime. bio_alloc() and bio_kmalloc() return NULL on
+ * (injected, FAULT_META_ALLOC) allocation failure. Deviation: bio_put()
+ * also frees a bio_kmalloc() bio (the kernel's bio_uninit() + kfree()).
+ * nr_live_bios() counts bios allocated and not freed (the ledger).
+ */
 struct bio *bio_alloc(struct block_device *bdev, unsigned short nr_vecs, blk_opf_t opf,
 		      gfp_flags_t gfp);
 struct bio *bio_kmalloc(unsigned short nr_vecs, gfp_flags_t gfp);
@@ -30,7 +35,12 @@ void bio_get(struct bio *bio);
 void bio_put(struct bio *bio);
 long nr_live_bios(void);
 
-/* Completion. */
+/*
+ * Completion. bio_endio() runs bi_end_io once all chained children are
+ * done; a second completion of a live bio is a reported violation
+ * (BIO_SIM_ENDED; bad input 24) and does nothing. Cleared by bio_init()
+ * and bio_reset(): resubmitting a completed bio needs a bio_reset().
+ */
 void bio_endio(struct bio *bio);
 void bio_chain(struct bio *bio, struct bio *parent);
 
@@ -88,7 +98,16 @@ static inline bool bio_full(const struct bio *bio, unsigned int len)
 	return false;
 }
 
-/* User memory into a bio (R-BIO-4, 7, 8, 10). */
+/*
+ * User memory into a bio (R-BIO-4, 7, 8, 10), v6.5 semantics: BVEC ->
+ * borrowed (allocate the bio with bio_iov_vecs_to_alloc() == 0 vecs);
+ * otherwise BIO_PAGE_PINNED iff iov_iter_extract_will_pin(), one pin per
+ * page occurrence, each extraction trimmed to the logical block size of
+ * bi_bdev (512 without a bdev; 6.6+ would not trim at all). Returns 0 when
+ * the bio got any pages (possibly short), else -EFAULT, -EINVAL (zone
+ * append limit) or the extraction's error. v6.4 profile: FOLL_GET
+ * references, no flag (put at release); BVEC gets BIO_NO_PAGE_REF.
+ */
 int bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter);
 void bio_iov_bvec_set(struct bio *bio, struct iov_iter *iter);
 static inline int bio_iov_vecs_to_alloc(struct iov_iter *iter, int max_segs)
@@ -104,10 +123,17 @@ void __bio_release_pages(struct bio *bio, bool mark_dirty);
 void bio_release_pages(struct bio *bio, bool mark_dirty);
 void bio_set_pages_dirty(struct bio *bio);
 void bio_check_pages_dirty(struct bio *bio);
-/* Run the deferred re-dirty worker now (the kernel's workqueue). */
+/*
+ * Wait until the deferred re-dirty worker (a thread, the kernel's
+ * workqueue) has released every bio bio_check_pages_dirty() queued.
+ */
 void bio_dirty_flush(void);
 
-/* Splitting and cloning: the result never owns pages (BIO_CLONED). */
+/*
+ * Splitting and cloning: the result never owns pages (BIO_CLONED). One
+ * allocator serves every bio set: bio_split()'s @bs is ignored (NULL is
+ * fine).
+ */
 struct bio *bio_split(struct bio *bio, int sectors, gfp_flags_t gfp, struct bio_set *bs);
 struct bio *bio_alloc_clone(struct block_device *bdev, struct bio *bio_src, gfp_flags_t gfp);
 void bio_advance(struct bio *bio, unsigned int bytes);

@@ -161,8 +161,8 @@ struct bio *bio_split_to_limits(struct bio *bio);
 /* Wait until @disk has no I/O in flight. */
 void blk_drain_disk(struct gendisk *disk);
 /*
- * A driver is done with one bio ->submit_bio gave it: call after its
- * bio_endio(), and touch @disk no more (submit_bio counted it in flight).
+ * A driver is done with one bio ->submit_bio gave it (submit_bio counted
+ * it in flight): call after its bio_endio() returned; touch @disk no more.
  */
 void disk_io_done(struct gendisk *disk);
 

@@ -2,6 +2,11 @@
 /*
  * pinio/list.h - the kernel's circular doubly linked list (include/linux/list.h),
  * written from its documented behaviour. No RCU variants.
+ *
+ * Every store to a ->next pointer is WRITE_ONCE(), as most are in the
+ * kernel: a struct page's lru.next is also its compound_head, which
+ * page_folio() reads locklessly (GUP-fast) while the buddy allocator links
+ * and unlinks free pages under its own lock.
  */
 #ifndef PINIO_LIST_H
 #define PINIO_LIST_H
@@ -17,7 +22,7 @@ struct list_head {
 
 static inline void INIT_LIST_HEAD(struct list_head *list)
 {
-	list->next = list;
+	WRITE_ONCE(list->next, list);
 	list->prev = list;
 }
 
@@ -25,9 +30,9 @@ static inline void __list_link(struct list_head *n, struct list_head *prev,
 			       struct list_head *next)
 {
 	next->prev = n;
-	n->next = next;
+	WRITE_ONCE(n->next, next);
 	n->prev = prev;
-	prev->next = n;
+	WRITE_ONCE(prev->next, n);
 }
 
 static inline void list_add(struct list_head *n, struct list_head *head)
@@ -43,15 +48,15 @@ static inline void list_add_tail(struct list_head *n, struct list_head *head)
 static inline void list_del(struct list_head *entry)
 {
 	entry->next->prev = entry->prev;
-	entry->prev->next = entry->next;
-	entry->next = NULL;
+	WRITE_ONCE(entry->prev->next, entry->next);
+	WRITE_ONCE(entry->next, NULL);
 	entry->prev = NULL;
 }
 
 static inline void list_del_init(struct list_head *entry)
 {
 	entry->next->prev = entry->prev;
-	entry->prev->next = entry->next;
+	WRITE_ONCE(entry->prev->next, entry->next);
 	INIT_LIST_HEAD(entry);
 }
 
@@ -66,9 +71,9 @@ static inline void list_splice_init(struct list_head *list, struct list_head *he
 		struct list_head *first = list->next, *last = list->prev;
 
 		first->prev = head;
-		last->next = head->next;
+		WRITE_ONCE(last->next, head->next);
 		head->next->prev = last;
-		head->next = first;
+		WRITE_ONCE(head->next, first);
 		INIT_LIST_HEAD(list);
 	}
 }

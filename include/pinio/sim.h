@@ -121,7 +121,7 @@ int sim_filedisk_create(const char *name, const char *host_path,
 			const char *backend, unsigned int lbs);
 /* Delete /dev/NAME: release held I/O, wait for what is in flight, free it once closed. 0 or -ENOENT. */
 int sim_disk_destroy(const char *name);
-/* Replace the queue limits while no I/O is in flight: 0, -ENOENT, -EBUSY, -EINVAL (blk_validate_limits(), or a capacity not in whole blocks). */
+/* Replace the queue limits once the I/O in flight is done: 0, -ENOENT, -EBUSY (I/O held by a fault), -EINVAL (blk_validate_limits(), or a capacity not in whole blocks). */
 int sim_disk_set_limits(const char *name, const struct queue_limits *lim);
 /* Copy the queue limits out: 0 or -ENOENT. */
 int sim_disk_get_limits(const char *name, struct queue_limits *lim);
@@ -168,8 +168,9 @@ int sim_disk_release(const char *name);
 /*
  * The DMA engine: 0 threads = inline (each transfer runs in the submitter's
  * context, still completing through bio_endio()), 1..8 worker threads
- * (default 2). Changing it needs an idle engine.
- * Return: 0, -EINVAL (n > 8), -EBUSY (I/O queued, running or held).
+ * (default 2; sim_shutdown() restores it). Waits for queued and running
+ * I/O; the caller submits nothing meanwhile.
+ * Return: 0, -EINVAL (n > 8), -EBUSY (a disk holds I/O by a fault).
  */
 int sim_dma_set_threads(unsigned int n);
 unsigned int sim_dma_threads(void);

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench/pin_fast_bench.c - PIN_FAST_BENCHMARK of the kernel's gup_test
+ * (tools/testing/selftests/mm/gup_test.c), against the simulated machine.
+ *
+ * Times pin_user_pages_fast() + unpin_user_pages() over 512 pages, called
+ * in chunks of 1, 123 and 512 pages, with R/O and R/W pins, and, for
+ * comparison, get_user_pages_fast() + put_page() per page (GUP_FAST_BENCHMARK).
+ * Two backings: 512 small pages (touched by writes, MADV_NOHUGEPAGE) and
+ * one PMD-mapped 2 MiB THP. Every case runs REPS times, interleaved with the
+ * others, and the median is reported: one parseable line per case
+ *   bench: pin_fast backing=small chunk=123 op=pin_rw ns/page=... ...
+ * then a goal table (pass/fail is printed, never the exit status: a
+ * benchmark records, it does not gate).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#include <pinio/mm.h>
+#include <pinio/sim.h>
+
+#define NR_PAGES	512
+#define REPS		5
+#define PAGES_PER_SAMPLE (256UL * 1024)	/* pages grabbed per timed sample */
+
+enum bench_op { OP_PIN_RO, OP_PIN_RW, OP_GET, NR_OPS };
+enum bench_backing { BK_SMALL, BK_THP, NR_BACKINGS };
+
+static const char *const op_names[NR_OPS] = { "pin_ro", "pin_rw", "get" };
+static const char *const backing_names[NR_BACKINGS] = { "small", "thp" };
+static const int chunks[] = { 1, 123, 512 };
+#define NR_CHUNKS	((int)(sizeof(chunks) / sizeof(chunks[0])))
+
+struct bench_case {
+	enum bench_backing backing;
+	int chunk;
+	enum bench_op op;
+	double grab[REPS], release[REPS];	/* ns per page */
+};
+
+static unsigned long base[NR_BACKINGS];
+static struct page *pages[NR_PAGES];
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void die(const char *what, long v)
+{
+	fprintf(stderr, "pin_fast_bench: %s (%ld)\n", what, v);
+	exit(1);
+}
+
+/* Grab all NR_PAGES pages of @c's backing in chunks; returns ns spent. */
+static double grab_all(const struct bench_case *c)
+{
+	unsigned int flags = c->op == OP_PIN_RW ? FOLL_WRITE : 0;
+	unsigned long addr = base[c->backing];
+	double t0 = now_ns();
+	int done, n, ret;
+
+	for (done = 0; done < NR_PAGES; done += n) {
+		n = NR_PAGES - done < c->chunk ? NR_PAGES - done : c->chunk;
+		if (c->op == OP_GET)
+			ret = get_user_pages_fast(addr + done * PAGE_SIZE, n, flags, pages + done);
+		else
+			ret = pin_user_pages_fast(addr + done * PAGE_SIZE, n, flags, pages + done);
+		if (ret != n)
+			die("short grab", ret);
+	}
+	return now_ns() - t0;
+}
+
+static double release_all(const struct bench_case *c)
+{
+	double t0 = now_ns();
+	int i;
+
+	if (c->op == OP_GET) {
+		for (i = 0; i < NR_PAGES; i++)
+			put_page(pages[i]);
+	} else {
+		unpin_user_pages(pages, NR_PAGES);
+	}
+	return now_ns() - t0;
+}
+
+static void sample(struct bench_case *c, int rep)
+{
+	unsigned long rounds = PAGES_PER_SAMPLE / NR_PAGES, r;
+	double grab = 0, release = 0;
+
+	for (r = 0; r < rounds; r++) {
+		grab += grab_all(c);
+		release += release_all(c);
+	}
+	c->grab[rep] = grab / (rounds * NR_PAGES);
+	c->release[rep] = release / (rounds * NR_PAGES);
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double median(const double *v)
+{
+	double s[REPS];
+
+	memcpy(s, v, sizeof(s));
+	qsort(s, REPS, sizeof(double), cmp_double);
+	return s[REPS / 2];
+}
+
+static void map_backings(void)
+{
+	unsigned long a;
+	struct page *p;
+
+	a = sim_mmap(0, NR_PAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(a))
+		die("mmap small", (long)a);
+	if (sim_madvise(a, NR_PAGES * PAGE_SIZE, MADV_NOHUGEPAGE))
+		die("madvise", 0);
+	if (sim_user_memset(a, 's', NR_PAGES * PAGE_SIZE) != (ssize_t)(NR_PAGES * PAGE_SIZE))
+		die("touch small", 0);
+	base[BK_SMALL] = a;
+
+	a = sim_mmap(0, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(a))
+		die("mmap thp", (long)a);
+	if (sim_user_memset(a, 't', PMD_SIZE) != (ssize_t)PMD_SIZE)
+		die("touch thp", 0);
+	base[BK_THP] = a;
+
+	/* Check the backings are what their names say. */
+	if (get_user_pages_fast(base[BK_SMALL], 1, 0, &p) != 1 || folio_test_large(page_folio(p)))
+		die("small backing is not small pages", 0);
+	put_page(p);
+	if (get_user_pages_fast(base[BK_THP], 1, 0, &p) != 1 ||
+	    folio_order(page_folio(p)) != HPAGE_PMD_ORDER)
+		die("thp backing is not a 2 MiB folio", 0);
+	put_page(p);
+}
+
+int main(void)
+{
+	static const struct sim_config cfg = { .mem_bytes = 64UL << 20, .thp = true };
+	static const struct {
+		enum bench_backing backing;
+		double goal;
+	} goals[] = { { BK_SMALL, 10.0 }, { BK_THP, 2.0 } };
+	struct bench_case cases[NR_BACKINGS * NR_CHUNKS * NR_OPS];
+	int nr = 0, i, rep, g, fails = 0;
+	long leaks;
+
+	if (sim_boot(&cfg))
+		die("sim_boot", 0);
+	map_backings();
+	for (i = 0; i < NR_BACKINGS; i++) {
+		int ci, op;
+
+		for (ci = 0; ci < NR_CHUNKS; ci++)
+			for (op = 0; op < NR_OPS; op++)
+				cases[nr++] = (struct bench_case){ .backing = i, .chunk = chunks[ci],
+								   .op = op };
+	}
+	/* Warm up once, then REPS interleaved rounds over all cases. */
+	for (i = 0; i < nr; i++)
+		sample(&cases[i], 0);
+	for (rep = 0; rep < REPS; rep++)
+		for (i = 0; i < nr; i++)
+			sample(&cases[i], rep);
+
+	for (i = 0; i < nr; i++) {
+		const struct bench_case *c = &cases[i];
+		double gm = median(c->grab), rm = median(c->release);
+
+		printf("bench: pin_fast backing=%s chunk=%d op=%s ns/page=%.2f grab_ns/page=%.2f "
+		       "release_ns/page=%.2f reps=%d pages=%lu\n", backing_names[c->backing],
+		       c->chunk, op_names[c->op], gm + rm, gm, rm, REPS,
+		       PAGES_PER_SAMPLE);
+	}
+
+	printf("\n%-7s %-7s %-6s %-12s %-12s %s\n", "backing", "op", "chunk", "goal ns/page",
+	       "measured", "result");
+	for (g = 0; g < (int)(sizeof(goals) / sizeof(goals[0])); g++) {
+		for (i = 0; i < nr; i++) {
+			const struct bench_case *c = &cases[i];
+			double m;
+
+			if (c->backing != goals[g].backing || c->chunk != NR_PAGES || c->op == OP_GET)
+				continue;
+			m = median(c->grab) + median(c->release);
+			fails += m > goals[g].goal;
+			printf("%-7s %-7s %-6d <= %-9.1f %-12.2f %s\n", backing_names[c->backing],
+			       op_names[c->op], c->chunk, goals[g].goal, m,
+			       m <= goals[g].goal ? "pass" : "FAIL");
+		}
+	}
+	printf("bench: pin_fast goals %s (%d of 4 over goal; recorded, not enforced)\n",
+	       fails ? "missed" : "met", fails);
+
+	sim_munmap(base[BK_SMALL], NR_PAGES * PAGE_SIZE);
+	sim_munmap(base[BK_THP], PMD_SIZE);
+	leaks = sim_shutdown();
+	if (leaks)
+		die("leaks at shutdown", leaks);
+	return 0;
+}

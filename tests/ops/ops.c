@@ -1,0 +1,1389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/ops/ops.c - the interpreter of the op language (tests/ops/ops.h):
+ * runs each op on the simulated machine and on the reference model
+ * (tests/ops/model.c) and compares.
+ *
+ * After every op: the op's own result (return value, errno, the pages GUP
+ * returned and their bytes, vmstat deltas), the pages the op touched, the
+ * pin and zero-page balances (I3, I4) and the WARN count. Every
+ * check_every ops: sim_check() (I1-I4, I6), each held folio's exact pin
+ * count (I1) and that every bound pin still maps where it was taken
+ * (R-COW-2, I6). Every verify_every ops: every mapped page of every task
+ * against the model (I8), read through the page tables without faulting
+ * so that checking does not change what it checks. At the end, every
+ * readable page once more through sim_user_read(), every set released,
+ * the balances back to zero and sim_shutdown() leak-free.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include "mm/internal.h"
+#include "sim/sim.h"
+#include "tests/ops/ops.h"
+#include "tests/ops/model.h"
+
+/* Between MMAP_MIN_ADDR and the mmap base: nothing is ever mapped here. */
+#define OPS_UNMAPPED_ADDR	0xff000000UL
+#define OPS_POISON_PTR		((struct page *)0xaa55aa55aa55aa55UL)
+#define OPS_RW_MAX_PAGES	16
+#define VCACHE_SIZE		8192
+
+const char *const ops_names[OPS_NR_OPS] = {
+	[OPS_NOP] = "nop",
+	[OPS_MMAP] = "mmap",
+	[OPS_MUNMAP] = "munmap",
+	[OPS_READ] = "read",
+	[OPS_WRITE] = "write",
+	[OPS_GET] = "get",
+	[OPS_PIN] = "pin",
+	[OPS_UNPIN] = "unpin",
+	[OPS_PUT] = "put",
+	[OPS_FORK] = "fork",
+	[OPS_EXIT] = "exit",
+	[OPS_MPROTECT] = "mprotect",
+	[OPS_MADVISE] = "madvise",
+	[OPS_DMA_WRITE] = "dma_write",
+	[OPS_DMA_READ] = "dma_read",
+};
+
+struct ops_stats ops_stats;
+const struct ops_op *ops_current_seq;
+size_t ops_current_len;
+long ops_current_op = -1;
+
+struct vcache_slot {
+	unsigned long pfn;
+	const void *want;
+	unsigned int stamp;
+};
+
+struct ops_ctx {
+	const struct ops_config *cfg;
+	struct ops_result *res;
+	struct ops_model m;
+	const struct ops_op *op;
+	long op_index;
+	long zero_base;
+	long violations_base;
+	unsigned long warnings_base;
+	bool zero_pins_count;		/* v6.4: a pin of a zero page is a real pin */
+	struct vcache_slot *vcache;
+	unsigned int vstamp;
+	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];
+};
+
+/* ---- failures ----------------------------------------------------------- */
+
+static __attribute__((format(printf, 3, 4)))
+void fail(struct ops_ctx *c, const char *kind, const char *fmt, ...)
+{
+	struct ops_result *res = c->res;
+	char where[96] = "";
+	va_list ap;
+	int n;
+
+	if (res->failed)
+		return;
+	res->failed = true;
+	res->failed_at = c->op_index;
+	snprintf(res->kind, sizeof(res->kind), "%s", kind);
+	if (c->op)
+		ops_format_op(c->op, where, sizeof(where));
+	n = snprintf(res->msg, sizeof(res->msg), "op %ld%s%s: ", c->op_index,
+		     c->op ? " " : "", where);
+	if (n < 0 || (size_t)n >= sizeof(res->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(res->msg + n, sizeof(res->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+static bool failed(const struct ops_ctx *c)
+{
+	return c->res->failed;
+}
+
+static void skip(struct ops_ctx *c)
+{
+	c->res->ops_skipped++;
+}
+
+/* ---- what the page tables map (lockless, never faulting) ---------------- */
+
+struct ops_peek {
+	bool present;		/* a PTE/PMD with a frame, PROT_NONE included */
+	struct page *page;
+};
+
+static void peek(struct mm_struct *mm, unsigned long addr, struct ops_peek *p)
+{
+	pmd_t *pmdp = pmd_lookup_lockless(mm, addr);
+	pmd_t pmd;
+	pte_t pte;
+
+	p->present = false;
+	p->page = NULL;
+	if (!pmdp)
+		return;
+	pmd = pmdp_get(pmdp);
+	if (pmd_leaf(pmd)) {
+		if (!pte_present(pmd))
+			return;
+		p->page = pte_page(pmd) + pte_index(addr);
+	} else if (pmd_table(pmd)) {
+		pte = ptep_get(&pmd_pgtable(pmd)[pte_index(addr)]);
+		if (!pte_present(pte))
+			return;
+		p->page = pte_page(pte);
+	} else {
+		return;
+	}
+	p->present = true;
+}
+
+static bool page_ptr_valid(const struct page *page)
+{
+	return page >= mem_map && page < mem_map + max_pfn;
+}
+
+static enum ops_page_kind page_kind(const struct page *page)
+{
+	if (is_zero_page(page))
+		return OPS_PG_ZERO;
+	if (is_huge_zero_page(page))
+		return OPS_PG_HZERO;
+	return OPS_PG_NORMAL;
+}
+
+static unsigned int first_diff(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	if (!memcmp(a, b, n))
+		return (unsigned int)n;
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (unsigned int)i;
+	return (unsigned int)n;
+}
+
+/* ---- comparing pages with the model ------------------------------------ */
+
+/* Was this frame already found to hold @want in this sweep? */
+static bool vcache_hit(struct ops_ctx *c, unsigned long pfn, const void *want)
+{
+	struct vcache_slot *s = &c->vcache[pfn % VCACHE_SIZE];
+
+	return s->stamp == c->vstamp && s->pfn == pfn && s->want == want;
+}
+
+static void vcache_add(struct ops_ctx *c, unsigned long pfn, const void *want)
+{
+	struct vcache_slot *s = &c->vcache[pfn % VCACHE_SIZE];
+
+	s->stamp = c->vstamp;
+	s->pfn = pfn;
+	s->want = want;
+}
+
+static void vcache_reset(struct ops_ctx *c)
+{
+	if (++c->vstamp == 0) {
+		memset(c->vcache, 0, VCACHE_SIZE * sizeof(*c->vcache));
+		c->vstamp = 1;
+	}
+}
+
+/* One mapped page of @t against the model. */
+static void verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *r,
+			unsigned long addr)
+{
+	unsigned long idx = r->off + ((addr - r->start) >> PAGE_SHIFT);
+	struct ops_blob *b = r->obj->pg[idx];
+	const unsigned char *want = b ? b->data : ops_zero_bytes;
+	const unsigned char *have;
+	struct ops_peek p;
+	unsigned int d;
+
+	peek(t->t->mm, addr, &p);
+	if (!p.present) {
+		if (!r->obj->shared && b && memcmp(want, ops_zero_bytes, PAGE_SIZE))
+			fail(c, "data", "task %d %#lx: nothing mapped, but the page was written (lost data)",
+			     t->id, addr);
+		return;
+	}
+	if (!page_ptr_valid(p.page)) {
+		fail(c, "pgtable", "task %d %#lx maps pfn %lu, outside memory", t->id, addr,
+		     page_to_pfn(p.page));
+		return;
+	}
+	switch (page_kind(p.page)) {
+	case OPS_PG_ZERO:
+		if (r->obj->shared)
+			fail(c, "zero", "task %d %#lx: zero page in a shared mapping (R-GUP-6)",
+			     t->id, addr);
+		else if (p.page != ZERO_PAGE(addr))
+			fail(c, "zero", "task %d %#lx: zero page of the wrong colour (pfn %lu, want %lu)",
+			     t->id, addr, page_to_pfn(p.page), page_to_pfn(ZERO_PAGE(addr)));
+		break;
+	case OPS_PG_HZERO:
+		if (r->obj->shared || p.page != folio_page(huge_zero_folio, pte_index(addr)))
+			fail(c, "zero", "task %d %#lx: huge zero subpage %ld misplaced", t->id, addr,
+			     (long)(p.page - &huge_zero_folio->page));
+		break;
+	default:
+		break;
+	}
+	if (failed(c) || vcache_hit(c, page_to_pfn(p.page), want))
+		return;
+	have = page_address(p.page);
+	d = first_diff(have, want, PAGE_SIZE);
+	if (d < PAGE_SIZE) {
+		fail(c, "data", "task %d %#lx (obj %d page %lu, pfn %lu): byte %u is %#x, the model says %#x",
+		     t->id, addr, r->obj->id, idx, page_to_pfn(p.page), d, have[d], want[d]);
+		return;
+	}
+	vcache_add(c, page_to_pfn(p.page), want);
+}
+
+/* [start, start + n pages) of @t: mapped pages match, unmapped ones are unmapped. */
+static void verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
+			 unsigned long n)
+{
+	unsigned long a;
+
+	vcache_reset(c);
+	for (a = start; a < start + (n << PAGE_SHIFT) && !failed(c); a += PAGE_SIZE) {
+		struct ops_region *r = model_region_at(t, a);
+		struct ops_peek p;
+
+		if (r) {
+			verify_page(c, t, r, a);
+			continue;
+		}
+		peek(t->t->mm, a, &p);
+		if (p.present)
+			fail(c, "pgtable", "task %d %#lx: mapped (pfn %lu) where nothing should be",
+			     t->id, a, page_to_pfn(p.page));
+	}
+}
+
+static void verify_task(struct ops_ctx *c, struct ops_mtask *t)
+{
+	unsigned int i;
+	unsigned long a;
+
+	for (i = 0; i < t->nr && !failed(c); i++) {
+		struct ops_region *r = &t->r[i];
+
+		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT) && !failed(c);
+		     a += PAGE_SIZE)
+			verify_page(c, t, r, a);
+	}
+}
+
+/* Every mapped page of every task. */
+static void verify_all(struct ops_ctx *c)
+{
+	unsigned int i;
+
+	vcache_reset(c);
+	for (i = 0; i < c->m.ntasks && !failed(c); i++)
+		verify_task(c, &c->m.tasks[i]);
+	ops_stats.verifies++;
+}
+
+/* The same address in every task: where a stray device write would show. */
+static void verify_addr_everywhere(struct ops_ctx *c, unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->m.ntasks && !failed(c); i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+		struct ops_region *r = model_region_at(t, addr);
+
+		if (r)
+			verify_page(c, t, r, addr);
+	}
+}
+
+/* Every page that maps object page (@obj, @idx), in every task. */
+static void verify_obj_page(struct ops_ctx *c, struct ops_obj *obj, unsigned long idx)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->m.ntasks && !failed(c); i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+
+		for (j = 0; j < t->nr && !failed(c); j++) {
+			struct ops_region *r = &t->r[j];
+
+			if (r->obj == obj && idx >= r->off && idx < r->off + r->npages)
+				verify_page(c, t, r, r->start + ((idx - r->off) << PAGE_SHIFT));
+		}
+	}
+}
+
+/* ---- balances, checked after every op ----------------------------------- */
+
+static long pins_net(void)
+{
+	return node_page_state(NR_FOLL_PIN_ACQUIRED) - node_page_state(NR_FOLL_PIN_RELEASED);
+}
+
+static void check_balances(struct ops_ctx *c)
+{
+	struct sim_ledger l;
+	unsigned long w;
+
+	sim_ledger_read(&l);
+	if (l.pins != c->m.pins)
+		fail(c, "I4", "outstanding pins %ld, the model holds %ld", l.pins, c->m.pins);
+	else if (pins_net() != c->m.pins)
+		fail(c, "I4", "nr_foll_pin_acquired - nr_foll_pin_released = %ld, the model holds %ld",
+		     pins_net(), c->m.pins);
+	else if (l.zero_refs != c->zero_base + c->m.zero_refs)
+		fail(c, "I3", "zero pages hold %ld references, expected %ld (base %ld + %ld held)",
+		     l.zero_refs, c->zero_base + c->m.zero_refs, c->zero_base, c->m.zero_refs);
+	else if (l.zero_pins != c->m.hz_pins)
+		fail(c, "I3", "huge zero folio _pincount %ld, the model holds %ld", l.zero_pins,
+		     c->m.hz_pins);
+	else if (l.live_mms != (long)c->m.ntasks)
+		fail(c, "mm", "%ld mm_structs alive for %u tasks", l.live_mms, c->m.ntasks);
+	else if (l.violations != c->violations_base)
+		fail(c, "violation", "the machine reported %ld violation(s)",
+		     l.violations - c->violations_base);
+	w = pinio_warnings();
+	if (w != c->warnings_base) {
+		fail(c, "warn", "%lu WARN(s) fired", w - c->warnings_base);
+		c->warnings_base = w;
+	}
+}
+
+struct folio_count {
+	struct folio *folio;
+	long pins, gets;
+};
+
+static int folio_count_cmp(const void *a, const void *b)
+{
+	const struct folio_count *x = a, *y = b;
+
+	return x->folio < y->folio ? -1 : x->folio > y->folio;
+}
+
+static bool entry_counts_pin(const struct ops_ctx *c, const struct ops_set *s,
+			     const struct ops_entry *e)
+{
+	return s->pin && (e->kind != OPS_PG_ZERO || c->zero_pins_count);
+}
+
+/* I1: every held folio carries exactly the model's pins, and at least its references. */
+static void check_folio_pins(struct ops_ctx *c)
+{
+	struct folio_count *fc;
+	unsigned long total = 0, n = 0, i, k;
+	unsigned int si;
+
+	for (si = 0; si < c->m.nsets; si++)
+		total += c->m.sets[si].n;
+	if (!total)
+		return;
+	fc = malloc(total * sizeof(*fc));
+	if (!fc)
+		abort();
+	for (si = 0; si < c->m.nsets; si++) {
+		struct ops_set *s = &c->m.sets[si];
+
+		for (k = 0; k < s->n; k++) {
+			struct ops_entry *e = &s->e[k];
+
+			fc[n].folio = page_folio(e->page);
+			fc[n].pins = entry_counts_pin(c, s, e);
+			fc[n].gets = !s->pin;
+			n++;
+		}
+	}
+	qsort(fc, n, sizeof(*fc), folio_count_cmp);
+	for (i = 0, k = 0; i < n; i++) {
+		if (k && fc[k - 1].folio == fc[i].folio) {
+			fc[k - 1].pins += fc[i].pins;
+			fc[k - 1].gets += fc[i].gets;
+		} else {
+			fc[k++] = fc[i];
+		}
+	}
+	for (i = 0; i < k && !failed(c); i++) {
+		struct folio *folio = fc[i].folio;
+		long have, ref = folio_ref_count(folio), need;
+
+		if (is_zero_folio(folio) && !c->zero_pins_count)
+			continue;
+		if (folio_test_large(folio)) {
+			have = atomic_read(&folio->_pincount);
+			need = fc[i].pins + fc[i].gets;
+		} else {
+			have = sim_small_folio_pins(folio);
+			need = fc[i].pins * (long)GUP_PIN_COUNTING_BIAS + fc[i].gets;
+		}
+		if (have != fc[i].pins)
+			fail(c, "I1", "folio pfn %lu (order %u) holds %ld pins, the model %ld",
+			     folio_pfn(folio), folio_order(folio), have, fc[i].pins);
+		else if (ref < need)
+			fail(c, "I1", "folio pfn %lu refcount %ld < %ld held by pins and gets",
+			     folio_pfn(folio), ref, need);
+	}
+	free(fc);
+}
+
+/*
+ * Every bound pin still is what its pinner maps there (R-COW-2, R-GUP-10),
+ * and no other task maps a pinned private page (I6).
+ */
+static void check_bindings(struct ops_ctx *c)
+{
+	unsigned int si, i, j;
+	unsigned long k;
+	struct ops_peek p;
+
+	for (si = 0; si < c->m.nsets && !failed(c); si++) {
+		struct ops_set *s = &c->m.sets[si];
+
+		for (k = 0; k < s->n && !failed(c); k++) {
+			struct ops_entry *e = &s->e[k];
+
+			if (!s->pin || !model_entry_bound(e))
+				continue;
+			if (!e->obj->shared) {
+				struct ops_mtask *t = model_task_by_id(&c->m, e->task_id);
+
+				if (!t) {
+					fail(c, "model", "set %d: bound to exited task %d", s->id,
+					     e->task_id);
+					return;
+				}
+				peek(t->t->mm, e->vaddr, &p);
+				if (!p.present || p.page != e->page)
+					fail(c, "pin", "set %d: task %d no longer maps its pinned page at %#lx (pfn %lu, now %s %lu) (R-COW-2)",
+					     s->id, t->id, e->vaddr, page_to_pfn(e->page),
+					     p.present ? "pfn" : "nothing", p.present ? page_to_pfn(p.page) : 0);
+				for (i = 0; i < c->m.ntasks && !failed(c); i++) {
+					if (c->m.tasks[i].id == t->id)
+						continue;
+					peek(c->m.tasks[i].t->mm, e->vaddr, &p);
+					if (p.present && p.page == e->page)
+						fail(c, "I6", "set %d: task %d's pinned page pfn %lu at %#lx is also mapped by task %d",
+						     s->id, t->id, page_to_pfn(e->page), e->vaddr,
+						     c->m.tasks[i].id);
+				}
+				continue;
+			}
+			for (i = 0; i < c->m.ntasks && !failed(c); i++) {
+				struct ops_mtask *t = &c->m.tasks[i];
+
+				for (j = 0; j < t->nr && !failed(c); j++) {
+					struct ops_region *r = &t->r[j];
+					unsigned long a;
+
+					if (r->obj != e->obj || e->idx < r->off ||
+					    e->idx >= r->off + r->npages)
+						continue;
+					a = r->start + ((e->idx - r->off) << PAGE_SHIFT);
+					peek(t->t->mm, a, &p);
+					if (p.present && p.page != e->page)
+						fail(c, "pin", "set %d: shared page pinned as pfn %lu, task %d maps pfn %lu at %#lx",
+						     s->id, page_to_pfn(e->page), t->id,
+						     page_to_pfn(p.page), a);
+				}
+			}
+		}
+	}
+}
+
+static void check_machine(struct ops_ctx *c)
+{
+	long v = sim_check_quiet(!c->cfg->quiet);
+
+	ops_stats.checks++;
+	if (v) {
+		fail(c, "sim_check", "sim_check() found %ld violation(s)", v);
+		return;
+	}
+	/* sim_check() counts what it printed in the ledger; nothing here. */
+	check_folio_pins(c);
+	check_bindings(c);
+}
+
+/* ---- addressing ----------------------------------------------------------- */
+
+static struct ops_mtask *op_task(struct ops_ctx *c)
+{
+	struct ops_mtask *t = &c->m.tasks[c->op->task % c->m.ntasks];
+
+	sim_task_switch(t->t);
+	return t;
+}
+
+static struct ops_handle *op_handle(struct ops_mtask *t, const struct ops_op *op)
+{
+	return t->nh ? &t->h[op->idx % t->nh] : NULL;
+}
+
+/*
+ * A page range: the op's mapping handle, a page offset in it (arg bits
+ * 0-15) and 1 + (len bits 0-11) % @maxpages pages; @maxpages 0 means the
+ * handle's size and a little more. With no mapping, an unmapped address.
+ */
+static void op_range(const struct ops_op *op, struct ops_mtask *t, unsigned long maxpages,
+		     unsigned long *start, unsigned long *n)
+{
+	struct ops_handle *h = op_handle(t, op);
+
+	if (!maxpages)
+		maxpages = (h ? h->npages : 1) + 8;
+	*n = 1 + (op->len & 0xfff) % maxpages;
+	if (!h) {
+		*start = OPS_UNMAPPED_ADDR;
+		return;
+	}
+	*start = h->start + (((op->arg & 0xffff) % h->npages) << PAGE_SHIFT);
+}
+
+static uint8_t op_pattern(const struct ops_op *op)
+{
+	return (uint8_t)(op->arg >> 16);
+}
+
+static unsigned int op_sel(const struct ops_op *op)
+{
+	return op->arg >> 24;
+}
+
+static unsigned long mapped_pages(struct ops_mtask *t, unsigned long start, unsigned long n)
+{
+	unsigned long i, m = 0;
+
+	for (i = 0; i < n; i++)
+		m += model_region_at(t, start + (i << PAGE_SHIFT)) != NULL;
+	return m;
+}
+
+static void handle_add(struct ops_mtask *t, unsigned long start, unsigned long npages)
+{
+	struct ops_handle *h;
+
+	if (t->nh < OPS_MAX_HANDLES)
+		h = &t->h[t->nh++];
+	else
+		h = &t->h[t->nh_added % OPS_MAX_HANDLES];
+	t->nh_added++;
+	h->start = start;
+	h->npages = npages;
+}
+
+static void expect_ret(struct ops_ctx *c, const char *call, long ret, long want)
+{
+	if (ret != want)
+		fail(c, "errno", "%s returned %ld, expected %ld", call, ret, want);
+}
+
+/* ---- the ops ---------------------------------------------------------------- */
+
+static void op_mmap_bad(struct ops_ctx *c, struct ops_mtask *t)
+{
+	struct ops_handle *h = op_handle(t, c->op);
+	unsigned long base = h ? h->start : OPS_UNMAPPED_ADDR, ret;
+	long want;
+
+	switch (op_sel(c->op) % 4) {
+	case 0:
+		ret = sim_mmap(0, 0, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		want = -EINVAL;
+		break;
+	case 1:
+		ret = sim_mmap(base + 123, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		want = -EINVAL;
+		break;
+	case 2:
+		ret = sim_mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_ANONYMOUS, -1, 0);
+		want = -EINVAL;
+		break;
+	default:
+		ret = sim_mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, -1, 0);
+		want = -EBADF;
+		break;
+	}
+	expect_ret(c, "sim_mmap", (long)ret, want);
+}
+
+static int sel_prot(unsigned int sel)
+{
+	sel %= 8;
+	if (sel < 6)
+		return PROT_READ | PROT_WRITE;
+	return sel == 6 ? PROT_READ : PROT_NONE;
+}
+
+static void op_mmap(struct ops_ctx *c)
+{
+	const struct ops_op *op = c->op;
+	struct ops_mtask *t = op_task(c);
+	bool shared = op->flags & OPS_MMAP_SHARED;
+	bool fixed = (op->flags & OPS_MMAP_FIXED) && t->nh;
+	int prot = sel_prot(op_sel(op)), flags;
+	unsigned long npages, addr = 0, ret, delta;
+
+	if (op->flags & OPS_F_BAD) {
+		op_mmap_bad(c, t);
+		return;
+	}
+	if (op->flags & OPS_MMAP_THP) {
+		static const unsigned long thp_sizes[3] = { 512, 1024, 512 };
+
+		npages = thp_sizes[op->len % 3];
+		if (op->len % 3 == 2)
+			npages += 1 + (op->len >> 2) % 64;
+	} else {
+		npages = 1 + op->len % 32;
+	}
+	if (fixed) {
+		struct ops_handle *h = op_handle(t, op);
+
+		addr = h->start + (((op->arg & 0xffff) % h->npages) << PAGE_SHIFT);
+	}
+	delta = npages - (fixed ? mapped_pages(t, addr, npages) : 0);
+	if (c->m.va_pages + delta > OPS_VA_BUDGET_PAGES) {
+		skip(c);
+		return;
+	}
+	flags = (shared ? MAP_SHARED : MAP_PRIVATE) | MAP_ANONYMOUS;
+	if (op->flags & OPS_MMAP_POPULATE)
+		flags |= MAP_POPULATE;
+	if (fixed)
+		flags |= MAP_FIXED;
+	ret = sim_mmap(addr, npages << PAGE_SHIFT, prot, flags, -1, 0);
+	if (IS_ERR_VALUE(ret)) {
+		fail(c, "errno", "sim_mmap(%#lx, %lu pages) failed: %ld", addr, npages, (long)ret);
+		return;
+	}
+	if ((ret & ~PAGE_MASK) || (fixed && ret != addr)) {
+		fail(c, "mmap", "sim_mmap() returned %#lx (asked %#lx)", ret, addr);
+		return;
+	}
+	if (fixed)
+		model_munmap(&c->m, t, addr, npages);
+	else if (!model_range_free(t, ret, npages)) {
+		fail(c, "mmap", "sim_mmap() returned %#lx + %lu pages, over a live mapping",
+		     ret, npages);
+		return;
+	}
+	model_mmap(&c->m, t, ret, npages, prot, shared);
+	handle_add(t, ret, npages);
+	verify_range(c, t, ret, npages);
+}
+
+static void op_munmap(struct ops_ctx *c)
+{
+	const struct ops_op *op = c->op;
+	struct ops_mtask *t = op_task(c);
+	unsigned long start, n;
+
+	op_range(op, t, 0, &start, &n);
+	if (op->flags & OPS_F_BAD) {
+		if (op_sel(op) % 2)
+			expect_ret(c, "sim_munmap(len 0)", sim_munmap(start, 0), -EINVAL);
+		else
+			expect_ret(c, "sim_munmap(misaligned)", sim_munmap(start + 1, PAGE_SIZE),
+				   -EINVAL);
+		return;
+	}
+	expect_ret(c, "sim_munmap", sim_munmap(start, n << PAGE_SHIFT), 0);
+	model_munmap(&c->m, t, start, n);
+	verify_range(c, t, start, n);
+}
+
+/* The byte range of a read or write: whole pages, or trimmed at both ends. */
+static void op_bytes(const struct ops_op *op, struct ops_mtask *t, unsigned long *start,
+		     unsigned long *n, unsigned long *addr, unsigned long *len)
+{
+	op_range(op, t, OPS_RW_MAX_PAGES, start, n);
+	*addr = *start;
+	*len = *n << PAGE_SHIFT;
+	if (op->flags & OPS_RW_SUBPAGE) {
+		unsigned long sub = (op_sel(op) * 16UL) % PAGE_SIZE;
+		unsigned long trim = (unsigned long)(op->len >> 12) * 256;
+
+		*addr += sub;
+		*len -= sub;
+		if (trim < *len)
+			*len -= trim;
+	}
+}
+
+static void compare_bytes(struct ops_ctx *c, struct ops_mtask *t, unsigned long addr,
+			  const unsigned char *buf, unsigned long len)
+{
+	unsigned long done = 0;
+
+	while (done < len && !failed(c)) {
+		unsigned long a = addr + done;
+		unsigned int sub = a & ~PAGE_MASK;
+		unsigned long n = PAGE_SIZE - sub < len - done ? PAGE_SIZE - sub : len - done;
+		const unsigned char *want = model_page_bytes(t, a);
+		unsigned int d;
+
+		if (!want)
+			want = ops_zero_bytes;
+		d = first_diff(buf + done, want + sub, n);
+		if (d < n)
+			fail(c, "data", "task %d read %#lx: byte is %#x, the model says %#x", t->id,
+			     a + d, buf[done + d], want[sub + d]);
+		done += n;
+	}
+}
+
+static void op_read(struct ops_ctx *c)
+{
+	struct ops_mtask *t = op_task(c);
+	unsigned long start, n, addr, len, want;
+	ssize_t ret;
+
+	op_bytes(c->op, t, &start, &n, &addr, &len);
+	want = model_access_prefix(t, addr, len, false);
+	ret = sim_user_read(addr, c->buf, len);
+	expect_ret(c, "sim_user_read", ret, want ? (long)want : -EFAULT);
+	if (ret > 0 && !failed(c))
+		compare_bytes(c, t, addr, c->buf, (unsigned long)ret);
+	verify_range(c, t, start, n);
+}
+
+static void op_write(struct ops_ctx *c)
+{
+	const struct ops_op *op = c->op;
+	struct ops_mtask *t = op_task(c);
+	bool ramp = op->flags & OPS_RW_RAMP;
+	unsigned long start, n, addr, len, want, k;
+	ssize_t ret;
+
+	op_bytes(op, t, &start, &n, &addr, &len);
+	want = model_access_prefix(t, addr, len, true);
+	if (ramp) {
+		for (k = 0; k < len; k++)
+			c->buf[k] = ops_pattern_byte(op_pattern(op), true, k);
+		ret = sim_user_write(addr, c->buf, len);
+	} else {
+		ret = sim_user_memset(addr, op_pattern(op), len);
+	}
+	expect_ret(c, ramp ? "sim_user_write" : "sim_user_memset", ret,
+		   want ? (long)want : -EFAULT);
+	if (failed(c))
+		return;
+	model_write(t, addr, want, op_pattern(op), ramp);
+	verify_range(c, t, start, n);
+}
+
+struct vm_snap {
+	long acq, rel, zpin, zunpin, get;
+};
+
+static void vm_snap(struct vm_snap *s)
+{
+	s->acq = node_page_state(NR_FOLL_PIN_ACQUIRED);
+	s->rel = node_page_state(NR_FOLL_PIN_RELEASED);
+	s->zpin = node_page_state(ZERO_PAGE_PIN);
+	s->zunpin = node_page_state(ZERO_PAGE_UNPIN);
+	s->get = node_page_state(FOLL_GET_ACQUIRED);
+}
+
+static long gup_call(bool pin, unsigned int oflags, struct mm_struct *mm, unsigned long start,
+		     unsigned long n, unsigned int gf, struct page **pages)
+{
+	long ret;
+
+	if (oflags & OPS_GUP_FAST)
+		return pin ? pin_user_pages_fast(start, (int)n, gf, pages) :
+			     get_user_pages_fast(start, (int)n, gf, pages);
+	if (!(oflags & OPS_GUP_LOCKED))
+		return pin ? pin_user_pages_unlocked(start, n, pages, gf) :
+			     get_user_pages_unlocked(start, n, pages, gf);
+	mmap_read_lock(mm);
+	ret = pin ? pin_user_pages(start, n, gf, pages) : get_user_pages(start, n, gf, pages);
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+/* One page GUP returned: what it is, and whether the rules allowed it. */
+static void gup_check_entry(struct ops_ctx *c, struct ops_mtask *t, const struct ops_set *s,
+			    struct ops_entry *e, unsigned long vaddr)
+{
+	struct ops_region *r = model_region_at(t, vaddr);
+	const unsigned char *want;
+	struct ops_peek p;
+	struct folio *folio;
+
+	if (!page_ptr_valid(e->page)) {
+		fail(c, "gup", "entry for %#lx is %p, not a page", vaddr, (void *)e->page);
+		return;
+	}
+	e->kind = page_kind(e->page);
+	peek(t->t->mm, vaddr, &p);
+	if (!p.present || p.page != e->page) {
+		fail(c, "gup", "%#lx: GUP returned pfn %lu, the task maps %s %lu", vaddr,
+		     page_to_pfn(e->page), p.present ? "pfn" : "nothing",
+		     p.present ? page_to_pfn(p.page) : 0);
+		return;
+	}
+	folio = page_folio(e->page);
+	if (e->kind != OPS_PG_NORMAL) {
+		if (s->write)
+			fail(c, "gup", "%#lx: FOLL_WRITE returned a zero page", vaddr);
+		else if (r->obj->shared)
+			fail(c, "gup", "%#lx: zero page in a shared mapping (R-GUP-6)", vaddr);
+		else if (s->gup_flags & FOLL_LONGTERM)
+			fail(c, "gup", "%#lx: long-term R/O pin kept a zero page (R-GUP-7)", vaddr);
+		else if (e->kind == OPS_PG_ZERO && e->page != ZERO_PAGE(vaddr))
+			fail(c, "gup", "%#lx: zero page of the wrong colour", vaddr);
+	} else if (s->pin && !r->obj->shared) {
+		if (!folio_test_anon(folio))
+			fail(c, "gup", "%#lx: pinned a non-anon page in a private mapping", vaddr);
+		else if (!PageAnonExclusive(e->page) &&
+			 !(folio_test_large(folio) && PageAnonExclusive(&folio->page)))
+			fail(c, "gup", "%#lx: pinned anon page pfn %lu is not exclusive (R-GUP-10)",
+			     vaddr, page_to_pfn(e->page));
+	} else if (r->obj->shared && folio_test_anon(folio)) {
+		fail(c, "gup", "%#lx: anon page in a shared mapping", vaddr);
+	}
+	if (failed(c))
+		return;
+	want = model_page_bytes(t, vaddr);
+	if (!want)
+		want = ops_zero_bytes;
+	if (memcmp(page_address(e->page), want, PAGE_SIZE))
+		fail(c, "data", "%#lx: the page GUP returned (pfn %lu) holds other bytes than the task sees",
+		     vaddr, page_to_pfn(e->page));
+}
+
+static void op_gup(struct ops_ctx *c, bool pin)
+{
+	const struct ops_op *op = c->op;
+	struct ops_mtask *t = op_task(c);
+	bool write = op->flags & OPS_GUP_WRITE;
+	unsigned int gf = (write ? FOLL_WRITE : 0) |
+			  (pin && (op->flags & OPS_GUP_LONGTERM) ? FOLL_LONGTERM : 0);
+	unsigned long start, n, want, i, counted = 0, zeros = 0;
+	struct vm_snap before, after;
+	struct page **pages;
+	struct ops_set *s;
+	long ret;
+
+	if (c->m.nsets == OPS_MAX_SETS) {
+		skip(c);
+		return;
+	}
+	op_range(op, t, (op->flags & OPS_GUP_BIG) ? 600 : 64, &start, &n);
+	want = model_gup_prefix(t, start, n, write);
+	pages = malloc(n * sizeof(*pages));
+	if (!pages)
+		abort();
+	for (i = 0; i < n; i++)
+		pages[i] = OPS_POISON_PTR;
+	vm_snap(&before);
+	ret = gup_call(pin, op->flags, t->t->mm, start, n, gf, pages);
+	vm_snap(&after);
+	expect_ret(c, pin ? "pin_user_pages" : "get_user_pages", ret, want ? (long)want : -EFAULT);
+	for (i = ret > 0 ? (unsigned long)ret : 0; i < n && !failed(c); i++)
+		if (pages[i] != OPS_POISON_PTR)
+			fail(c, "gup", "entry %lu written past the %ld pages returned (R-GUP-9)", i, ret);
+	if (failed(c) || ret <= 0) {
+		if (!failed(c) && (after.acq != before.acq || after.rel != before.rel ||
+				   after.get != before.get))
+			fail(c, "vmstat", "a failed GUP moved the pin/get counters");
+		free(pages);
+		return;
+	}
+
+	s = &c->m.sets[c->m.nsets];
+	memset(s, 0, sizeof(*s));
+	s->pin = pin;
+	s->write = write;
+	s->gup_flags = gf;
+	s->task_id = t->id;
+	s->start = start;
+	s->n = (unsigned long)ret;
+	s->e = calloc(s->n, sizeof(*s->e));
+	if (!s->e)
+		abort();
+	for (i = 0; i < s->n && !failed(c); i++) {
+		struct ops_entry *e = &s->e[i];
+
+		e->page = pages[i];
+		gup_check_entry(c, t, s, e, start + (i << PAGE_SHIFT));
+		if (entry_counts_pin(c, s, e))
+			counted++;
+		zeros += e->kind == OPS_PG_ZERO;
+	}
+	free(pages);
+	if (failed(c)) {
+		free(s->e);	/* leaked on purpose: the machine's state is suspect */
+		return;
+	}
+	if (pin) {
+		long zpins = c->zero_pins_count ? 0 : (long)zeros;
+
+		if (after.acq - after.rel - (before.acq - before.rel) != (long)counted ||
+		    after.acq - before.acq < (long)counted)
+			fail(c, "vmstat", "pinned %lu non-zero pages: nr_foll_pin_acquired %+ld, released %+ld",
+			     counted, after.acq - before.acq, after.rel - before.rel);
+		else if (after.zpin - before.zpin != zpins)
+			fail(c, "vmstat", "%lu zero pages: pinio_zero_page_pins %+ld", zeros,
+			     after.zpin - before.zpin);
+		else if (after.get != before.get)
+			fail(c, "vmstat", "a pin moved pinio_foll_get_acquired");
+	} else if (after.acq != before.acq || after.rel != before.rel ||
+		   after.get - before.get != ret) {
+		fail(c, "vmstat", "get of %ld pages: foll_get %+ld, pins %+ld/%+ld", ret,
+		     after.get - before.get, after.acq - before.acq, after.rel - before.rel);
+	}
+
+	s->id = c->m.next_set_id++;
+	c->m.nsets++;
+	for (i = 0; i < s->n; i++) {
+		struct ops_entry *e = &s->e[i];
+
+		if (pin && e->kind == OPS_PG_NORMAL) {
+			model_bind(e, t, start + (i << PAGE_SHIFT));
+		} else {
+			e->task_id = t->id;
+			e->vaddr = start + (i << PAGE_SHIFT);
+		}
+		if (entry_counts_pin(c, s, e))
+			c->m.pins++;
+		if (!pin && e->kind != OPS_PG_NORMAL)
+			c->m.zero_refs++;
+		if (pin && e->kind == OPS_PG_HZERO) {
+			c->m.zero_refs++;
+			c->m.hz_pins++;
+		}
+		if (pin && e->kind == OPS_PG_ZERO && c->zero_pins_count)
+			c->m.zero_refs += GUP_PIN_COUNTING_BIAS;
+	}
+}
+
+/* The @k-th held set with @pin (and @write if asked), or -1. */
+static int pick_set(struct ops_ctx *c, unsigned int k, bool pin, bool need_write)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < c->m.nsets; i++)
+		if (c->m.sets[i].pin == pin && (!need_write || c->m.sets[i].write))
+			nr++;
+	if (!nr)
+		return -1;
+	k %= nr;
+	for (i = 0; i < c->m.nsets; i++)
+		if (c->m.sets[i].pin == pin && (!need_write || c->m.sets[i].write) && !k--)
+			return (int)i;
+	return -1;
+}
+
+/* Release set @si on the machine and in the model, checking the counters. */
+static void release_set(struct ops_ctx *c, unsigned int si, unsigned int how)
+{
+	struct ops_set *s = &c->m.sets[si];
+	unsigned long k, counted = 0, zeros = 0, hz = 0;
+	struct vm_snap before, after;
+	struct page **pages;
+
+	pages = malloc(s->n * sizeof(*pages));
+	if (!pages)
+		abort();
+	for (k = 0; k < s->n; k++) {
+		pages[k] = s->e[k].page;
+		counted += entry_counts_pin(c, s, &s->e[k]);
+		zeros += s->e[k].kind == OPS_PG_ZERO;
+		hz += s->e[k].kind == OPS_PG_HZERO;
+	}
+	vm_snap(&before);
+	if (!s->pin) {
+		for (k = 0; k < s->n; k++)
+			put_page(pages[k]);
+	} else if (how & OPS_UNPIN_ONE_BY_ONE) {
+		for (k = 0; k < s->n; k++)
+			unpin_user_page(pages[k]);
+	} else if (how & OPS_UNPIN_DIRTY) {
+		unpin_user_pages_dirty_lock(pages, s->n, true);
+	} else {
+		unpin_user_pages(pages, s->n);
+	}
+	vm_snap(&after);
+	free(pages);
+	if (after.acq != before.acq || after.rel - before.rel != (long)counted)
+		fail(c, "vmstat", "released set %d (%lu pins): nr_foll_pin_acquired %+ld, released %+ld",
+		     s->id, counted, after.acq - before.acq, after.rel - before.rel);
+	else if (s->pin && !c->zero_pins_count && after.zunpin - before.zunpin != (long)zeros)
+		fail(c, "vmstat", "set %d: %lu zero pages, pinio_zero_page_unpins %+ld", s->id,
+		     zeros, after.zunpin - before.zunpin);
+	c->m.pins -= (long)counted;
+	if (s->pin) {
+		c->m.zero_refs -= (long)hz;
+		c->m.hz_pins -= (long)hz;
+		if (c->zero_pins_count)
+			c->m.zero_refs -= (long)zeros * GUP_PIN_COUNTING_BIAS;
+	} else {
+		c->m.zero_refs -= (long)(zeros + hz);
+	}
+	model_set_free(&c->m, si);
+}
+
+static void op_release(struct ops_ctx *c, bool pin)
+{
+	int si = pick_set(c, c->op->idx, pin, false);
+
+	if (si < 0) {
+		skip(c);
+		return;
+	}
+	release_set(c, (unsigned int)si, c->op->flags);
+}
+
+static void op_fork(struct ops_ctx *c)
+{
+	struct ops_mtask *t = op_task(c), *child;
+	struct task_struct *ct;
+	int parent_id = t->id;
+
+	if (c->m.ntasks == OPS_MAX_TASKS ||
+	    c->m.va_pages + model_fork_pages(t) > OPS_VA_BUDGET_PAGES) {
+		skip(c);
+		return;
+	}
+	ct = sim_fork();
+	if (IS_ERR(ct)) {
+		fail(c, "errno", "sim_fork() failed: %ld", PTR_ERR(ct));
+		return;
+	}
+	child = model_fork(&c->m, t, ct);
+	if (!child)
+		abort();
+	vcache_reset(c);
+	verify_task(c, model_task_by_id(&c->m, parent_id));
+	verify_task(c, child);
+	check_bindings(c);
+}
+
+static void op_exit(struct ops_ctx *c)
+{
+	struct ops_mtask *t = op_task(c);
+
+	if (c->m.ntasks == 1) {
+		skip(c);
+		return;
+	}
+	sim_task_exit(t->t);
+	model_task_exit(&c->m, t);
+}
+
+static void op_mprotect(struct ops_ctx *c)
+{
+	const struct ops_op *op = c->op;
+	struct ops_mtask *t = op_task(c);
+	static const int prots[3] = { PROT_NONE, PROT_READ, PROT_READ | PROT_WRITE };
+	unsigned long start, n;
+	int prot = prots[op_sel(op) % 3];
+
+	op_range(op, t, 0, &start, &n);
+	if (op->flags & OPS_F_BAD) {
+		if (op_sel(op) % 2)
+			expect_ret(c, "sim_mprotect(bad prot)", sim_mprotect(start, PAGE_SIZE, 0x10),
+				   -EINVAL);
+		else
+			expect_ret(c, "sim_mprotect(misaligned)",
+				   sim_mprotect(start + 1, PAGE_SIZE, PROT_READ), -EINVAL);
+		return;
+	}
+	expect_ret(c, "sim_mprotect", sim_mprotect(start, n << PAGE_SHIFT, prot),
+		   model_mprotect(t, start, n, prot));
+	verify_range(c, t, start, n);
+}
+
+static void op_madvise(struct ops_ctx *c)
+{
+	const struct ops_op *op = c->op;
+	struct ops_mtask *t = op_task(c);
+	unsigned long start, n;
+	int ret, want;
+
+	op_range(op, t, 0, &start, &n);
+	if (op->flags & OPS_F_BAD) {
+		if (op_sel(op) % 2)
+			expect_ret(c, "sim_madvise(bad advice)", sim_madvise(start, PAGE_SIZE, 1000),
+				   -EINVAL);
+		else
+			expect_ret(c, "sim_madvise(misaligned)",
+				   sim_madvise(start + 1, PAGE_SIZE, MADV_DONTNEED), -EINVAL);
+		return;
+	}
+	switch (op_sel(op) % 8) {
+	case 0: case 1: case 2: case 3:
+		ret = sim_madvise(start, n << PAGE_SHIFT, MADV_DONTNEED);
+		want = model_dontneed(t, start, n);
+		break;
+	case 4:
+		ret = sim_madvise(start, n << PAGE_SHIFT, MADV_DONTFORK);
+		want = model_set_dontcopy(t, start, n, true);
+		break;
+	case 5:
+		ret = sim_madvise(start, n << PAGE_SHIFT, MADV_DOFORK);
+		want = model_set_dontcopy(t, start, n, false);
+		break;
+	case 6:
+		ret = sim_madvise(start, n << PAGE_SHIFT, MADV_NOHUGEPAGE);
+		want = model_range_holes(t, start, n);
+		break;
+	default:
+		ret = sim_madvise(start, n << PAGE_SHIFT, MADV_HUGEPAGE);
+		want = model_range_holes(t, start, n);
+		break;
+	}
+	expect_ret(c, "sim_madvise", ret, want);
+	verify_range(c, t, start, n);
+}
+
+/* A device moves data through a held pin: I9 at each page, then where it must land. */
+static void op_dma_write(struct ops_ctx *c)
+{
+	const struct ops_op *op = c->op;
+	int si = pick_set(c, op->idx, true, true);
+	unsigned long i0, cnt, k;
+	unsigned int sub, len, trim, b;
+	struct ops_set *s;
+
+	if (si < 0) {
+		skip(c);
+		return;
+	}
+	s = &c->m.sets[si];
+	i0 = (op->arg & 0xffff) % s->n;
+	cnt = 1 + (op->len & 0xfff) % (s->n - i0);
+	sub = (op_sel(op) * 16U) % PAGE_SIZE;
+	len = PAGE_SIZE - sub;
+	trim = (unsigned int)(op->len >> 12) * 256;
+	if (trim < len)
+		len -= trim;
+	for (k = i0; k < i0 + cnt && !failed(c); k++) {
+		struct ops_entry *e = &s->e[k];
+		struct folio *folio = page_folio(e->page);
+		unsigned char *dst = (unsigned char *)page_address(e->page) + sub;
+		bool ramp = op->flags & 1;
+
+		if (e->kind != OPS_PG_NORMAL || folio_ref_count(folio) <= 0 ||
+		    !folio_maybe_dma_pinned(folio)) {
+			fail(c, "I9", "set %d entry %lu: DMA target pfn %lu refcount %d, %spinned",
+			     s->id, k, page_to_pfn(e->page), folio_ref_count(folio),
+			     folio_maybe_dma_pinned(folio) ? "" : "not ");
+			return;
+		}
+		for (b = 0; b < len; b++)
+			dst[b] = ops_pattern_byte(op_pattern(op), ramp, b);
+		if (model_entry_bound(e))
+			model_obj_write(e->obj, e->idx, sub, len, op_pattern(op), ramp);
+	}
+	vcache_reset(c);
+	for (k = i0; k < i0 + cnt && !failed(c); k++) {
+		struct ops_entry *e = &s->e[k];
+
+		if (!model_entry_bound(e))
+			continue;
+		if (e->obj->shared)
+			verify_obj_page(c, e->obj, e->idx);
+		else
+			verify_addr_everywhere(c, e->vaddr);
+	}
+}
+
+/* A device reads through a held pin: it must see what the pinner's task sees. */
+static void op_dma_read(struct ops_ctx *c)
+{
+	int si = pick_set(c, c->op->idx, true, false);
+	struct ops_set *s;
+	unsigned long k;
+
+	if (si < 0) {
+		skip(c);
+		return;
+	}
+	s = &c->m.sets[si];
+	for (k = 0; k < s->n && !failed(c); k++) {
+		struct ops_entry *e = &s->e[k];
+		const unsigned char *want = ops_zero_bytes;
+		struct ops_blob *b;
+		unsigned int d;
+
+		if (e->kind == OPS_PG_NORMAL) {
+			if (!model_entry_bound(e))
+				continue;
+			b = e->obj->pg[e->idx];
+			if (b)
+				want = b->data;
+		}
+		d = first_diff(page_address(e->page), want, PAGE_SIZE);
+		if (d < PAGE_SIZE)
+			fail(c, "I8", "set %d entry %lu (%#lx, pfn %lu): the device reads %#x at byte %u, the task sees %#x",
+			     s->id, k, e->vaddr, page_to_pfn(e->page),
+			     ((unsigned char *)page_address(e->page))[d], d, want[d]);
+	}
+}
+
+static void exec_op(struct ops_ctx *c)
+{
+	switch (c->op->op) {
+	case OPS_MMAP:		op_mmap(c); break;
+	case OPS_MUNMAP:	op_munmap(c); break;
+	case OPS_READ:		op_read(c); break;
+	case OPS_WRITE:		op_write(c); break;
+	case OPS_GET:		op_gup(c, false); break;
+	case OPS_PIN:		op_gup(c, true); break;
+	case OPS_UNPIN:		op_release(c, true); break;
+	case OPS_PUT:		op_release(c, false); break;
+	case OPS_FORK:		op_fork(c); break;
+	case OPS_EXIT:		op_exit(c); break;
+	case OPS_MPROTECT:	op_mprotect(c); break;
+	case OPS_MADVISE:	op_madvise(c); break;
+	case OPS_DMA_WRITE:	op_dma_write(c); break;
+	case OPS_DMA_READ:	op_dma_read(c); break;
+	default:		skip(c); break;
+	}
+}
+
+/* ---- the end of a run ------------------------------------------------------ */
+
+/* Every readable page of every task, through the CPU's path (faulting). */
+static void read_back_all(struct ops_ctx *c)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->m.ntasks && !failed(c); i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+
+		sim_task_switch(t->t);
+		for (j = 0; j < t->nr && !failed(c); j++) {
+			struct ops_region *r = &t->r[j];
+			unsigned long done = 0, len = r->npages << PAGE_SHIFT;
+
+			if (r->prot == PROT_NONE)
+				continue;
+			while (done < len && !failed(c)) {
+				unsigned long n = len - done < sizeof(c->buf) ? len - done : sizeof(c->buf);
+				ssize_t ret = sim_user_read(r->start + done, c->buf, n);
+
+				expect_ret(c, "sim_user_read (final)", ret, (long)n);
+				if (!failed(c))
+					compare_bytes(c, t, r->start + done, c->buf, n);
+				done += n;
+			}
+		}
+	}
+}
+
+static void finish(struct ops_ctx *c)
+{
+	c->op = NULL;
+	verify_all(c);
+	if (!failed(c))
+		check_machine(c);
+	if (!failed(c))
+		read_back_all(c);
+	while (!failed(c) && c->m.nsets)
+		release_set(c, c->m.nsets - 1, 0);
+	if (!failed(c))
+		check_balances(c);
+	if (!failed(c) && c->m.pins)
+		fail(c, "I4", "%ld pins left in the model after releasing every set", c->m.pins);
+	if (!failed(c))
+		check_machine(c);
+}
+
+/* ---- running a sequence ----------------------------------------------------- */
+
+int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
+	    struct ops_result *res)
+{
+	struct sim_config sc = {
+		.mem_bytes = cfg->mem_bytes,
+		.nr_zero_pages = cfg->zero_pages,
+		.thp = cfg->thp,
+		.profile = cfg->profile,
+	};
+	struct ops_ctx *c;
+	struct sim_ledger l;
+	long leaks;
+	int err;
+
+	memset(res, 0, sizeof(*res));
+	res->failed_at = -1;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		abort();
+	c->cfg = cfg;
+	c->res = res;
+	c->op_index = -1;
+	c->vcache = calloc(VCACHE_SIZE, sizeof(*c->vcache));
+	if (!c->vcache)
+		abort();
+	model_init(&c->m);
+	err = sim_boot(&sc);
+	if (err) {
+		fail(c, "boot", "sim_boot() failed: %d", err);
+		goto out;
+	}
+	c->zero_pins_count = sim_profile() == SIM_PROFILE_V6_4;
+	model_task_add(&c->m, sim_current());
+	sim_ledger_read(&l);
+	c->zero_base = l.zero_refs;
+	c->violations_base = l.violations;
+	c->warnings_base = pinio_warnings();
+	ops_current_seq = ops;
+	ops_current_len = n;
+
+	for (c->op_index = 0; (size_t)c->op_index < n && !failed(c); c->op_index++) {
+		unsigned long i = (unsigned long)c->op_index + 1;
+
+		c->op = &ops[c->op_index];
+		ops_current_op = c->op_index;
+		exec_op(c);
+		res->ops_run++;
+		if (cfg->after_op && !failed(c))
+			cfg->after_op(c->op, c->op_index, cfg->hook_arg);
+		if (!failed(c))
+			check_balances(c);
+		if (!failed(c) && cfg->verify_every && i % cfg->verify_every == 0)
+			verify_all(c);
+		if (!failed(c) && cfg->check_every && i % cfg->check_every == 0)
+			check_machine(c);
+	}
+	ops_current_op = -1;
+	if (!failed(c))
+		finish(c);
+	if (failed(c)) {
+		/* Give the machine back; what it reports now is noise. */
+		while (c->m.nsets)
+			model_set_free(&c->m, c->m.nsets - 1);
+		sim_shutdown();
+	} else {
+		c->op_index = (long)n;
+		leaks = sim_shutdown();
+		if (leaks)
+			fail(c, "leak", "sim_shutdown() found %ld leaked object(s)", leaks);
+	}
+out:
+	ops_current_seq = NULL;
+	ops_stats.sequences++;
+	ops_stats.ops += res->ops_run;
+	model_free(&c->m);
+	free(c->vcache);
+	free(c);
+	return res->failed ? -1 : 0;
+}

@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tests/ops/ops.h - the operation language of the stateful random tests
+ * and of the fuzz_ops fuzzer: fixed-size op records, an interpreter that
+ * runs them on a freshly booted machine and checks every result against a
+ * reference model, a seeded generator, shrinking, and a replayable text
+ * form (scenarios.md §4 items 1-2, §5.1 I1-I9, conventions 7.7).
+ *
+ * No kernel twin; the closest relatives are syzkaller programs and
+ * mimalloc's fuzz records. Nothing here depends on the KUnit runner, so
+ * fuzzers link it too. An op names its task, mapping and pin set by index
+ * modulo what exists when it runs, so any sequence (a shrunk one, or fuzz
+ * bytes) is meaningful. Each op clamps its fields with `%`; some flag bits
+ * ask for a bad input on purpose, and then the interpreter checks the errno.
+ */
+#ifndef PINIO_TESTS_OPS_H
+#define PINIO_TESTS_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <pinio/sim.h>
+
+/*
+ * The opcodes. Keep the numbers stable: fuzz inputs decode a byte modulo
+ * OPS_NR_OPS and text files use the names. Block-layer ops (O_DIRECT
+ * read/write, async submit/complete, device faults) go after OPS_DMA_READ.
+ */
+enum ops_opcode {
+	OPS_NOP,
+	OPS_MMAP,	/* flags: OPS_MMAP_*; len: size class; arg: prot, offset */
+	OPS_MUNMAP,	/* range of a mapping */
+	OPS_READ,	/* touch-read a byte range: sim_user_read() */
+	OPS_WRITE,	/* touch-write a byte range with a pattern */
+	OPS_GET,	/* FOLL_GET a page range into a new held set */
+	OPS_PIN,	/* FOLL_PIN a page range into a new held set */
+	OPS_UNPIN,	/* unpin one held pin set */
+	OPS_PUT,	/* put_page() one held get set */
+	OPS_FORK,	/* fork the task */
+	OPS_EXIT,	/* exit the task (never the last one) */
+	OPS_MPROTECT,	/* arg: prot */
+	OPS_MADVISE,	/* arg: advice */
+	OPS_DMA_WRITE,	/* a device writes into the pages of a held R/W pin set */
+	OPS_DMA_READ,	/* a device reads a held pin set: must see the user's bytes */
+	OPS_NR_OPS,
+};
+
+/* Flag bits shared by the range ops. */
+#define OPS_F_BAD	0x80	/* a deliberately bad input: arg picks which */
+
+/* OPS_MMAP */
+#define OPS_MMAP_SHARED		0x01	/* MAP_SHARED|MAP_ANONYMOUS (shmem) */
+#define OPS_MMAP_THP		0x02	/* 2 MiB or more: THP-eligible */
+#define OPS_MMAP_POPULATE	0x04
+#define OPS_MMAP_FIXED		0x08	/* MAP_FIXED over a part of an existing mapping */
+
+/* OPS_READ / OPS_WRITE */
+#define OPS_RW_SUBPAGE		0x01	/* start and end inside pages */
+#define OPS_RW_RAMP		0x02	/* write pattern+i, not one byte (memset) */
+
+/* OPS_GET / OPS_PIN */
+#define OPS_GUP_FAST		0x01	/* *_fast(); else the slow path */
+#define OPS_GUP_WRITE		0x02	/* FOLL_WRITE */
+#define OPS_GUP_LONGTERM	0x04	/* FOLL_LONGTERM (pins only) */
+#define OPS_GUP_BIG		0x08	/* up to 600 pages, else up to 64 */
+#define OPS_GUP_LOCKED		0x10	/* slow path with mmap_lock held by the caller */
+
+/* OPS_UNPIN */
+#define OPS_UNPIN_DIRTY		0x01	/* unpin_user_pages_dirty_lock(.., true) */
+#define OPS_UNPIN_ONE_BY_ONE	0x02	/* unpin_user_page() per entry */
+
+/**
+ * struct ops_op - one operation, 12 bytes.
+ * @op: enum ops_opcode.
+ * @task: which live task runs it (modulo the live tasks).
+ * @idx: which mapping of the task, or which held set (modulo).
+ * @flags: op-specific OPS_* bits.
+ * @len: length class (pages, clamped per op).
+ * @arg: offset, pattern, prot or advice (clamped per op).
+ */
+struct ops_op {
+	uint8_t op;
+	uint8_t task;
+	uint8_t idx;
+	uint8_t flags;
+	uint16_t len;
+	uint16_t pad;
+	uint32_t arg;
+};
+
+/* Fuzz inputs: this many bytes per op record (op, task, idx, flags, len, arg). */
+#define OPS_RECORD_BYTES	10
+#define OPS_MAX_SEQ		200	/* ops per generated sequence */
+#define OPS_MAX_LOAD		4096	/* ops per loaded file or fuzz input */
+
+/**
+ * struct ops_config - the machine a sequence runs on, and how often to check.
+ * @mem_bytes: simulated memory (sim_boot()).
+ * @zero_pages: coloured zero pages: 1 or 8.
+ * @thp: THP on.
+ * @profile: behaviour profile; the generator uses SIM_PROFILE_V6_5.
+ * @check_every: run sim_check() and the I1/I4 pin checks every N ops (0: never
+ *	mid-run; always at the end).
+ * @verify_every: compare every mapped page with the model every N ops
+ *	(0: only at the end). The pages an op touches are compared after
+ *	that op whatever this says.
+ * @quiet: no diagnostics on stderr (shrinking re-runs).
+ * @after_op: tests of the oracle itself: called after op @index ran (on the
+ *	machine and the model), before its checks, with @hook_arg.
+ */
+struct ops_config {
+	size_t mem_bytes;
+	unsigned int zero_pages;
+	bool thp;
+	enum sim_profile profile;
+	unsigned int check_every;
+	unsigned int verify_every;
+	bool quiet;
+	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
+	void *hook_arg;
+};
+
+/**
+ * struct ops_result - how a run went.
+ * @failed: a check failed (or boot/shutdown did).
+ * @failed_at: index of the op that failed; -1 before the first op, @nr_ops
+ *	for the final checks and shutdown.
+ * @kind: short, stable failure class ("data", "gup", "vmstat", ...), used by
+ *	shrinking to keep the same failure.
+ * @msg: what went wrong.
+ * @ops_run: ops executed (including skipped no-ops).
+ * @ops_skipped: ops that did nothing (nothing to act on, or over budget).
+ */
+struct ops_result {
+	bool failed;
+	long failed_at;
+	char kind[24];
+	char msg[512];
+	unsigned long ops_run;
+	unsigned long ops_skipped;
+};
+
+extern const char *const ops_names[OPS_NR_OPS];
+
+/* Boot a machine per @cfg, run @ops[0..n), check, shut down. 0 or -1 (see @res). */
+int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
+	    struct ops_result *res);
+
+/* The default configuration for @seed: 64 MiB, thp and colours from the seed. */
+void ops_config_from_seed(uint64_t seed, struct ops_config *cfg);
+/* Fill @ops with 1..@max ops generated from @seed; returns how many. */
+size_t ops_generate(uint64_t seed, struct ops_op *ops, size_t max);
+/* A 64-bit mix of @a and @b (splitmix64): per-sequence seeds. */
+uint64_t ops_seed_mix(uint64_t a, uint64_t b);
+
+/*
+ * Shrink a failing sequence: delete chunks of ops, then single ops, while
+ * it still fails with the same kind. @ops is rewritten; returns the new
+ * length. @budget caps the re-runs (0: no cap).
+ */
+size_t ops_shrink(const struct ops_config *cfg, struct ops_op *ops, size_t n,
+		  const char *kind, unsigned long budget);
+
+/* Decode fuzz bytes: the first byte picks thp/colours, then records. */
+size_t ops_decode(const uint8_t *data, size_t size, struct ops_config *cfg,
+		  struct ops_op *ops, size_t max);
+
+/* Text form: a "config" line, then one op per line; '#' starts a comment. */
+void ops_write_text(FILE *f, const struct ops_config *cfg, const struct ops_op *ops,
+		    size_t n, const char *comment);
+/* Format one op as a line (no newline). */
+void ops_format_op(const struct ops_op *op, char *buf, size_t size);
+/*
+ * Parse @path; on success *@ops is malloc'ed (free() it) and 0 is returned;
+ * -errno on I/O errors, -EINVAL with @err filled on a syntax error.
+ */
+int ops_load_file(const char *path, struct ops_config *cfg, struct ops_op **ops,
+		  size_t *n, char *err, size_t errsize);
+int ops_parse_text(const char *text, struct ops_config *cfg, struct ops_op **ops,
+		   size_t *n, char *err, size_t errsize);
+
+/* Totals since the program started, for the throughput line. */
+struct ops_stats {
+	unsigned long sequences;
+	unsigned long ops;
+	unsigned long checks;
+	unsigned long verifies;
+};
+extern struct ops_stats ops_stats;
+
+/* The sequence being run (for crash handlers): NULL when none. */
+extern const struct ops_op *ops_current_seq;
+extern size_t ops_current_len;
+extern long ops_current_op;
+
+#endif /* PINIO_TESTS_OPS_H */
