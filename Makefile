@@ -11,7 +11,7 @@
 include scripts/Makefile.include
 
 LIB_SRCS := $(sort $(wildcard mm/*.c lib/*.c block/*.c drivers/block/*.c \
-			      fs/*.c fs/*/*.c sim/*.c))
+			      fs/*.c fs/*/*.c sim/*.c sim/scenarios/*.c))
 TEST_SRCS := $(sort $(wildcard tests/kunit/*.c tests/*.c tests/scenarios/*.c tests/ops/*.c))
 TOOL_SRCS := $(sort $(wildcard tools/pinio/*.c))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))

@@ -340,6 +340,9 @@ static void __submit_bio(struct bio *bio)
 
 		if (piece)
 			bio_list_add(&pieces, piece);
+		/* The kernel resubmits the remainder: count it as submitted. */
+		if (rest)
+			atomic_long_inc(&stat_submitted);
 		bio = rest;
 	}
 	while ((bio = bio_list_pop(&pieces))) {

@@ -187,7 +187,14 @@ void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const c
 	if (!tr || pfn >= tr->nr_frames)
 		return;
 	r = &tr->ring[pfn];
-	slot = __atomic_fetch_add(&r->seq, 1, __ATOMIC_RELAXED) & (TRACE_RING_SIZE - 1);
+	/*
+	 * Not a locked increment: this runs on every pin and unpin. Two
+	 * threads racing on one frame may lose an event of its history; the
+	 * history is a debugging aid, never an input to a check.
+	 */
+	slot = __atomic_load_n(&r->seq, __ATOMIC_RELAXED);
+	__atomic_store_n(&r->seq, slot + 1, __ATOMIC_RELAXED);
+	slot &= TRACE_RING_SIZE - 1;
 	__atomic_store_n(&r->ev[slot], (uint8_t)ev, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->val[slot], val, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->site[slot], site, __ATOMIC_RELAXED);

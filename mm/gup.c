@@ -26,15 +26,11 @@
 #include "mm/internal.h"
 
 void (*gup_fast_test_hook)(struct mm_struct *mm);
-atomic_long_t nr_pins_outstanding;
-atomic_long_t nr_folio_add_pins;
 static atomic_t *small_pins;	/* per pfn: pins held on a small folio */
 
 int gup_init(unsigned long nr_frames)
 {
 	small_pins = calloc(nr_frames, sizeof(*small_pins));
-	atomic_long_set(&nr_pins_outstanding, 0);
-	atomic_long_set(&nr_folio_add_pins, 0);
 	return small_pins ? 0 : -ENOMEM;
 }
 
@@ -58,10 +54,15 @@ static bool zero_pin_is_noop(struct folio *folio)
 /* Account @refs new pins on @folio (references already taken). */
 static void pin_account(struct folio *folio, int refs)
 {
+	/*
+	 * Fully ordered (a locked RMW): the pin must be visible before the
+	 * caller re-checks the PTE, pairing with fork's check of
+	 * folio_maybe_dma_pinned() (the kernel's smp_mb__after_atomic()).
+	 */
 	if (folio_test_large(folio))
-		atomic_add(refs, &folio->_pincount);
+		(void)atomic_add_return(refs, &folio->_pincount);
 	else
-		atomic_add(refs, &small_pins[folio_pfn(folio)]);
+		(void)atomic_add_return(refs, &small_pins[folio_pfn(folio)]);
 	pins_outstanding_add(refs);
 	trace_page_event(folio_pfn(folio), PE_PIN, refs);
 }
@@ -117,7 +118,6 @@ struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
 	if (!folio_test_large(folio))
 		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
 	pin_account(folio, refs);
-	smp_mb();
 	mod_node_page_state(NR_FOLL_PIN_ACQUIRED, refs);
 	return folio;
 }
@@ -356,7 +356,7 @@ int __folio_add_pin(struct folio *folio)
 	}
 	/* Deliberately no NR_FOLL_PIN_ACQUIRED: the kernel's asymmetry (R-BUG-7). */
 	pin_account(folio, 1);
-	atomic_long_inc(&nr_folio_add_pins);
+	mod_node_page_state(FOLIO_ADD_PIN, 1);
 	trace_page_event(folio_pfn(folio), PE_ADD_PIN, 1);
 	return 0;
 }

@@ -30,12 +30,18 @@
 extern enum sim_profile pinio_profile;
 extern bool pinio_thp_enabled;
 extern atomic_long_t nr_live_folios;	/* allocated, not counting boot reservations */
-extern atomic_long_t nr_pins_outstanding;
 extern atomic_long_t nr_violations;
 
+/*
+ * Does FOLL_PIN count on a zero page? Before c8070b787519 ("mm: Don't pin
+ * ZERO_PAGE in pin_user_pages()") it did: in v6.4 (R-ZERO-9) and in the
+ * v21 series as posted, whose block layer pinned user pages without that
+ * follow-up -- which is exactly the window in which the R01 storm
+ * overflows the zero page's refcount.
+ */
 static inline bool profile_pins_zero_page(void)
 {
-	return pinio_profile == SIM_PROFILE_V6_4;
+	return pinio_profile != SIM_PROFILE_V6_5;
 }
 
 /* ---- page allocator (mm/page_alloc.c) -------------------------------- */
@@ -188,7 +194,10 @@ void gup_exit(void);
 /* Pins held on a small folio (the simulation's shadow count). */
 long sim_small_folio_pins(const struct folio *folio);
 /* folio_add_pin() calls on non-zero folios since boot (INV-9's F). */
-extern atomic_long_t nr_folio_add_pins;
+static inline long mm_folio_add_pins(void)
+{
+	return node_page_state(FOLIO_ADD_PIN);
+}
 
 /* ---- seqcount (include/linux/seqlock.h), fork vs GUP-fast --------------- */
 
@@ -214,7 +223,13 @@ static inline bool read_seqcount_retry(const seqcount_t *s, unsigned int start)
 
 static inline void pins_outstanding_add(long n)
 {
-	atomic_long_add(n, &nr_pins_outstanding);
+	mod_node_page_state(PINS_OUTSTANDING, n);
+}
+
+/* Pins held on non-zero folios now (GUP pins and folio_add_pin pins). */
+static inline long mm_pins_outstanding(void)
+{
+	return node_page_state(PINS_OUTSTANDING);
 }
 
 #endif /* PINIO_MM_INTERNAL_H */

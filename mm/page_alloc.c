@@ -89,6 +89,54 @@ static void buddy_del(struct page *page, unsigned int order)
 	nr_free[order]--;
 }
 
+/*
+ * The host memory behind the frames is kept over a shutdown for the next
+ * boot of the same size: first touches of fresh host memory cost a host
+ * page fault per 4 KiB, which was most of a THP machine's boot (the huge
+ * zero folio) and of a short test, and test programs boot thousands of
+ * machines. A frame not yet handed out since boot may then hold bytes of
+ * an earlier boot, as real RAM does; allocations that must be zeroed ask
+ * for __GFP_ZERO. Sanitizer builds unmap at shutdown, so that a pointer
+ * kept past it still faults.
+ */
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define ARENA_CACHE	0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define ARENA_CACHE	0
+#endif
+#endif
+#ifndef ARENA_CACHE
+#define ARENA_CACHE	1
+#endif
+
+static unsigned char *arena_cache;
+static size_t arena_cache_bytes;
+
+static unsigned char *arena_get(size_t bytes)
+{
+	unsigned char *p = arena_cache;
+
+	if (p && arena_cache_bytes == bytes) {
+		arena_cache = NULL;
+		return p;
+	}
+	return mmap(NULL, bytes, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+}
+
+static void arena_put(unsigned char *p, size_t bytes)
+{
+	if (!ARENA_CACHE) {
+		munmap(p, bytes);
+		return;
+	}
+	if (arena_cache)
+		munmap(arena_cache, arena_cache_bytes);
+	arena_cache = p;
+	arena_cache_bytes = bytes;
+}
+
 /**
  * mem_init() - map @bytes of simulated physical memory and free it all.
  *
@@ -100,8 +148,7 @@ int mem_init(size_t bytes)
 
 	max_pfn = bytes >> PAGE_SHIFT;
 	phys_bytes = max_pfn << PAGE_SHIFT;
-	phys_base = mmap(NULL, phys_bytes, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	phys_base = arena_get(phys_bytes);
 	if (phys_base == MAP_FAILED) {
 		phys_base = NULL;
 		return -ENOMEM;
@@ -137,7 +184,7 @@ int mem_init(size_t bytes)
 void mem_exit(void)
 {
 	if (phys_base)
-		munmap(phys_base, phys_bytes);
+		arena_put(phys_base, phys_bytes);
 	free(mem_map);
 	free(owner_site);
 	phys_base = NULL;

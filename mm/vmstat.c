@@ -2,15 +2,64 @@
 /*
  * mm/vmstat.c - the machine's counters under their /proc/vmstat names.
  *
- * Models mm/vmstat.c for one node: node_page_state() and the name table.
- * Counters are relaxed atomics (the kernel's per-cpu deltas folded on read
- * would buy nothing at two cores). Names starting with pinio_ are the
+ * Models mm/vmstat.c for one node: node_page_state() and the name table,
+ * with per-thread deltas summed on read (the kernel's per-cpu counters). Names starting with pinio_ are the
  * simulation's own and have no /proc/vmstat twin.
  */
+#include <stdlib.h>
 #include <string.h>
 #include "mm/internal.h"
 
-static atomic_long_t vm_stat[NR_VM_STAT_ITEMS];
+/*
+ * Per-thread deltas, like the kernel's per-cpu vm_stat_diff: the owner
+ * thread updates its own counters with plain (relaxed, non-RMW) stores, so
+ * the hot paths (a pin bumps nr_foll_pin_acquired) cost no locked
+ * instruction; readers sum every live thread's deltas plus what exited
+ * threads folded into vm_stat_folded.
+ */
+struct vm_stat_local {
+	long v[NR_VM_STAT_ITEMS];
+	struct list_head list;
+};
+
+static atomic_long_t vm_stat_folded[NR_VM_STAT_ITEMS];
+static LIST_HEAD(vm_stat_threads);
+static pthread_mutex_t vm_stat_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t vm_stat_once = PTHREAD_ONCE_INIT;
+static pthread_key_t vm_stat_key;
+static __thread struct vm_stat_local *vm_stat_this;
+
+static void vm_stat_thread_exit(void *arg)
+{
+	struct vm_stat_local *l = arg;
+	int i;
+
+	pthread_mutex_lock(&vm_stat_lock);
+	for (i = 0; i < NR_VM_STAT_ITEMS; i++)
+		atomic_long_add(__atomic_load_n(&l->v[i], __ATOMIC_RELAXED), &vm_stat_folded[i]);
+	list_del(&l->list);
+	pthread_mutex_unlock(&vm_stat_lock);
+	free(l);
+}
+
+static void vm_stat_key_init(void)
+{
+	pthread_key_create(&vm_stat_key, vm_stat_thread_exit);
+}
+
+static __attribute__((noinline)) struct vm_stat_local *vm_stat_register(void)
+{
+	struct vm_stat_local *l = calloc(1, sizeof(*l));
+
+	BUG_ON(!l);
+	pthread_once(&vm_stat_once, vm_stat_key_init);
+	pthread_mutex_lock(&vm_stat_lock);
+	list_add(&l->list, &vm_stat_threads);
+	pthread_mutex_unlock(&vm_stat_lock);
+	pthread_setspecific(vm_stat_key, l);
+	vm_stat_this = l;
+	return l;
+}
 
 static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 	[NR_FOLL_PIN_ACQUIRED]	= "nr_foll_pin_acquired",
@@ -35,18 +84,34 @@ static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 	[GUP_SLOW_PAGES]	= "pinio_gup_slow_pages",
 	[GUP_FAST_FALLBACK]	= "pinio_gup_fast_fallback",
 	[FOLL_GET_ACQUIRED]	= "pinio_foll_get_acquired",
+	[PINS_OUTSTANDING]	= "pinio_pins_outstanding",
+	[FOLIO_ADD_PIN]		= "pinio_folio_add_pins",
 };
 
 void mod_node_page_state(enum node_stat_item item, long delta)
 {
-	atomic_long_add(delta, &vm_stat[item]);
+	struct vm_stat_local *l = vm_stat_this;
+	long *p;
+
+	if (unlikely(!l))
+		l = vm_stat_register();
+	p = &l->v[item];
+	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
 }
 
 long node_page_state(enum node_stat_item item)
 {
+	struct vm_stat_local *l;
+	long sum;
+
 	if (item == NR_FREE_PAGES)
 		return (long)nr_free_frames();
-	return atomic_long_read(&vm_stat[item]);
+	pthread_mutex_lock(&vm_stat_lock);
+	sum = atomic_long_read(&vm_stat_folded[item]);
+	list_for_each_entry(l, &vm_stat_threads, list)
+		sum += __atomic_load_n(&l->v[item], __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&vm_stat_lock);
+	return sum;
 }
 
 const char *vmstat_name(enum node_stat_item item)
@@ -54,12 +119,19 @@ const char *vmstat_name(enum node_stat_item item)
 	return item < NR_VM_STAT_ITEMS ? vmstat_text[item] : NULL;
 }
 
+/* Boot: start every counter from 0 (no other thread is counting yet). */
 void vmstat_reset(void)
 {
+	struct vm_stat_local *l;
 	int i;
 
-	for (i = 0; i < NR_VM_STAT_ITEMS; i++)
-		atomic_long_set(&vm_stat[i], 0);
+	pthread_mutex_lock(&vm_stat_lock);
+	for (i = 0; i < NR_VM_STAT_ITEMS; i++) {
+		atomic_long_set(&vm_stat_folded[i], 0);
+		list_for_each_entry(l, &vm_stat_threads, list)
+			__atomic_store_n(&l->v[i], 0, __ATOMIC_RELAXED);
+	}
+	pthread_mutex_unlock(&vm_stat_lock);
 }
 
 /**

@@ -139,7 +139,7 @@ long sim_shutdown(void)
 	bio_dirty_exit();
 	sim_tasks_exit_all();
 	leaks = report_leaked_folios();
-	pins = atomic_long_read(&nr_pins_outstanding);
+	pins = mm_pins_outstanding();
 	if (pins) {
 		fprintf(stderr, "pinio: leak: %ld pins still outstanding\n", pins);
 		leaks += pins > 0 ? pins : -pins;
@@ -175,7 +175,7 @@ void sim_ledger_read(struct sim_ledger *l)
 	if (!booted)
 		return;
 	l->live_folios = atomic_long_read(&nr_live_folios);
-	l->pins = atomic_long_read(&nr_pins_outstanding);
+	l->pins = mm_pins_outstanding();
 	for (i = 0; i < nr_zero_pages(); i++)
 		l->zero_refs += page_ref_count(pfn_to_page(zero_pfn + i));
 	if (huge_zero_folio) {

@@ -157,8 +157,8 @@ static void check_vmstat(struct check_ctx *c)
 {
 	long acquired = node_page_state(NR_FOLL_PIN_ACQUIRED);
 	long released = node_page_state(NR_FOLL_PIN_RELEASED);
-	long outstanding = atomic_long_read(&nr_pins_outstanding);
-	long added = atomic_long_read(&nr_folio_add_pins);
+	long outstanding = mm_pins_outstanding();
+	long added = mm_folio_add_pins();
 
 	if (acquired - released != outstanding - added) {
 		char msg[160];

@@ -8,6 +8,7 @@
  * machine; bios are built from test-owned folios, so no pins are
  * involved (the dma suite covers pinned user pages and I9).
  */
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>

@@ -981,7 +981,7 @@ static void gup_expect_kind(struct kunit *test, struct page *page, enum gup_page
 static void gup_check_vma_flags(struct kunit *test)
 {
 	const struct vma_case *c = test->param_value;
-	long pins = atomic_long_read(&nr_pins_outstanding);
+	long pins = mm_pins_outstanding();
 	struct page *pages[3];
 	unsigned long addr;
 	long ret;
@@ -1007,7 +1007,7 @@ static void gup_check_vma_flags(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, sim_check(), 0);
 		unpin_user_pages(pages, 1);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_pins_outstanding), pins);
+	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(), pins);
 	pin_test_munmap(test, addr, PAGE_SIZE);
 }
 
@@ -1252,7 +1252,7 @@ static void gup_partial_success(struct kunit *test)
 {
 	const struct partial_case *c = test->param_value;
 	bool pin = pin_test_api_pins(c->api);
-	long pins = atomic_long_read(&nr_pins_outstanding);
+	long pins = mm_pins_outstanding();
 	struct page *pages[6], *mapped[4];
 	unsigned long addr;
 	int i;
@@ -1291,13 +1291,13 @@ static void gup_partial_success(struct kunit *test)
 		}
 		KUNIT_EXPECT_EQ_MSG(test, page_ref_count(mapped[i]), want, "page %d", i);
 	}
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_pins_outstanding),
+	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(),
 			pins + (pin && ret > 0 ? ret : 0));
 	pin_test_release(c->api, pages, ret);
 	for (i = 0; i < 4; i++)
 		if (mapped[i])
 			KUNIT_EXPECT_EQ(test, page_ref_count(mapped[i]), 1);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_pins_outstanding), pins);
+	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(), pins);
 	KUNIT_EXPECT_EQ(test, sim_munmap(addr, 4 * PAGE_SIZE), 0);
 }
 
@@ -1534,7 +1534,7 @@ KUNIT_ARRAY_PARAM(nofault, nofault_cases, nofault_desc);
 static void gup_nofault(struct kunit *test)
 {
 	const struct nofault_case *c = test->param_value;
-	long faults, pins = atomic_long_read(&nr_pins_outstanding);
+	long faults, pins = mm_pins_outstanding();
 	struct page *pages[6];
 	unsigned long addr;
 	long ret;
@@ -1561,7 +1561,7 @@ static void gup_nofault(struct kunit *test)
 			KUNIT_EXPECT_NULL(test, p);
 	}
 	pin_test_release(c->api, pages, ret);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_pins_outstanding), pins);
+	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(), pins);
 	pin_test_munmap(test, addr, 4 * PAGE_SIZE);
 }
 

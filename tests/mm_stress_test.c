@@ -336,7 +336,7 @@ static void ms_run(struct kunit *test, int nr_threads, double seconds)
 			   nr_threads, ops, pins, forks, remaps);
 	KUNIT_EXPECT_GT(test, forks, 0);
 
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_pins_outstanding), 0);
+	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(), 0);
 	KUNIT_EXPECT_EQ(test, node_page_state(NR_FOLL_PIN_ACQUIRED),
 			node_page_state(NR_FOLL_PIN_RELEASED));
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);

@@ -503,7 +503,7 @@ static void page_ref_folio_add_pin(struct kunit *test)
 	const struct add_pin_case *c = test->param_value;
 	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
 	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	long added = atomic_long_read(&nr_folio_add_pins);
+	long added = mm_folio_add_pins();
 	unsigned long addr = 0, len = PAGE_SIZE;
 	struct page *page, *pinned[2];
 	struct folio *folio;
@@ -560,7 +560,7 @@ static void page_ref_folio_add_pin(struct kunit *test)
 		folio_ref_sub(folio, GUP_PIN_COUNTING_BIAS - 1);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1);
 	KUNIT_EXPECT_EQ(test, add_pin_count(folio), 0L);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_folio_add_pins), added + c->pincount_delta);
+	KUNIT_EXPECT_EQ(test, mm_folio_add_pins(), added + c->pincount_delta);
 	/* R-BUG-7: the added pin was released but never acquired. */
 	KUNIT_EXPECT_EQ(test,
 			(pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released) -

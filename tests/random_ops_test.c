@@ -45,6 +45,8 @@
  * 2-core CI machine; a tenth under ASan, ten times more with -l.
  */
 #define RANDOM_OPS_SEQUENCES	1600
+/* A full sweep of every mapped page every this many ops (the op's own pages: always). */
+#define RANDOM_OPS_VERIFY_EVERY	8
 
 static double now(void)
 {
@@ -52,6 +54,13 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static unsigned int env_uint(const char *name, unsigned int dflt)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? (unsigned int)strtoul(v, NULL, 0) : dflt;
 }
 
 static unsigned long nr_sequences(void)
@@ -151,6 +160,8 @@ static void random_ops_sequences(struct kunit *test)
 	double limit = soak && *soak ? strtod(soak, NULL) : 0, t0 = now(), dt;
 	unsigned long total = nr_sequences(), i, ops_before = ops_stats.ops;
 	unsigned long seq_before = ops_stats.sequences, skipped = 0;
+	unsigned int verify_every = env_uint("PINIO_OPS_VERIFY_EVERY", RANDOM_OPS_VERIFY_EVERY);
+	unsigned int check_every = env_uint("PINIO_OPS_CHECK_EVERY", 1);
 
 	prev_abrt = signal(SIGABRT, random_ops_on_abort);
 	for (i = 0; soak && *soak ? (limit <= 0 || now() - t0 < limit) : i < total; i++) {
@@ -160,6 +171,8 @@ static void random_ops_sequences(struct kunit *test)
 		size_t n;
 
 		ops_config_from_seed(seed, &cfg);
+		cfg.verify_every = verify_every;
+		cfg.check_every = check_every;
 		n = ops_generate(seed, ops, OPS_MAX_SEQ);
 		crash_seed = seed;
 		crash_seed_valid = true;
@@ -268,6 +281,7 @@ static void random_ops_regression(struct kunit *test)
 	KUNIT_ASSERT_GT_MSG(test, n, 0, "%s holds no op", path);
 	cfg.check_every = 1;
 	cfg.verify_every = 1;
+	cfg.trace = getenv("PINIO_OPS_TRACE") != NULL;
 	if (ops_run(&cfg, ops, n, &res))
 		report_failure(test, &cfg, ops, n, &res, path);
 	free(ops);

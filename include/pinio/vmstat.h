@@ -34,6 +34,8 @@ enum node_stat_item {
 	GUP_SLOW_PAGES,		/* pinio_gup_slow_pages */
 	GUP_FAST_FALLBACK,	/* pinio_gup_fast_fallback */
 	FOLL_GET_ACQUIRED,	/* pinio_foll_get_acquired */
+	PINS_OUTSTANDING,	/* pinio_pins_outstanding: pins held on non-zero folios */
+	FOLIO_ADD_PIN,		/* pinio_folio_add_pins: folio_add_pin() on non-zero folios */
 	NR_VM_STAT_ITEMS,
 };
 

@@ -15,9 +15,11 @@
  * readable page once more through sim_user_read(), every set released,
  * the balances back to zero and sim_shutdown() leak-free.
  */
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
 #include "mm/internal.h"
 #include "sim/sim.h"
@@ -248,11 +250,16 @@ static void verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_regio
 	vcache_add(c, page_to_pfn(p.page), want);
 }
 
-/* [start, start + n pages) of @t: mapped pages match, unmapped ones are unmapped. */
+/*
+ * [start, start + n pages) of @t: mapped pages match, unmapped ones are
+ * unmapped. With @others, the same addresses in every other task too:
+ * where a write that COW failed to separate would show.
+ */
 static void verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
-			 unsigned long n)
+			 unsigned long n, bool others)
 {
 	unsigned long a;
+	unsigned int i;
 
 	vcache_reset(c);
 	for (a = start; a < start + (n << PAGE_SHIFT) && !failed(c); a += PAGE_SIZE) {
@@ -261,12 +268,19 @@ static void verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long s
 
 		if (r) {
 			verify_page(c, t, r, a);
-			continue;
+		} else {
+			peek(t->t->mm, a, &p);
+			if (p.present)
+				fail(c, "pgtable", "task %d %#lx: mapped (pfn %lu) where nothing should be",
+				     t->id, a, page_to_pfn(p.page));
 		}
-		peek(t->t->mm, a, &p);
-		if (p.present)
-			fail(c, "pgtable", "task %d %#lx: mapped (pfn %lu) where nothing should be",
-			     t->id, a, page_to_pfn(p.page));
+		for (i = 0; others && i < c->m.ntasks && !failed(c); i++) {
+			struct ops_mtask *o = &c->m.tasks[i];
+
+			r = o == t ? NULL : model_region_at(o, a);
+			if (r)
+				verify_page(c, o, r, a);
+		}
 	}
 }
 
@@ -682,7 +696,7 @@ static void op_mmap(struct ops_ctx *c)
 	}
 	model_mmap(&c->m, t, ret, npages, prot, shared);
 	handle_add(t, ret, npages);
-	verify_range(c, t, ret, npages);
+	verify_range(c, t, ret, npages, false);
 }
 
 static void op_munmap(struct ops_ctx *c)
@@ -702,7 +716,7 @@ static void op_munmap(struct ops_ctx *c)
 	}
 	expect_ret(c, "sim_munmap", sim_munmap(start, n << PAGE_SHIFT), 0);
 	model_munmap(&c->m, t, start, n);
-	verify_range(c, t, start, n);
+	verify_range(c, t, start, n, false);
 }
 
 /* The byte range of a read or write: whole pages, or trimmed at both ends. */
@@ -757,7 +771,7 @@ static void op_read(struct ops_ctx *c)
 	expect_ret(c, "sim_user_read", ret, want ? (long)want : -EFAULT);
 	if (ret > 0 && !failed(c))
 		compare_bytes(c, t, addr, c->buf, (unsigned long)ret);
-	verify_range(c, t, start, n);
+	verify_range(c, t, start, n, false);
 }
 
 static void op_write(struct ops_ctx *c)
@@ -782,7 +796,7 @@ static void op_write(struct ops_ctx *c)
 	if (failed(c))
 		return;
 	model_write(t, addr, want, op_pattern(op), ramp);
-	verify_range(c, t, start, n);
+	verify_range(c, t, start, n, true);
 }
 
 struct vm_snap {
@@ -948,6 +962,13 @@ static void op_gup(struct ops_ctx *c, bool pin)
 		     after.get - before.get, after.acq - before.acq, after.rel - before.rel);
 	}
 
+	/* A COW break or unshare for this task must leave the others' views alone. */
+	if (!failed(c))
+		verify_range(c, t, start, s->n, true);
+	if (failed(c)) {
+		free(s->e);
+		return;
+	}
 	s->id = c->m.next_set_id++;
 	c->m.nsets++;
 	for (i = 0; i < s->n; i++) {
@@ -1106,7 +1127,7 @@ static void op_mprotect(struct ops_ctx *c)
 	}
 	expect_ret(c, "sim_mprotect", sim_mprotect(start, n << PAGE_SHIFT, prot),
 		   model_mprotect(t, start, n, prot));
-	verify_range(c, t, start, n);
+	verify_range(c, t, start, n, false);
 }
 
 static void op_madvise(struct ops_ctx *c)
@@ -1149,7 +1170,7 @@ static void op_madvise(struct ops_ctx *c)
 		break;
 	}
 	expect_ret(c, "sim_madvise", ret, want);
-	verify_range(c, t, start, n);
+	verify_range(c, t, start, n, true);
 }
 
 /* A device moves data through a held pin: I9 at each page, then where it must land. */
@@ -1260,7 +1281,11 @@ static void exec_op(struct ops_ctx *c)
 
 /* ---- the end of a run ------------------------------------------------------ */
 
-/* Every readable page of every task, through the CPU's path (faulting). */
+/*
+ * Every readable page of every task, through the CPU's path (faulting),
+ * except never-written shared pages no task maps: reading those would
+ * only allocate zeroed shmem pages.
+ */
 static void read_back_all(struct ops_ctx *c)
 {
 	unsigned int i, j;
@@ -1271,18 +1296,24 @@ static void read_back_all(struct ops_ctx *c)
 		sim_task_switch(t->t);
 		for (j = 0; j < t->nr && !failed(c); j++) {
 			struct ops_region *r = &t->r[j];
-			unsigned long done = 0, len = r->npages << PAGE_SHIFT;
+			unsigned long p;
 
 			if (r->prot == PROT_NONE)
 				continue;
-			while (done < len && !failed(c)) {
-				unsigned long n = len - done < sizeof(c->buf) ? len - done : sizeof(c->buf);
-				ssize_t ret = sim_user_read(r->start + done, c->buf, n);
+			for (p = 0; p < r->npages && !failed(c); p++) {
+				unsigned long a = r->start + (p << PAGE_SHIFT);
+				struct ops_peek pk;
+				ssize_t ret;
 
-				expect_ret(c, "sim_user_read (final)", ret, (long)n);
+				if (r->obj->shared && !r->obj->pg[r->off + p]) {
+					peek(t->t->mm, a, &pk);
+					if (!pk.present)
+						continue;
+				}
+				ret = sim_user_read(a, c->buf, PAGE_SIZE);
+				expect_ret(c, "sim_user_read (final)", ret, (long)PAGE_SIZE);
 				if (!failed(c))
-					compare_bytes(c, t, r->start + done, c->buf, n);
-				done += n;
+					compare_bytes(c, t, a, c->buf, PAGE_SIZE);
 			}
 		}
 	}
@@ -1308,6 +1339,54 @@ static void finish(struct ops_ctx *c)
 
 /* ---- running a sequence ----------------------------------------------------- */
 
+/* After a failure: drop what the sets hold (each passed its checks when taken). */
+static void release_all_quietly(struct ops_ctx *c)
+{
+	unsigned long k;
+
+	while (c->m.nsets) {
+		struct ops_set *s = &c->m.sets[c->m.nsets - 1];
+
+		for (k = 0; k < s->n; k++) {
+			if (s->pin)
+				sim_unpin_user_page(s->e[k].page);
+			else
+				put_page(s->e[k].page);
+		}
+		model_set_free(&c->m, c->m.nsets - 1);
+	}
+}
+
+/* Quiet runs (shrinking) send the machine's reports to /dev/null. */
+static int quiet_begin(const struct ops_config *cfg)
+{
+	int saved, devnull;
+
+	if (!cfg->quiet)
+		return -1;
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	devnull = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	if (devnull >= 0)
+		close(devnull);
+	pinio_warn_quiet(true);
+	return saved;
+}
+
+static void quiet_end(const struct ops_config *cfg, int saved)
+{
+	if (!cfg->quiet)
+		return;
+	pinio_warn_quiet(false);
+	fflush(stderr);
+	if (saved >= 0) {
+		dup2(saved, STDERR_FILENO);
+		close(saved);
+	}
+}
+
 int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	    struct ops_result *res)
 {
@@ -1320,7 +1399,7 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	struct ops_ctx *c;
 	struct sim_ledger l;
 	long leaks;
-	int err;
+	int err, saved_err;
 
 	memset(res, 0, sizeof(*res));
 	res->failed_at = -1;
@@ -1334,6 +1413,7 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	if (!c->vcache)
 		abort();
 	model_init(&c->m);
+	saved_err = quiet_begin(cfg);
 	err = sim_boot(&sc);
 	if (err) {
 		fail(c, "boot", "sim_boot() failed: %d", err);
@@ -1349,12 +1429,21 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	ops_current_len = n;
 
 	for (c->op_index = 0; (size_t)c->op_index < n && !failed(c); c->op_index++) {
-		unsigned long i = (unsigned long)c->op_index + 1;
+		unsigned long i = (unsigned long)c->op_index + 1, skipped;
 
 		c->op = &ops[c->op_index];
 		ops_current_op = c->op_index;
+		skipped = res->ops_skipped;
 		exec_op(c);
 		res->ops_run++;
+		if (cfg->trace) {
+			char line[128];
+
+			ops_format_op(c->op, line, sizeof(line));
+			fprintf(stderr, "ops: %4ld %s%s (tasks %u, sets %u, pins %ld)\n", c->op_index,
+				line, res->ops_skipped != skipped ? " [nothing to do]" : "",
+				c->m.ntasks, c->m.nsets, c->m.pins);
+		}
 		if (cfg->after_op && !failed(c))
 			cfg->after_op(c->op, c->op_index, cfg->hook_arg);
 		if (!failed(c))
@@ -1369,8 +1458,7 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		finish(c);
 	if (failed(c)) {
 		/* Give the machine back; what it reports now is noise. */
-		while (c->m.nsets)
-			model_set_free(&c->m, c->m.nsets - 1);
+		release_all_quietly(c);
 		sim_shutdown();
 	} else {
 		c->op_index = (long)n;
@@ -1379,6 +1467,7 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 			fail(c, "leak", "sim_shutdown() found %ld leaked object(s)", leaks);
 	}
 out:
+	quiet_end(cfg, saved_err);
 	ops_current_seq = NULL;
 	ops_stats.sequences++;
 	ops_stats.ops += res->ops_run;

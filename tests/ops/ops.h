@@ -106,6 +106,7 @@ struct ops_op {
  *	(0: only at the end). The pages an op touches are compared after
  *	that op whatever this says.
  * @quiet: no diagnostics on stderr (shrinking re-runs).
+ * @trace: print each op, and whether it did nothing, on stderr.
  * @after_op: tests of the oracle itself: called after op @index ran (on the
  *	machine and the model), before its checks, with @hook_arg.
  */
@@ -117,6 +118,7 @@ struct ops_config {
 	unsigned int check_every;
 	unsigned int verify_every;
 	bool quiet;
+	bool trace;
 	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
 	void *hook_arg;
 };

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sim/scenarios/scen.h - what the scenario files share: their entry points
+ * (listed in sim/scenario.c's registry) and small helpers over the public
+ * API (user buffers, page lookups, pin and counter snapshots, disks).
+ *
+ * Scenarios sit at the top of the machine (sim/) and may look at mm
+ * internals (mm/internal.h) to show what the kernel would not let a user
+ * see: a page's refcount, its exact pin count, the zero page.
+ */
+#ifndef PINIO_SIM_SCENARIOS_SCEN_H
+#define PINIO_SIM_SCENARIOS_SCEN_H
+
+#include <fcntl.h>
+#include <sys/mman.h>
+
+#include <pinio/scenario.h>
+#include <pinio/bio.h>
+#include <pinio/blkdev.h>
+#include <pinio/fault-inject.h>
+#include <pinio/mm.h>
+#include <pinio/sched.h>
+#include <pinio/sim.h>
+
+#include "mm/internal.h"
+
+/* ---- entry points (sim/scenarios/rNN_*.c) ------------------------------ */
+
+int scen_r01_zero_page_pin_storm(struct sim_scenario_ctx *ctx);
+int scen_r02_coloured_zero_pages(struct sim_scenario_ctx *ctx);
+int scen_r03_near_overflow(struct sim_scenario_ctx *ctx);
+int scen_r04_refcount_saturation(struct sim_scenario_ctx *ctx);
+int scen_r05_vmsplice_in_child(struct sim_scenario_ctx *ctx);
+int scen_r06_ro_longterm_pin(struct sim_scenario_ctx *ctx);
+int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx);
+int scen_r12_same_page_merge(struct sim_scenario_ctx *ctx);
+int scen_r13_unaligned_span(struct sim_scenario_ctx *ctx);
+int scen_r14_large_folio_tail(struct sim_scenario_ctx *ctx);
+int scen_r15_zero_length_segments(struct sim_scenario_ctx *ctx);
+int scen_r16_kernel_iterators(struct sim_scenario_ctx *ctx);
+int scen_r17_mode_mixing(struct sim_scenario_ctx *ctx);
+int scen_r18_partial_pin(struct sim_scenario_ctx *ctx);
+int scen_r19_alloc_failure(struct sim_scenario_ctx *ctx);
+int scen_r20_error_path_arrays(struct sim_scenario_ctx *ctx);
+int scen_r21_partial_completion(struct sim_scenario_ctx *ctx);
+int scen_r22_double_unpin(struct sim_scenario_ctx *ctx);
+int scen_r23_longterm_pin_fork(struct sim_scenario_ctx *ctx);
+int scen_r25_close_exit_release(struct sim_scenario_ctx *ctx);
+
+/* ---- helpers (sim/scenarios/scen_util.c) -------------------------------- */
+
+/* The profile decides: v6.4 takes FOLL_GET references where v6.5 pins. */
+static inline bool scen_v64(const struct sim_scenario_ctx *ctx)
+{
+	return ctx->profile == SIM_PROFILE_V6_4;
+}
+
+/* Anonymous private R/W memory of current, untouched; 0 (and a FAIL) on error. */
+unsigned long scen_mmap(struct sim_scenario_ctx *ctx, size_t len);
+/* As scen_mmap(), kept in small pages (MADV_NOHUGEPAGE). */
+unsigned long scen_mmap_small(struct sim_scenario_ctx *ctx, size_t len);
+/* A PMD-aligned 2 MiB THP, every byte @c; @map and @map_len get what to unmap. 0 on error. */
+unsigned long scen_mmap_thp(struct sim_scenario_ctx *ctx, int c, unsigned long *map,
+			    size_t *map_len);
+void scen_munmap(struct sim_scenario_ctx *ctx, unsigned long addr, size_t len);
+/* Write byte @c over [addr, addr+len) through the page tables (faults). */
+bool scen_fill(struct sim_scenario_ctx *ctx, unsigned long addr, int c, size_t len);
+/* Does every byte of user memory [addr, addr+len) equal @c? */
+bool scen_user_is(unsigned long addr, int c, size_t len);
+/* Does every byte of [p, p+len) equal @c? */
+bool scen_mem_is(const void *p, int c, size_t len);
+
+/* The page @mm maps at @addr (zero pages and THP subpages included), or NULL. */
+struct page *scen_page_at(struct mm_struct *mm, unsigned long addr);
+static inline struct page *scen_page(unsigned long addr)
+{
+	return scen_page_at(current->mm, addr);
+}
+/* Exact pins on @page's folio: _pincount (large) or the shadow count (small). */
+long scen_pins(const struct page *page);
+static inline long scen_refs(const struct page *page)
+{
+	return folio_ref_count(page_folio(page));
+}
+
+/* Print the vmstat pin counters as scen_counter()s. */
+void scen_pin_counters(struct sim_scenario_ctx *ctx);
+/* nr_foll_pin_acquired - nr_foll_pin_released right now. */
+long scen_pins_in_flight(void);
+
+/* A `ram` disk NAME of @bytes with @lbs blocks; 0 or -errno (FAIL). */
+int scen_ramdisk(struct sim_scenario_ctx *ctx, const char *name, uint64_t bytes,
+		 unsigned int lbs);
+/* sim_open() that must succeed; -errno (FAIL) otherwise. */
+int scen_open(struct sim_scenario_ctx *ctx, const char *path, int flags);
+/* Write byte @c over [off, off+len) of the disk behind @fd (O_DIRECT, via a bounce buffer). */
+bool scen_disk_fill(struct sim_scenario_ctx *ctx, int fd, off_t off, int c, size_t len);
+/* Does [off, off+len) of the disk behind @fd hold byte @c everywhere? */
+bool scen_disk_is(struct sim_scenario_ctx *ctx, int fd, off_t off, int c, size_t len);
+
+#endif /* PINIO_SIM_SCENARIOS_SCEN_H */
