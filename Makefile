@@ -15,6 +15,8 @@ LIB_SRCS := $(sort $(wildcard mm/*.c lib/*.c block/*.c drivers/block/*.c \
 TEST_SRCS := $(sort $(wildcard tests/kunit/*.c tests/*.c tests/scenarios/*.c tests/ops/*.c))
 TOOL_SRCS := $(sort $(wildcard tools/pinio/*.c))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
+FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+OPS_SRCS := $(sort $(wildcard tests/ops/*.c))
 HDRS := $(sort $(wildcard include/pinio/*.h))
 
 OBJDIR := $(O)/obj
@@ -22,17 +24,28 @@ obj = $(patsubst %.c,$(OBJDIR)/%.o,$(1))
 LIB_OBJS := $(call obj,$(LIB_SRCS))
 TEST_OBJS := $(call obj,$(TEST_SRCS))
 TOOL_OBJS := $(call obj,$(TOOL_SRCS))
+# The CLI's modules without main(), linked into the test binary too.
+TOOLLIB_OBJS := $(filter-out $(OBJDIR)/tools/pinio/main.o,$(TOOL_OBJS))
 BENCH_OBJS := $(call obj,$(BENCH_SRCS))
+FUZZ_OBJS := $(call obj,$(FUZZ_SRCS) fuzz/replay.c)
+OPS_OBJS := $(call obj,$(OPS_SRCS))
 
 LIB := $(O)/libpinio.a
+TOOLLIB := $(O)/libpiniotool.a
 KUNIT := $(O)/tests/kunit
 PINIO := $(O)/pinio
 BENCH_DIR ?= $(O)/bench
 BENCH_BINS := $(patsubst bench/%.c,$(BENCH_DIR)/%,$(BENCH_SRCS))
 HDRCHECK := $(patsubst include/pinio/%.h,$(O)/hdrcheck/%.ok,$(HDRS))
+FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(FUZZ_SRCS))
+REPLAY_BINS := $(patsubst %,$(O)/replay/%,$(FUZZ_TARGETS))
+FUZZ_CC ?= clang-14
+FUZZ_SECONDS ?= 30
+SOAK_SECONDS ?= 3600
 
 FLAGS_STAMP := $(O)/.flags
 OBJS_STAMP := $(O)/.objs
+TOOLOBJS_STAMP := $(O)/.toolobjs
 FLAGS_SIG := $(CC) | $(CPPFLAGS) | $(CFLAGS) | $(LDFLAGS) | $(LDLIBS)
 
 KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAGS)
@@ -41,7 +54,8 @@ KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAG
 .DELETE_ON_ERROR:
 .SUFFIXES:
 .SECONDARY:
-.PHONY: all test check tsan bench __bench hdrcheck lint model run clean help FORCE
+.PHONY: all test check tsan bench __bench hdrcheck lint model fuzz __fuzz fuzz-smoke \
+	soak run clean help FORCE
 
 all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
 
@@ -59,6 +73,9 @@ $(FLAGS_STAMP): FORCE
 $(OBJS_STAMP): FORCE
 	$(call update-stamp,$(LIB_OBJS))
 
+$(TOOLOBJS_STAMP): FORCE
+	$(call update-stamp,$(TOOLLIB_OBJS))
+
 $(OBJDIR)/%.o: %.c $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,CC,$*.o)
@@ -69,10 +86,14 @@ $(LIB): $(LIB_OBJS) $(OBJS_STAMP)
 	$(call msg,AR,libpinio.a)
 	$(Q)rm -f $@ && $(AR) rcs $@ $(LIB_OBJS)
 
-$(KUNIT): $(TEST_OBJS) $(LIB) $(FLAGS_STAMP)
+$(TOOLLIB): $(TOOLLIB_OBJS) $(TOOLOBJS_STAMP)
+	$(call msg,AR,libpiniotool.a)
+	$(Q)rm -f $@ && $(AR) rcs $@ $(TOOLLIB_OBJS)
+
+$(KUNIT): $(TEST_OBJS) $(TOOLLIB) $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,LD,tests/kunit)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(TEST_OBJS) $(TOOLLIB) $(LIB) $(LDLIBS)
 
 $(PINIO): $(TOOL_OBJS) $(LIB) $(FLAGS_STAMP)
 	$(call msg,LD,pinio)
@@ -82,6 +103,13 @@ $(BENCH_DIR)/%: $(OBJDIR)/bench/%.o $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,LD,bench/$*)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+# dio_bench's random_ops case drives the random tester of tests/ops/.
+BENCH_OPS_OBJS := $(call obj,$(sort $(wildcard tests/ops/*.c)))
+$(BENCH_DIR)/dio_bench: $(OBJDIR)/bench/dio_bench.o $(BENCH_OPS_OBJS) $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,LD,bench/dio_bench)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
 
 test check: $(KUNIT)
 	$(Q)$(KUNIT) $(KUNIT_ARGS)
@@ -102,6 +130,34 @@ endif
 
 __bench: $(BENCH_BINS)
 	$(Q)set -e; for b in $(BENCH_BINS); do echo "# $$b"; $$b; done
+
+# libFuzzer targets (fuzz/fuzz_*.c, linked with tests/ops/), built by
+# clang-14 with ASan+UBSan and DEBUG_VM into $(O)/fuzz/.
+fuzz:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/fuzz CC=$(FUZZ_CC) SAN=1 DEBUG_VM=1 \
+		EXTRA_CFLAGS=-fsanitize=fuzzer-no-link __fuzz
+
+__fuzz: $(patsubst %,$(O)/%,$(FUZZ_TARGETS))
+
+$(O)/fuzz_%: $(OBJDIR)/fuzz/fuzz_%.o $(OPS_OBJS) $(LIB) $(FLAGS_STAMP)
+	$(call msg,LD,fuzz_$*)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(OPS_OBJS) $(LIB) $(LDLIBS)
+
+# The same targets with fuzz/replay.c's main(), built by $(CC): corpus replay.
+$(O)/replay/%: $(OBJDIR)/fuzz/replay.o $(OBJDIR)/fuzz/%.o $(OPS_OBJS) $(LIB) $(FLAGS_STAMP)
+	@mkdir -p $(@D)
+	$(call msg,LD,replay/$*)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+
+# Replay every committed corpus (gcc), then run each fuzzer FUZZ_SECONDS.
+fuzz-smoke: $(REPLAY_BINS)
+	$(Q)$(MAKE) --no-print-directory fuzz
+	$(Q)O='$(O)' FUZZ_SECONDS='$(FUZZ_SECONDS)' bash scripts/fuzz-smoke.sh $(FUZZ_TARGETS)
+
+# Long random runs: random_ops until SOAK_SECONDS have passed (0: until stopped).
+soak: $(KUNIT)
+	$(Q)PINIO_SOAK_SECONDS=$(SOAK_SECONDS) $(KUNIT) -t 0 \
+		-f 'random_ops.random_ops_sequences' $(if $(SEED),-s $(SEED))
 
 # Each public header must compile on its own.
 hdrcheck: $(HDRCHECK)
@@ -147,6 +203,9 @@ help:
 	@echo '  hdrcheck       compile every include/pinio/*.h alone with -Werror'
 	@echo '  lint           scripts/check-style.sh, and shellcheck when installed'
 	@echo '  model          Spin: verify model/dma_lifetime.pml; broken variants must fail'
+	@echo '  fuzz           build fuzz/fuzz_*.c with clang-14 + libFuzzer + ASan/UBSan into $(O)/fuzz/'
+	@echo '  fuzz-smoke     replay fuzz/corpus/ (gcc), then run each fuzzer FUZZ_SECONDS (default 30)'
+	@echo '  soak           random_ops sequences for SOAK_SECONDS (default 3600; 0: until stopped)'
 	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
 	@echo '  clean          remove $(O)/'
 	@echo '  help           this text'
@@ -166,4 +225,4 @@ help:
 FORCE:
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) \
-	$(BENCH_OBJS:.o=.d) $(HDRCHECK:.ok=.d)
+	$(BENCH_OBJS:.o=.d) $(HDRCHECK:.ok=.d) $(FUZZ_OBJS:.o=.d)

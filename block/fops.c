@@ -33,6 +33,7 @@
 #include <string.h>
 #include <pinio/blkdev.h>
 #include <pinio/fs.h>
+#include <pinio/pipe_fs_i.h>
 #include <pinio/fault-inject.h>
 
 #define DIO_INLINE_BIO_VECS	4
@@ -608,6 +609,9 @@ const struct file_operations def_blk_fops = {
 	.write_iter = blkdev_write_iter,
 	.fsync = blkdev_fsync,
 	.release = blkdev_release,
+	/* O_DIRECT only, like read_iter: fresh pages, no ITER_PIPE (fs/splice.c). */
+	.splice_read = direct_splice_read,
+	.splice_write = iter_file_splice_write,
 };
 
 struct file *blkdev_file_open(const char *name, unsigned int flags)

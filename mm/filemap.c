@@ -1,12 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * mm/filemap.c - the folio lock.
+ * mm/filemap.c - the folio lock and the page cache: the per-mapping index,
+ * lookup and insertion, buffered read and write, and the fault handler of
+ * file mappings.
  *
- * Models folio_lock()/folio_unlock() of mm/filemap.c as a bit lock on
- * PG_locked; waiters yield instead of sleeping on a wait queue. The page
- * cache itself arrives with the filesystem layer.
+ * Models mm/filemap.c (v6.5). folio_lock()/folio_unlock() are a bit lock on
+ * PG_locked; waiters yield instead of sleeping on a wait queue. The index
+ * (the kernel's xarray in address_space->i_pages) is a sorted array of
+ * (index, folio) under i_pages_lock, searched by bisection. The cache
+ * holds one reference on each folio it indexes. Buffered writes only
+ * dirty the cache; blocks are allocated when a_ops->writepage runs.
+ * Left out: large folios in the cache (order 0 only), readahead, LRU and
+ * reclaim, shadow entries, the xarray's marks (dirty folios are found by
+ * scanning the index).
  */
 #include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pinio/pagemap.h>
+#include <pinio/uio.h>
 #include "mm/internal.h"
 
 bool folio_trylock(struct folio *folio)
@@ -24,4 +36,399 @@ void folio_unlock(struct folio *folio)
 {
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	clear_bit(PG_locked, &folio->flags);
+}
+
+/* ---- the index ------------------------------------------------------------ */
+
+struct pc_slot {
+	pgoff_t index;
+	struct folio *folio;
+};
+
+/* address_space->i_pages: slots sorted by index. */
+struct pc_index {
+	size_t nr, cap;
+	struct pc_slot *slots;
+};
+
+void mapping_init(struct address_space *mapping, void *host,
+		  const struct address_space_operations *a_ops)
+{
+	memset(mapping, 0, sizeof(*mapping));
+	mapping->host = host;
+	mapping->a_ops = a_ops;
+	mapping->needs_writeback = true;
+	pthread_mutex_init(&mapping->i_pages_lock, NULL);
+	pthread_mutex_init(&mapping->i_mmap_lock, NULL);
+}
+
+void mapping_destroy(struct address_space *mapping)
+{
+	struct pc_index *pc = mapping->i_pages;
+
+	WARN_ON_ONCE(mapping->nrpages);
+	if (pc) {
+		free(pc->slots);
+		free(pc);
+		mapping->i_pages = NULL;
+	}
+	free(mapping->i_mmap);
+	mapping->i_mmap = NULL;
+	pthread_mutex_destroy(&mapping->i_pages_lock);
+	pthread_mutex_destroy(&mapping->i_mmap_lock);
+}
+
+/* First slot with index >= @index. Caller holds i_pages_lock. */
+static size_t pc_bisect(const struct pc_index *pc, pgoff_t index)
+{
+	size_t lo = 0, hi = pc ? pc->nr : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (pc->slots[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct folio *pc_lookup(struct address_space *mapping, pgoff_t index)
+{
+	struct pc_index *pc = mapping->i_pages;
+	size_t i = pc_bisect(pc, index);
+
+	if (pc && i < pc->nr && pc->slots[i].index == index)
+		return pc->slots[i].folio;
+	return NULL;
+}
+
+/*
+ * Up to @max folios with index in [@start, @end], each with a reference,
+ * into @out. Return: how many; *@next: the index to continue from.
+ */
+size_t pc_gang_lookup_range(struct address_space *mapping, pgoff_t start, pgoff_t end,
+			    struct folio **out, size_t max, pgoff_t *next)
+{
+	struct pc_index *pc;
+	size_t i, n = 0;
+
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	pc = mapping->i_pages;
+	for (i = pc_bisect(pc, start); pc && i < pc->nr && n < max; i++) {
+		if (pc->slots[i].index > end)
+			break;
+		folio_get(pc->slots[i].folio);
+		out[n++] = pc->slots[i].folio;
+		*next = pc->slots[i].index + 1;
+	}
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	return n;
+}
+
+int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index)
+{
+	struct pc_index *pc;
+	size_t i;
+
+	if (WARN_ON_ONCE(folio_test_large(folio)))
+		return -EINVAL;
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	pc = mapping->i_pages;
+	if (!pc) {
+		pc = calloc(1, sizeof(*pc));
+		if (!pc)
+			goto out_nomem;
+		mapping->i_pages = pc;
+	}
+	i = pc_bisect(pc, index);
+	if (i < pc->nr && pc->slots[i].index == index) {
+		pthread_mutex_unlock(&mapping->i_pages_lock);
+		return -EEXIST;
+	}
+	if (pc->nr == pc->cap) {
+		size_t cap = pc->cap ? pc->cap * 2 : 16;
+		struct pc_slot *s = realloc(pc->slots, cap * sizeof(*s));
+
+		if (!s)
+			goto out_nomem;
+		pc->slots = s;
+		pc->cap = cap;
+	}
+	memmove(&pc->slots[i + 1], &pc->slots[i], (pc->nr - i) * sizeof(pc->slots[0]));
+	pc->slots[i].index = index;
+	pc->slots[i].folio = folio;
+	pc->nr++;
+	folio_get(folio);		/* the cache's reference */
+	folio->index = index;
+	WRITE_ONCE(folio->mapping, mapping);
+	mapping->nrpages++;
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	return 0;
+
+out_nomem:
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	return -ENOMEM;
+}
+
+void filemap_remove_folio(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	struct pc_index *pc;
+	bool removed = false;
+	size_t i;
+
+	if (!mapping)
+		return;
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	pc = mapping->i_pages;
+	i = pc_bisect(pc, folio->index);
+	if (pc && i < pc->nr && pc->slots[i].folio == folio) {
+		memmove(&pc->slots[i], &pc->slots[i + 1], (pc->nr - i - 1) * sizeof(pc->slots[0]));
+		pc->nr--;
+		mapping->nrpages--;
+		WRITE_ONCE(folio->mapping, NULL);
+		removed = true;
+	}
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	if (removed) {
+		clear_bit(PG_dirty, &folio->flags);
+		folio_put(folio);	/* the cache's reference; held ones become orphans */
+	}
+}
+
+bool filemap_folio_indexed(struct address_space *mapping, struct folio *folio)
+{
+	bool ret;
+
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	ret = pc_lookup(mapping, folio->index) == folio;
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	return ret;
+}
+
+struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
+				  unsigned int fgp_flags)
+{
+	struct folio *folio;
+	int err;
+
+repeat:
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	folio = pc_lookup(mapping, index);
+	if (folio)
+		folio_get(folio);
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	if (folio) {
+		if (fgp_flags & FGP_LOCK) {
+			folio_lock(folio);
+			if (unlikely(folio->mapping != mapping)) {
+				/* Truncated while we waited: never hand out an orphan. */
+				folio_unlock(folio);
+				folio_put(folio);
+				goto repeat;
+			}
+		}
+		return folio;
+	}
+	if (!(fgp_flags & FGP_CREAT))
+		return ERR_PTR(-ENOENT);
+	folio = folio_alloc_owner(__GFP_ZERO, 0, OWNER_PAGECACHE);
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	if (fgp_flags & FGP_LOCK)
+		folio_lock(folio);
+	err = filemap_add_folio(mapping, folio, index);
+	if (err) {
+		if (fgp_flags & FGP_LOCK)
+			folio_unlock(folio);
+		folio_put(folio);
+		if (err == -EEXIST)
+			goto repeat;
+		return ERR_PTR(err);
+	}
+	return folio;
+}
+
+struct folio *filemap_get_uptodate_folio(struct file *file, struct address_space *mapping,
+					 pgoff_t index)
+{
+	struct folio *folio;
+	int err;
+
+repeat:
+	folio = __filemap_get_folio(mapping, index, FGP_CREAT);
+	if (IS_ERR(folio) || folio_test_uptodate(folio))
+		return folio;
+	folio_lock(folio);
+	if (folio->mapping != mapping) {
+		folio_unlock(folio);
+		folio_put(folio);
+		goto repeat;
+	}
+	if (folio_test_uptodate(folio)) {
+		folio_unlock(folio);
+		return folio;
+	}
+	err = mapping->a_ops->read_folio(file, folio);
+	if (!err && !folio_test_uptodate(folio))
+		err = -EIO;
+	if (err) {
+		folio_put(folio);
+		return ERR_PTR(err);
+	}
+	return folio;
+}
+
+ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_read)
+{
+	struct file *file = iocb->ki_filp;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t pos = iocb->ki_pos;
+	ssize_t done = 0;
+	int err = 0;
+
+	while (iov_iter_count(iter)) {
+		loff_t isize = i_size_read(inode);
+		size_t offset = pos & ~PAGE_MASK, bytes, copied;
+		struct folio *folio;
+
+		if (pos >= isize)
+			break;
+		folio = filemap_get_uptodate_folio(file, mapping, (pgoff_t)(pos >> PAGE_SHIFT));
+		if (IS_ERR(folio)) {
+			err = (int)PTR_ERR(folio);
+			break;
+		}
+		/* i_size again: a truncate may have run while we read the folio. */
+		isize = i_size_read(inode);
+		if (pos >= isize) {
+			folio_put(folio);
+			break;
+		}
+		bytes = min_t(size_t, PAGE_SIZE - offset, iov_iter_count(iter));
+		bytes = min_t(size_t, bytes, (size_t)(isize - pos));
+		copied = copy_page_to_iter(&folio->page, offset, bytes, iter);
+		folio_put(folio);
+		pos += copied;
+		done += copied;
+		if (copied < bytes) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	iocb->ki_pos = pos;
+	if (!done && !already_read && err)
+		return err;
+	return done + already_read;
+}
+
+ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
+{
+	struct file *file = iocb->ki_filp;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	loff_t pos = iocb->ki_pos;
+	ssize_t written = 0;
+	int err = 0;
+
+	while (iov_iter_count(i)) {
+		size_t offset = pos & ~PAGE_MASK, copied;
+		size_t bytes = min_t(size_t, PAGE_SIZE - offset, iov_iter_count(i));
+		struct folio *folio;
+		bool was_uptodate;
+
+		folio = __filemap_get_folio(mapping, (pgoff_t)(pos >> PAGE_SHIFT),
+					    FGP_LOCK | FGP_CREAT);
+		if (IS_ERR(folio)) {
+			err = (int)PTR_ERR(folio);
+			break;
+		}
+		if (!folio_test_uptodate(folio) && bytes != PAGE_SIZE) {
+			if ((pos & (loff_t)PAGE_MASK) >= i_size_read(inode)) {
+				/* Wholly past EOF: nothing on disk to read, the folio is zeroed. */
+				memset(folio_address(folio), 0, PAGE_SIZE);
+				set_bit(PG_uptodate, &folio->flags);
+			} else {
+				err = mapping->a_ops->read_folio(file, folio);
+				folio_lock(folio);
+				if (!err && folio->mapping != mapping)
+					err = -EAGAIN;
+				if (err) {
+					folio_unlock(folio);
+					folio_put(folio);
+					if (err == -EAGAIN) {
+						err = 0;
+						continue;
+					}
+					break;
+				}
+			}
+		}
+		was_uptodate = folio_test_uptodate(folio);
+		copied = copy_page_from_iter(&folio->page, offset, bytes, i);
+		if (!was_uptodate && copied < bytes) {
+			/* A short copy into a folio never read: keep none of it. */
+			iov_iter_revert(i, copied);
+			copied = 0;
+		}
+		if (copied) {
+			set_bit(PG_uptodate, &folio->flags);
+			folio_mark_dirty(folio);
+			if (pos + (loff_t)copied > i_size_read(inode))
+				i_size_write(inode, pos + (loff_t)copied);
+		}
+		folio_unlock(folio);
+		folio_put(folio);
+		pos += copied;
+		written += copied;
+		if (copied < bytes) {
+			err = -EFAULT;
+			break;
+		}
+	}
+	return written ? written : err;
+}
+
+bool filemap_dirty_folio(struct address_space *mapping, struct folio *folio)
+{
+	if (test_and_set_bit(PG_dirty, &folio->flags))
+		return false;
+	mod_node_page_state(NR_DIRTIED, 1);
+	return true;
+}
+
+/* ---- file mappings ---------------------------------------------------------- */
+
+vm_fault_t filemap_fault(struct vm_fault *vmf)
+{
+	struct file *file = vmf->vma->vm_file;
+	struct address_space *mapping = file->f_mapping;
+	struct inode *inode = mapping->host;
+	struct folio *folio;
+
+	if (vmf->pgoff >= DIV_ROUND_UP((unsigned long long)i_size_read(inode), PAGE_SIZE))
+		return VM_FAULT_SIGBUS;
+	folio = filemap_get_uptodate_folio(file, mapping, vmf->pgoff);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
+	vmf->page = &folio->page;	/* our reference becomes the mapping's */
+	return 0;
+}
+
+vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+	struct address_space *mapping = vmf->vma->vm_file->f_mapping;
+
+	folio_lock(folio);
+	if (folio->mapping != mapping) {
+		folio_unlock(folio);
+		return VM_FAULT_SIGBUS;		/* truncated under us */
+	}
+	folio_mark_dirty(folio);
+	folio_unlock(folio);
+	return 0;
 }

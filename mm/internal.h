@@ -177,6 +177,17 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 /* shmem: MAP_SHARED|MAP_ANONYMOUS (mm/shmem.c). */
 int shmem_zero_setup(struct vm_area_struct *vma, size_t size);
 
+/* ---- the page cache (mm/filemap.c) ------------------------------------- */
+
+/*
+ * Up to @max cached folios of @mapping with index in [@start, @end], each
+ * with a reference, into @out. Return: how many; *@next: where to go on
+ * (0 after the last possible index).
+ */
+size_t pc_gang_lookup_range(struct address_space *mapping, unsigned long start,
+			    unsigned long end, struct folio **out, size_t max,
+			    unsigned long *next);
+
 /* ---- GUP internals (mm/gup.c) ------------------------------------------ */
 
 struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags);

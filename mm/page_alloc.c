@@ -96,18 +96,23 @@ static void buddy_del(struct page *page, unsigned int order)
  * zero folio) and of a short test, and test programs boot thousands of
  * machines. A frame not yet handed out since boot may then hold bytes of
  * an earlier boot, as real RAM does; allocations that must be zeroed ask
- * for __GFP_ZERO. Sanitizer builds unmap at shutdown, so that a pointer
- * kept past it still faults.
+ * for __GFP_ZERO. Under ASan the kept arena is poisoned until the next
+ * boot, so a pointer kept past a shutdown is still caught.
  */
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-#define ARENA_CACHE	0
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN	1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-#define ARENA_CACHE	0
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN	1
 #endif
 #endif
-#ifndef ARENA_CACHE
-#define ARENA_CACHE	1
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define arena_poison(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
+#define arena_unpoison(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define arena_poison(p, n)	do { (void)(p); (void)(n); } while (0)
+#define arena_unpoison(p, n)	do { (void)(p); (void)(n); } while (0)
 #endif
 
 static unsigned char *arena_cache;
@@ -119,6 +124,7 @@ static unsigned char *arena_get(size_t bytes)
 
 	if (p && arena_cache_bytes == bytes) {
 		arena_cache = NULL;
+		arena_unpoison(p, bytes);
 		return p;
 	}
 	return mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -127,12 +133,12 @@ static unsigned char *arena_get(size_t bytes)
 
 static void arena_put(unsigned char *p, size_t bytes)
 {
-	if (!ARENA_CACHE) {
-		munmap(p, bytes);
-		return;
-	}
-	if (arena_cache)
+	if (arena_cache) {
+		/* The host may map something else there: no stale poison. */
+		arena_unpoison(arena_cache, arena_cache_bytes);
 		munmap(arena_cache, arena_cache_bytes);
+	}
+	arena_poison(p, bytes);
 	arena_cache = p;
 	arena_cache_bytes = bytes;
 }

@@ -6,8 +6,11 @@
  * unmapped), _entire_mapcount for PMD mappings of a large folio and
  * _nr_pages_mapped for its PTE-mapped subpages; new anonymous folios get
  * PAGE_MAPPING_ANON and PageAnonExclusive. Left out: anon_vma chains and
- * reverse walks (nothing here unmaps by physical page).
+ * reverse walks; a file folio is found in its mapping's VMA set (i_mmap)
+ * by index, for write-protection at writeback and unmapping at truncate.
  */
+#include <stdlib.h>
+#include <pinio/pagemap.h>
 #include "mm/internal.h"
 
 /**
@@ -63,4 +66,136 @@ void page_remove_rmap(struct page *page, bool pmd)
 	} else if (atomic_read(&page->_mapcount) < -1) {
 		page_alloc_report_violation(page, "mapcount underflow");
 	}
+}
+
+/* ---- file folios: the mapping's VMAs (the kernel's i_mmap) ------------------ */
+
+/* address_space->i_mmap: the VMAs that map the file. */
+struct i_mmap_set {
+	size_t nr, cap;
+	struct vm_area_struct **vmas;
+};
+
+/**
+ * mapping_vma_add() - @vma maps @mapping's file (mmap, fork, split).
+ * Return: 0 or -ENOMEM.
+ */
+int mapping_vma_add(struct address_space *mapping, struct vm_area_struct *vma)
+{
+	struct i_mmap_set *set;
+	int ret = 0;
+
+	pthread_mutex_lock(&mapping->i_mmap_lock);
+	set = mapping->i_mmap;
+	if (!set) {
+		set = calloc(1, sizeof(*set));
+		mapping->i_mmap = set;
+	}
+	if (set && set->nr == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 8;
+		struct vm_area_struct **v = realloc(set->vmas, cap * sizeof(*v));
+
+		if (v) {
+			set->vmas = v;
+			set->cap = cap;
+		}
+	}
+	if (set && set->nr < set->cap)
+		set->vmas[set->nr++] = vma;
+	else
+		ret = -ENOMEM;
+	pthread_mutex_unlock(&mapping->i_mmap_lock);
+	return ret;
+}
+
+/* mapping_vma_del() - @vma no longer maps @mapping's file. */
+void mapping_vma_del(struct address_space *mapping, struct vm_area_struct *vma)
+{
+	struct i_mmap_set *set;
+	size_t i;
+
+	pthread_mutex_lock(&mapping->i_mmap_lock);
+	set = mapping->i_mmap;
+	for (i = 0; set && i < set->nr; i++) {
+		if (set->vmas[i] == vma) {
+			set->vmas[i] = set->vmas[--set->nr];
+			break;
+		}
+	}
+	pthread_mutex_unlock(&mapping->i_mmap_lock);
+}
+
+/*
+ * Call @fn on every PTE that maps @folio in a VMA of its mapping, under
+ * that mm's ptl. Return: the OR of what @fn returned.
+ */
+static bool rmap_walk_file(struct folio *folio, bool shared_only,
+			   bool (*fn)(struct vm_area_struct *vma, pte_t *ptep,
+				      unsigned long addr, struct folio *folio))
+{
+	struct address_space *mapping = folio->mapping;
+	struct i_mmap_set *set;
+	bool ret = false;
+	size_t i;
+
+	if (!mapping)
+		return false;
+	pthread_mutex_lock(&mapping->i_mmap_lock);
+	set = mapping->i_mmap;
+	for (i = 0; set && i < set->nr; i++) {
+		struct vm_area_struct *vma = set->vmas[i];
+		unsigned long npages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT, addr;
+		struct mm_struct *mm = vma->vm_mm;
+		pmd_t *pmdp;
+		pte_t *ptep;
+
+		if (shared_only && !(vma->vm_flags & VM_SHARED))
+			continue;
+		if (folio->index < vma->vm_pgoff || folio->index - vma->vm_pgoff >= npages)
+			continue;
+		addr = vma->vm_start + ((folio->index - vma->vm_pgoff) << PAGE_SHIFT);
+		pmdp = pmd_offset_mm(mm, addr, false);
+		if (!pmdp || !pmd_table(pmdp_get(pmdp)))
+			continue;
+		pthread_mutex_lock(&mm->page_table_lock);
+		ptep = &pmd_pgtable(pmdp_get(pmdp))[pte_index(addr)];
+		if (pte_present(ptep_get(ptep)) && !pte_special(ptep_get(ptep)) &&
+		    pte_pfn(ptep_get(ptep)) == folio_pfn(folio))
+			ret |= fn(vma, ptep, addr, folio);
+		pthread_mutex_unlock(&mm->page_table_lock);
+	}
+	pthread_mutex_unlock(&mapping->i_mmap_lock);
+	return ret;
+}
+
+static bool mkclean_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
+			struct folio *folio)
+{
+	pte_t pte = ptep_get(ptep);
+
+	if (!pte_write(pte) && !pte_dirty(pte))
+		return false;
+	set_pte(ptep, pte & ~(_PAGE_RW | _PAGE_DIRTY));
+	return pte_dirty(pte);
+}
+
+bool folio_mkclean(struct folio *folio)
+{
+	return rmap_walk_file(folio, true, mkclean_one);
+}
+
+static bool unmap_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
+		      struct folio *folio)
+{
+	pte_t pte = ptep_get_and_clear(ptep);
+
+	page_remove_rmap(pte_page(pte), false);
+	atomic_long_dec(&vma->vm_mm->rss_file);
+	folio_put(folio);		/* the mapping's reference; the caller holds one */
+	return pte_dirty(pte);
+}
+
+void folio_unmap_mapping(struct folio *folio)
+{
+	rmap_walk_file(folio, false, unmap_one);
 }

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <pinio/blk-mq.h>
 #include <pinio/fs.h>
+#include <pinio/pipe_fs_i.h>
 #include <pinio/uio.h>
 #include "sim/sim.h"
 
@@ -422,6 +423,129 @@ ssize_t sim_passthrough(int fd, bool write, const struct iovec *iov, int iovcnt,
 	ret = blkdev_passthrough_rw(file->private_data, write, &iter, sector);
 	kvfree(vec);
 out:
+	fput(file);
+	return ret;
+}
+
+/**
+ * sim_pipe() - pipe(2): a pipe of 16 page buffers for the current task.
+ * @fds: out: fds[0] the read end, fds[1] the write end (the lowest free).
+ *
+ * Return: 0, or -EFAULT (NULL @fds), -EMFILE, -ENOMEM, -ESRCH (no task).
+ */
+int sim_pipe(int fds[2])
+{
+	return sim_pipe2(fds, 0);
+}
+
+/**
+ * sim_pipe2() - pipe2(2): sim_pipe() with O_NONBLOCK (O_CLOEXEC ignored).
+ * Return: as sim_pipe(), or -EINVAL for other flags.
+ */
+int sim_pipe2(int fds[2], int flags)
+{
+	struct files_struct *files;
+	struct file *res[2];
+	int ret, fd0;
+
+	if (!fds)
+		return -EFAULT;
+	if (!current)
+		return -ESRCH;
+	files = current_files();
+	if (!files)
+		return -ENOMEM;
+	ret = create_pipe_files(res, flags);
+	if (ret)
+		return ret;
+	fd0 = fd_install_lowest(files, res[0]);
+	if (fd0 < 0) {
+		fput(res[0]);
+		fput(res[1]);
+		return fd0;
+	}
+	ret = fd_install_lowest(files, res[1]);
+	if (ret < 0) {
+		fput(res[1]);
+		sim_close(fd0);
+		return ret;
+	}
+	fds[0] = fd0;
+	fds[1] = ret;
+	return 0;
+}
+
+/**
+ * sim_splice() - splice(2) between an fd and a pipe, or two pipes.
+ * @off_in, @off_out: host pointers (the kernel's are user pointers): NULL
+ *	to use and advance the file position, else the position to use,
+ *	updated; must be NULL for a pipe end (-ESPIPE).
+ * @flags: SPLICE_F_*.
+ *
+ * An O_DIRECT file is read into fresh pages (direct_splice_read()); a
+ * pipe is written out through the file's ->splice_write. The pipe's
+ * buffers hold page references, never pins.
+ * Return: bytes moved; 0 for @len 0 (checked first) or at EOF; -EINVAL
+ * (neither end a pipe, unknown flags, a file that cannot splice, a
+ * buffered file until the page cache exists), -EBADF, -ESPIPE, -EAGAIN
+ * (SPLICE_F_NONBLOCK or O_NONBLOCK and a full/empty pipe), -EPIPE (no
+ * readers), -ENOMEM, or the file's error.
+ */
+ssize_t sim_splice(int fd_in, off_t *off_in, int fd_out, off_t *off_out, size_t len,
+		   unsigned int flags)
+{
+	struct file *in, *out;
+	loff_t pin, pout;
+	ssize_t ret;
+
+	if (!len)
+		return 0;
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	in = sim_fget(fd_in);
+	if (!in)
+		return -EBADF;
+	out = sim_fget(fd_out);
+	if (!out) {
+		fput(in);
+		return -EBADF;
+	}
+	if (off_in)
+		pin = *off_in;
+	if (off_out)
+		pout = *off_out;
+	ret = do_splice(in, off_in ? &pin : NULL, out, off_out ? &pout : NULL, len, flags);
+	if (off_in)
+		*off_in = pin;
+	if (off_out)
+		*off_out = pout;
+	fput(out);
+	fput(in);
+	return ret;
+}
+
+/**
+ * sim_vmsplice() - vmsplice(2) on a pipe end of the current task.
+ * @iov: host array of @nr iovecs (iov_base: simulated user addresses).
+ *
+ * On a write end each user page gets a FOLL_GET reference (not a pin)
+ * that its pipe buffer holds until read; on a read end the pipe's data is
+ * copied out to the ranges.
+ * Return: bytes queued or copied, or -EBADF (not a pipe), -EINVAL (bad
+ * flags or @nr), -EFAULT, -EAGAIN (SPLICE_F_NONBLOCK, full or empty),
+ * -EPIPE, -ENOMEM.
+ */
+ssize_t sim_vmsplice(int fd, const struct iovec *iov, unsigned long nr, unsigned int flags)
+{
+	struct file *file;
+	ssize_t ret;
+
+	if (flags & ~SPLICE_F_ALL)
+		return -EINVAL;
+	file = sim_fget(fd);
+	if (!file)
+		return -EBADF;
+	ret = do_vmsplice(file, iov, nr, flags);
 	fput(file);
 	return ret;
 }

@@ -83,8 +83,17 @@ struct blk_bad_limits {
 static void bad_lbs_0(struct queue_limits *l) { l->logical_block_size = 0; }
 static void bad_lbs_256(struct queue_limits *l) { l->logical_block_size = 256; }
 static void bad_lbs_768(struct queue_limits *l) { l->logical_block_size = 768; }
-static void bad_lbs_8192(struct queue_limits *l) { l->logical_block_size = l->physical_block_size = 8192; }
-static void bad_pbs(struct queue_limits *l) { l->logical_block_size = 4096; l->physical_block_size = 512; }
+static void bad_lbs_8192(struct queue_limits *l)
+{
+	l->logical_block_size = l->physical_block_size = 8192;
+}
+
+static void bad_pbs(struct queue_limits *l)
+{
+	l->logical_block_size = 4096;
+	l->physical_block_size = 512;
+}
+
 static void bad_hw_sectors(struct queue_limits *l) { l->max_hw_sectors = 7; }
 static void bad_max_sectors(struct queue_limits *l) { l->max_sectors = l->max_hw_sectors + 1; }
 static void bad_max_sectors_lbs(struct queue_limits *l)

@@ -160,6 +160,7 @@ static void random_ops_sequences(struct kunit *test)
 	double limit = soak && *soak ? strtod(soak, NULL) : 0, t0 = now(), dt;
 	unsigned long total = nr_sequences(), i, ops_before = ops_stats.ops;
 	unsigned long seq_before = ops_stats.sequences, skipped = 0;
+	struct ops_stats st = ops_stats;
 	unsigned int verify_every = env_uint("PINIO_OPS_VERIFY_EVERY", RANDOM_OPS_VERIFY_EVERY);
 	unsigned int check_every = env_uint("PINIO_OPS_CHECK_EVERY", 1);
 
@@ -193,9 +194,15 @@ static void random_ops_sequences(struct kunit *test)
 	crash_seed_valid = false;
 	signal(SIGABRT, prev_abrt);
 	dt = now() - t0;
-	kunit_info(test, "random_ops: %lu sequences, %lu ops, %.0f ops/s (%lu skipped)",
+	kunit_info(test, "random_ops: the machine did %lu pins (%lu of zero pages), %lu THP faults, %lu PMD splits, %lu COW faults, %lu fork copies of pinned pages, %lu GUP-fast fallbacks",
+		   ops_stats.pins - st.pins, ops_stats.zero_pins - st.zero_pins,
+		   ops_stats.thp_faults - st.thp_faults, ops_stats.thp_splits - st.thp_splits,
+		   ops_stats.cow_faults - st.cow_faults, ops_stats.fork_copies - st.fork_copies,
+		   ops_stats.fast_fallbacks - st.fast_fallbacks);
+	kunit_info(test, "random_ops: %lu sequences, %lu ops, %.0f ops/s (%lu did nothing, %lu runs stopped by OOM)",
 		   ops_stats.sequences - seq_before, ops_stats.ops - ops_before,
-		   (double)(ops_stats.ops - ops_before) / (dt > 0 ? dt : 1), skipped);
+		   (double)(ops_stats.ops - ops_before) / (dt > 0 ? dt : 1), skipped,
+		   ops_stats.oom_stops - st.oom_stops);
 }
 
 /* ---- regressions: tests/ops/regressions/ --------------------------------- */

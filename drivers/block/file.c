@@ -494,7 +494,7 @@ static int open_direct(struct file_disk *fdk, const char *path)
 	    (stx.stx_mask & STATX_DIOALIGN)) {
 		if (!stx.stx_dio_offset_align)
 			return -EOPNOTSUPP;	/* the host file system does no O_DIRECT here */
-		fdk->mem_align = stx.stx_dio_mem_align;
+		fdk->mem_align = stx.stx_dio_mem_align ? stx.stx_dio_mem_align : 1;
 		fdk->off_align = stx.stx_dio_offset_align;
 	}
 	return 0;

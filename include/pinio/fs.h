@@ -22,10 +22,19 @@
 #include <sys/uio.h>
 
 struct address_space;
+struct file;
 
 struct address_space_operations {
 	/* Mark @folio dirty in @mapping; return true if it was clean. */
 	bool (*dirty_folio)(struct address_space *mapping, struct folio *folio);
+	/* Fill the locked, !uptodate @folio from the disk; unlocks it. 0 or -errno. */
+	int (*read_folio)(struct file *file, struct folio *folio);
+	/*
+	 * Write the locked folio, which writeback has marked PG_writeback
+	 * and cleaned, to the disk (allocating blocks); wait for the I/O.
+	 * Unlocks nothing. 0 or -errno.
+	 */
+	int (*writepage)(struct folio *folio);
 };
 
 /**
@@ -41,6 +50,84 @@ struct address_space {
 	void *host;
 	unsigned long nrpages;
 	bool needs_writeback;
+	/*
+	 * The page cache's index of this mapping (mm/filemap.c owns its
+	 * layout), NULL while nothing is cached.
+	 */
+	void *i_pages;
+	pthread_mutex_t i_pages_lock;
+	/*
+	 * The VMAs mapping this file (mm/rmap.c owns the layout; the
+	 * kernel's i_mmap tree), for write-protecting and unmapping a folio.
+	 */
+	void *i_mmap;
+	pthread_mutex_t i_mmap_lock;
+};
+
+/* ---- inodes and superblocks (the filesystem layer) -------------------- */
+
+struct super_block;
+struct block_device;
+
+/**
+ * struct inode - a file of a mounted filesystem.
+ * @i_ino: inode number.
+ * @i_mode: S_IFREG etc. and permission bits.
+ * @i_size: bytes; read with i_size_read(), written under i_rwsem.
+ * @i_blkbits: log2 of the filesystem block size.
+ * @i_sb: the filesystem.
+ * @i_mapping: the page cache of this file (points at @i_data).
+ * @i_data: the address_space embedded in the inode.
+ * @i_rwsem: the inode lock (exclusive for writes, truncate; shared for DIO).
+ * @i_dio_count: direct I/O in flight: inode_dio_begin()/inode_dio_end();
+ *	truncate waits in inode_dio_wait() until it is 0 (R-BUG-3, R10).
+ * @i_private: the filesystem's in-memory inode.
+ */
+struct inode {
+	unsigned long i_ino;
+	unsigned int i_mode;
+	long long i_size;
+	unsigned int i_blkbits;
+	struct super_block *i_sb;
+	struct address_space *i_mapping;
+	struct address_space i_data;
+	pthread_rwlock_t i_rwsem;
+	atomic_t i_dio_count;
+	atomic_t i_count;
+	void *i_private;
+};
+
+static inline long long i_size_read(const struct inode *inode)
+{
+	return __atomic_load_n(&inode->i_size, __ATOMIC_ACQUIRE);
+}
+
+static inline void i_size_write(struct inode *inode, long long size)
+{
+	__atomic_store_n(&inode->i_size, size, __ATOMIC_RELEASE);
+}
+
+static inline unsigned int i_blocksize(const struct inode *inode)
+{
+	return 1U << inode->i_blkbits;
+}
+
+/* Direct I/O in flight on @inode (include/linux/fs.h, fs/inode.c). */
+void inode_dio_begin(struct inode *inode);
+void inode_dio_end(struct inode *inode);
+void inode_dio_wait(struct inode *inode);
+
+/**
+ * struct super_block - a mounted filesystem.
+ * @s_bdev: the device it lives on.
+ * @s_blocksize, @s_blocksize_bits: filesystem block size.
+ * @s_fs_info: the filesystem's private data.
+ */
+struct super_block {
+	struct block_device *s_bdev;
+	unsigned long s_blocksize;
+	unsigned char s_blocksize_bits;
+	void *s_fs_info;
 };
 
 /* ---- open files ------------------------------------------------------ */

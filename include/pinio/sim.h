@@ -89,22 +89,35 @@ struct queue_limits;
 
 /*
  * Every simulated disk moves its data on the shared DMA engine (drivers/
- * block/dma.c), which checks each page before touching it (I9). Default
- * limits: logical = physical block size = @lbs, max_sectors =
- * max_hw_sectors = 2560, 128 segments of at most 64 KiB, segment boundary
- * 0xffffffff, no virtual boundary, dma_alignment 511.
- * @lbs: 512, 1024, 2048 or 4096; 0 means 512.
- * Return (all three): 0; -EINVAL for a bad name, lbs or size (@bytes 0 or
- * not a multiple of @lbs); -EEXIST if NAME is taken; -ENOMEM.
+ * block/dma.c), which checks each page before touching it (I9). A disk
+ * starts with these limits: logical = physical block size = @lbs,
+ * max_sectors = max_hw_sectors = 2560, 128 segments of at most 64 KiB,
+ * segment boundary 0xffffffff, no virtual boundary, dma_alignment 511.
+ * @lbs is 512, 1024, 2048 or 4096; 0 means 512.
  */
-/* A RAM disk (brd): @bytes of host memory, allocated as it is written; reads of never-written blocks give zeros. */
+
+/**
+ * sim_ramdisk_create() - a RAM disk (brd) of @bytes of host memory,
+ * allocated as it is written; never-written blocks read as zeros.
+ *
+ * Return: 0; -EINVAL for a bad name (empty, 32+ characters, a '/'), lbs
+ * or size (0 or not a multiple of @lbs); -EEXIST if NAME is taken;
+ * -ENOMEM.
+ */
 int sim_ramdisk_create(const char *name, uint64_t bytes, unsigned int lbs);
-/* A null disk (null_blk): no data moves; reads leave the memory as it was. */
+
+/**
+ * sim_nulldisk_create() - a null disk (null_blk): no data moves; a read
+ * leaves the memory as it was, as null_blk does.
+ *
+ * Return: as sim_ramdisk_create().
+ */
 int sim_nulldisk_create(const char *name, uint64_t bytes, unsigned int lbs);
+
 /**
  * sim_filedisk_create() - a loop-like disk backed by a host file or host
  * block device, of its size rounded down to @lbs.
- * @backend: "psync" (preadv/pwritev from the DMA worker) or "io_uring"
+ * @backend: "psync" (preadv2/pwritev2 from the DMA worker) or "io_uring"
  *	(its own ring and completion thread), optionally followed by
  *	",direct" to open the host file O_DIRECT; NULL means "psync".
  *	REQ_PREFLUSH and REQ_OP_FLUSH become fdatasync(), REQ_FUA a
@@ -119,35 +132,56 @@ int sim_nulldisk_create(const char *name, uint64_t bytes, unsigned int lbs);
  */
 int sim_filedisk_create(const char *name, const char *host_path,
 			const char *backend, unsigned int lbs);
-/* Delete /dev/NAME: release held I/O, wait for what is in flight, free it once closed. 0 or -ENOENT. */
+
+/*
+ * sim_disk_destroy() - delete /dev/NAME: run the bios it holds, wait for
+ * those in flight; it is freed once closed. 0 or -ENOENT.
+ */
 int sim_disk_destroy(const char *name);
-/* Replace the queue limits once the I/O in flight is done: 0, -ENOENT, -EBUSY (I/O held by a fault), -EINVAL (blk_validate_limits(), or a capacity not in whole blocks). */
+
+/*
+ * sim_disk_set_limits() - replace the queue limits once the I/O in flight
+ * is done. 0, -ENOENT, -EBUSY (I/O held by a fault), -EINVAL (refused by
+ * blk_validate_limits(), or a capacity not in whole blocks).
+ */
 int sim_disk_set_limits(const char *name, const struct queue_limits *lim);
-/* Copy the queue limits out: 0 or -ENOENT. */
+/* sim_disk_get_limits() - copy the queue limits out. 0 or -ENOENT. */
 int sim_disk_get_limits(const char *name, struct queue_limits *lim);
-/* Every bio on NAME completes @ns nanoseconds after it reached the driver (its data moves at the end). 0 or -ENOENT. */
+
+/*
+ * sim_disk_set_latency() - every bio of NAME completes @ns nanoseconds
+ * after it reached the driver, its data moving at the end (null_blk's
+ * completion_nsec). 0 or -ENOENT.
+ */
 int sim_disk_set_latency(const char *name, uint64_t ns);
 
-/* Called with every bio the driver of a disk receives (after splitting), before it is queued. */
+/* Called with every bio a disk's driver receives (after splitting), before it is queued. */
 typedef void (*sim_bio_hook_fn)(const struct bio *bio, void *arg);
-/* Install (or with NULL remove) the hook of NAME. 0 or -ENOENT. */
+/* sim_disk_set_bio_hook() - install (NULL: remove) NAME's hook. 0 or -ENOENT. */
 int sim_disk_set_bio_hook(const char *name, sim_bio_hook_fn fn, void *arg);
 
 /*
- * Device faults (scenarios.md F4-F7, R21). Each flag is one behaviour; they
- * combine. A fault hits the @nth bio the driver receives after
- * sim_disk_inject() (1 = the next one) and is then spent, or every bio while
- * @nth is 0. sim_fault_reset() clears every disk's fault and releases what
- * they hold.
+ * Device faults (scenarios.md F4-F7, R21). Each flag is one behaviour;
+ * they combine. A fault hits the @nth bio the driver receives after
+ * sim_disk_inject() (1 = the next one) and is then spent, or every bio
+ * while @nth is 0. sim_fault_reset() disarms every disk's fault, removes
+ * its hook and runs what it holds.
  */
 enum sim_io_fault_flags {
-	SIM_IO_FAIL_SUBMIT	= 1U << 0,	/* F4: refuse the bio at submit with @error (-EAGAIN or -EIO) */
-	SIM_IO_FAIL		= 1U << 1,	/* F5: complete with @error, moving no data */
-	SIM_IO_FAIL_SECTOR	= 1U << 2,	/* F5: a bio covering @sector moves the bytes before it, then fails with @error */
-	SIM_IO_PARTIAL		= 1U << 3,	/* F6: move exactly @bytes (at most the bio), then fail with @error */
-	SIM_IO_DELAY		= 1U << 4,	/* F7: move the data and complete @delay_us after the submit */
-	SIM_IO_REORDER		= 1U << 5,	/* F7: hold bios until @depth are held, then run them newest first */
-	SIM_IO_HOLD		= 1U << 6,	/* hold bios, data unmoved, until sim_disk_release() */
+	/* F4: refuse the bio at submit with @error (-EAGAIN or -EIO). */
+	SIM_IO_FAIL_SUBMIT	= 1U << 0,
+	/* F5: complete with @error, moving no data. */
+	SIM_IO_FAIL		= 1U << 1,
+	/* F5: a bio covering @sector moves the bytes before it, then fails. */
+	SIM_IO_FAIL_SECTOR	= 1U << 2,
+	/* F6: move exactly @bytes (at most the bio's), then fail with @error. */
+	SIM_IO_PARTIAL		= 1U << 3,
+	/* F7: move the data and complete @delay_us after the submit. */
+	SIM_IO_DELAY		= 1U << 4,
+	/* F7: hold bios until @depth are held, then run them newest first. */
+	SIM_IO_REORDER		= 1U << 5,
+	/* Hold bios, data unmoved, until sim_disk_release(). */
+	SIM_IO_HOLD		= 1U << 6,
 };
 
 struct sim_io_fault {
@@ -160,30 +194,42 @@ struct sim_io_fault {
 	unsigned int depth;		/* SIM_IO_REORDER: bios held before release (>= 2) */
 };
 
-/* Arm @f on NAME (NULL disarms). 0, -ENOENT, -EINVAL (unknown flag, positive error, depth < 2 with REORDER). */
+/*
+ * sim_disk_inject() - arm @f on NAME (NULL disarms; held bios stay held).
+ * 0, -ENOENT, -EINVAL (unknown flag, positive error, REORDER depth < 2).
+ */
 int sim_disk_inject(const char *name, const struct sim_io_fault *f);
-/* Run the bios NAME holds (HOLD in arrival order, REORDER newest first). Number released, or -ENOENT. */
+/*
+ * sim_disk_release() - run the bios NAME holds (HOLD: in arrival order,
+ * REORDER: newest first). The number released, or -ENOENT.
+ */
 int sim_disk_release(const char *name);
 
 /*
- * The DMA engine: 0 threads = inline (each transfer runs in the submitter's
- * context, still completing through bio_endio()), 1..8 worker threads
- * (default 2; sim_shutdown() restores it). Waits for queued and running
- * I/O; the caller submits nothing meanwhile.
+ * sim_dma_set_threads() - 0 = inline DMA (each transfer runs in the
+ * submitter's context, still completing through bio_endio()), or 1..8
+ * worker threads (default 2; sim_shutdown() restores it). Waits for the
+ * queued and running I/O; the caller submits nothing meanwhile.
  * Return: 0, -EINVAL (n > 8), -EBUSY (a disk holds I/O by a fault).
  */
 int sim_dma_set_threads(unsigned int n);
 unsigned int sim_dma_threads(void);
+
 /*
- * DMA counters since the program started: "dma_checks" (pages checked),
- * "dma_violations" (pages refused: freed, reused, or a zero page as a read
- * target), "dma_bytes" (bytes moved between memory and a device),
- * "dma_requests" (bios the engine completed), "dma_flushes" (flushes
- * done), "dma_fua" (FUA writes), "dma_faults" (bios a fault hit),
- * "file_fdatasync" (fdatasync() calls of file disks). 0 for an unknown name.
+ * sim_dma_stat() - DMA counters since the program started: "dma_checks"
+ * (pages checked), "dma_violations" (pages refused: freed, reused, or a
+ * zero page as a read target), "dma_bytes" (bytes moved between memory
+ * and a device), "dma_requests" (bios the engine completed),
+ * "dma_flushes" (flushes done), "dma_fua" (FUA writes), "dma_faults"
+ * (bios a fault hit), "file_fdatasync" (fdatasync() calls of file
+ * disks). 0 for an unknown name.
  */
 unsigned long sim_dma_stat(const char *name);
-/* Block-layer counters: "bios_submitted", "bios_split", "bios_rejected" (block/blk-core.c). */
+/*
+ * sim_blk_stat() - block-layer counters (block/blk-core.c):
+ * "bios_submitted" (split remainders included), "bios_split",
+ * "bios_rejected". 0 for an unknown name.
+ */
 unsigned long sim_blk_stat(const char *name);
 
 /* ---- files and syscalls of current (host O_ flags; user addresses) --- */
@@ -212,6 +258,25 @@ ssize_t sim_pwritev(int fd, const struct iovec *iov, int iovcnt, off_t off);
 off_t sim_lseek(int fd, off_t off, int whence);
 /* A disk flushes its volatile cache (an empty REQ_PREFLUSH write). */
 int sim_fsync(int fd);
+
+/*
+ * Pipes and splice (fs/pipe.c, fs/splice.c). sim_pipe(): fds[0] reads,
+ * fds[1] writes; 16 page buffers, each holding a page reference (never a
+ * pin). sim_splice(): file to pipe, pipe to file or pipe to pipe; an
+ * O_DIRECT file is read into fresh pages (direct_splice_read(), no
+ * ITER_PIPE); @off_in/@off_out are host pointers, NULL for the file
+ * position. sim_vmsplice(): a write end takes FOLL_GET references on the
+ * user pages until they are read; a read end copies out. Flags are
+ * SPLICE_F_* (include/pinio/pipe_fs_i.h: MOVE 1, NONBLOCK 2, MORE 4, GIFT
+ * 8). Errors: len 0 gives 0; neither end a pipe -EINVAL; a full (or
+ * empty) pipe with SPLICE_F_NONBLOCK or O_NONBLOCK -EAGAIN; -EBADF,
+ * -ESPIPE, -EPIPE, -ENOMEM, or the file's error.
+ */
+int sim_pipe(int fds[2]);
+int sim_pipe2(int fds[2], int flags);
+ssize_t sim_splice(int fd_in, off_t *off_in, int fd_out, off_t *off_out,
+		   size_t len, unsigned int flags);
+ssize_t sim_vmsplice(int fd, const struct iovec *iov, unsigned long nr, unsigned int flags);
 
 /**
  * sim_passthrough() - an SG_IO-like READ (@write false) or WRITE of whole

@@ -10,12 +10,18 @@
  *
  * Two parts, each on the real paths:
  *  A. 3 * 2^21 zero-page pins held at once through pin_user_pages
- *     (v6.5: nothing moves; v6.4: pin 2^21 wraps the count, the next pin -
- *     and any plain get - is refused: a system-wide denial of service);
+ *     (v6.5: nothing moves; v6.4 and v21, which still pin the zero page:
+ *     pin 2^21 wraps the count, the next pin - and any plain get - is
+ *     refused: a system-wide denial of service);
  *  B. 2^15 + 1 async O_DIRECT writes of 256 KiB from an untouched 8 GiB
  *     buffer to a `null` disk that holds them, 2^21 + 64 zero-page PTEs in
- *     flight (v6.5: the zero page never moves; v6.4: block DIO took FOLL_GET
- *     references, +1 each, so it climbs by exactly the pages in flight).
+ *     flight. v6.5: the zero page never moves. v6.4: block DIO took
+ *     FOLL_GET references, +1 each, so it climbs by exactly the pages in
+ *     flight. v21 (the series as posted, before c8070b787519): DIO pins,
+ *     so pin 2^21 wraps the count, the last write is refused (-ENOMEM),
+ *     and when the disk runs the held bios the DMA engine finds write 0's
+ *     source page with a count <= 0 and refuses it (I9: one violation,
+ *     -EIO); its unpins wrap the count back and the rest complete.
  */
 #include <stdlib.h>
 
@@ -86,7 +92,7 @@ static void r01_pins_untouched(struct sim_scenario_ctx *ctx, unsigned long addr,
 	scen_expect_eq(ctx, page_ref_count(ZERO_PAGE(0)), 1, "ref(Z) unchanged after");
 }
 
-/* Part A, v6.4: each pin adds 1024 to Z's count; pin 2^21 wraps it. */
+/* Part A, v6.4 and v21: each pin adds 1024 to Z's count; pin 2^21 wraps it. */
 static void r01_pins_overflow(struct sim_scenario_ctx *ctx, unsigned long addr,
 			      struct page **pages)
 {
@@ -94,7 +100,8 @@ static void r01_pins_overflow(struct sim_scenario_ctx *ctx, unsigned long addr,
 	unsigned long got;
 	long ret = 0;
 
-	scen_step(ctx, "pin 2^21 - 1 zero-page PTEs R/O, held (v6.4: +1024 on ref(Z) each)");
+	scen_step(ctx, "pin 2^21 - 1 zero-page PTEs R/O, held (%s pins Z: +1024 each)",
+		  sim_profile_name(ctx->profile));
 	got = r01_pin(addr, R01_WRAP - 1, pages);
 	r01_counters(ctx);
 	scen_expect_eq(ctx, (long)got, (long)(R01_WRAP - 1), "every pin succeeds");
@@ -132,6 +139,7 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
 	const size_t wlen = R01_WPAGES * PAGE_SIZE;
 	long zref = page_ref_count(ZERO_PAGE(0));
+	long dma_viol = (long)sim_dma_stat("dma_violations");
 	unsigned long buf, i, bad = 0, submitted = 0;
 	struct sim_aio *ring;
 	int64_t *res = calloc(R01_WRITES, sizeof(*res));
@@ -163,6 +171,10 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 	r01_counters(ctx);
 
 	scen_step(ctx, "submit 2^15 + 1 async O_DIRECT writes of 256 KiB: 2^21 + 64 zero-page PTEs");
+	if (ctx->profile == SIM_PROFILE_V21) {
+		scen_note(ctx, "v21 DIO pins the zero page: pin 2^21 wraps ref(Z), the next is refused");
+		scen_warn_begin(ctx);
+	}
 	for (i = 0; i < R01_WRITES; i++) {
 		int ret = sim_aio_submit(ring, fd, true, buf + i * wlen, wlen, (off_t)(i * wlen), i);
 
@@ -172,28 +184,60 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 		}
 		submitted++;
 	}
+	if (ctx->profile == SIM_PROFILE_V21)
+		scen_warn_end(ctx, "the pin after the wrap is refused");
 	r01_counters(ctx);
 	scen_expect_eq(ctx, (long)submitted, (long)R01_WRITES, "every write submitted, all held");
-	if (scen_v64(ctx)) {
+	switch (ctx->profile) {
+	case SIM_PROFILE_V6_4:
 		scen_note(ctx, "v6.4 block DIO takes FOLL_GET references, +1 per page, not 1024");
 		scen_expect_eq(ctx, page_ref_count(ZERO_PAGE(0)) - zref,
 			       (long)(submitted * R01_WPAGES),
 			       "ref(Z) up by exactly the pages in flight");
 		scen_expect(ctx, page_ref_count(ZERO_PAGE(0)) > 0, "and no wrap");
-	} else {
+		break;
+	case SIM_PROFILE_V21:
+		scen_expect(ctx, page_ref_count(ZERO_PAGE(0)) < 0,
+			    "ref(Z) wrapped negative with the writes in flight (%d)",
+			    page_ref_count(ZERO_PAGE(0)));
+		scen_expect_eq(ctx, scen_pins_in_flight(), 1L << 21, "2^21 zero-page pins held");
+		scen_expect_violations(ctx, 1);
+		break;
+	case SIM_PROFILE_V6_5:
 		scen_expect_eq(ctx, page_ref_count(ZERO_PAGE(0)), zref,
 			       "ref(Z) identical with 2^21 + 64 zero-page PTEs in flight");
 		scen_expect_eq(ctx, scen_pins_in_flight(), 0, "no pin counted for them");
+		break;
 	}
 
 	scen_step(ctx, "the disk completes everything; reap");
-	scen_expect_eq(ctx, sim_disk_release("null0"), (long)submitted, "bios released by the disk");
+	scen_expect_eq(ctx, sim_disk_release("null0"),
+		       (long)submitted - (ctx->profile == SIM_PROFILE_V21),
+		       "bios the disk ran (v21: the refused write never reached it)");
 	n = sim_aio_reap(ring, (unsigned int)submitted, (unsigned int)submitted, res, tags);
-	for (i = 0; i < (unsigned long)(n > 0 ? n : 0); i++)
-		bad += res[i] != (int64_t)wlen;
+	for (i = 0; i < (unsigned long)(n > 0 ? n : 0); i++) {
+		if (res[i] == (int64_t)wlen)
+			continue;
+		bad++;
+		if (ctx->profile == SIM_PROFILE_V21 &&
+		    !((tags[i] == 0 && res[i] == -EIO) ||
+		      (tags[i] == R01_WRITES - 1 && res[i] == -ENOMEM)))
+			scen_expect(ctx, false, "write %llu: %lld", (unsigned long long)tags[i],
+				    (long long)res[i]);
+	}
 	r01_counters(ctx);
 	scen_expect_eq(ctx, n, (long)submitted, "completions reaped");
-	scen_expect_eq(ctx, (long)bad, 0, "writes that did not complete with 256 KiB");
+	if (ctx->profile == SIM_PROFILE_V21) {
+		scen_expect_eq(ctx, (long)bad, 2,
+			       "failed writes: #0 (-EIO, DMA refused a page with ref <= 0) and "
+			       "the last (-ENOMEM, pin refused)");
+		scen_expect_eq(ctx, (long)sim_dma_stat("dma_violations") - dma_viol, 1,
+			       "the DMA engine caught it (I9) instead of touching a dead page");
+	} else {
+		scen_expect_eq(ctx, (long)bad, 0, "writes that did not complete with 256 KiB");
+		scen_expect_eq(ctx, (long)sim_dma_stat("dma_violations") - dma_viol, 0,
+			       "no DMA violation");
+	}
 	scen_expect_eq(ctx, page_ref_count(ZERO_PAGE(0)), zref, "ref(Z) back where it started");
 	scen_expect_eq(ctx, scen_pins_in_flight(), 0, "pins acquired == released");
 
@@ -229,7 +273,7 @@ int scen_r01_zero_page_pin_storm(struct sim_scenario_ctx *ctx)
 	if (!pages)
 		scen_expect(ctx, false, "host memory for the page array");
 	if (addr && pages) {
-		if (scen_v64(ctx))
+		if (ctx->profile != SIM_PROFILE_V6_5)
 			r01_pins_overflow(ctx, addr, pages);
 		else
 			r01_pins_untouched(ctx, addr, pages);

@@ -49,6 +49,15 @@ int scen_r25_close_exit_release(struct sim_scenario_ctx *ctx);
 
 /* ---- helpers (sim/scenarios/scen_util.c) -------------------------------- */
 
+/*
+ * Does FOLL_PIN still count on the zero page? v6.4 and the v21 series as
+ * posted: yes (+1024 per pin); v6.5 (after c8070b787519): never.
+ */
+static inline bool scen_pins_zero_page(const struct sim_scenario_ctx *ctx)
+{
+	return ctx->profile != SIM_PROFILE_V6_5;
+}
+
 /* The profile decides: v6.4 takes FOLL_GET references where v6.5 pins. */
 static inline bool scen_v64(const struct sim_scenario_ctx *ctx)
 {

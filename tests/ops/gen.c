@@ -91,7 +91,7 @@ static void gen_op(struct rng *r, struct ops_op *op, unsigned int code)
 	switch (code) {
 	case OPS_MMAP:
 		f |= chance(r, 25) ? OPS_MMAP_SHARED : 0;
-		f |= chance(r, 30) ? OPS_MMAP_THP : 0;
+		f |= chance(r, 40) ? OPS_MMAP_THP : 0;
 		f |= chance(r, 5) ? OPS_MMAP_POPULATE : 0;
 		f |= chance(r, 8) ? OPS_MMAP_FIXED : 0;
 		break;
@@ -160,8 +160,11 @@ size_t ops_decode(const uint8_t *data, size_t size, struct ops_config *cfg,
 	cfg->zero_pages = 1;
 	if (!size)
 		return 0;
+	/* Bit 0: THP; bit 1: 8 zero colours; bit 2: a 32 MiB machine. */
 	cfg->thp = data[0] & 1;
 	cfg->zero_pages = (data[0] & 2) ? 8 : 1;
+	if (data[0] & 4)
+		cfg->mem_bytes = 32UL << 20;
 	data++;
 	size--;
 	while (size >= OPS_RECORD_BYTES && n < max) {
@@ -179,6 +182,33 @@ size_t ops_decode(const uint8_t *data, size_t size, struct ops_config *cfg,
 		size -= OPS_RECORD_BYTES;
 	}
 	return n;
+}
+
+size_t ops_encode(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
+		  uint8_t *buf, size_t size)
+{
+	size_t len = 0, i;
+
+	if (!size)
+		return 0;
+	buf[len++] = (uint8_t)((cfg->thp ? 1 : 0) | (cfg->zero_pages > 1 ? 2 : 0) |
+			       (cfg->mem_bytes == (32UL << 20) ? 4 : 0));
+	for (i = 0; i < n && len + OPS_RECORD_BYTES <= size; i++) {
+		uint8_t *d = buf + len;
+
+		d[0] = ops[i].op;
+		d[1] = ops[i].task;
+		d[2] = ops[i].idx;
+		d[3] = ops[i].flags;
+		d[4] = (uint8_t)ops[i].len;
+		d[5] = (uint8_t)(ops[i].len >> 8);
+		d[6] = (uint8_t)ops[i].arg;
+		d[7] = (uint8_t)(ops[i].arg >> 8);
+		d[8] = (uint8_t)(ops[i].arg >> 16);
+		d[9] = (uint8_t)(ops[i].arg >> 24);
+		len += OPS_RECORD_BYTES;
+	}
+	return len;
 }
 
 /* ---- shrinking ----------------------------------------------------------- */
@@ -266,7 +296,7 @@ void ops_format_op(const struct ops_op *op, char *buf, size_t size)
 		snprintf(name, sizeof(name), "%s", ops_names[op->op]);
 	else
 		snprintf(name, sizeof(name), "op%u", op->op);
-	snprintf(buf, size, "%s task=%u idx=%u flags=%#04x len=%u arg=%#010x", name, op->task,
+	snprintf(buf, size, "%s task=%u idx=%u flags=0x%02x len=%u arg=0x%08x", name, op->task,
 		 op->idx, op->flags, op->len, op->arg);
 }
 

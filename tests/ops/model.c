@@ -94,6 +94,10 @@ void model_obj_write(struct ops_obj *obj, unsigned long idx, unsigned int sub,
 	struct ops_blob *b = blob_unique(&obj->pg[idx]);
 	unsigned int k;
 
+	if (!ramp) {
+		memset(b->data + sub, pattern, len);
+		return;
+	}
 	for (k = 0; k < len; k++)
 		b->data[sub + k] = ops_pattern_byte(pattern, ramp, k);
 }
@@ -218,9 +222,9 @@ void model_mmap(struct ops_model *m, struct ops_mtask *t, unsigned long start,
 	r->start = start;
 	r->npages = npages;
 	r->prot = prot;
+	r->thp = npages >= HPAGE_PMD_NR;
 	r->obj = obj_new(m, npages, shared);
 	r->obj->nregions = 1;
-	m->va_pages += npages;
 }
 
 void model_munmap(struct ops_model *m, struct ops_mtask *t, unsigned long start,
@@ -237,7 +241,6 @@ void model_munmap(struct ops_model *m, struct ops_mtask *t, unsigned long start,
 
 		for (p = 0; p < r->npages; p++)
 			obj_zap(r->obj, r->off + p);
-		m->va_pages -= r->npages;
 		region_remove(t, i);
 	}
 }
@@ -307,14 +310,45 @@ void model_task_exit(struct ops_model *m, struct ops_mtask *t)
 	m->ntasks--;
 }
 
-unsigned long model_fork_pages(const struct ops_mtask *t)
+unsigned long model_region_footprint(unsigned long start, unsigned long npages, bool thp)
+{
+	unsigned long end = start + (npages << PAGE_SHIFT);
+
+	if (!thp)
+		return npages;
+	return ((ALIGN(end, PMD_SIZE) - (start & PMD_MASK)) >> PMD_SHIFT) * HPAGE_PMD_NR;
+}
+
+unsigned long model_task_private_footprint(const struct ops_mtask *t)
 {
 	unsigned long n = 0;
 	unsigned int i;
 
 	for (i = 0; i < t->nr; i++)
-		if (!t->r[i].dontcopy)
-			n += t->r[i].npages;
+		if (!t->r[i].obj->shared)
+			n += model_region_footprint(t->r[i].start, t->r[i].npages, t->r[i].thp);
+	return n;
+}
+
+unsigned long model_footprint(struct ops_model *m)
+{
+	unsigned long n = 0;
+	unsigned int i, j;
+
+	m->stamp++;
+	for (i = 0; i < m->ntasks; i++) {
+		struct ops_mtask *t = &m->tasks[i];
+
+		n += model_task_private_footprint(t);
+		for (j = 0; j < t->nr; j++) {
+			struct ops_obj *obj = t->r[j].obj;
+
+			if (obj->shared && obj->stamp != m->stamp) {
+				obj->stamp = m->stamp;
+				n += obj->npages;
+			}
+		}
+	}
 	return n;
 }
 
@@ -339,7 +373,6 @@ struct ops_mtask *model_fork(struct ops_model *m, struct ops_mtask *parent,
 			continue;
 		r = region_insert(c, c->nr);
 		*r = *pr;
-		m->va_pages += r->npages;
 		if (pr->obj->shared) {
 			obj_get(r->obj);
 			r->obj->nregions++;
@@ -425,7 +458,9 @@ void model_write(struct ops_mtask *t, unsigned long addr, unsigned long len,
 		if (!r)
 			abort();
 		b = blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)]);
-		for (k = 0; k < n; k++)
+		if (!ramp)
+			memset(b->data + sub, pattern, n);
+		for (k = 0; ramp && k < n; k++)
 			b->data[sub + k] = ops_pattern_byte(pattern, ramp, done + k);
 		done += n;
 	}

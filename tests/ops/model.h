@@ -25,8 +25,6 @@
 #define OPS_MAX_TASKS		6
 #define OPS_MAX_HANDLES		16
 #define OPS_MAX_SETS		12
-/* Mapped pages summed over all tasks: keeps a 64 MiB machine out of OOM. */
-#define OPS_VA_BUDGET_PAGES	((32UL << 20) >> PAGE_SHIFT)
 
 struct ops_blob {
 	unsigned int refs;
@@ -38,6 +36,7 @@ struct ops_obj {
 	unsigned int nregions;	/* regions mapping it: a shared object's life */
 	bool shared;
 	int id;
+	unsigned int stamp;	/* model_footprint(): counted already */
 	unsigned long npages;
 	struct ops_blob **pg;	/* per page: bytes, NULL = zeros */
 	uint32_t *gen;		/* per page: bumped when a private page is zapped */
@@ -48,6 +47,7 @@ struct ops_region {
 	unsigned long npages;
 	int prot;		/* PROT_NONE, PROT_READ or PROT_READ|PROT_WRITE */
 	bool dontcopy;		/* MADV_DONTFORK */
+	bool thp;		/* was mapped THP-sized: may hold 2 MiB folios */
 	struct ops_obj *obj;
 	unsigned long off;	/* obj page of the first page */
 };
@@ -102,8 +102,8 @@ struct ops_model {
 	long pins;		/* pins the machine must count (I4) */
 	long zero_refs;		/* references on zero pages above their base (I3) */
 	long hz_pins;		/* pins on the huge zero folio */
-	unsigned long va_pages;
 	int next_task_id, next_obj_id, next_set_id;
+	unsigned int stamp;
 };
 
 void model_init(struct ops_model *m);
@@ -114,7 +114,15 @@ struct ops_mtask *model_task_by_id(struct ops_model *m, int id);
 void model_task_exit(struct ops_model *m, struct ops_mtask *t);
 struct ops_mtask *model_fork(struct ops_model *m, struct ops_mtask *parent,
 			     struct task_struct *child);
-unsigned long model_fork_pages(const struct ops_mtask *t);
+/*
+ * Frames the mappings may hold at most: private pages (whole 2 MiB folios
+ * where a THP may be), each live shared object once. The interpreter keeps
+ * this plus what held sets pin within a share of memory, so that the
+ * machine never runs out (the model does not predict OOM).
+ */
+unsigned long model_footprint(struct ops_model *m);
+unsigned long model_task_private_footprint(const struct ops_mtask *t);
+unsigned long model_region_footprint(unsigned long start, unsigned long npages, bool thp);
 
 struct ops_region *model_region_at(struct ops_mtask *t, unsigned long addr);
 bool model_range_free(struct ops_mtask *t, unsigned long start, unsigned long npages);

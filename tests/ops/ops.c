@@ -31,6 +31,8 @@
 #define OPS_POISON_PTR		((struct page *)0xaa55aa55aa55aa55UL)
 #define OPS_RW_MAX_PAGES	16
 #define VCACHE_SIZE		8192
+/* Fewer free frames than this when a check fails: call it OOM, not a bug. */
+#define OPS_OOM_FRAMES		(2 * HPAGE_PMD_NR)
 
 const char *const ops_names[OPS_NR_OPS] = {
 	[OPS_NOP] = "nop",
@@ -71,6 +73,8 @@ struct ops_ctx {
 	long violations_base;
 	unsigned long warnings_base;
 	bool zero_pins_count;		/* v6.4: a pin of a zero page is a real pin */
+	unsigned long va_budget;	/* frames mappings and sets may hold */
+	unsigned long free_at_fail;	/* free frames when the first check failed */
 	struct vcache_slot *vcache;
 	unsigned int vstamp;
 	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];
@@ -89,6 +93,7 @@ void fail(struct ops_ctx *c, const char *kind, const char *fmt, ...)
 	if (res->failed)
 		return;
 	res->failed = true;
+	c->free_at_fail = sim_booted() ? sim_nr_free_frames() : ~0UL;
 	res->failed_at = c->op_index;
 	snprintf(res->kind, sizeof(res->kind), "%s", kind);
 	if (c->op)
@@ -575,13 +580,31 @@ static unsigned int op_sel(const struct ops_op *op)
 	return op->arg >> 24;
 }
 
-static unsigned long mapped_pages(struct ops_mtask *t, unsigned long start, unsigned long n)
+/* Frames held sets keep: whole folios, a run of entries in one folio counted once. */
+static unsigned long held_frames(struct ops_ctx *c)
 {
-	unsigned long i, m = 0;
+	unsigned long n = 0, k;
+	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		m += model_region_at(t, start + (i << PAGE_SHIFT)) != NULL;
-	return m;
+	for (i = 0; i < c->m.nsets; i++) {
+		struct ops_set *s = &c->m.sets[i];
+		struct folio *prev = NULL;
+
+		for (k = 0; k < s->n; k++) {
+			struct folio *folio = page_folio(s->e[k].page);
+
+			if (folio != prev && s->e[k].kind == OPS_PG_NORMAL)
+				n += (unsigned long)folio_nr_pages(folio);
+			prev = folio;
+		}
+	}
+	return n;
+}
+
+/* May @more frames be mapped without risking the machine running out? */
+static bool fits(struct ops_ctx *c, unsigned long more)
+{
+	return model_footprint(&c->m) + held_frames(c) + more <= c->va_budget;
 }
 
 static void handle_add(struct ops_mtask *t, unsigned long start, unsigned long npages)
@@ -648,7 +671,7 @@ static void op_mmap(struct ops_ctx *c)
 	bool shared = op->flags & OPS_MMAP_SHARED;
 	bool fixed = (op->flags & OPS_MMAP_FIXED) && t->nh;
 	int prot = sel_prot(op_sel(op)), flags;
-	unsigned long npages, addr = 0, ret, delta;
+	unsigned long npages, addr = 0, ret;
 
 	if (op->flags & OPS_F_BAD) {
 		op_mmap_bad(c, t);
@@ -668,8 +691,7 @@ static void op_mmap(struct ops_ctx *c)
 
 		addr = h->start + (((op->arg & 0xffff) % h->npages) << PAGE_SHIFT);
 	}
-	delta = npages - (fixed ? mapped_pages(t, addr, npages) : 0);
-	if (c->m.va_pages + delta > OPS_VA_BUDGET_PAGES) {
+	if (!fits(c, shared ? npages : model_region_footprint(addr, npages, npages >= HPAGE_PMD_NR))) {
 		skip(c);
 		return;
 	}
@@ -1076,8 +1098,7 @@ static void op_fork(struct ops_ctx *c)
 	struct task_struct *ct;
 	int parent_id = t->id;
 
-	if (c->m.ntasks == OPS_MAX_TASKS ||
-	    c->m.va_pages + model_fork_pages(t) > OPS_VA_BUDGET_PAGES) {
+	if (c->m.ntasks == OPS_MAX_TASKS || !fits(c, model_task_private_footprint(t))) {
 		skip(c);
 		return;
 	}
@@ -1207,7 +1228,9 @@ static void op_dma_write(struct ops_ctx *c)
 			     folio_maybe_dma_pinned(folio) ? "" : "not ");
 			return;
 		}
-		for (b = 0; b < len; b++)
+		if (!ramp)
+			memset(dst, op_pattern(op), len);
+		for (b = 0; ramp && b < len; b++)
 			dst[b] = ops_pattern_byte(op_pattern(op), ramp, b);
 		if (model_entry_bound(e))
 			model_obj_write(e->obj, e->idx, sub, len, op_pattern(op), ramp);
@@ -1339,6 +1362,22 @@ static void finish(struct ops_ctx *c)
 
 /* ---- running a sequence ----------------------------------------------------- */
 
+static void count_machine_stats(const struct ops_config *cfg)
+{
+	ops_stats.pins += node_page_state(NR_FOLL_PIN_ACQUIRED);
+	ops_stats.zero_pins += node_page_state(ZERO_PAGE_PIN);
+	ops_stats.thp_faults += node_page_state(THP_FAULT_ALLOC);
+	ops_stats.thp_splits += node_page_state(THP_SPLIT_PMD);
+	ops_stats.cow_faults += node_page_state(COW_FAULT);
+	ops_stats.fork_copies += node_page_state(COW_FORK_COPY);
+	ops_stats.fast_fallbacks += node_page_state(GUP_FAST_FALLBACK);
+	if (cfg->trace)
+		fprintf(stderr, "ops: pins %ld (zero %ld), thp faults %ld, splits %ld, cow faults %ld, fork copies %ld\n",
+			node_page_state(NR_FOLL_PIN_ACQUIRED), node_page_state(ZERO_PAGE_PIN),
+			node_page_state(THP_FAULT_ALLOC), node_page_state(THP_SPLIT_PMD),
+			node_page_state(COW_FAULT), node_page_state(COW_FORK_COPY));
+}
+
 /* After a failure: drop what the sets hold (each passed its checks when taken). */
 static void release_all_quietly(struct ops_ctx *c)
 {
@@ -1420,6 +1459,8 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		goto out;
 	}
 	c->zero_pins_count = sim_profile() == SIM_PROFILE_V6_4;
+	/* Room for the huge zero folio, page-table-free slack and fragmentation. */
+	c->va_budget = sim_nr_frames() * 3 / 4;
 	model_task_add(&c->m, sim_current());
 	sim_ledger_read(&l);
 	c->zero_base = l.zero_refs;
@@ -1456,12 +1497,23 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	ops_current_op = -1;
 	if (!failed(c))
 		finish(c);
-	if (failed(c)) {
+	if (failed(c) && c->free_at_fail < OPS_OOM_FRAMES) {
+		/* Out of memory: not a verdict on the machine, but it must not leak. */
+		res->failed = false;
+		res->oom = true;
+		ops_stats.oom_stops++;
+		release_all_quietly(c);
+		c->op_index = (long)n;
+		leaks = sim_shutdown();
+		if (leaks)
+			fail(c, "leak", "sim_shutdown() found %ld leaked object(s) after OOM", leaks);
+	} else if (failed(c)) {
 		/* Give the machine back; what it reports now is noise. */
 		release_all_quietly(c);
 		sim_shutdown();
 	} else {
 		c->op_index = (long)n;
+		count_machine_stats(cfg);
 		leaks = sim_shutdown();
 		if (leaks)
 			fail(c, "leak", "sim_shutdown() found %ld leaked object(s)", leaks);

@@ -133,9 +133,13 @@ struct ops_config {
  * @msg: what went wrong.
  * @ops_run: ops executed (including skipped no-ops).
  * @ops_skipped: ops that did nothing (nothing to act on, or over budget).
+ * @oom: not a failure: the machine was out of memory when a check failed
+ *	(the model does not predict OOM); the run stopped there and only
+ *	the leak check at shutdown counted.
  */
 struct ops_result {
 	bool failed;
+	bool oom;
 	long failed_at;
 	char kind[24];
 	char msg[512];
@@ -168,6 +172,10 @@ size_t ops_shrink(const struct ops_config *cfg, struct ops_op *ops, size_t n,
 size_t ops_decode(const uint8_t *data, size_t size, struct ops_config *cfg,
 		  struct ops_op *ops, size_t max);
 
+/* The inverse of ops_decode() (seed corpora): bytes written, at most @size. */
+size_t ops_encode(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
+		  uint8_t *buf, size_t size);
+
 /* Text form: a "config" line, then one op per line; '#' starts a comment. */
 void ops_write_text(FILE *f, const struct ops_config *cfg, const struct ops_op *ops,
 		    size_t n, const char *comment);
@@ -188,6 +196,15 @@ struct ops_stats {
 	unsigned long ops;
 	unsigned long checks;
 	unsigned long verifies;
+	/* What the runs made the machine do (vmstat, summed at each shutdown). */
+	unsigned long pins;		/* nr_foll_pin_acquired */
+	unsigned long zero_pins;	/* pinio_zero_page_pins */
+	unsigned long thp_faults;	/* thp_fault_alloc */
+	unsigned long thp_splits;	/* thp_split_pmd */
+	unsigned long cow_faults;	/* pinio_cow_faults */
+	unsigned long fork_copies;	/* pinio_fork_copied_pinned (R-COW-2) */
+	unsigned long fast_fallbacks;	/* pinio_gup_fast_fallback */
+	unsigned long oom_stops;	/* runs stopped by OOM (struct ops_result) */
 };
 extern struct ops_stats ops_stats;
 

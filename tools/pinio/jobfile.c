@@ -59,11 +59,24 @@ static const char *quoted(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-#define BADVAL(err, errlen, key, val, ...) do {					\
-	char __q[96];								\
-	seterr(err, errlen, "bad value for %s: %s" __VA_ARGS__, key,		\
-	       quoted(val, __q, sizeof(__q)));					\
-} while (0)
+/* "bad value for KEY: "VAL"" and the hint @extra formats after it. */
+static void badval(char *err, size_t errlen, const char *key, const char *val, const char *extra,
+		   ...) __attribute__((format(printf, 5, 6)));
+
+static void badval(char *err, size_t errlen, const char *key, const char *val, const char *extra,
+		   ...)
+{
+	char q[96], hint[128] = "";
+	va_list ap;
+
+	va_start(ap, extra);
+	vsnprintf(hint, sizeof(hint), extra, ap);
+	va_end(ap);
+	seterr(err, errlen, "bad value for %s: %s%s", key, quoted(val, q, sizeof(q)), hint);
+}
+
+#define BADVAL(err, errlen, key, val) badval(err, errlen, key, val, "%s", "")
+#define BADVALH(err, errlen, key, val, ...) badval(err, errlen, key, val, __VA_ARGS__)
 
 /* ---- names ---------------------------------------------------------------- */
 
@@ -480,13 +493,13 @@ int job_set_option(struct job *job, const char *key, const char *val, char *err,
 				return 0;
 			}
 		}
-		BADVAL(err, errlen, key, val,
+		BADVALH(err, errlen, key, val,
 		       " (read, write, randread, randwrite, rw, readwrite or randrw)");
 		return -1;
 	case OPT_RWMIXREAD:
 	case OPT_RWMIXWRITE:
 		if (parse_u64(val, 100, &v)) {
-			BADVAL(err, errlen, key, val, " (a percentage, 0 to 100)");
+			BADVALH(err, errlen, key, val, " (a percentage, 0 to 100)");
 			return -1;
 		}
 		job->rwmixread = job_opts[idx].opt == OPT_RWMIXREAD ? (unsigned int)v
@@ -495,7 +508,7 @@ int job_set_option(struct job *job, const char *key, const char *val, char *err,
 	case OPT_BS:
 		if (job_parse_size(val, &v) || !v || v > JOB_MAX_BS) {
 			if (!job_parse_size(val, &v) && v)
-				BADVAL(err, errlen, key, val, " (at most 16M)");
+				BADVALH(err, errlen, key, val, " (at most 16M)");
 			else
 				BADVAL(err, errlen, key, val);
 			return -1;
@@ -534,18 +547,18 @@ int job_set_option(struct job *job, const char *key, const char *val, char *err,
 				return 0;
 			}
 		}
-		BADVAL(err, errlen, key, val, " (psync, pvsync, libaio or io_uring)");
+		BADVALH(err, errlen, key, val, " (psync, pvsync, libaio or io_uring)");
 		return -1;
 	case OPT_IODEPTH:
 		if (parse_u64(val, JOB_MAX_IODEPTH, &v) || !v) {
-			BADVAL(err, errlen, key, val, " (1 to %d)", JOB_MAX_IODEPTH);
+			BADVALH(err, errlen, key, val, " (1 to %d)", JOB_MAX_IODEPTH);
 			return -1;
 		}
 		job->iodepth = (unsigned int)v;
 		return 0;
 	case OPT_NUMJOBS:
 		if (parse_u64(val, JOB_MAX_NUMJOBS, &v) || !v) {
-			BADVAL(err, errlen, key, val, " (1 to %d)", JOB_MAX_NUMJOBS);
+			BADVALH(err, errlen, key, val, " (1 to %d)", JOB_MAX_NUMJOBS);
 			return -1;
 		}
 		job->numjobs = (unsigned int)v;
@@ -589,7 +602,7 @@ int job_set_option(struct job *job, const char *key, const char *val, char *err,
 			job->verify = JOB_VERIFY_CRC32C;
 			return 0;
 		}
-		BADVAL(err, errlen, key, val, " (crc32c, crc32c-intel or 0)");
+		BADVALH(err, errlen, key, val, " (crc32c, crc32c-intel or 0)");
 		return -1;
 	case OPT_DESCRIPTION:
 		return 0;
@@ -811,12 +824,12 @@ static int parse_device(struct run_opts *opts, const char *val, char *err, size_
 		return 0;
 	}
 	if (strncmp(val, "file:", 5)) {
-		BADVAL(err, errlen, "--device", val,
+		BADVALH(err, errlen, "--device", val,
 		       " (ram:SIZE, null:SIZE or file:PATH[,psync|io_uring][,direct])");
 		return -1;
 	}
 	if (strlen(val + 5) >= sizeof(buf) - 1) {
-		BADVAL(err, errlen, "--device", val, " (path too long)");
+		BADVALH(err, errlen, "--device", val, " (path too long)");
 		return -1;
 	}
 	snprintf(buf, sizeof(buf), "%s", val + 5);
@@ -833,7 +846,7 @@ static int parse_device(struct run_opts *opts, const char *val, char *err, size_
 		*comma = '\0';
 	}
 	if (!buf[0] || strlen(buf) >= sizeof(opts->dev_path)) {
-		BADVAL(err, errlen, "--device", val, " (file:PATH needs a path)");
+		BADVALH(err, errlen, "--device", val, " (file:PATH needs a path)");
 		return -1;
 	}
 	opts->dev_kind = RUN_DEV_FILE;
@@ -841,11 +854,13 @@ static int parse_device(struct run_opts *opts, const char *val, char *err, size_
 	return 0;
 }
 
-static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *key, const char *val,
+static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *name, const char *val,
 			  char *err, size_t errlen)
 {
+	char key[64];
 	uint64_t v;
 
+	snprintf(key, sizeof(key), "--%s", name);
 	switch (opt) {
 	case ROPT_DEVICE:
 		return parse_device(opts, val, err, errlen);
@@ -856,7 +871,7 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *k
 			seterr(err, errlen, "--fs=%s: simfs is not built yet (use --fs=none)", val);
 			return -1;
 		}
-		BADVAL(err, errlen, key, val, " (none or simfs)");
+		BADVALH(err, errlen, key, val, " (none or simfs)");
 		return -1;
 	case ROPT_ENGINE:
 		if (!strcmp(val, "raw")) {
@@ -872,7 +887,7 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *k
 			       val);
 			return -1;
 		}
-		BADVAL(err, errlen, key, val, " (raw, passthrough, iomap or legacy)");
+		BADVALH(err, errlen, key, val, " (raw, passthrough, iomap or legacy)");
 		return -1;
 	case ROPT_BUFFER:
 		if (!strcmp(val, "anon"))
@@ -887,7 +902,7 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *k
 			seterr(err, errlen, "--buffer=file-mmap: not built yet: needs simfs");
 			return -1;
 		} else {
-			BADVAL(err, errlen, key, val, " (anon, untouched, shared, thp or file-mmap)");
+			BADVALH(err, errlen, key, val, " (anon, untouched, shared, thp or file-mmap)");
 			return -1;
 		}
 		return 0;
@@ -899,7 +914,7 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *k
 		else if (!strcmp(val, "v21"))
 			opts->profile = RUN_PROFILE_V21;
 		else {
-			BADVAL(err, errlen, key, val, " (v6.5, v6.4 or v21)");
+			BADVALH(err, errlen, key, val, " (v6.5, v6.4 or v21)");
 			return -1;
 		}
 		return 0;
@@ -912,18 +927,18 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *k
 			opts->dma_threads = (int)v;
 			return 0;
 		}
-		BADVAL(err, errlen, key, val, " (inline or threads:N, N from 1 to 8)");
+		BADVALH(err, errlen, key, val, " (inline or threads:N, N from 1 to 8)");
 		return -1;
 	case ROPT_MEM:
 		if (job_parse_size(val, &v) || v < 8 * MIB || v > (64ULL << 30) || (v & 4095)) {
-			BADVAL(err, errlen, key, val, " (8M to 64G, whole pages)");
+			BADVALH(err, errlen, key, val, " (8M to 64G, whole pages)");
 			return -1;
 		}
 		opts->mem_bytes = v;
 		return 0;
 	case ROPT_ZERO_COLOURS:
 		if (parse_u64(val, 128, &v) || !v || (v & (v - 1))) {
-			BADVAL(err, errlen, key, val, " (a power of two from 1 to 128)");
+			BADVALH(err, errlen, key, val, " (a power of two from 1 to 128)");
 			return -1;
 		}
 		opts->zero_colours = (unsigned int)v;
@@ -934,13 +949,13 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *k
 		else if (!strcmp(val, "json"))
 			opts->format = RUN_FORMAT_JSON;
 		else {
-			BADVAL(err, errlen, key, val, " (normal or json)");
+			BADVALH(err, errlen, key, val, " (normal or json)");
 			return -1;
 		}
 		return 0;
 	case ROPT_LBS:
 		if (parse_u64(val, 4096, &v) || (v != 512 && v != 1024 && v != 2048 && v != 4096)) {
-			BADVAL(err, errlen, key, val, " (512, 1024, 2048 or 4096)");
+			BADVALH(err, errlen, key, val, " (512, 1024, 2048 or 4096)");
 			return -1;
 		}
 		opts->lbs = (unsigned int)v;

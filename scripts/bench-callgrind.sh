@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench-callgrind.sh - instructions per I/O and per page, from callgrind.
+#
+# Instruction counts are repeatable on a noisy machine where times are
+# not. Two fixed workloads of the optimized benchmark binary (the build of
+# `make bench`: -O2, no sanitizers, no DEBUG_VM) run under
+# `valgrind --tool=callgrind`, counting only inside the workload function:
+#
+#   dio_bench --callgrind-4k N   N 4 KiB O_DIRECT random reads, QD1, one
+#                                thread, `ram` disk, inline DMA, raw path
+#                                (counted in cg_dio_4k)
+#   dio_bench --callgrind-pin M  M x pin_user_pages_fast() + unpin_user_pages()
+#                                of 512 small pages (cg_pin_small), then of
+#                                one PMD-mapped 2 MiB folio (cg_pin_thp)
+#
+# From callgrind_annotate's inclusive counts it prints one line per layer
+# of the 4 KiB path:
+#   callgrind: dio_4k layer=NAME instr/io=N functions="..."
+# (GUP/pin, bio build, submit, DMA, completion, release, and the syscall +
+# VFS + fops remainder), the raw inclusive count per I/O of each function
+# it used, and per page for pin_fast:
+#   callgrind: pin_fast backing=small|thp instr/page=N pin=N unpin=N
+#
+# A function inlined into its caller has no count of its own and is
+# reported as "inlined"; a function that appears under several source
+# files (inlined pieces) is taken at its largest entry.
+#
+# Usage: scripts/bench-callgrind.sh [N_IOS [N_PIN_ROUNDS]]  (20000, 200)
+# Exits 77 if valgrind or callgrind_annotate is missing.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+n_ios=${1:-20000}
+n_pin=${2:-200}
+O=${O:-build}
+bin=$O/bench/dio_bench
+
+for tool in valgrind callgrind_annotate; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		echo "callgrind: $tool is not installed (Debian: apt-get install -y valgrind); skipped"
+		exit 77
+	fi
+done
+
+if ! make --no-print-directory O="$O/bench-obj" BENCH_DIR="$O/bench" SAN= DEBUG_VM= "$bin" \
+	>"${TMPDIR:-/tmp}/bench-callgrind-make.$$" 2>&1; then
+	cat "${TMPDIR:-/tmp}/bench-callgrind-make.$$"
+	rm -f "${TMPDIR:-/tmp}/bench-callgrind-make.$$"
+	exit 1
+fi
+rm -f "${TMPDIR:-/tmp}/bench-callgrind-make.$$"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# inclusive FILE: "function count" per line, the largest entry per name.
+inclusive() {
+	callgrind_annotate --inclusive=yes --threshold=100 "$1" 2>/dev/null |
+	awk '/^ *[0-9,]+ +\([ 0-9.]+%\) +[^ ]+:[^ ]+/ {
+		n = $1; gsub(",", "", n)
+		f = $0; sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +/, "", f)
+		sub(/ \[.*$/, "", f); sub(/^.*:/, "", f)
+		if (!(f in best) || n + 0 > best[f]) best[f] = n + 0
+	}
+	END { for (f in best) print f, best[f] }'
+}
+
+valgrind --tool=callgrind --callgrind-out-file="$tmp/4k.out" --collect-atstart=no \
+	--toggle-collect=cg_dio_4k "$bin" --callgrind-4k "$n_ios" >"$tmp/4k.log" 2>&1 ||
+	{ cat "$tmp/4k.log"; exit 1; }
+inclusive "$tmp/4k.out" >"$tmp/4k.inc"
+
+valgrind --tool=callgrind --callgrind-out-file="$tmp/pin.out" --collect-atstart=no \
+	--toggle-collect=cg_pin_small --toggle-collect=cg_pin_thp \
+	"$bin" --callgrind-pin "$n_pin" >"$tmp/pin.log" 2>&1 ||
+	{ cat "$tmp/pin.log"; exit 1; }
+# Per workload: callgrind_annotate on the whole file mixes both; use the
+# call tree of each workload function instead.
+callgrind_annotate --inclusive=yes --tree=calling --threshold=100 "$tmp/pin.out" \
+	2>/dev/null >"$tmp/pin.tree"
+
+awk -v n="$n_ios" '
+	{ c[$1] = $2 }
+	function get(f) { return (f in c) ? c[f] : 0 }
+	function per(x) { return sprintf("%.0f", x / n) }
+	function show(f) {
+		printf "callgrind: dio_4k function=%s instr/io=%s\n", f,
+		       (f in c) ? per(c[f]) : "inlined"
+	}
+	END {
+		total = get("cg_dio_4k")
+		gup = get("iov_iter_extract_pages")
+		build = get("bio_iov_iter_get_pages") - gup
+		wait = get("submit_bio_wait")
+		run = get("dma_run")
+		fin = get("dma_finish")
+		rel = get("bio_release_pages")
+		printf "callgrind: dio_4k ios=%d instr/io=%s (warm path; counting inside cg_dio_4k only)\n", n, per(total)
+		printf "callgrind: dio_4k layer=gup instr/io=%s functions=\"iov_iter_extract_pages (pin_user_pages_fast %s)\"\n", per(gup), per(get("pin_user_pages_fast"))
+		printf "callgrind: dio_4k layer=bio_build instr/io=%s functions=\"bio_iov_iter_get_pages - iov_iter_extract_pages\"\n", per(build)
+		printf "callgrind: dio_4k layer=submit instr/io=%s functions=\"submit_bio_wait - dma_run (submit_bio_noacct, split, dma_submit_bio, queue)\"\n", per(wait - run)
+		printf "callgrind: dio_4k layer=dma instr/io=%s functions=\"dma_run - dma_finish (page checks, ram_rw %s)\"\n", per(run - fin), per(get("ram_rw"))
+		printf "callgrind: dio_4k layer=completion instr/io=%s functions=\"dma_finish (bio_endio %s)\"\n", per(fin), per(get("bio_endio"))
+		printf "callgrind: dio_4k layer=release instr/io=%s functions=\"bio_release_pages (unpin, dirty)\"\n", per(rel)
+		printf "callgrind: dio_4k layer=syscall_vfs instr/io=%s functions=\"cg_dio_4k - the above (sim_pread, fdget, vfs_read, blkdev_direct_IO, bench loop)\"\n", per(total - gup - build - wait - rel)
+		n_f = split("sim_pread vfs_read blkdev_read_iter blkdev_direct_IO iov_iter_extract_pages pin_user_pages_fast bio_iov_iter_get_pages submit_bio submit_bio_noacct submit_bio_wait dma_submit_bio dma_run ram_rw dma_finish bio_endio bio_release_pages __bio_release_pages unpin_user_pages unpin_user_page", fs, " ")
+		for (i = 1; i <= n_f; i++)
+			show(fs[i])
+	}' "$tmp/4k.inc"
+
+# In the calling tree, a "*" line is the function itself with its inclusive
+# count; the "> " lines under it are its callees, with their counts.
+awk -v m="$n_pin" '
+	/^ *[0-9,]+ .*\* .*:cg_pin_(small|thp) / {
+		cur = ($0 ~ /cg_pin_small/) ? "small" : "thp"
+		x = $1; gsub(",", "", x); tot[cur] = x; next
+	}
+	/^ *[0-9,]+ .*\* / { cur = ""; next }
+	cur != "" && /> .*:pin_user_pages_fast / { x = $1; gsub(",", "", x); pin[cur] += x }
+	cur != "" && /> .*:unpin_user_pages / { x = $1; gsub(",", "", x); unpin[cur] += x }
+	END {
+		pages = m * 512
+		for (b = 0; b < 2; b++) {
+			k = b ? "thp" : "small"
+			printf "callgrind: pin_fast backing=%s chunk=512 op=pin_rw instr/page=%.1f pin=%.1f unpin=%.1f rounds=%d\n",
+			       k, tot[k] / pages, pin[k] / pages, unpin[k] / pages, m
+		}
+	}' "$tmp/pin.tree"
