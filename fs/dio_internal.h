@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * fs/dio_internal.h - what the two direct-I/O engines (fs/iomap/direct-io.c,
- * fs/direct-io.c) show to tests and nothing else should call: counters,
+ * fs/direct-io.c) share, and show to tests and nothing else should call: counters,
  * the INV-14 holder view of the legacy engine, and knobs that switch on a
  * historical bug on purpose (R-BUG-4, R-BUG-5) so a test can show that the
  * simulation catches it.
@@ -14,6 +14,12 @@
 
 #include <pinio/bio.h>
 #include <pinio/mm.h>
+
+/*
+ * Run @fn(@arg) on a fresh detached thread (the kernel's s_dio_done_wq),
+ * or inline if none can be started. Shared by both engines.
+ */
+void dio_defer_work(void (*fn)(void *arg), void *arg);
 
 /* ---- iomap engine ------------------------------------------------------ */
 

@@ -38,8 +38,9 @@
  * with a REFFED bio under v21: a 1023-per-page leak).
  *
  * Deviations: the bio_lock is a mutex with a condition variable for the
- * sync waiter; no workqueue, so deferred completion (defer_completion,
- * O_DSYNC async writes) runs in the completing context; no plugging;
+ * sync waiter; deferred completion (O_DSYNC async writes, writes over
+ * cached pages) runs on a fresh thread instead of s_dio_done_wq; no
+ * plugging; O_DSYNC does not flush (generic_write_sync() is the caller's);
  * DIO_SKIP_DIO_COUNT, write hints and clean_bdev_aliases() are left out
  * (there is no buffer cache).
  */
@@ -61,12 +62,6 @@
 #include <pinio/sim.h>
 
 #include "fs/dio_internal.h"
-
-/* Weak page-cache hook (see fs/iomap/direct-io.c): skipped until provided. */
-extern int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart,
-					loff_t lend) __attribute__((weak));
-extern int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
-					 pgoff_t end) __attribute__((weak));
 
 /* How many user pages the queue holds (fs/direct-io.c). */
 #define DIO_PAGES	64
@@ -475,6 +470,51 @@ static void dio_bio_end_io(struct bio *bio)
 
 static ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags);
 
+static void dio_aio_complete_work(void *arg)
+{
+	dio_complete(arg, 0, DIO_COMPLETE_ASYNC | DIO_COMPLETE_INVALIDATE);
+}
+
+struct dio_work {
+	void (*fn)(void *arg);
+	void *arg;
+};
+
+static void *dio_work_thread(void *p)
+{
+	struct dio_work w = *(struct dio_work *)p;
+
+	free(p);
+	w.fn(w.arg);
+	return NULL;
+}
+
+/*
+ * dio_defer_work() - run @fn(@arg) in "process context": a new detached
+ * thread standing in for the superblock's s_dio_done_wq; inline if no
+ * thread can be made (used by both engines).
+ */
+void dio_defer_work(void (*fn)(void *arg), void *arg)
+{
+	struct dio_work *w = malloc(sizeof(*w));
+	pthread_attr_t attr;
+	pthread_t t;
+	int err = -1;
+
+	if (w) {
+		w->fn = fn;
+		w->arg = arg;
+		pthread_attr_init(&attr);
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		err = pthread_create(&t, &attr, dio_work_thread, w);
+		pthread_attr_destroy(&attr);
+	}
+	if (err) {
+		free(w);
+		fn(arg);
+	}
+}
+
 /* Async completion: release now; the last bio completes the request. */
 static void dio_bio_end_aio(struct bio *bio)
 {
@@ -489,8 +529,18 @@ static void dio_bio_end_aio(struct bio *bio)
 		pthread_cond_signal(&dio->wait);
 	pthread_mutex_unlock(&dio->bio_lock);
 
-	if (remaining == 0)
-		dio_complete(dio, 0, DIO_COMPLETE_ASYNC | DIO_COMPLETE_INVALIDATE);
+	if (remaining == 0) {
+		/*
+		 * O_DSYNC, or a write over cached pages to invalidate: complete
+		 * in process context (the kernel's s_dio_done_wq).
+		 */
+		if (dio->result && (dio->defer_completion ||
+				    (bio_op_of(dio->opf) == REQ_OP_WRITE &&
+				     dio->inode->i_mapping && dio->inode->i_mapping->nrpages)))
+			dio_defer_work(dio_aio_complete_work, dio);
+		else
+			dio_complete(dio, 0, DIO_COMPLETE_ASYNC | DIO_COMPLETE_INVALIDATE);
+	}
 }
 
 /* Wait for one completed bio (sync), or NULL once none is in flight. */
@@ -911,8 +961,7 @@ static ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags)
 
 	/* After end_io, which may convert unwritten extents. Failure is ignored. */
 	if ((flags & DIO_COMPLETE_INVALIDATE) && ret > 0 && dio_op == REQ_OP_WRITE &&
-	    iocb->ki_filp && iocb->ki_filp->f_mapping && iocb->ki_filp->f_mapping->nrpages &&
-	    invalidate_inode_pages2_range)
+	    iocb->ki_filp && iocb->ki_filp->f_mapping && iocb->ki_filp->f_mapping->nrpages)
 		(void)invalidate_inode_pages2_range(iocb->ki_filp->f_mapping,
 						    (pgoff_t)(offset >> PAGE_SHIFT),
 						    (pgoff_t)((offset + ret - 1) >> PAGE_SHIFT));
@@ -1023,7 +1072,7 @@ ssize_t __blockdev_direct_IO(struct kiocb *iocb, struct inode *inode, struct blo
 		goto fail_dio;
 	}
 
-	if (locked && filemap_write_and_wait_range && iocb->ki_filp &&
+	if (locked && iocb->ki_filp &&
 	    iocb->ki_filp->f_mapping && iocb->ki_filp->f_mapping->nrpages) {
 		retval = filemap_write_and_wait_range(iocb->ki_filp->f_mapping, offset, end - 1);
 		if (retval)

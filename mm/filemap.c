@@ -72,8 +72,7 @@ void mapping_destroy(struct address_space *mapping)
 		free(pc);
 		mapping->i_pages = NULL;
 	}
-	free(mapping->i_mmap);
-	mapping->i_mmap = NULL;
+	mapping_vma_set_free(mapping);
 	pthread_mutex_destroy(&mapping->i_pages_lock);
 	pthread_mutex_destroy(&mapping->i_mmap_lock);
 }

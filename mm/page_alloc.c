@@ -90,57 +90,73 @@ static void buddy_del(struct page *page, unsigned int order)
 }
 
 /*
- * The host memory behind the frames is kept over a shutdown for the next
- * boot of the same size: first touches of fresh host memory cost a host
- * page fault per 4 KiB, which was most of a THP machine's boot (the huge
- * zero folio) and of a short test, and test programs boot thousands of
- * machines. A frame not yet handed out since boot may then hold bytes of
- * an earlier boot, as real RAM does; allocations that must be zeroed ask
- * for __GFP_ZERO. Under ASan the kept arena is poisoned until the next
- * boot, so a pointer kept past a shutdown is still caught.
+ * The host memory behind the frames, and the memmap, are kept over a
+ * shutdown for the next boot of the same size: first touches of fresh host
+ * memory cost a host page fault per 4 KiB, which was most of a THP
+ * machine's boot (the huge zero folio) and of a short test, and test
+ * programs boot thousands of machines. A frame not yet handed out since
+ * boot may then hold bytes of an earlier boot, as real RAM does;
+ * allocations that must be zeroed ask for __GFP_ZERO. The memmap is
+ * cleared. Under ASan what is kept is poisoned until the next boot, so a
+ * pointer kept past a shutdown is still caught.
  */
 #if defined(__SANITIZE_ADDRESS__)
-#define ARENA_ASAN	1
+#define MEM_CACHE_ASAN	1
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define ARENA_ASAN	1
+#define MEM_CACHE_ASAN	1
 #endif
 #endif
-#ifdef ARENA_ASAN
+#ifdef MEM_CACHE_ASAN
 #include <sanitizer/asan_interface.h>
-#define arena_poison(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
-#define arena_unpoison(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
+#define mem_poison(p, n)	ASAN_POISON_MEMORY_REGION(p, n)
+#define mem_unpoison(p, n)	ASAN_UNPOISON_MEMORY_REGION(p, n)
 #else
-#define arena_poison(p, n)	do { (void)(p); (void)(n); } while (0)
-#define arena_unpoison(p, n)	do { (void)(p); (void)(n); } while (0)
+#define mem_poison(p, n)	do { (void)(p); (void)(n); } while (0)
+#define mem_unpoison(p, n)	do { (void)(p); (void)(n); } while (0)
 #endif
 
-static unsigned char *arena_cache;
-static size_t arena_cache_bytes;
+static struct {
+	unsigned char *base;
+	size_t bytes;
+	struct page *map;
+	const char **sites;
+} mem_cache;
 
-static unsigned char *arena_get(size_t bytes)
+static void mem_cache_unpoison(void)
 {
-	unsigned char *p = arena_cache;
+	unsigned long nr = mem_cache.bytes >> PAGE_SHIFT;
 
-	if (p && arena_cache_bytes == bytes) {
-		arena_cache = NULL;
-		arena_unpoison(p, bytes);
-		return p;
-	}
-	return mmap(NULL, bytes, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	mem_unpoison(mem_cache.base, mem_cache.bytes);
+	mem_unpoison(mem_cache.map, nr * sizeof(*mem_cache.map));
+	mem_unpoison(mem_cache.sites, nr * sizeof(*mem_cache.sites));
 }
 
-static void arena_put(unsigned char *p, size_t bytes)
+/* Boot on the kept memory if it has the size asked for. */
+static bool mem_cache_get(size_t bytes)
 {
-	if (arena_cache) {
-		/* The host may map something else there: no stale poison. */
-		arena_unpoison(arena_cache, arena_cache_bytes);
-		munmap(arena_cache, arena_cache_bytes);
-	}
-	arena_poison(p, bytes);
-	arena_cache = p;
-	arena_cache_bytes = bytes;
+	if (!mem_cache.base || mem_cache.bytes != bytes)
+		return false;
+	mem_cache_unpoison();
+	phys_base = mem_cache.base;
+	mem_map = mem_cache.map;
+	owner_site = mem_cache.sites;
+	memset(&mem_cache, 0, sizeof(mem_cache));
+	memset(mem_map, 0, max_pfn * sizeof(*mem_map));
+	memset(owner_site, 0, max_pfn * sizeof(*owner_site));
+	return true;
+}
+
+static void mem_cache_drop(void)
+{
+	if (!mem_cache.base)
+		return;
+	/* The host may map something else there: no stale poison. */
+	mem_cache_unpoison();
+	munmap(mem_cache.base, mem_cache.bytes);
+	free(mem_cache.map);
+	free(mem_cache.sites);
+	memset(&mem_cache, 0, sizeof(mem_cache));
 }
 
 /**
@@ -154,16 +170,20 @@ int mem_init(size_t bytes)
 
 	max_pfn = bytes >> PAGE_SHIFT;
 	phys_bytes = max_pfn << PAGE_SHIFT;
-	phys_base = arena_get(phys_bytes);
-	if (phys_base == MAP_FAILED) {
-		phys_base = NULL;
-		return -ENOMEM;
-	}
-	mem_map = calloc(max_pfn, sizeof(struct page));
-	owner_site = calloc(max_pfn, sizeof(*owner_site));
-	if (!mem_map || !owner_site) {
-		mem_exit();
-		return -ENOMEM;
+	if (!mem_cache_get(phys_bytes)) {
+		mem_cache_drop();
+		phys_base = mmap(NULL, phys_bytes, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (phys_base == MAP_FAILED) {
+			phys_base = NULL;
+			return -ENOMEM;
+		}
+		mem_map = calloc(max_pfn, sizeof(struct page));
+		owner_site = calloc(max_pfn, sizeof(*owner_site));
+		if (!mem_map || !owner_site) {
+			mem_exit();
+			return -ENOMEM;
+		}
 	}
 	memset(poison_page, PAGE_POISON, sizeof(poison_page));
 	for (o = 0; o < NR_PAGE_ORDERS; o++) {
@@ -189,10 +209,22 @@ int mem_init(size_t bytes)
 
 void mem_exit(void)
 {
-	if (phys_base)
-		arena_put(phys_base, phys_bytes);
-	free(mem_map);
-	free(owner_site);
+	if (phys_base && mem_map && owner_site) {
+		/* Kept for the next boot (see mem_cache). */
+		mem_cache_drop();
+		mem_cache.base = phys_base;
+		mem_cache.bytes = phys_bytes;
+		mem_cache.map = mem_map;
+		mem_cache.sites = owner_site;
+		mem_poison(phys_base, phys_bytes);
+		mem_poison(mem_map, max_pfn * sizeof(*mem_map));
+		mem_poison(owner_site, max_pfn * sizeof(*owner_site));
+	} else {
+		if (phys_base)
+			munmap(phys_base, phys_bytes);
+		free(mem_map);
+		free(owner_site);
+	}
 	phys_base = NULL;
 	mem_map = NULL;
 	owner_site = NULL;

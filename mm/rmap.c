@@ -108,6 +108,19 @@ int mapping_vma_add(struct address_space *mapping, struct vm_area_struct *vma)
 	return ret;
 }
 
+/* mapping_vma_set_free() - the file is going away: free its (empty) VMA set. */
+void mapping_vma_set_free(struct address_space *mapping)
+{
+	struct i_mmap_set *set = mapping->i_mmap;
+
+	WARN_ON_ONCE(set && set->nr);
+	if (set) {
+		free(set->vmas);
+		free(set);
+	}
+	mapping->i_mmap = NULL;
+}
+
 /* mapping_vma_del() - @vma no longer maps @mapping's file. */
 void mapping_vma_del(struct address_space *mapping, struct vm_area_struct *vma)
 {

@@ -135,10 +135,13 @@ long sim_shutdown(void)
 
 	if (!booted)
 		return 0;
+	leaks = sim_fs_shutdown();
+	if (leaks)
+		fprintf(stderr, "pinio: leak: %ld filesystems still mounted with open files\n", leaks);
 	sim_block_shutdown();
 	bio_dirty_exit();
 	sim_tasks_exit_all();
-	leaks = report_leaked_folios();
+	leaks += report_leaked_folios();
 	pins = mm_pins_outstanding();
 	if (pins) {
 		fprintf(stderr, "pinio: leak: %ld pins still outstanding\n", pins);

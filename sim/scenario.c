@@ -209,6 +209,8 @@ void scen_step(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 	ctx->step_shown = false;
 	if (!ctx->quiet)
 		scen_show_step(ctx);
+	if (ctx->on_step)
+		ctx->on_step(ctx, ctx->step, ctx->step_text);
 }
 
 void scen_note(struct sim_scenario_ctx *ctx, const char *fmt, ...)
@@ -401,15 +403,15 @@ static void scen_verdict(struct sim_scenario_ctx *ctx, const struct sim_scenario
 		return;
 	switch (st) {
 	case SIM_SCENARIO_SKIP:
-		fprintf(ctx->out, "%s %-42s %-5s SKIP (%s)\n", s->id, s->name,
+		fprintf(ctx->out, "%s %-44s %-5s SKIP (%s)\n", s->id, s->name,
 			sim_profile_name(ctx->profile), ctx->reason);
 		break;
 	case SIM_SCENARIO_PASS:
-		fprintf(ctx->out, "%s %-42s %-5s PASS (%u checks)\n", s->id, s->name,
+		fprintf(ctx->out, "%s %-44s %-5s PASS (%u checks)\n", s->id, s->name,
 			sim_profile_name(ctx->profile), ctx->checks);
 		break;
 	case SIM_SCENARIO_FAIL:
-		fprintf(ctx->out, "%s %-42s %-5s FAIL (%u of %u checks failed; first: %s)\n",
+		fprintf(ctx->out, "%s %-44s %-5s FAIL (%u of %u checks failed; first: %s)\n",
 			s->id, s->name, sim_profile_name(ctx->profile), ctx->failed, ctx->checks,
 			ctx->reason);
 		break;

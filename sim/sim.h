@@ -20,6 +20,9 @@ struct file;
 /* current's open file @fd with a reference (fput() it), or NULL. */
 struct file *sim_fget(int fd);
 
+/* Filesystems (sim/fs.c): unmount every idle mount; the busy ones left. */
+long sim_fs_shutdown(void);
+
 /* Invariant checker (sim/check.c). */
 long sim_check_quiet(bool print);
 

@@ -8,8 +8,8 @@
  * NR_OPEN_MAX; fork copies the table, taking a reference on each file;
  * exit closes every fd. Every call takes simulated user addresses and
  * returns bytes or -errno. "/dev/NAME" opens the block device NAME
- * (block/fops.c); other paths will be looked up in the mounted
- * filesystems once simfs exists, and give -ENOENT until then.
+ * (block/fops.c); other paths are looked up in the mounted simfs
+ * filesystems (fs/simfs/), -ENOENT when no mount covers them.
  * Simplified: no close-on-exec, dup, fcntl or O_CREAT of device nodes; a
  * thread made by sim_thread_create() starts with its own empty table (no
  * CLONE_FILES).
@@ -20,6 +20,7 @@
 #include <pinio/fs.h>
 #include <pinio/pipe_fs_i.h>
 #include <pinio/uio.h>
+#include "fs/simfs/simfs.h"
 #include "sim/sim.h"
 
 #define NR_OPEN_MAX	1024	/* RLIMIT_NOFILE's usual soft limit */
@@ -136,18 +137,19 @@ static int fd_install_lowest(struct files_struct *files, struct file *file)
 }
 
 /*
- * Paths outside /dev: the hook for the filesystems. simfs will resolve the
- * mount covering @path here and call its open; nothing is mounted yet.
+ * Paths outside /dev: "DIR/NAME" on the simfs mounted at DIR (sim_mount()),
+ * opened (O_CREAT: created, O_TRUNC: truncated) by simfs; -ENOENT if no
+ * mount covers @path.
  */
 static struct file *open_fs_path(const char *path, int flags, mode_t mode)
 {
-	return ERR_PTR(-ENOENT);
+	return simfs_open_path(path, flags, mode);
 }
 
 /**
  * sim_open() - open @path for the current task.
- * @path: "/dev/NAME" for the block device NAME; other paths: -ENOENT
- *	until simfs exists.
+ * @path: "/dev/NAME" for the block device NAME; "DIR/NAME" for file NAME
+ *	of the simfs mounted at DIR; other paths: -ENOENT.
  * @flags: host O_* flags; O_DIRECT needs a file that supports it.
  * @mode: for O_CREAT (unused yet).
  *

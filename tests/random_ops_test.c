@@ -44,7 +44,7 @@
  * Sequences per run: about 20 s with gcc -O2 and DEBUG_VM off on the
  * 2-core CI machine; a tenth under ASan, ten times more with -l.
  */
-#define RANDOM_OPS_SEQUENCES	1600
+#define RANDOM_OPS_SEQUENCES	3500
 /* A full sweep of every mapped page every this many ops (the op's own pages: always). */
 #define RANDOM_OPS_VERIFY_EVERY	8
 
@@ -94,6 +94,13 @@ static void random_ops_on_abort(int sig)
 			 (unsigned long long)crash_seed, ops_current_op);
 		if (write(STDERR_FILENO, line, strlen(line)) < 0)
 			_exit(1);
+		if (ops_current_cfg) {
+			snprintf(line, sizeof(line), "config mem=%zuM zero=%u thp=%d\n",
+				 ops_current_cfg->mem_bytes >> 20, ops_current_cfg->zero_pages,
+				 ops_current_cfg->thp);
+			if (write(STDERR_FILENO, line, strlen(line)) < 0)
+				_exit(1);
+		}
 		for (i = 0; ops_current_seq && i < ops_current_len; i++) {
 			size_t n;
 
@@ -158,9 +165,8 @@ static void random_ops_sequences(struct kunit *test)
 	const char *soak = getenv("PINIO_SOAK_SECONDS");
 	bool trace = getenv("PINIO_OPS_TRACE") != NULL;
 	double limit = soak && *soak ? strtod(soak, NULL) : 0, t0 = now(), dt;
-	unsigned long total = nr_sequences(), i, ops_before = ops_stats.ops;
-	unsigned long seq_before = ops_stats.sequences, skipped = 0;
-	struct ops_stats st = ops_stats;
+	unsigned long total = nr_sequences(), i, skipped = 0;
+	struct ops_stats st = ops_stats, end = { 0 };
 	unsigned int verify_every = env_uint("PINIO_OPS_VERIFY_EVERY", RANDOM_OPS_VERIFY_EVERY);
 	unsigned int check_every = env_uint("PINIO_OPS_CHECK_EVERY", 1);
 
@@ -183,6 +189,7 @@ static void random_ops_sequences(struct kunit *test)
 		if (ops_run(&cfg, ops, n, &res)) {
 			char origin[96];
 
+			end = ops_stats;	/* not the shrinking's re-runs */
 			crash_seed_valid = false;
 			snprintf(origin, sizeof(origin), "sequence %lu (seed %llu, run seed %lu)", i,
 				 (unsigned long long)seed, kunit_seed());
@@ -194,15 +201,17 @@ static void random_ops_sequences(struct kunit *test)
 	crash_seed_valid = false;
 	signal(SIGABRT, prev_abrt);
 	dt = now() - t0;
+	if (!end.sequences)
+		end = ops_stats;
 	kunit_info(test, "random_ops: the machine did %lu pins (%lu of zero pages), %lu THP faults, %lu PMD splits, %lu COW faults, %lu fork copies of pinned pages, %lu GUP-fast fallbacks",
-		   ops_stats.pins - st.pins, ops_stats.zero_pins - st.zero_pins,
-		   ops_stats.thp_faults - st.thp_faults, ops_stats.thp_splits - st.thp_splits,
-		   ops_stats.cow_faults - st.cow_faults, ops_stats.fork_copies - st.fork_copies,
-		   ops_stats.fast_fallbacks - st.fast_fallbacks);
+		   end.pins - st.pins, end.zero_pins - st.zero_pins,
+		   end.thp_faults - st.thp_faults, end.thp_splits - st.thp_splits,
+		   end.cow_faults - st.cow_faults, end.fork_copies - st.fork_copies,
+		   end.fast_fallbacks - st.fast_fallbacks);
 	kunit_info(test, "random_ops: %lu sequences, %lu ops, %.0f ops/s (%lu did nothing, %lu runs stopped by OOM)",
-		   ops_stats.sequences - seq_before, ops_stats.ops - ops_before,
-		   (double)(ops_stats.ops - ops_before) / (dt > 0 ? dt : 1), skipped,
-		   ops_stats.oom_stops - st.oom_stops);
+		   end.sequences - st.sequences, end.ops - st.ops,
+		   (double)(end.ops - st.ops) / (dt > 0 ? dt : 1), skipped,
+		   end.oom_stops - st.oom_stops);
 }
 
 /* ---- regressions: tests/ops/regressions/ --------------------------------- */

@@ -22,12 +22,14 @@
 
 #include <pinio/blkdev.h>
 #include <pinio/fault-inject.h>
+#include <pinio/pagemap.h>
 #include <pinio/pipe_fs_i.h>
 #include <pinio/sim.h>
 
 #include "kunit/test.h"
 #include "mm_helpers.h"
 #include "suites.h"
+#include "sim/sim.h"
 
 #define SP_DISK_A	"spa"
 #define SP_DISK_B	"spb"
@@ -182,7 +184,8 @@ static void splice_pipe_read_write(struct kunit *test)
 
 	b = sp_drain(test, fds[0], 10100);
 	KUNIT_EXPECT_TRUE(test, sp_user_is(b, 10100, 0, 1));
-	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 0);
+	/* Only the reader's own 3 anon pages remain: the pipe pages are freed. */
+	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 3);
 
 	sim_close(fds[1]);
 	KUNIT_EXPECT_EQ(test, sim_read(fds[0], b, 10), 0);
@@ -568,7 +571,7 @@ static void splice_r05_vmsplice(struct kunit *test)
  *   OWNER_PIPE pages] --splice--> spb at 1 MiB; then spa -> pipe via the
  *   file position (off NULL) 12 KiB, read() by the consumer
  * Expect 65536 moved each way, 16 pages alive while queued and freed once
- * consumed, *off_in/*off_out and f_pos advanced, spb's bytes equal spa's,
+ * consumed, *off_in and *off_out and f_pos advanced, spb's bytes equal spa's,
  * no pin taken or released (an ITER_BVEC: no pins, no references), bios
  * all freed and no DMA violation. Rules: R-ITER-4, R-ITER-14, R-BUG-3.
  */
@@ -610,7 +613,8 @@ static void splice_dio_raw_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 3);
 	q = sp_drain(test, fds[0], 12288);
 	KUNIT_EXPECT_TRUE(test, sp_user_is(q, 12288, 4096, 6));
-	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 0);
+	/* Only the consumer's 3 anon pages remain. */
+	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 3);
 	t_mm_munmap(test, q, 12288);
 
 	/* spb now holds spa[8K, 72K) at 1 MiB. */
@@ -743,7 +747,8 @@ static void splice_pipe_to_pipe(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sp_user_is(q, 5000, 0, 7));
 	r = sp_drain(test, pa[0], 3 * PAGE_SIZE - 5000);
 	KUNIT_EXPECT_TRUE(test, sp_user_is(r, 3 * PAGE_SIZE - 5000, 5000, 7));
-	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 0);
+	/* Only the readers' own anon pages remain (2 + 2). */
+	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 4);
 	/* Empty input whose writer is gone: 0. */
 	sim_close(pa[1]);
 	KUNIT_EXPECT_EQ(test, sim_splice(pa[0], NULL, pb[1], NULL, 5000, 0), 0);
@@ -755,41 +760,49 @@ static void splice_pipe_to_pipe(struct kunit *test)
 }
 
 /*
- * Fault injection F1/F2 on direct_splice_read(): the bvec table
- * (FAULT_META_ALLOC) or every page (FAULT_PAGE_ALLOC) fails.
- * Expect -ENOMEM, nothing queued, nothing leaked.
+ * Fault injection F1/F2 on direct_splice_read():
+ *   first page fails -> -ENOMEM; bvec table fails -> -ENOMEM; third page
+ *   fails -> the bulk allocation is short (2 pages) -> 8 KiB spliced
+ * Expect those results, the position unchanged on failure, the 2 pages
+ * holding the right bytes, and nothing leaked. Rules: F1, F2.
  */
 static void splice_dio_alloc_failure(struct kunit *test)
 {
 	int da = sim_open(SP_DEV_A, O_RDONLY | O_DIRECT, 0);
-	struct sim_fault_config fc;
 	off_t off = 0;
 	long folios;
 	int fds[2];
 
 	KUNIT_ASSERT_GE(test, da, 0);
+	sp_fill_disk(test, SP_DEV_A, 8);
 	sp_pipe(test, fds, 0);
 	folios = sp_live_folios();
 
-	memset(&fc, 0, sizeof(fc));
-	fc.site_mask = 1U << FAULT_PAGE_ALLOC;
-	fc.probability = 100;
-	KUNIT_ASSERT_EQ(test, sim_fault_configure(&fc), 0);
+	/* The first page fails: nothing to read into. */
+	sim_fail_site_after(FAULT_PAGE_ALLOC, 1);
 	KUNIT_EXPECT_EQ(test, sim_splice(da, &off, fds[1], NULL, 1 << 16, 0), -ENOMEM);
 	sim_fault_reset();
 	KUNIT_EXPECT_EQ(test, sp_live_folios(), folios);
 	KUNIT_EXPECT_EQ(test, off, 0);
 
-	memset(&fc, 0, sizeof(fc));
-	fc.site_mask = 1U << FAULT_META_ALLOC;
-	fc.probability = 100;
-	KUNIT_ASSERT_EQ(test, sim_fault_configure(&fc), 0);
+	/* The bvec table fails. */
+	sim_fail_site_after(FAULT_META_ALLOC, 1);
 	KUNIT_EXPECT_EQ(test, sim_splice(da, &off, fds[1], NULL, 1 << 16, 0), -ENOMEM);
 	sim_fault_reset();
 	KUNIT_EXPECT_EQ(test, sp_live_folios(), folios);
 
-	KUNIT_EXPECT_EQ(test, sim_splice(da, &off, fds[1], NULL, 1 << 16, SPLICE_F_NONBLOCK),
-			(ssize_t)SP_PIPE_BYTES);
+	/* The third page fails: the bulk allocation gives 2, 8 KiB are read. */
+	sim_fail_site_after(FAULT_PAGE_ALLOC, 3);
+	KUNIT_EXPECT_EQ(test, sim_splice(da, &off, fds[1], NULL, 1 << 16, 0), 8192);
+	sim_fault_reset();
+	KUNIT_EXPECT_EQ(test, off, 8192);
+	KUNIT_EXPECT_EQ(test, sp_live_folios() - folios, 2);
+	{
+		unsigned long q = sp_drain(test, fds[0], 8192);
+
+		KUNIT_EXPECT_TRUE(test, sp_user_is(q, 8192, 0, 8));
+		t_mm_munmap(test, q, 8192);
+	}
 	sp_close2(fds);
 	sim_close(da);
 	KUNIT_EXPECT_EQ(test, sp_live_folios(), folios);
@@ -816,7 +829,8 @@ struct r09_pair {
 	struct task_struct *splicer, *reader;
 	int rfd, wfd, dfd;
 	unsigned long rbuf;
-	unsigned long rounds, seed;
+	unsigned long rounds, seed, rseed;
+	int *stop, *done;
 	/* results */
 	unsigned long spliced, read, bad_sectors, past_eof, errors;
 	long last_error;
@@ -826,7 +840,7 @@ struct r09_pair {
 struct r09_run {
 	struct r09_pair pairs[R09_MAX_PAIRS];
 	int nr_pairs;
-	volatile int stop;
+	int stop, stop_splice, done;
 	unsigned long churn_ops, churn_errors;
 	struct task_struct *churn_task;
 	unsigned long churn_buf;
@@ -853,12 +867,10 @@ static unsigned long r09_rand(unsigned long *s)
 static void *r09_splicer_fn(void *arg)
 {
 	struct r09_pair *p = arg;
-	struct r09_run *run = (void *)((char *)(p - (p - p)) );
 	unsigned long i;
 
-	(void)run;
 	sim_task_switch(p->splicer);
-	for (i = 0; i < p->rounds; i++) {
+	for (i = 0; i < p->rounds && !__atomic_load_n(p->stop, __ATOMIC_RELAXED); i++) {
 		unsigned long sectors = SP_DISK_BYTES / R09_SECTOR;
 		unsigned long r = r09_rand(&p->seed);
 		/* A quarter of the rounds start in the last 32 sectors. */
@@ -877,6 +889,7 @@ static void *r09_splicer_fn(void *arg)
 		p->spliced += (unsigned long)ret;
 	}
 	sim_close(p->wfd);	/* EOF for the reader */
+	__atomic_add_fetch(p->done, 1, __ATOMIC_RELEASE);
 	sim_task_switch(NULL);
 	return NULL;
 }
@@ -890,7 +903,7 @@ static void *r09_reader_fn(void *arg)
 
 	sim_task_switch(p->reader);
 	for (;;) {
-		size_t want = 1 + r09_rand(&p->seed) % sizeof(chunk), i;
+		size_t want = 1 + r09_rand(&p->rseed) % sizeof(chunk), i;
 		ssize_t n = sim_read(p->rfd, p->rbuf, want);
 
 		if (n <= 0) {
@@ -1025,7 +1038,10 @@ static void splice_r09_raw_stress(struct kunit *test)
 		sim_close(p->dfd);
 		p->rbuf = t_mm_mmap(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 		p->rounds = rounds;
+		p->stop = &run->stop_splice;
+		p->done = &run->done;
 		p->seed = seed + (unsigned long)i * 0x1000193UL;
+		p->rseed = ~p->seed;
 	}
 	run->churn_task = sim_task_create();
 	KUNIT_ASSERT_NOT_NULL(test, run->churn_task);
@@ -1042,27 +1058,19 @@ static void splice_r09_raw_stress(struct kunit *test)
 	}
 
 	/* Random completion delays until the splicers are done or time is up. */
-	for (;;) {
+	while (__atomic_load_n(&run->done, __ATOMIC_ACQUIRE) < run->nr_pairs) {
 		struct sim_io_fault f = {
 			.flags = SIM_IO_DELAY,
 			.delay_us = r09_rand(&seed) % 300,
 		};
-		bool busy = false;
 
-		for (i = 0; i < run->nr_pairs; i++)
-			if (__atomic_load_n(&run->pairs[i].spliced, __ATOMIC_RELAXED) + 1 &&
-			    pthread_tryjoin_np(run->pairs[i].st, NULL) == EBUSY)
-				busy = true;
-			else
-				run->pairs[i].st = 0;
-		if (!busy)
-			break;
 		if (r09_now() > run->deadline)
-			for (i = 0; i < run->nr_pairs; i++)
-				__atomic_store_n(&run->pairs[i].rounds, 0, __ATOMIC_RELAXED);
+			__atomic_store_n(&run->stop_splice, 1, __ATOMIC_RELAXED);
 		sim_disk_inject(SP_DISK_A, (r09_rand(&seed) & 3) ? &f : NULL);
 		usleep(2000);
 	}
+	for (i = 0; i < run->nr_pairs; i++)
+		pthread_join(run->pairs[i].st, NULL);
 	sim_disk_inject(SP_DISK_A, NULL);
 	for (i = 0; i < run->nr_pairs; i++)
 		pthread_join(run->pairs[i].rt, NULL);
@@ -1092,6 +1100,371 @@ static void splice_r09_raw_stress(struct kunit *test)
 	free(run);
 }
 
+/* ---- simfs: buffered splice and R09 as reported -------------------------------- */
+
+#define R09_FILE	"/mnt/r09"
+#define R09_SIZE	0x800
+#define R09_OFF		0x200
+#define R09_LEN		0x1dd00
+
+/* mkfs + mount spb at /mnt with @dio, a file of R09_SIZE bytes of pattern 9. */
+static void sp_simfs_setup(struct kunit *test, const char *dio)
+{
+	unsigned long buf;
+	int ret, fd;
+
+	ret = sim_mkfs(SP_DISK_B, "simfs", "bs=512");
+	if (ret)
+		kunit_skip(test, "sim_mkfs: %d", ret);
+	ret = sim_mount(SP_DISK_B, "/mnt", dio);
+	if (ret)
+		kunit_skip(test, "sim_mount(%s): %d", dio, ret);
+	buf = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	sp_fill(test, buf, R09_SIZE, 0, 9);
+	/* Written through O_DIRECT: the blocks are on the disk at once. */
+	fd = sim_open(R09_FILE, O_CREAT | O_RDWR | O_DIRECT, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, buf, R09_SIZE, 0), R09_SIZE);
+	KUNIT_ASSERT_EQ(test, sim_fsync(fd), 0);
+	sim_close(fd);
+	t_mm_munmap(test, buf, PAGE_SIZE);
+}
+
+static void sp_simfs_teardown(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sim_umount("/mnt"), 0);
+}
+
+/*
+ * Buffered splice through the page cache (filemap_splice_read(), called
+ * on the open file directly since simfs does not set ->splice_read yet):
+ *   /mnt/r09 (0x800 bytes, cached) --splice 64 KiB at 0x100--> pipe:
+ *   one buffer holding the cache folio itself, 0x700 bytes (EOF)
+ * Expect 0x700, the folio's refcount +1 while queued (a reference, never
+ * a pin), no new folio, the right bytes, and the refcount back after the
+ * read; at EOF 0. Then truncate to 0 while the folio is in the pipe: it
+ * leaves the cache but the pipe still reads the old bytes (I7).
+ */
+static void splice_simfs_filemap_read(struct kunit *test)
+{
+	unsigned long pins, q;
+	struct pipe_inode_info *pipe;
+	struct file *in, *pw;
+	struct folio *folio;
+	loff_t pos = 0x100;
+	int fd, fds[2], ref;
+	long folios;
+	ssize_t ret;
+
+	sp_simfs_setup(test, "dio=iomap");
+	pins = sim_vmstat("nr_foll_pin_acquired");
+	fd = sim_open(R09_FILE, O_RDWR, 0);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	sp_pipe(test, fds, 0);
+	in = sim_fget(fd);
+	pw = sim_fget(fds[1]);
+	pipe = get_pipe_info(pw);
+	KUNIT_ASSERT_NOT_NULL(test, pipe);
+	folio = filemap_get_uptodate_folio(in, in->f_mapping, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(folio));
+	ref = folio_ref_count(folio);
+	folios = sp_live_folios();
+
+	pipe_lock(pipe);
+	ret = filemap_splice_read(in, &pos, pipe, 1 << 16, 0);
+	pipe_unlock(pipe);
+	KUNIT_EXPECT_EQ(test, ret, 0x700);
+	KUNIT_EXPECT_EQ(test, pos, 0x800);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), ref + 1);
+	KUNIT_EXPECT_EQ(test, sp_live_folios(), folios);
+	pipe_lock(pipe);
+	KUNIT_EXPECT_EQ(test, filemap_splice_read(in, &pos, pipe, 1 << 16, 0), 0);
+	pipe_unlock(pipe);
+
+	/* Truncate while the pipe holds the folio: orphaned, still readable. */
+	KUNIT_EXPECT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_FALSE(test, filemap_folio_indexed(in->f_mapping, folio));
+	q = sp_drain(test, fds[0], 0x700);
+	KUNIT_EXPECT_TRUE(test, sp_user_is(q, 0x700, 0x100, 9));
+	/* The cache's reference went with the truncate, the pipe's with the read. */
+	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), ref - 1);
+	folio_put(folio);	/* ours: the orphan is freed here */
+	KUNIT_EXPECT_EQ(test, sim_vmstat("nr_foll_pin_acquired"), pins);
+
+	fput(pw);
+	fput(in);
+	sp_close2(fds);
+	sim_close(fd);
+	t_mm_munmap(test, q, 0x700);
+	sp_simfs_teardown(test);
+}
+
+struct sp_r09_one {
+	struct task_struct *task;
+	int fd, wfd;
+	ssize_t ret;
+	int finished;
+};
+
+static void *sp_r09_splice_one(void *arg)
+{
+	struct sp_r09_one *o = arg;
+	off_t off = R09_OFF;
+
+	sim_task_switch(o->task);
+	o->ret = sim_splice(o->fd, &off, o->wfd, NULL, R09_LEN, 0);
+	sim_task_switch(NULL);
+	return NULL;
+}
+
+static void *sp_r09_truncate_one(void *arg)
+{
+	struct sp_r09_one *o = arg;
+
+	sim_task_switch(o->task);
+	o->ret = sim_ftruncate(o->fd, 0);
+	__atomic_store_n(&o->finished, 1, __ATOMIC_RELEASE);
+	sim_task_switch(NULL);
+	return NULL;
+}
+
+/*
+ * R09 step by step on simfs (syzbot a440341a59e3b7142895's repro:
+ * ftruncate 0x800, O_DIRECT splice at 0x200 for 0x1dd00):
+ *   disk holds every bio (SIM_IO_HOLD) -> thread S splices (its DIO bios
+ *   are held) -> thread T ftruncate(0) -> 50 ms later T has not returned
+ *   -> release the bios -> both finish
+ * Expect T to wait for the in-flight DIO (inode_dio_wait()/i_rwsem), S to
+ * return at most 0x600 bytes (reads <= EOF), the pipe's pages to hold the
+ * file's bytes, no DMA violation and nothing leaked. Rules: R09, R-BUG-3,
+ * R-ITER-14.
+ */
+static void splice_r09_simfs_truncate_waits(struct kunit *test)
+{
+	const char *dio = *(const char *const *)test->param_value;
+	unsigned long viol = sim_dma_stat("dma_violations");
+	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
+	struct task_struct *main_task = sim_current();
+	struct sp_r09_one s = { 0 }, t = { 0 };
+	pthread_t sth, tth;
+	int fds[2], released = 0;
+
+	sp_simfs_setup(test, dio);
+	sp_pipe(test, fds, 0);
+	s.fd = sim_open(R09_FILE, O_RDONLY | O_DIRECT, 0);
+	t.fd = sim_open(R09_FILE, O_RDWR, 0);
+	KUNIT_ASSERT_GE(test, s.fd, 0);
+	KUNIT_ASSERT_GE(test, t.fd, 0);
+	s.wfd = fds[1];
+	s.task = t_mm_fork(test);
+	t.task = s.task;
+
+	KUNIT_ASSERT_EQ(test, sim_disk_inject(SP_DISK_B, &hold), 0);
+	KUNIT_ASSERT_EQ(test, pthread_create(&sth, NULL, sp_r09_splice_one, &s), 0);
+	usleep(30000);
+	KUNIT_ASSERT_EQ(test, pthread_create(&tth, NULL, sp_r09_truncate_one, &t), 0);
+	usleep(50000);
+	KUNIT_EXPECT_EQ_MSG(test, __atomic_load_n(&t.finished, __ATOMIC_ACQUIRE), 0,
+			    "truncate returned while the DIO was in flight");
+	sim_disk_inject(SP_DISK_B, NULL);
+	while (pthread_tryjoin_np(sth, NULL)) {
+		released += sim_disk_release(SP_DISK_B);
+		usleep(1000);
+	}
+	pthread_join(tth, NULL);
+	KUNIT_EXPECT_GT(test, released, 0);
+	KUNIT_EXPECT_EQ(test, t.ret, 0);
+	KUNIT_EXPECT_GE(test, s.ret, 0);
+	KUNIT_EXPECT_LE(test, s.ret, R09_SIZE - R09_OFF);
+	if (s.ret > 0) {
+		unsigned long q = sp_drain(test, fds[0], (size_t)s.ret);
+
+		KUNIT_EXPECT_TRUE(test, sp_user_is(q, (size_t)s.ret, R09_OFF, 9));
+		t_mm_munmap(test, q, (size_t)s.ret);
+	}
+	sim_task_switch(main_task);
+	sim_task_exit(s.task);
+	sp_close2(fds);
+	sim_close(s.fd);
+	sim_close(t.fd);
+	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_violations"), viol);
+	sp_simfs_teardown(test);
+}
+
+struct r09fs_thread {
+	struct task_struct *task;
+	int fd, rfd, wfd;
+	unsigned long rbuf, rounds, done, bad, past_eof, errors, bytes;
+	long last_error;
+	int *stop;
+	pthread_t th;
+};
+
+/* Loop: splice 0x1dd00 at 0x200 into the pipe, then read it all back. */
+static void *r09fs_splicer_fn(void *arg)
+{
+	struct r09fs_thread *w = arg;
+	unsigned char buf[R09_SIZE];
+
+	sim_task_switch(w->task);
+	for (w->done = 0; w->done < w->rounds && !__atomic_load_n(w->stop, __ATOMIC_RELAXED);
+	     w->done++) {
+		off_t off = R09_OFF;
+		ssize_t ret = sim_splice(w->fd, &off, w->wfd, NULL, R09_LEN, 0), got = 0, i;
+
+		if (ret < 0) {
+			w->errors++;
+			w->last_error = ret;
+			continue;
+		}
+		if (ret > R09_SIZE - R09_OFF)
+			w->past_eof++;
+		while (got < ret) {
+			ssize_t n = sim_read(w->rfd, w->rbuf, (size_t)(ret - got));
+
+			if (n <= 0 || n > (ssize_t)sizeof(buf) ||
+			    sim_user_read(w->rbuf, buf, (size_t)n) != n) {
+				w->errors++;
+				w->last_error = n;
+				break;
+			}
+			/* The file's bytes, or zeros where truncate + extend left a hole. */
+			for (i = 0; i < n; i++)
+				if (buf[i] && buf[i] != sp_pat((unsigned long)(R09_OFF + got + i), 9))
+					w->bad++;
+			got += n;
+		}
+		w->bytes += (unsigned long)ret;
+	}
+	sim_task_switch(NULL);
+	return NULL;
+}
+
+/* Loop: truncate to 0 and back to 0x800 (the hole reads as zeros). */
+static void *r09fs_truncater_fn(void *arg)
+{
+	struct r09fs_thread *w = arg;
+
+	sim_task_switch(w->task);
+	while (!__atomic_load_n(w->stop, __ATOMIC_ACQUIRE)) {
+		long r1 = sim_ftruncate(w->fd, 0), r2 = sim_ftruncate(w->fd, R09_SIZE);
+
+		if (r1 || r2) {
+			w->errors++;
+			w->last_error = r1 ? r1 : r2;
+		}
+		w->done++;
+	}
+	sim_task_switch(NULL);
+	return NULL;
+}
+
+/*
+ * R09 as reported, on simfs (B6, syzbot a440341a59e3b7142895):
+ *
+ *   file /mnt/r09: 0x800 bytes
+ *   splicer x2 (x4 with -l): O_DIRECT fd --splice @0x200, 0x1dd00--> own
+ *       pipe --read--> check bytes           (loops)
+ *   truncater: ftruncate(0); ftruncate(0x800)  (loops)
+ *   main: the disk completes after random 0..300 us delays
+ *
+ * ~1 s per DIO engine by default, 10,000 splices per splicer with -l.
+ * Expect: every splice returns 0..0x600 bytes (reads <= EOF), every byte
+ * read is the file's or a hole's zero, no errors, no DMA violation (I9),
+ * sim_check() == 0, and nothing leaked once the file and pipes are closed.
+ * Rules: R09, R-BUG-3, R-ITER-14, I9.
+ */
+static void splice_r09_simfs_stress(struct kunit *test)
+{
+	const char *dio = *(const char *const *)test->param_value;
+	unsigned long viol = sim_dma_stat("dma_violations");
+	bool longrun = kunit_long();
+	int nr = longrun ? 4 : 2, i, stop = 0;
+	struct task_struct *main_task = sim_current();
+	struct r09fs_thread w[5], *tr = &w[4];
+	unsigned long seed = kunit_seed() | 1;
+	double deadline = r09_now() + (longrun ? 900.0 : 1.0);
+	bool running = true, joined[4] = { false };
+
+	memset(w, 0, sizeof(w));
+	sp_simfs_setup(test, dio);
+	for (i = 0; i < nr; i++) {
+		int fds[2];
+
+		w[i].task = sim_task_create();
+		KUNIT_ASSERT_NOT_NULL(test, w[i].task);
+		sim_task_switch(w[i].task);
+		KUNIT_ASSERT_EQ(test, sim_pipe(fds), 0);
+		w[i].rfd = fds[0];
+		w[i].wfd = fds[1];
+		w[i].fd = sim_open(R09_FILE, O_RDONLY | O_DIRECT, 0);
+		KUNIT_ASSERT_GE(test, w[i].fd, 0);
+		w[i].rbuf = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		w[i].rounds = longrun ? 10000 : 1000000;
+		w[i].stop = &stop;
+	}
+	tr->task = sim_task_create();
+	KUNIT_ASSERT_NOT_NULL(test, tr->task);
+	sim_task_switch(tr->task);
+	tr->fd = sim_open(R09_FILE, O_RDWR, 0);
+	KUNIT_ASSERT_GE(test, tr->fd, 0);
+	tr->stop = &stop;
+	sim_task_switch(main_task);
+
+	KUNIT_ASSERT_EQ(test, pthread_create(&tr->th, NULL, r09fs_truncater_fn, tr), 0);
+	for (i = 0; i < nr; i++)
+		KUNIT_ASSERT_EQ(test, pthread_create(&w[i].th, NULL, r09fs_splicer_fn, &w[i]), 0);
+	while (running) {
+		struct sim_io_fault f = { .flags = SIM_IO_DELAY, .delay_us = r09_rand(&seed) % 300 };
+
+		if (r09_now() > deadline)
+			__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+		sim_disk_inject(SP_DISK_B, (r09_rand(&seed) & 3) ? &f : NULL);
+		usleep(2000);
+		running = false;
+		for (i = 0; i < nr; i++) {
+			if (joined[i])
+				continue;
+			if (pthread_tryjoin_np(w[i].th, NULL) == EBUSY)
+				running = true;
+			else
+				joined[i] = true;
+		}
+	}
+	__atomic_store_n(&stop, 1, __ATOMIC_RELEASE);
+	pthread_join(tr->th, NULL);
+	sim_disk_inject(SP_DISK_B, NULL);
+
+	for (i = 0; i < nr; i++) {
+		KUNIT_EXPECT_EQ_MSG(test, w[i].errors, 0UL, "splicer %d: last %ld", i,
+				    w[i].last_error);
+		KUNIT_EXPECT_EQ_MSG(test, w[i].bad, 0UL, "splicer %d: wrong bytes", i);
+		KUNIT_EXPECT_EQ_MSG(test, w[i].past_eof, 0UL, "splicer %d: read past EOF", i);
+		KUNIT_EXPECT_GT(test, w[i].done, 0UL);
+		if (kunit_verbose())
+			kunit_info(test, "splicer %d: %lu splices, %lu bytes", i, w[i].done,
+				   w[i].bytes);
+		sim_task_exit(w[i].task);
+	}
+	KUNIT_EXPECT_EQ_MSG(test, tr->errors, 0UL, "truncate: last %ld", tr->last_error);
+	KUNIT_EXPECT_GT(test, tr->done, 0UL);
+	if (kunit_verbose())
+		kunit_info(test, "truncater: %lu rounds", tr->done);
+	sim_task_exit(tr->task);
+	sim_task_switch(main_task);
+	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_violations"), viol);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+	sp_simfs_teardown(test);
+}
+
+static const char *const sp_dio_engines[] = { "dio=iomap", "dio=legacy" };
+
+static void sp_dio_desc(const char *const *p, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", *p);
+}
+KUNIT_ARRAY_PARAM(sp_dio, sp_dio_engines, sp_dio_desc);
+
 static struct kunit_case splice_test_cases[] = {
 	KUNIT_CASE(splice_pipe_read_write),
 	KUNIT_CASE(splice_pipe_nonblock_and_close),
@@ -1106,6 +1479,9 @@ static struct kunit_case splice_test_cases[] = {
 	KUNIT_CASE(splice_pipe_to_pipe),
 	KUNIT_CASE(splice_dio_alloc_failure),
 	KUNIT_CASE(splice_r09_raw_stress),
+	KUNIT_CASE(splice_simfs_filemap_read),
+	KUNIT_CASE_PARAM(splice_r09_simfs_truncate_waits, sp_dio_gen_params),
+	KUNIT_CASE_PARAM(splice_r09_simfs_stress, sp_dio_gen_params),
 	{}
 };
 

@@ -14,6 +14,8 @@
 extern struct kunit_suite bio_suite;
 extern struct kunit_suite blk_suite;
 extern struct kunit_suite blk_map_suite;
+extern struct kunit_suite cli_run_suite;
+extern struct kunit_suite dio_suite;
 extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;
 extern struct kunit_suite fops_suite;
@@ -26,7 +28,10 @@ extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite random_ops_suite;
 extern struct kunit_suite refcount_suite;
+extern struct kunit_suite scenario_suite;
 extern struct kunit_suite scenarios_mm_suite;
+extern struct kunit_suite simfs_suite;
+extern struct kunit_suite splice_suite;
 extern struct kunit_suite trace_suite;
 extern struct kunit_suite zero_page_suite;
 

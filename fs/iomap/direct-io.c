@@ -25,16 +25,14 @@
  * (R-IOMAP-3). IOMAP_DIO_PARTIAL turns a fault after some progress into a
  * short count; done_before is added to the result.
  *
- * Deviations: there is no workqueue, so every async completion (also of a
- * write, which the kernel defers to s_dio_done_wq) runs in the context of
- * the last bio's end_io (a DMA worker, or the submitter with inline DMA),
- * and a bio's pages are released *before* the dio is counted down, so a
- * waiter or ki_complete() never sees pins of its own request (block/fops.c
- * does the same). No polling, no FUA/REQ_PREFLUSH write-through
- * optimisation, no inline-data or zone-append extents, no fscrypt. The
- * page-cache calls are weak references: until mm/filemap.c provides
- * filemap_write_and_wait_range() and invalidate_inode_pages2_range() they
- * are skipped (see iomap_dio_invalidate()).
+ * Deviations: an async read completes in the context of its last bio's
+ * end_io (the kernel's IOMAP_DIO_INLINE_COMP); an async write's completion
+ * (end_io conversion, invalidation, ki_complete) runs on a fresh thread
+ * standing in for s_dio_done_wq (dio_defer_work()). A bio's pages are
+ * released *before* the dio is counted down, so a waiter or ki_complete()
+ * never sees pins of its own request (block/fops.c does the same). No
+ * polling, no FUA/REQ_PREFLUSH write-through optimisation, no inline-data
+ * or zone-append extents, no fscrypt.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -52,15 +50,6 @@
 #include <pinio/sim.h>
 
 #include "fs/dio_internal.h"
-
-/*
- * Page-cache hooks: weak, so this engine links and works before the page
- * cache exists (a NULL address then means "nothing cached, nothing to do").
- */
-extern int filemap_write_and_wait_range(struct address_space *mapping, loff_t lstart,
-					loff_t lend) __attribute__((weak));
-extern int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start,
-					 pgoff_t end) __attribute__((weak));
 
 /* dio->flags beyond the end_io ones of iomap.h (IOMAP_DIO_UNWRITTEN, _COW). */
 #define IOMAP_DIO_WRITE		(1U << 30)
@@ -132,7 +121,7 @@ static int iomap_dio_write_and_wait(struct kiocb *iocb, size_t count)
 {
 	struct address_space *mapping = iocb->ki_filp->f_mapping;
 
-	if (!filemap_write_and_wait_range || !mapping || !mapping->nrpages)
+	if (!mapping || !mapping->nrpages)
 		return 0;
 	return filemap_write_and_wait_range(mapping, iocb->ki_pos,
 					    iocb->ki_pos + (loff_t)count - 1);
@@ -145,13 +134,9 @@ static int iomap_dio_invalidate(struct kiocb *iocb, loff_t pos, size_t count)
 
 	if (!count || !mapping || !mapping->nrpages)
 		return 0;
-	if (filemap_write_and_wait_range) {
-		ret = filemap_write_and_wait_range(mapping, pos, pos + (loff_t)count - 1);
-		if (ret)
-			return ret;
-	}
-	if (!invalidate_inode_pages2_range)
-		return 0;
+	ret = filemap_write_and_wait_range(mapping, pos, pos + (loff_t)count - 1);
+	if (ret)
+		return ret;
 	return invalidate_inode_pages2_range(mapping, (pgoff_t)(pos >> PAGE_SHIFT),
 					     (pgoff_t)((pos + (loff_t)count - 1) >> PAGE_SHIFT));
 }
@@ -198,10 +183,17 @@ static ssize_t iomap_dio_complete(struct iomap_dio *dio)
 	return ret;
 }
 
+static void iomap_dio_complete_work(void *arg)
+{
+	struct iomap_dio *dio = arg;
+	struct kiocb *iocb = dio->iocb;
+
+	iocb->ki_complete(iocb, iomap_dio_complete(dio));
+}
+
 /* The submitter's reference or a bio's is gone: wake, complete, or nothing. */
 static void iomap_dio_put(struct iomap_dio *dio)
 {
-	struct kiocb *iocb;
 
 	if (!atomic_dec_and_test(&dio->ref))
 		return;
@@ -212,8 +204,12 @@ static void iomap_dio_put(struct iomap_dio *dio)
 		pthread_mutex_unlock(&dio->lock);
 		return;
 	}
-	iocb = dio->iocb;
-	iocb->ki_complete(iocb, iomap_dio_complete(dio));
+	if (dio->flags & IOMAP_DIO_WRITE) {
+		/* Unwritten conversion and invalidation may block: not on a DMA thread. */
+		dio_defer_work(iomap_dio_complete_work, dio);
+		return;
+	}
+	iomap_dio_complete_work(dio);
 }
 
 /*

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * fs/simfs/file.c - simfs files: open, buffered and direct read/write,
- * fsync, llseek, mmap, truncate, and the address_space operations that
+ * fsync, llseek, mmap, splice, truncate, and the address_space operations that
  * move page-cache folios to and from the disk.
  *
  * Buffered I/O goes through the page cache (filemap_read(),
@@ -24,6 +24,7 @@
 #include <pinio/buffer_head.h>
 #include <pinio/iomap.h>
 #include <pinio/pagemap.h>
+#include <pinio/pipe_fs_i.h>
 #include "fs/simfs/simfs.h"
 
 /* ---- address_space operations ----------------------------------------------- */
@@ -67,7 +68,7 @@ static int simfs_read_folio(struct file *file, struct folio *folio)
 	struct simfs_inode *si = SIMFS_I(inode);
 	struct simfs_sb_info *sbi = si->sbi;
 	unsigned int nr = PAGE_SIZE >> sbi->bits, bs = 1U << sbi->bits, k;
-	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits, blk[8];
+	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits, blk[8] = { 0 };
 	loff_t isize = i_size_read(inode), start = (loff_t)folio->index << PAGE_SHIFT;
 	char *addr = folio_address(folio);
 	int ret;
@@ -105,7 +106,7 @@ static int simfs_writepage(struct folio *folio)
 	struct simfs_inode *si = SIMFS_I(inode);
 	struct simfs_sb_info *sbi = si->sbi;
 	unsigned int nr = PAGE_SIZE >> sbi->bits, k;
-	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits, blk[8];
+	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits, blk[8] = { 0 };
 	uint64_t eof_blocks = DIV_ROUND_UP((uint64_t)i_size_read(inode), 1U << sbi->bits);
 	bool unwritten = false;
 	int ret = 0;
@@ -158,7 +159,10 @@ static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 	if (sbi->dio == SIMFS_DIO_IOMAP)
 		return iomap_dio_rw(iocb, iter, &simfs_iomap_ops, &simfs_dio_ops, 0, NULL, 0);
 
-	/* The legacy engine leaves the cache and i_size to its caller. */
+	/*
+	 * The legacy engine writes back the cache itself only for reads, and
+	 * leaves i_size and a sync request's ki_pos to its caller.
+	 */
 	if (iov_iter_rw(iter) == WRITE) {
 		ret = filemap_write_and_wait_range(inode->i_mapping, pos,
 						   pos + (loff_t)iov_iter_count(iter) - 1);
@@ -168,11 +172,6 @@ static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 							    (pgoff_t)((pos + (loff_t)iov_iter_count(iter) - 1) >> PAGE_SHIFT));
 		if (ret)
 			return -ENOTBLK;
-	} else {
-		ret = filemap_write_and_wait_range(inode->i_mapping, pos,
-						   pos + (loff_t)iov_iter_count(iter) - 1);
-		if (ret)
-			return ret;
 	}
 	ret = __blockdev_direct_IO(iocb, inode, sbi->bdev, iter, simfs_get_block, NULL,
 				   DIO_LOCKING | DIO_SKIP_HOLES);
@@ -187,19 +186,21 @@ static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 static ssize_t simfs_read_iter(struct kiocb *iocb, struct iov_iter *to)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
+	bool legacy = SIMFS_I(inode)->sbi->dio == SIMFS_DIO_LEGACY;
 	ssize_t ret;
 
 	if (!iov_iter_count(to))
 		return 0;
 	if (!(iocb->ki_flags & IOCB_DIRECT))
 		return filemap_read(iocb, to, 0);
+	/* The legacy engine takes i_rwsem itself for reads (DIO_LOCKING). */
+	if (legacy)
+		return simfs_dio(iocb, to);
 	pthread_rwlock_rdlock(&inode->i_rwsem);
 	if (iocb->ki_pos >= i_size_read(inode))
 		ret = 0;
 	else
 		ret = simfs_dio(iocb, to);
-	if (ret == -ENOTBLK)
-		ret = filemap_read(iocb, to, 0);
 	pthread_rwlock_unlock(&inode->i_rwsem);
 	return ret;
 }
@@ -354,6 +355,15 @@ static int simfs_mmap(struct file *file, struct vm_area_struct *vma)
 	return 0;
 }
 
+/* O_DIRECT files splice through fresh pages, buffered ones hand out cache folios. */
+static ssize_t simfs_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,
+				 size_t len, unsigned int flags)
+{
+	if (in->f_flags & O_DIRECT)
+		return direct_splice_read(in, ppos, pipe, len, flags);
+	return filemap_splice_read(in, ppos, pipe, len, flags);
+}
+
 const struct file_operations simfs_file_ops = {
 	.name = "simfs",
 	.llseek = simfs_llseek,
@@ -362,6 +372,8 @@ const struct file_operations simfs_file_ops = {
 	.fsync = simfs_fsync,
 	.release = simfs_release,
 	.mmap = simfs_mmap,
+	.splice_read = simfs_splice_read,
+	.splice_write = iter_file_splice_write,
 };
 
 /* ---- open and truncate ---------------------------------------------------------- */

@@ -151,7 +151,8 @@ size_t simfs_meta_serialize(struct simfs_sb_info *sbi, void *buf, size_t size)
 		memcpy(di.name, si->name, sizeof(di.name));
 		memcpy(p, &di, sizeof(di));
 		p += sizeof(di);
-		memcpy(p, si->ext, si->nr_ext * sizeof(*si->ext));
+		if (si->nr_ext)
+			memcpy(p, si->ext, si->nr_ext * sizeof(*si->ext));
 		p += si->nr_ext * sizeof(*si->ext);
 		m->nr_inodes++;
 	}

@@ -83,7 +83,8 @@ enum simfs_dio_engine {
 
 /**
  * struct simfs_sb_info - one mounted simfs.
- * @lock: inodes, extents, bitmaps and commit.
+ * @lock: inodes, extents and bitmaps; never held across I/O.
+ * @commit_lock: one simfs_commit() at a time.
  * @map: blocks in use now; @committed: in use by the last commit. A block
  *	is allocatable only when free in both, so a crash never finds a
  *	committed file pointing at blocks reused since.
@@ -94,6 +95,7 @@ struct simfs_sb_info {
 	char dir[256];
 	enum simfs_dio_engine dio;
 	pthread_mutex_t lock;
+	pthread_mutex_t commit_lock;
 	struct simfs_disk_super ds;
 	unsigned int bits;
 	uint64_t nr_blocks;
@@ -125,6 +127,14 @@ static inline struct simfs_inode *SIMFS_I(struct inode *inode)
 {
 	return container_of(inode, struct simfs_inode, vfs);
 }
+
+/* super.c: the entry points of sim/fs.c */
+int simfs_mkfs(struct block_device *bdev, const char *opts);
+int simfs_mount(struct block_device *bdev, const char *dir, const char *opts);
+int simfs_umount(const char *dir);
+long simfs_umount_all(void);
+struct file *simfs_open_path(const char *path, int flags, mode_t mode);
+int simfs_unlink_path(const char *path);
 
 /* super.c */
 int simfs_io(struct simfs_sb_info *sbi, blk_opf_t op, uint64_t byte_off, void *buf,

@@ -113,49 +113,64 @@ static int write_super(struct simfs_sb_info *sbi, struct simfs_disk_super *ds)
 
 /**
  * simfs_commit() - make the current metadata durable (fsync, umount).
- * Data must have been written back before. Context: takes sbi->lock.
+ * Data must have been written back before. Context: takes commit_lock,
+ * and sbi->lock while the metadata is copied (not during the I/O).
  * Return: 0, -ENOSPC (the metadata outgrew its area), -ENOMEM, -EIO.
  */
 int simfs_commit(struct simfs_sb_info *sbi)
 {
+	size_t words = DIV_ROUND_UP(sbi->nr_blocks, 8 * sizeof(long));
+	unsigned long *snap = NULL;
 	struct simfs_disk_super ds;
 	uint64_t area_bytes;
+	void *blob = NULL;
 	size_t size, bs;
-	void *blob;
 	int ret;
 
+	/*
+	 * One commit at a time; sbi->lock only while copying the metadata, so
+	 * that direct-I/O completions (which take it on DMA threads) never
+	 * wait for this commit's own bios.
+	 */
+	pthread_mutex_lock(&sbi->commit_lock);
 	pthread_mutex_lock(&sbi->lock);
 	ds = sbi->ds;
 	bs = ds.block_size;
 	area_bytes = (uint64_t)ds.meta_blocks << sbi->bits;
 	size = simfs_meta_size(sbi);
-	if (size > area_bytes) {
-		ret = -ENOSPC;
+	ret = -ENOSPC;
+	if (size > area_bytes)
 		goto out_unlock;
-	}
+	ret = -ENOMEM;
 	blob = calloc(1, ALIGN(size, bs));
-	if (!blob) {
-		ret = -ENOMEM;
+	snap = malloc(words * sizeof(long));
+	if (!blob || !snap)
 		goto out_unlock;
-	}
+	size = simfs_meta_serialize(sbi, blob, size);
+	/* The blocks this blob references: not reusable until the next commit. */
+	memcpy(snap, sbi->map, words * sizeof(long));
+	pthread_mutex_unlock(&sbi->lock);
+
 	ds.generation++;
 	ds.active ^= 1;
-	size = simfs_meta_serialize(sbi, blob, size);
 	((struct simfs_disk_meta *)blob)->generation = ds.generation;
 	ds.meta_bytes = (uint32_t)size;
 	ds.meta_csum = simfs_csum(blob, size);
 	ret = simfs_io(sbi, REQ_OP_WRITE | REQ_SYNC, ds.meta_start[ds.active] << sbi->bits,
 		       blob, ALIGN(size, bs));
-	free(blob);
 	if (!ret)
 		ret = write_super(sbi, &ds);
+
+	pthread_mutex_lock(&sbi->lock);
 	if (!ret) {
 		sbi->ds = ds;
-		memcpy(sbi->committed, sbi->map,
-		       DIV_ROUND_UP(sbi->nr_blocks, 8 * sizeof(long)) * sizeof(long));
+		memcpy(sbi->committed, snap, words * sizeof(long));
 	}
 out_unlock:
 	pthread_mutex_unlock(&sbi->lock);
+	pthread_mutex_unlock(&sbi->commit_lock);
+	free(blob);
+	free(snap);
 	return ret;
 }
 
@@ -206,6 +221,7 @@ static struct simfs_sb_info *sbi_alloc(struct block_device *bdev)
 		return NULL;
 	sbi->bdev = bdev;
 	pthread_mutex_init(&sbi->lock, NULL);
+	pthread_mutex_init(&sbi->commit_lock, NULL);
 	INIT_LIST_HEAD(&sbi->mounts);
 	return sbi;
 }
@@ -216,6 +232,7 @@ static void sbi_free(struct simfs_sb_info *sbi)
 	free(sbi->committed);
 	free(sbi->inodes);
 	pthread_mutex_destroy(&sbi->lock);
+	pthread_mutex_destroy(&sbi->commit_lock);
 	free(sbi);
 }
 
@@ -315,13 +332,35 @@ struct file *simfs_open_path(const char *path, int flags, mode_t mode)
 	return file;
 }
 
-static bool dir_mounted(const char *dir)
+/**
+ * simfs_unlink_path() - remove "DIR/NAME". Return: 0, -ENOENT, -EINVAL.
+ */
+int simfs_unlink_path(const char *path)
+{
+	struct simfs_sb_info *sbi;
+	int ret = -ENOENT;
+
+	pthread_mutex_lock(&simfs_mounts_lock);
+	list_for_each_entry(sbi, &simfs_mounts, mounts) {
+		size_t n = strlen(sbi->dir);
+
+		if (!strncmp(path, sbi->dir, n) && path[n] == '/') {
+			ret = strchr(path + n + 1, '/') ? -EINVAL : simfs_unlink(sbi, path + n + 1);
+			break;
+		}
+	}
+	pthread_mutex_unlock(&simfs_mounts_lock);
+	return ret;
+}
+
+/* @dir is a mount point already, or @bdev is mounted somewhere. */
+static bool mount_busy(const char *dir, struct block_device *bdev)
 {
 	struct simfs_sb_info *sbi;
 	bool ret = false;
 
 	list_for_each_entry(sbi, &simfs_mounts, mounts)
-		ret |= !strcmp(sbi->dir, dir);
+		ret |= !strcmp(sbi->dir, dir) || sbi->bdev == bdev;
 	return ret;
 }
 
@@ -331,7 +370,8 @@ static bool dir_mounted(const char *dir)
  *
  * Takes over the caller's reference on @bdev (dropped at unmount, or on
  * failure). Return: 0, -EINVAL (not a simfs, bad option or directory),
- * -EBUSY (@dir is a mount point already), -EUCLEAN (corrupt metadata),
+ * -EBUSY (@dir is a mount point already, or @bdev is mounted), -EUCLEAN
+ * (corrupt metadata),
  * -EIO, -ENOMEM.
  */
 int simfs_mount(struct block_device *bdev, const char *dir, const char *opts)
@@ -402,7 +442,7 @@ int simfs_mount(struct block_device *bdev, const char *dir, const char *opts)
 	free(blob);
 	blob = NULL;
 	pthread_mutex_lock(&simfs_mounts_lock);
-	if (dir_mounted(dir)) {
+	if (mount_busy(dir, bdev)) {
 		pthread_mutex_unlock(&simfs_mounts_lock);
 		ret = -EBUSY;
 		goto out_free;
@@ -505,8 +545,11 @@ long simfs_umount_all(void)
 			}
 		}
 		if (!victim) {
-			list_for_each_entry(sbi, &simfs_mounts, mounts)
+			/* Forgotten (and leaked), never reached by a later boot. */
+			list_for_each_entry_safe(sbi, tmp, &simfs_mounts, mounts) {
+				list_del_init(&sbi->mounts);
 				busy++;
+			}
 		}
 		pthread_mutex_unlock(&simfs_mounts_lock);
 		if (!victim)

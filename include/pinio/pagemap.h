@@ -131,6 +131,7 @@ vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf);
 /* The VMAs mapping a file (mm/rmap.c). */
 int mapping_vma_add(struct address_space *mapping, struct vm_area_struct *vma);
 void mapping_vma_del(struct address_space *mapping, struct vm_area_struct *vma);
+void mapping_vma_set_free(struct address_space *mapping);
 /*
  * folio_mkclean() - write-protect and clean every shared PTE mapping
  * @folio (locked). Return: true if one of them was dirty.

@@ -59,7 +59,10 @@ enum sim_scenario_status {
  * @before_shutdown: called by scen_shutdown() just before the machine goes
  *	down, with everything the scenario did still recorded (pinio trace
  *	copies the page-event records here); may be NULL (caller).
- * @hook_arg: for @before_shutdown (caller).
+ * @on_step: called by scen_step() with the step's number and text, after
+ *	it is printed (pinio trace marks the steps on its time axis); may be
+ *	NULL (caller).
+ * @hook_arg: for @before_shutdown and @on_step (caller).
  *
  * The rest is filled in by the run: @scenario, @checks and @failed
  * (expectations made and failed), @warnings (WARNs the scenario expected
@@ -71,6 +74,7 @@ struct sim_scenario_ctx {
 	FILE *out;
 	bool quiet;
 	void (*before_shutdown)(struct sim_scenario_ctx *ctx);
+	void (*on_step)(struct sim_scenario_ctx *ctx, unsigned int step, const char *text);
 	void *hook_arg;
 
 	const struct sim_scenario *scenario;

@@ -260,6 +260,27 @@ off_t sim_lseek(int fd, off_t off, int whence);
 int sim_fsync(int fd);
 
 /*
+ * Filesystems: simfs on a disk (docs/simfs.md). sim_mkfs(dev, "simfs",
+ * "bs=N") makes one (N: 512..4096, at least the disk's logical block
+ * size); sim_mount(dev, "/mnt", "dio=iomap" or "dio=legacy") mounts it, and
+ * "/mnt/NAME" is then file NAME for sim_open() (O_CREAT, O_EXCL, O_TRUNC,
+ * O_DIRECT, O_APPEND, O_DSYNC). A file can be mapped with sim_mmap()
+ * (MAP_SHARED or MAP_PRIVATE). sim_fsync() of a file writes its cache back
+ * and commits the metadata: what was fsync'd survives an unmount, a crash
+ * or a kill of the process on a `file` disk. sim_umount() writes everything
+ * back; -EBUSY while a file is open or mapped. sim_ftruncate(): -EINVAL for
+ * a negative length or a file not open for writing, -EFBIG above the
+ * maximum file size (1 TiB). Errors of sim_mkfs(): -ENODEV (fstype),
+ * -ENOENT (disk), -EINVAL; of sim_mount(): -EINVAL (not a simfs, bad
+ * option), -EBUSY (directory in use), -EUCLEAN (corrupt metadata).
+ */
+int sim_mkfs(const char *dev, const char *fstype, const char *opts);
+int sim_mount(const char *dev, const char *dir, const char *opts);
+int sim_umount(const char *dir);
+int sim_unlink(const char *path);
+int sim_ftruncate(int fd, off_t len);
+
+/*
  * Pipes and splice (fs/pipe.c, fs/splice.c). sim_pipe(): fds[0] reads,
  * fds[1] writes; 16 page buffers, each holding a page reference (never a
  * pin). sim_splice(): file to pipe, pipe to file or pipe to pipe; an

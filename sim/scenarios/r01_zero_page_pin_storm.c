@@ -140,7 +140,7 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 	const size_t wlen = R01_WPAGES * PAGE_SIZE;
 	long zref = page_ref_count(ZERO_PAGE(0));
 	long dma_viol = (long)sim_dma_stat("dma_violations");
-	unsigned long buf, i, bad = 0, submitted = 0;
+	unsigned long buf, i, bad = 0, refused = 0, submitted = 0;
 	struct sim_aio *ring;
 	int64_t *res = calloc(R01_WRITES, sizeof(*res));
 	uint64_t *tags = calloc(R01_WRITES, sizeof(*tags));
@@ -201,7 +201,6 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 			    "ref(Z) wrapped negative with the writes in flight (%d)",
 			    page_ref_count(ZERO_PAGE(0)));
 		scen_expect_eq(ctx, scen_pins_in_flight(), 1L << 21, "2^21 zero-page pins held");
-		scen_expect_violations(ctx, 1);
 		break;
 	case SIM_PROFILE_V6_5:
 		scen_expect_eq(ctx, page_ref_count(ZERO_PAGE(0)), zref,
@@ -211,6 +210,7 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 	}
 
 	scen_step(ctx, "the disk completes everything; reap");
+	sim_disk_inject("null0", NULL);
 	scen_expect_eq(ctx, sim_disk_release("null0"),
 		       (long)submitted - (ctx->profile == SIM_PROFILE_V21),
 		       "bios the disk ran (v21: the refused write never reached it)");
@@ -219,20 +219,28 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 		if (res[i] == (int64_t)wlen)
 			continue;
 		bad++;
-		if (ctx->profile == SIM_PROFILE_V21 &&
-		    !((tags[i] == 0 && res[i] == -EIO) ||
-		      (tags[i] == R01_WRITES - 1 && res[i] == -ENOMEM)))
+		if (res[i] == -EIO)
+			refused++;
+		else if (ctx->profile != SIM_PROFILE_V21 || tags[i] != R01_WRITES - 1 ||
+			 res[i] != -ENOMEM)
 			scen_expect(ctx, false, "write %llu: %lld", (unsigned long long)tags[i],
 				    (long long)res[i]);
 	}
 	r01_counters(ctx);
 	scen_expect_eq(ctx, n, (long)submitted, "completions reaped");
 	if (ctx->profile == SIM_PROFILE_V21) {
-		scen_expect_eq(ctx, (long)bad, 2,
-			       "failed writes: #0 (-EIO, DMA refused a page with ref <= 0) and "
-			       "the last (-ENOMEM, pin refused)");
-		scen_expect_eq(ctx, (long)sim_dma_stat("dma_violations") - dma_viol, 1,
-			       "the DMA engine caught it (I9) instead of touching a dead page");
+		/*
+		 * The first bios the DMA workers (2 threads) run find Z's count
+		 * <= 0 until one of them completes and its 64 unpins wrap the
+		 * count back: usually only write 0, sometimes one more.
+		 */
+		scen_note(ctx, "%lu write(s) refused by the DMA engine with -EIO", refused);
+		scen_expect(ctx, refused >= 1 && bad == refused + 1,
+			    "failed writes: the last (-ENOMEM, pin refused) and the first the DMA "
+			    "engine ran while ref(Z) <= 0 (-EIO, %lu)", refused);
+		scen_expect_eq(ctx, (long)sim_dma_stat("dma_violations") - dma_viol, (long)refused,
+			       "the DMA engine caught each (I9) instead of touching a dead page");
+		scen_expect_violations(ctx, (long)refused);
 	} else {
 		scen_expect_eq(ctx, (long)bad, 0, "writes that did not complete with 256 KiB");
 		scen_expect_eq(ctx, (long)sim_dma_stat("dma_violations") - dma_viol, 0,

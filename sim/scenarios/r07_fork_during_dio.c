@@ -76,6 +76,7 @@ int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 	if (IS_ERR_OR_NULL(child)) {
 		scen_expect(ctx, false, "sim_fork() = %ld", PTR_ERR(child));
 		child = NULL;
+		sim_disk_inject("ram0", NULL);
 		sim_disk_release("ram0");
 		sim_aio_reap(ring, 1, 1, &res, &tag);
 		goto out;
@@ -90,6 +91,7 @@ int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 	}
 
 	scen_step(ctx, "the disk moves 'D' into the pages and completes; reap");
+	sim_disk_inject("ram0", NULL);
 	sim_disk_release("ram0");
 	scen_expect_eq(ctx, sim_aio_reap(ring, 1, 1, &res, &tag), 1, "one completion");
 	scen_expect_eq(ctx, (long)res, R07_LEN, "the read's result");

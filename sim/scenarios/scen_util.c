@@ -43,11 +43,15 @@ unsigned long scen_mmap_thp(struct sim_scenario_ctx *ctx, int c, unsigned long *
 	unsigned long addr;
 	struct page *page;
 
-	*map_len = 2 * PMD_SIZE;
+	/*
+	 * Skip the first PMD of the mapping: a page table left there by an
+	 * earlier, unmapped buffer would make the fault use small pages.
+	 */
+	*map_len = 3 * PMD_SIZE;
 	*map = scen_mmap(ctx, *map_len);
 	if (!*map)
 		return 0;
-	addr = ALIGN(*map, PMD_SIZE);
+	addr = ALIGN(*map + 1, PMD_SIZE);
 	if (!scen_fill(ctx, addr, c, PMD_SIZE))
 		goto out_unmap;
 	page = scen_page(addr);

@@ -385,6 +385,11 @@ void kunit_expect_violations(struct kunit *test, long n)
 	test->expected_violations += n;
 }
 
+void kunit_expect_warnings(struct kunit *test, unsigned long n)
+{
+	test->expected_warnings += n;
+}
+
 static void ledger_compare(struct kunit *test, const struct sim_ledger *before,
 			   const struct sim_ledger *after)
 {

@@ -147,6 +147,12 @@ void kunit_mark_skipped(struct kunit *test, const char *fmt, ...) __printf(2, 3)
 void kunit_ledger_ignore(struct kunit *test, const char *field);
 /* The case will raise @n more invariant violations (sim_check() findings). */
 void kunit_expect_violations(struct kunit *test, long n);
+/*
+ * The case raised @n WARNs it expected, counted by someone else (a
+ * scenario run that announced them itself): they do not fail it. Prefer
+ * KUNIT_EXPECT_WARN(), which also checks that one fired.
+ */
+void kunit_expect_warnings(struct kunit *test, unsigned long n);
 
 unsigned long __kunit_warn_begin(struct kunit *test);
 void __kunit_warn_end(struct kunit *test, unsigned long before,

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pinio/compiler.h>
 #include "tests/ops/ops.h"
 
 uint64_t ops_seed_mix(uint64_t a, uint64_t b)
@@ -78,6 +79,14 @@ static unsigned int pick_op(struct rng *r)
 	return OPS_NOP;
 }
 
+/*
+ * Page offsets and counts near the edges of a 2 MiB folio and of a
+ * mapping: where splits, partial PMDs and off-by-ones live. A uniform
+ * offset into a 1024-page mapping would almost never land on them.
+ */
+static const uint16_t edge_offsets[] = { 0, 1, 2, 255, 510, 511, 512, 513, 1022, 1023 };
+static const uint16_t edge_lens[] = { 0, 1, 2, 7, 15, 63, 255, 510, 511, 512 };
+
 static void gen_op(struct rng *r, struct ops_op *op, unsigned int code)
 {
 	unsigned int f = 0;
@@ -88,6 +97,12 @@ static void gen_op(struct rng *r, struct ops_op *op, unsigned int code)
 	op->idx = (uint8_t)rnd(r);
 	op->len = (uint16_t)rnd(r);
 	op->arg = rnd(r);
+	if (chance(r, 40))
+		op->arg = (op->arg & 0xffff0000U) |
+			  edge_offsets[rnd(r) % ARRAY_SIZE(edge_offsets)];
+	if (chance(r, 25))
+		op->len = (uint16_t)((op->len & 0xf000) |
+				     edge_lens[rnd(r) % ARRAY_SIZE(edge_lens)]);
 	switch (code) {
 	case OPS_MMAP:
 		f |= chance(r, 25) ? OPS_MMAP_SHARED : 0;
@@ -231,6 +246,46 @@ static bool still_fails(struct shrink *s, const struct ops_op *ops, size_t n)
 	return ops_run(s->cfg, ops, n, &res) && !strcmp(res.kind, s->kind);
 }
 
+/* Try plainer values for each field of @ops[i]; keep each that still fails. */
+static void simplify_op(struct shrink *s, struct ops_op *ops, size_t n, size_t i)
+{
+	unsigned int v, bit;
+
+	for (v = 0; v < 10; v++) {
+		struct ops_op op = ops[i];
+
+		switch (v) {
+		case 0: op.task = 0; break;
+		case 1: op.idx = 0; break;
+		case 2: op.len = 0; break;
+		case 3: op.len &= 0xfff; break;
+		case 4: op.len &= 0xff; break;
+		case 5: op.arg = 0; break;
+		case 6: op.arg &= 0xffff0000U; break;
+		case 7: op.arg &= 0x00ffffffU; break;
+		case 8: op.arg &= 0x00ff0000U | (op.arg & 0xffff); break;
+		default: op.flags = 0; break;
+		}
+		if (!memcmp(&op, &ops[i], sizeof(op)))
+			continue;
+		memcpy(s->tmp, ops, n * sizeof(*ops));
+		s->tmp[i] = op;
+		if (still_fails(s, s->tmp, n))
+			ops[i] = op;
+	}
+	for (bit = 0x80; bit; bit >>= 1) {
+		struct ops_op op = ops[i];
+
+		if (!(op.flags & bit))
+			continue;
+		op.flags &= (uint8_t)~bit;
+		memcpy(s->tmp, ops, n * sizeof(*ops));
+		s->tmp[i] = op;
+		if (still_fails(s, s->tmp, n))
+			ops[i] = op;
+	}
+}
+
 size_t ops_shrink(const struct ops_config *cfg, struct ops_op *ops, size_t n,
 		  const char *kind, unsigned long budget)
 {
@@ -270,6 +325,9 @@ size_t ops_shrink(const struct ops_config *cfg, struct ops_op *ops, size_t n,
 		if (s.budget && s.runs >= s.budget)
 			break;
 	}
+	/* Then plainer fields, for a readable reproducer. */
+	for (i = 0; i < n; i++)
+		simplify_op(&s, ops, n, i);
 	free(s.tmp);
 	return n;
 }

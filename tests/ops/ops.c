@@ -2,7 +2,7 @@
 /*
  * tests/ops/ops.c - the interpreter of the op language (tests/ops/ops.h):
  * runs each op on the simulated machine and on the reference model
- * (tests/ops/model.c) and compares.
+ * (tests/ops/model.c) and compares, with the checks of tests/ops/check.c.
  *
  * After every op: the op's own result (return value, errno, the pages GUP
  * returned and their bytes, vmstat deltas), the pages the op touched, the
@@ -16,7 +16,6 @@
  * the balances back to zero and sim_shutdown() leak-free.
  */
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -25,12 +24,11 @@
 #include "sim/sim.h"
 #include "tests/ops/ops.h"
 #include "tests/ops/model.h"
+#include "tests/ops/interp.h"
 
 /* Between MMAP_MIN_ADDR and the mmap base: nothing is ever mapped here. */
 #define OPS_UNMAPPED_ADDR	0xff000000UL
 #define OPS_POISON_PTR		((struct page *)0xaa55aa55aa55aa55UL)
-#define OPS_RW_MAX_PAGES	16
-#define VCACHE_SIZE		8192
 /* Fewer free frames than this when a check fails: call it OOM, not a bug. */
 #define OPS_OOM_FRAMES		(2 * HPAGE_PMD_NR)
 
@@ -53,486 +51,14 @@ const char *const ops_names[OPS_NR_OPS] = {
 };
 
 struct ops_stats ops_stats;
+const struct ops_config *ops_current_cfg;
 const struct ops_op *ops_current_seq;
 size_t ops_current_len;
 long ops_current_op = -1;
 
-struct vcache_slot {
-	unsigned long pfn;
-	const void *want;
-	unsigned int stamp;
-};
-
-struct ops_ctx {
-	const struct ops_config *cfg;
-	struct ops_result *res;
-	struct ops_model m;
-	const struct ops_op *op;
-	long op_index;
-	long zero_base;
-	long violations_base;
-	unsigned long warnings_base;
-	bool zero_pins_count;		/* v6.4: a pin of a zero page is a real pin */
-	unsigned long va_budget;	/* frames mappings and sets may hold */
-	unsigned long free_at_fail;	/* free frames when the first check failed */
-	struct vcache_slot *vcache;
-	unsigned int vstamp;
-	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];
-};
-
-/* ---- failures ----------------------------------------------------------- */
-
-static __attribute__((format(printf, 3, 4)))
-void fail(struct ops_ctx *c, const char *kind, const char *fmt, ...)
-{
-	struct ops_result *res = c->res;
-	char where[96] = "";
-	va_list ap;
-	int n;
-
-	if (res->failed)
-		return;
-	res->failed = true;
-	c->free_at_fail = sim_booted() ? sim_nr_free_frames() : ~0UL;
-	res->failed_at = c->op_index;
-	snprintf(res->kind, sizeof(res->kind), "%s", kind);
-	if (c->op)
-		ops_format_op(c->op, where, sizeof(where));
-	n = snprintf(res->msg, sizeof(res->msg), "op %ld%s%s: ", c->op_index,
-		     c->op ? " " : "", where);
-	if (n < 0 || (size_t)n >= sizeof(res->msg))
-		return;
-	va_start(ap, fmt);
-	vsnprintf(res->msg + n, sizeof(res->msg) - (size_t)n, fmt, ap);
-	va_end(ap);
-}
-
-static bool failed(const struct ops_ctx *c)
-{
-	return c->res->failed;
-}
-
 static void skip(struct ops_ctx *c)
 {
 	c->res->ops_skipped++;
-}
-
-/* ---- what the page tables map (lockless, never faulting) ---------------- */
-
-struct ops_peek {
-	bool present;		/* a PTE/PMD with a frame, PROT_NONE included */
-	struct page *page;
-};
-
-static void peek(struct mm_struct *mm, unsigned long addr, struct ops_peek *p)
-{
-	pmd_t *pmdp = pmd_lookup_lockless(mm, addr);
-	pmd_t pmd;
-	pte_t pte;
-
-	p->present = false;
-	p->page = NULL;
-	if (!pmdp)
-		return;
-	pmd = pmdp_get(pmdp);
-	if (pmd_leaf(pmd)) {
-		if (!pte_present(pmd))
-			return;
-		p->page = pte_page(pmd) + pte_index(addr);
-	} else if (pmd_table(pmd)) {
-		pte = ptep_get(&pmd_pgtable(pmd)[pte_index(addr)]);
-		if (!pte_present(pte))
-			return;
-		p->page = pte_page(pte);
-	} else {
-		return;
-	}
-	p->present = true;
-}
-
-static bool page_ptr_valid(const struct page *page)
-{
-	return page >= mem_map && page < mem_map + max_pfn;
-}
-
-static enum ops_page_kind page_kind(const struct page *page)
-{
-	if (is_zero_page(page))
-		return OPS_PG_ZERO;
-	if (is_huge_zero_page(page))
-		return OPS_PG_HZERO;
-	return OPS_PG_NORMAL;
-}
-
-static unsigned int first_diff(const unsigned char *a, const unsigned char *b, size_t n)
-{
-	size_t i;
-
-	if (!memcmp(a, b, n))
-		return (unsigned int)n;
-	for (i = 0; i < n; i++)
-		if (a[i] != b[i])
-			return (unsigned int)i;
-	return (unsigned int)n;
-}
-
-/* ---- comparing pages with the model ------------------------------------ */
-
-/* Was this frame already found to hold @want in this sweep? */
-static bool vcache_hit(struct ops_ctx *c, unsigned long pfn, const void *want)
-{
-	struct vcache_slot *s = &c->vcache[pfn % VCACHE_SIZE];
-
-	return s->stamp == c->vstamp && s->pfn == pfn && s->want == want;
-}
-
-static void vcache_add(struct ops_ctx *c, unsigned long pfn, const void *want)
-{
-	struct vcache_slot *s = &c->vcache[pfn % VCACHE_SIZE];
-
-	s->stamp = c->vstamp;
-	s->pfn = pfn;
-	s->want = want;
-}
-
-static void vcache_reset(struct ops_ctx *c)
-{
-	if (++c->vstamp == 0) {
-		memset(c->vcache, 0, VCACHE_SIZE * sizeof(*c->vcache));
-		c->vstamp = 1;
-	}
-}
-
-/* One mapped page of @t against the model. */
-static void verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *r,
-			unsigned long addr)
-{
-	unsigned long idx = r->off + ((addr - r->start) >> PAGE_SHIFT);
-	struct ops_blob *b = r->obj->pg[idx];
-	const unsigned char *want = b ? b->data : ops_zero_bytes;
-	const unsigned char *have;
-	struct ops_peek p;
-	unsigned int d;
-
-	peek(t->t->mm, addr, &p);
-	if (!p.present) {
-		if (!r->obj->shared && b && memcmp(want, ops_zero_bytes, PAGE_SIZE))
-			fail(c, "data", "task %d %#lx: nothing mapped, but the page was written (lost data)",
-			     t->id, addr);
-		return;
-	}
-	if (!page_ptr_valid(p.page)) {
-		fail(c, "pgtable", "task %d %#lx maps pfn %lu, outside memory", t->id, addr,
-		     page_to_pfn(p.page));
-		return;
-	}
-	switch (page_kind(p.page)) {
-	case OPS_PG_ZERO:
-		if (r->obj->shared)
-			fail(c, "zero", "task %d %#lx: zero page in a shared mapping (R-GUP-6)",
-			     t->id, addr);
-		else if (p.page != ZERO_PAGE(addr))
-			fail(c, "zero", "task %d %#lx: zero page of the wrong colour (pfn %lu, want %lu)",
-			     t->id, addr, page_to_pfn(p.page), page_to_pfn(ZERO_PAGE(addr)));
-		break;
-	case OPS_PG_HZERO:
-		if (r->obj->shared || p.page != folio_page(huge_zero_folio, pte_index(addr)))
-			fail(c, "zero", "task %d %#lx: huge zero subpage %ld misplaced", t->id, addr,
-			     (long)(p.page - &huge_zero_folio->page));
-		break;
-	default:
-		break;
-	}
-	if (failed(c) || vcache_hit(c, page_to_pfn(p.page), want))
-		return;
-	have = page_address(p.page);
-	d = first_diff(have, want, PAGE_SIZE);
-	if (d < PAGE_SIZE) {
-		fail(c, "data", "task %d %#lx (obj %d page %lu, pfn %lu): byte %u is %#x, the model says %#x",
-		     t->id, addr, r->obj->id, idx, page_to_pfn(p.page), d, have[d], want[d]);
-		return;
-	}
-	vcache_add(c, page_to_pfn(p.page), want);
-}
-
-/*
- * [start, start + n pages) of @t: mapped pages match, unmapped ones are
- * unmapped. With @others, the same addresses in every other task too:
- * where a write that COW failed to separate would show.
- */
-static void verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
-			 unsigned long n, bool others)
-{
-	unsigned long a;
-	unsigned int i;
-
-	vcache_reset(c);
-	for (a = start; a < start + (n << PAGE_SHIFT) && !failed(c); a += PAGE_SIZE) {
-		struct ops_region *r = model_region_at(t, a);
-		struct ops_peek p;
-
-		if (r) {
-			verify_page(c, t, r, a);
-		} else {
-			peek(t->t->mm, a, &p);
-			if (p.present)
-				fail(c, "pgtable", "task %d %#lx: mapped (pfn %lu) where nothing should be",
-				     t->id, a, page_to_pfn(p.page));
-		}
-		for (i = 0; others && i < c->m.ntasks && !failed(c); i++) {
-			struct ops_mtask *o = &c->m.tasks[i];
-
-			r = o == t ? NULL : model_region_at(o, a);
-			if (r)
-				verify_page(c, o, r, a);
-		}
-	}
-}
-
-static void verify_task(struct ops_ctx *c, struct ops_mtask *t)
-{
-	unsigned int i;
-	unsigned long a;
-
-	for (i = 0; i < t->nr && !failed(c); i++) {
-		struct ops_region *r = &t->r[i];
-
-		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT) && !failed(c);
-		     a += PAGE_SIZE)
-			verify_page(c, t, r, a);
-	}
-}
-
-/* Every mapped page of every task. */
-static void verify_all(struct ops_ctx *c)
-{
-	unsigned int i;
-
-	vcache_reset(c);
-	for (i = 0; i < c->m.ntasks && !failed(c); i++)
-		verify_task(c, &c->m.tasks[i]);
-	ops_stats.verifies++;
-}
-
-/* The same address in every task: where a stray device write would show. */
-static void verify_addr_everywhere(struct ops_ctx *c, unsigned long addr)
-{
-	unsigned int i;
-
-	for (i = 0; i < c->m.ntasks && !failed(c); i++) {
-		struct ops_mtask *t = &c->m.tasks[i];
-		struct ops_region *r = model_region_at(t, addr);
-
-		if (r)
-			verify_page(c, t, r, addr);
-	}
-}
-
-/* Every page that maps object page (@obj, @idx), in every task. */
-static void verify_obj_page(struct ops_ctx *c, struct ops_obj *obj, unsigned long idx)
-{
-	unsigned int i, j;
-
-	for (i = 0; i < c->m.ntasks && !failed(c); i++) {
-		struct ops_mtask *t = &c->m.tasks[i];
-
-		for (j = 0; j < t->nr && !failed(c); j++) {
-			struct ops_region *r = &t->r[j];
-
-			if (r->obj == obj && idx >= r->off && idx < r->off + r->npages)
-				verify_page(c, t, r, r->start + ((idx - r->off) << PAGE_SHIFT));
-		}
-	}
-}
-
-/* ---- balances, checked after every op ----------------------------------- */
-
-static long pins_net(void)
-{
-	return node_page_state(NR_FOLL_PIN_ACQUIRED) - node_page_state(NR_FOLL_PIN_RELEASED);
-}
-
-static void check_balances(struct ops_ctx *c)
-{
-	struct sim_ledger l;
-	unsigned long w;
-
-	sim_ledger_read(&l);
-	if (l.pins != c->m.pins)
-		fail(c, "I4", "outstanding pins %ld, the model holds %ld", l.pins, c->m.pins);
-	else if (pins_net() != c->m.pins)
-		fail(c, "I4", "nr_foll_pin_acquired - nr_foll_pin_released = %ld, the model holds %ld",
-		     pins_net(), c->m.pins);
-	else if (l.zero_refs != c->zero_base + c->m.zero_refs)
-		fail(c, "I3", "zero pages hold %ld references, expected %ld (base %ld + %ld held)",
-		     l.zero_refs, c->zero_base + c->m.zero_refs, c->zero_base, c->m.zero_refs);
-	else if (l.zero_pins != c->m.hz_pins)
-		fail(c, "I3", "huge zero folio _pincount %ld, the model holds %ld", l.zero_pins,
-		     c->m.hz_pins);
-	else if (l.live_mms != (long)c->m.ntasks)
-		fail(c, "mm", "%ld mm_structs alive for %u tasks", l.live_mms, c->m.ntasks);
-	else if (l.violations != c->violations_base)
-		fail(c, "violation", "the machine reported %ld violation(s)",
-		     l.violations - c->violations_base);
-	w = pinio_warnings();
-	if (w != c->warnings_base) {
-		fail(c, "warn", "%lu WARN(s) fired", w - c->warnings_base);
-		c->warnings_base = w;
-	}
-}
-
-struct folio_count {
-	struct folio *folio;
-	long pins, gets;
-};
-
-static int folio_count_cmp(const void *a, const void *b)
-{
-	const struct folio_count *x = a, *y = b;
-
-	return x->folio < y->folio ? -1 : x->folio > y->folio;
-}
-
-static bool entry_counts_pin(const struct ops_ctx *c, const struct ops_set *s,
-			     const struct ops_entry *e)
-{
-	return s->pin && (e->kind != OPS_PG_ZERO || c->zero_pins_count);
-}
-
-/* I1: every held folio carries exactly the model's pins, and at least its references. */
-static void check_folio_pins(struct ops_ctx *c)
-{
-	struct folio_count *fc;
-	unsigned long total = 0, n = 0, i, k;
-	unsigned int si;
-
-	for (si = 0; si < c->m.nsets; si++)
-		total += c->m.sets[si].n;
-	if (!total)
-		return;
-	fc = malloc(total * sizeof(*fc));
-	if (!fc)
-		abort();
-	for (si = 0; si < c->m.nsets; si++) {
-		struct ops_set *s = &c->m.sets[si];
-
-		for (k = 0; k < s->n; k++) {
-			struct ops_entry *e = &s->e[k];
-
-			fc[n].folio = page_folio(e->page);
-			fc[n].pins = entry_counts_pin(c, s, e);
-			fc[n].gets = !s->pin;
-			n++;
-		}
-	}
-	qsort(fc, n, sizeof(*fc), folio_count_cmp);
-	for (i = 0, k = 0; i < n; i++) {
-		if (k && fc[k - 1].folio == fc[i].folio) {
-			fc[k - 1].pins += fc[i].pins;
-			fc[k - 1].gets += fc[i].gets;
-		} else {
-			fc[k++] = fc[i];
-		}
-	}
-	for (i = 0; i < k && !failed(c); i++) {
-		struct folio *folio = fc[i].folio;
-		long have, ref = folio_ref_count(folio), need;
-
-		if (is_zero_folio(folio) && !c->zero_pins_count)
-			continue;
-		if (folio_test_large(folio)) {
-			have = atomic_read(&folio->_pincount);
-			need = fc[i].pins + fc[i].gets;
-		} else {
-			have = sim_small_folio_pins(folio);
-			need = fc[i].pins * (long)GUP_PIN_COUNTING_BIAS + fc[i].gets;
-		}
-		if (have != fc[i].pins)
-			fail(c, "I1", "folio pfn %lu (order %u) holds %ld pins, the model %ld",
-			     folio_pfn(folio), folio_order(folio), have, fc[i].pins);
-		else if (ref < need)
-			fail(c, "I1", "folio pfn %lu refcount %ld < %ld held by pins and gets",
-			     folio_pfn(folio), ref, need);
-	}
-	free(fc);
-}
-
-/*
- * Every bound pin still is what its pinner maps there (R-COW-2, R-GUP-10),
- * and no other task maps a pinned private page (I6).
- */
-static void check_bindings(struct ops_ctx *c)
-{
-	unsigned int si, i, j;
-	unsigned long k;
-	struct ops_peek p;
-
-	for (si = 0; si < c->m.nsets && !failed(c); si++) {
-		struct ops_set *s = &c->m.sets[si];
-
-		for (k = 0; k < s->n && !failed(c); k++) {
-			struct ops_entry *e = &s->e[k];
-
-			if (!s->pin || !model_entry_bound(e))
-				continue;
-			if (!e->obj->shared) {
-				struct ops_mtask *t = model_task_by_id(&c->m, e->task_id);
-
-				if (!t) {
-					fail(c, "model", "set %d: bound to exited task %d", s->id,
-					     e->task_id);
-					return;
-				}
-				peek(t->t->mm, e->vaddr, &p);
-				if (!p.present || p.page != e->page)
-					fail(c, "pin", "set %d: task %d no longer maps its pinned page at %#lx (pfn %lu, now %s %lu) (R-COW-2)",
-					     s->id, t->id, e->vaddr, page_to_pfn(e->page),
-					     p.present ? "pfn" : "nothing", p.present ? page_to_pfn(p.page) : 0);
-				for (i = 0; i < c->m.ntasks && !failed(c); i++) {
-					if (c->m.tasks[i].id == t->id)
-						continue;
-					peek(c->m.tasks[i].t->mm, e->vaddr, &p);
-					if (p.present && p.page == e->page)
-						fail(c, "I6", "set %d: task %d's pinned page pfn %lu at %#lx is also mapped by task %d",
-						     s->id, t->id, page_to_pfn(e->page), e->vaddr,
-						     c->m.tasks[i].id);
-				}
-				continue;
-			}
-			for (i = 0; i < c->m.ntasks && !failed(c); i++) {
-				struct ops_mtask *t = &c->m.tasks[i];
-
-				for (j = 0; j < t->nr && !failed(c); j++) {
-					struct ops_region *r = &t->r[j];
-					unsigned long a;
-
-					if (r->obj != e->obj || e->idx < r->off ||
-					    e->idx >= r->off + r->npages)
-						continue;
-					a = r->start + ((e->idx - r->off) << PAGE_SHIFT);
-					peek(t->t->mm, a, &p);
-					if (p.present && p.page != e->page)
-						fail(c, "pin", "set %d: shared page pinned as pfn %lu, task %d maps pfn %lu at %#lx",
-						     s->id, page_to_pfn(e->page), t->id,
-						     page_to_pfn(p.page), a);
-				}
-			}
-		}
-	}
-}
-
-static void check_machine(struct ops_ctx *c)
-{
-	long v = sim_check_quiet(!c->cfg->quiet);
-
-	ops_stats.checks++;
-	if (v) {
-		fail(c, "sim_check", "sim_check() found %ld violation(s)", v);
-		return;
-	}
-	/* sim_check() counts what it printed in the ledger; nothing here. */
-	check_folio_pins(c);
-	check_bindings(c);
 }
 
 /* ---- addressing ----------------------------------------------------------- */
@@ -623,7 +149,7 @@ static void handle_add(struct ops_mtask *t, unsigned long start, unsigned long n
 static void expect_ret(struct ops_ctx *c, const char *call, long ret, long want)
 {
 	if (ret != want)
-		fail(c, "errno", "%s returned %ld, expected %ld", call, ret, want);
+		ops_fail(c, "errno", "%s returned %ld, expected %ld", call, ret, want);
 }
 
 /* ---- the ops ---------------------------------------------------------------- */
@@ -702,23 +228,23 @@ static void op_mmap(struct ops_ctx *c)
 		flags |= MAP_FIXED;
 	ret = sim_mmap(addr, npages << PAGE_SHIFT, prot, flags, -1, 0);
 	if (IS_ERR_VALUE(ret)) {
-		fail(c, "errno", "sim_mmap(%#lx, %lu pages) failed: %ld", addr, npages, (long)ret);
+		ops_fail(c, "errno", "sim_mmap(%#lx, %lu pages) failed: %ld", addr, npages, (long)ret);
 		return;
 	}
 	if ((ret & ~PAGE_MASK) || (fixed && ret != addr)) {
-		fail(c, "mmap", "sim_mmap() returned %#lx (asked %#lx)", ret, addr);
+		ops_fail(c, "mmap", "sim_mmap() returned %#lx (asked %#lx)", ret, addr);
 		return;
 	}
 	if (fixed)
 		model_munmap(&c->m, t, addr, npages);
 	else if (!model_range_free(t, ret, npages)) {
-		fail(c, "mmap", "sim_mmap() returned %#lx + %lu pages, over a live mapping",
+		ops_fail(c, "mmap", "sim_mmap() returned %#lx + %lu pages, over a live mapping",
 		     ret, npages);
 		return;
 	}
 	model_mmap(&c->m, t, ret, npages, prot, shared);
 	handle_add(t, ret, npages);
-	verify_range(c, t, ret, npages, false);
+	ops_verify_range(c, t, ret, npages, false);
 }
 
 static void op_munmap(struct ops_ctx *c)
@@ -738,7 +264,7 @@ static void op_munmap(struct ops_ctx *c)
 	}
 	expect_ret(c, "sim_munmap", sim_munmap(start, n << PAGE_SHIFT), 0);
 	model_munmap(&c->m, t, start, n);
-	verify_range(c, t, start, n, false);
+	ops_verify_range(c, t, start, n, false);
 }
 
 /* The byte range of a read or write: whole pages, or trimmed at both ends. */
@@ -764,7 +290,7 @@ static void compare_bytes(struct ops_ctx *c, struct ops_mtask *t, unsigned long 
 {
 	unsigned long done = 0;
 
-	while (done < len && !failed(c)) {
+	while (done < len && !ops_failed(c)) {
 		unsigned long a = addr + done;
 		unsigned int sub = a & ~PAGE_MASK;
 		unsigned long n = PAGE_SIZE - sub < len - done ? PAGE_SIZE - sub : len - done;
@@ -773,9 +299,9 @@ static void compare_bytes(struct ops_ctx *c, struct ops_mtask *t, unsigned long 
 
 		if (!want)
 			want = ops_zero_bytes;
-		d = first_diff(buf + done, want + sub, n);
+		d = ops_first_diff(buf + done, want + sub, n);
 		if (d < n)
-			fail(c, "data", "task %d read %#lx: byte is %#x, the model says %#x", t->id,
+			ops_fail(c, "data", "task %d read %#lx: byte is %#x, the model says %#x", t->id,
 			     a + d, buf[done + d], want[sub + d]);
 		done += n;
 	}
@@ -791,9 +317,9 @@ static void op_read(struct ops_ctx *c)
 	want = model_access_prefix(t, addr, len, false);
 	ret = sim_user_read(addr, c->buf, len);
 	expect_ret(c, "sim_user_read", ret, want ? (long)want : -EFAULT);
-	if (ret > 0 && !failed(c))
+	if (ret > 0 && !ops_failed(c))
 		compare_bytes(c, t, addr, c->buf, (unsigned long)ret);
-	verify_range(c, t, start, n, false);
+	ops_verify_range(c, t, start, n, false);
 }
 
 static void op_write(struct ops_ctx *c)
@@ -815,10 +341,10 @@ static void op_write(struct ops_ctx *c)
 	}
 	expect_ret(c, ramp ? "sim_user_write" : "sim_user_memset", ret,
 		   want ? (long)want : -EFAULT);
-	if (failed(c))
+	if (ops_failed(c))
 		return;
 	model_write(t, addr, want, op_pattern(op), ramp);
-	verify_range(c, t, start, n, true);
+	ops_verify_range(c, t, start, n, true);
 }
 
 struct vm_snap {
@@ -860,14 +386,14 @@ static void gup_check_entry(struct ops_ctx *c, struct ops_mtask *t, const struct
 	struct ops_peek p;
 	struct folio *folio;
 
-	if (!page_ptr_valid(e->page)) {
-		fail(c, "gup", "entry for %#lx is %p, not a page", vaddr, (void *)e->page);
+	if (!ops_page_ptr_valid(e->page)) {
+		ops_fail(c, "gup", "entry for %#lx is %p, not a page", vaddr, (void *)e->page);
 		return;
 	}
-	e->kind = page_kind(e->page);
-	peek(t->t->mm, vaddr, &p);
+	e->kind = ops_classify(e->page);
+	ops_peek_at(t->t->mm, vaddr, &p);
 	if (!p.present || p.page != e->page) {
-		fail(c, "gup", "%#lx: GUP returned pfn %lu, the task maps %s %lu", vaddr,
+		ops_fail(c, "gup", "%#lx: GUP returned pfn %lu, the task maps %s %lu", vaddr,
 		     page_to_pfn(e->page), p.present ? "pfn" : "nothing",
 		     p.present ? page_to_pfn(p.page) : 0);
 		return;
@@ -875,30 +401,30 @@ static void gup_check_entry(struct ops_ctx *c, struct ops_mtask *t, const struct
 	folio = page_folio(e->page);
 	if (e->kind != OPS_PG_NORMAL) {
 		if (s->write)
-			fail(c, "gup", "%#lx: FOLL_WRITE returned a zero page", vaddr);
+			ops_fail(c, "gup", "%#lx: FOLL_WRITE returned a zero page", vaddr);
 		else if (r->obj->shared)
-			fail(c, "gup", "%#lx: zero page in a shared mapping (R-GUP-6)", vaddr);
+			ops_fail(c, "gup", "%#lx: zero page in a shared mapping (R-GUP-6)", vaddr);
 		else if (s->gup_flags & FOLL_LONGTERM)
-			fail(c, "gup", "%#lx: long-term R/O pin kept a zero page (R-GUP-7)", vaddr);
+			ops_fail(c, "gup", "%#lx: long-term R/O pin kept a zero page (R-GUP-7)", vaddr);
 		else if (e->kind == OPS_PG_ZERO && e->page != ZERO_PAGE(vaddr))
-			fail(c, "gup", "%#lx: zero page of the wrong colour", vaddr);
+			ops_fail(c, "gup", "%#lx: zero page of the wrong colour", vaddr);
 	} else if (s->pin && !r->obj->shared) {
 		if (!folio_test_anon(folio))
-			fail(c, "gup", "%#lx: pinned a non-anon page in a private mapping", vaddr);
+			ops_fail(c, "gup", "%#lx: pinned a non-anon page in a private mapping", vaddr);
 		else if (!PageAnonExclusive(e->page) &&
 			 !(folio_test_large(folio) && PageAnonExclusive(&folio->page)))
-			fail(c, "gup", "%#lx: pinned anon page pfn %lu is not exclusive (R-GUP-10)",
+			ops_fail(c, "gup", "%#lx: pinned anon page pfn %lu is not exclusive (R-GUP-10)",
 			     vaddr, page_to_pfn(e->page));
 	} else if (r->obj->shared && folio_test_anon(folio)) {
-		fail(c, "gup", "%#lx: anon page in a shared mapping", vaddr);
+		ops_fail(c, "gup", "%#lx: anon page in a shared mapping", vaddr);
 	}
-	if (failed(c))
+	if (ops_failed(c))
 		return;
 	want = model_page_bytes(t, vaddr);
 	if (!want)
 		want = ops_zero_bytes;
 	if (memcmp(page_address(e->page), want, PAGE_SIZE))
-		fail(c, "data", "%#lx: the page GUP returned (pfn %lu) holds other bytes than the task sees",
+		ops_fail(c, "data", "%#lx: the page GUP returned (pfn %lu) holds other bytes than the task sees",
 		     vaddr, page_to_pfn(e->page));
 }
 
@@ -930,13 +456,13 @@ static void op_gup(struct ops_ctx *c, bool pin)
 	ret = gup_call(pin, op->flags, t->t->mm, start, n, gf, pages);
 	vm_snap(&after);
 	expect_ret(c, pin ? "pin_user_pages" : "get_user_pages", ret, want ? (long)want : -EFAULT);
-	for (i = ret > 0 ? (unsigned long)ret : 0; i < n && !failed(c); i++)
+	for (i = ret > 0 ? (unsigned long)ret : 0; i < n && !ops_failed(c); i++)
 		if (pages[i] != OPS_POISON_PTR)
-			fail(c, "gup", "entry %lu written past the %ld pages returned (R-GUP-9)", i, ret);
-	if (failed(c) || ret <= 0) {
-		if (!failed(c) && (after.acq != before.acq || after.rel != before.rel ||
+			ops_fail(c, "gup", "entry %lu written past the %ld pages returned (R-GUP-9)", i, ret);
+	if (ops_failed(c) || ret <= 0) {
+		if (!ops_failed(c) && (after.acq != before.acq || after.rel != before.rel ||
 				   after.get != before.get))
-			fail(c, "vmstat", "a failed GUP moved the pin/get counters");
+			ops_fail(c, "vmstat", "a failed GUP moved the pin/get counters");
 		free(pages);
 		return;
 	}
@@ -952,17 +478,17 @@ static void op_gup(struct ops_ctx *c, bool pin)
 	s->e = calloc(s->n, sizeof(*s->e));
 	if (!s->e)
 		abort();
-	for (i = 0; i < s->n && !failed(c); i++) {
+	for (i = 0; i < s->n && !ops_failed(c); i++) {
 		struct ops_entry *e = &s->e[i];
 
 		e->page = pages[i];
 		gup_check_entry(c, t, s, e, start + (i << PAGE_SHIFT));
-		if (entry_counts_pin(c, s, e))
+		if (ops_entry_counts_pin(c, s, e))
 			counted++;
 		zeros += e->kind == OPS_PG_ZERO;
 	}
 	free(pages);
-	if (failed(c)) {
+	if (ops_failed(c)) {
 		free(s->e);	/* leaked on purpose: the machine's state is suspect */
 		return;
 	}
@@ -971,23 +497,23 @@ static void op_gup(struct ops_ctx *c, bool pin)
 
 		if (after.acq - after.rel - (before.acq - before.rel) != (long)counted ||
 		    after.acq - before.acq < (long)counted)
-			fail(c, "vmstat", "pinned %lu non-zero pages: nr_foll_pin_acquired %+ld, released %+ld",
+			ops_fail(c, "vmstat", "pinned %lu non-zero pages: nr_foll_pin_acquired %+ld, released %+ld",
 			     counted, after.acq - before.acq, after.rel - before.rel);
 		else if (after.zpin - before.zpin != zpins)
-			fail(c, "vmstat", "%lu zero pages: pinio_zero_page_pins %+ld", zeros,
+			ops_fail(c, "vmstat", "%lu zero pages: pinio_zero_page_pins %+ld", zeros,
 			     after.zpin - before.zpin);
 		else if (after.get != before.get)
-			fail(c, "vmstat", "a pin moved pinio_foll_get_acquired");
+			ops_fail(c, "vmstat", "a pin moved pinio_foll_get_acquired");
 	} else if (after.acq != before.acq || after.rel != before.rel ||
 		   after.get - before.get != ret) {
-		fail(c, "vmstat", "get of %ld pages: foll_get %+ld, pins %+ld/%+ld", ret,
+		ops_fail(c, "vmstat", "get of %ld pages: foll_get %+ld, pins %+ld/%+ld", ret,
 		     after.get - before.get, after.acq - before.acq, after.rel - before.rel);
 	}
 
 	/* A COW break or unshare for this task must leave the others' views alone. */
-	if (!failed(c))
-		verify_range(c, t, start, s->n, true);
-	if (failed(c)) {
+	if (!ops_failed(c))
+		ops_verify_range(c, t, start, s->n, true);
+	if (ops_failed(c)) {
 		free(s->e);
 		return;
 	}
@@ -1002,7 +528,7 @@ static void op_gup(struct ops_ctx *c, bool pin)
 			e->task_id = t->id;
 			e->vaddr = start + (i << PAGE_SHIFT);
 		}
-		if (entry_counts_pin(c, s, e))
+		if (ops_entry_counts_pin(c, s, e))
 			c->m.pins++;
 		if (!pin && e->kind != OPS_PG_NORMAL)
 			c->m.zero_refs++;
@@ -1045,7 +571,7 @@ static void release_set(struct ops_ctx *c, unsigned int si, unsigned int how)
 		abort();
 	for (k = 0; k < s->n; k++) {
 		pages[k] = s->e[k].page;
-		counted += entry_counts_pin(c, s, &s->e[k]);
+		counted += ops_entry_counts_pin(c, s, &s->e[k]);
 		zeros += s->e[k].kind == OPS_PG_ZERO;
 		hz += s->e[k].kind == OPS_PG_HZERO;
 	}
@@ -1064,10 +590,10 @@ static void release_set(struct ops_ctx *c, unsigned int si, unsigned int how)
 	vm_snap(&after);
 	free(pages);
 	if (after.acq != before.acq || after.rel - before.rel != (long)counted)
-		fail(c, "vmstat", "released set %d (%lu pins): nr_foll_pin_acquired %+ld, released %+ld",
+		ops_fail(c, "vmstat", "released set %d (%lu pins): nr_foll_pin_acquired %+ld, released %+ld",
 		     s->id, counted, after.acq - before.acq, after.rel - before.rel);
 	else if (s->pin && !c->zero_pins_count && after.zunpin - before.zunpin != (long)zeros)
-		fail(c, "vmstat", "set %d: %lu zero pages, pinio_zero_page_unpins %+ld", s->id,
+		ops_fail(c, "vmstat", "set %d: %lu zero pages, pinio_zero_page_unpins %+ld", s->id,
 		     zeros, after.zunpin - before.zunpin);
 	c->m.pins -= (long)counted;
 	if (s->pin) {
@@ -1104,16 +630,16 @@ static void op_fork(struct ops_ctx *c)
 	}
 	ct = sim_fork();
 	if (IS_ERR(ct)) {
-		fail(c, "errno", "sim_fork() failed: %ld", PTR_ERR(ct));
+		ops_fail(c, "errno", "sim_fork() failed: %ld", PTR_ERR(ct));
 		return;
 	}
 	child = model_fork(&c->m, t, ct);
 	if (!child)
 		abort();
-	vcache_reset(c);
-	verify_task(c, model_task_by_id(&c->m, parent_id));
-	verify_task(c, child);
-	check_bindings(c);
+	ops_vcache_reset(c);
+	ops_verify_task(c, model_task_by_id(&c->m, parent_id));
+	ops_verify_task(c, child);
+	ops_check_bindings(c);
 }
 
 static void op_exit(struct ops_ctx *c)
@@ -1148,7 +674,7 @@ static void op_mprotect(struct ops_ctx *c)
 	}
 	expect_ret(c, "sim_mprotect", sim_mprotect(start, n << PAGE_SHIFT, prot),
 		   model_mprotect(t, start, n, prot));
-	verify_range(c, t, start, n, false);
+	ops_verify_range(c, t, start, n, false);
 }
 
 static void op_madvise(struct ops_ctx *c)
@@ -1191,7 +717,7 @@ static void op_madvise(struct ops_ctx *c)
 		break;
 	}
 	expect_ret(c, "sim_madvise", ret, want);
-	verify_range(c, t, start, n, true);
+	ops_verify_range(c, t, start, n, true);
 }
 
 /* A device moves data through a held pin: I9 at each page, then where it must land. */
@@ -1215,7 +741,7 @@ static void op_dma_write(struct ops_ctx *c)
 	trim = (unsigned int)(op->len >> 12) * 256;
 	if (trim < len)
 		len -= trim;
-	for (k = i0; k < i0 + cnt && !failed(c); k++) {
+	for (k = i0; k < i0 + cnt && !ops_failed(c); k++) {
 		struct ops_entry *e = &s->e[k];
 		struct folio *folio = page_folio(e->page);
 		unsigned char *dst = (unsigned char *)page_address(e->page) + sub;
@@ -1223,7 +749,7 @@ static void op_dma_write(struct ops_ctx *c)
 
 		if (e->kind != OPS_PG_NORMAL || folio_ref_count(folio) <= 0 ||
 		    !folio_maybe_dma_pinned(folio)) {
-			fail(c, "I9", "set %d entry %lu: DMA target pfn %lu refcount %d, %spinned",
+			ops_fail(c, "I9", "set %d entry %lu: DMA target pfn %lu refcount %d, %spinned",
 			     s->id, k, page_to_pfn(e->page), folio_ref_count(folio),
 			     folio_maybe_dma_pinned(folio) ? "" : "not ");
 			return;
@@ -1235,16 +761,16 @@ static void op_dma_write(struct ops_ctx *c)
 		if (model_entry_bound(e))
 			model_obj_write(e->obj, e->idx, sub, len, op_pattern(op), ramp);
 	}
-	vcache_reset(c);
-	for (k = i0; k < i0 + cnt && !failed(c); k++) {
+	ops_vcache_reset(c);
+	for (k = i0; k < i0 + cnt && !ops_failed(c); k++) {
 		struct ops_entry *e = &s->e[k];
 
 		if (!model_entry_bound(e))
 			continue;
 		if (e->obj->shared)
-			verify_obj_page(c, e->obj, e->idx);
+			ops_verify_obj_page(c, e->obj, e->idx);
 		else
-			verify_addr_everywhere(c, e->vaddr);
+			ops_verify_addr_everywhere(c, e->vaddr);
 	}
 }
 
@@ -1260,7 +786,7 @@ static void op_dma_read(struct ops_ctx *c)
 		return;
 	}
 	s = &c->m.sets[si];
-	for (k = 0; k < s->n && !failed(c); k++) {
+	for (k = 0; k < s->n && !ops_failed(c); k++) {
 		struct ops_entry *e = &s->e[k];
 		const unsigned char *want = ops_zero_bytes;
 		struct ops_blob *b;
@@ -1273,9 +799,9 @@ static void op_dma_read(struct ops_ctx *c)
 			if (b)
 				want = b->data;
 		}
-		d = first_diff(page_address(e->page), want, PAGE_SIZE);
+		d = ops_first_diff(page_address(e->page), want, PAGE_SIZE);
 		if (d < PAGE_SIZE)
-			fail(c, "I8", "set %d entry %lu (%#lx, pfn %lu): the device reads %#x at byte %u, the task sees %#x",
+			ops_fail(c, "I8", "set %d entry %lu (%#lx, pfn %lu): the device reads %#x at byte %u, the task sees %#x",
 			     s->id, k, e->vaddr, page_to_pfn(e->page),
 			     ((unsigned char *)page_address(e->page))[d], d, want[d]);
 	}
@@ -1313,29 +839,29 @@ static void read_back_all(struct ops_ctx *c)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < c->m.ntasks && !failed(c); i++) {
+	for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
 		struct ops_mtask *t = &c->m.tasks[i];
 
 		sim_task_switch(t->t);
-		for (j = 0; j < t->nr && !failed(c); j++) {
+		for (j = 0; j < t->nr && !ops_failed(c); j++) {
 			struct ops_region *r = &t->r[j];
 			unsigned long p;
 
 			if (r->prot == PROT_NONE)
 				continue;
-			for (p = 0; p < r->npages && !failed(c); p++) {
+			for (p = 0; p < r->npages && !ops_failed(c); p++) {
 				unsigned long a = r->start + (p << PAGE_SHIFT);
 				struct ops_peek pk;
 				ssize_t ret;
 
 				if (r->obj->shared && !r->obj->pg[r->off + p]) {
-					peek(t->t->mm, a, &pk);
+					ops_peek_at(t->t->mm, a, &pk);
 					if (!pk.present)
 						continue;
 				}
 				ret = sim_user_read(a, c->buf, PAGE_SIZE);
 				expect_ret(c, "sim_user_read (final)", ret, (long)PAGE_SIZE);
-				if (!failed(c))
+				if (!ops_failed(c))
 					compare_bytes(c, t, a, c->buf, PAGE_SIZE);
 			}
 		}
@@ -1345,19 +871,19 @@ static void read_back_all(struct ops_ctx *c)
 static void finish(struct ops_ctx *c)
 {
 	c->op = NULL;
-	verify_all(c);
-	if (!failed(c))
-		check_machine(c);
-	if (!failed(c))
+	ops_verify_all(c);
+	if (!ops_failed(c))
+		ops_check_machine(c);
+	if (!ops_failed(c))
 		read_back_all(c);
-	while (!failed(c) && c->m.nsets)
+	while (!ops_failed(c) && c->m.nsets)
 		release_set(c, c->m.nsets - 1, 0);
-	if (!failed(c))
-		check_balances(c);
-	if (!failed(c) && c->m.pins)
-		fail(c, "I4", "%ld pins left in the model after releasing every set", c->m.pins);
-	if (!failed(c))
-		check_machine(c);
+	if (!ops_failed(c))
+		ops_check_balances(c);
+	if (!ops_failed(c) && c->m.pins)
+		ops_fail(c, "I4", "%ld pins left in the model after releasing every set", c->m.pins);
+	if (!ops_failed(c))
+		ops_check_machine(c);
 }
 
 /* ---- running a sequence ----------------------------------------------------- */
@@ -1455,7 +981,7 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	saved_err = quiet_begin(cfg);
 	err = sim_boot(&sc);
 	if (err) {
-		fail(c, "boot", "sim_boot() failed: %d", err);
+		ops_fail(c, "boot", "sim_boot() failed: %d", err);
 		goto out;
 	}
 	c->zero_pins_count = sim_profile() == SIM_PROFILE_V6_4;
@@ -1466,10 +992,11 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	c->zero_base = l.zero_refs;
 	c->violations_base = l.violations;
 	c->warnings_base = pinio_warnings();
+	ops_current_cfg = cfg;
 	ops_current_seq = ops;
 	ops_current_len = n;
 
-	for (c->op_index = 0; (size_t)c->op_index < n && !failed(c); c->op_index++) {
+	for (c->op_index = 0; (size_t)c->op_index < n && !ops_failed(c); c->op_index++) {
 		unsigned long i = (unsigned long)c->op_index + 1, skipped;
 
 		c->op = &ops[c->op_index];
@@ -1485,19 +1012,19 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 				line, res->ops_skipped != skipped ? " [nothing to do]" : "",
 				c->m.ntasks, c->m.nsets, c->m.pins);
 		}
-		if (cfg->after_op && !failed(c))
+		if (cfg->after_op && !ops_failed(c))
 			cfg->after_op(c->op, c->op_index, cfg->hook_arg);
-		if (!failed(c))
-			check_balances(c);
-		if (!failed(c) && cfg->verify_every && i % cfg->verify_every == 0)
-			verify_all(c);
-		if (!failed(c) && cfg->check_every && i % cfg->check_every == 0)
-			check_machine(c);
+		if (!ops_failed(c))
+			ops_check_balances(c);
+		if (!ops_failed(c) && cfg->verify_every && i % cfg->verify_every == 0)
+			ops_verify_all(c);
+		if (!ops_failed(c) && cfg->check_every && i % cfg->check_every == 0)
+			ops_check_machine(c);
 	}
 	ops_current_op = -1;
-	if (!failed(c))
+	if (!ops_failed(c))
 		finish(c);
-	if (failed(c) && c->free_at_fail < OPS_OOM_FRAMES) {
+	if (ops_failed(c) && c->free_at_fail < OPS_OOM_FRAMES) {
 		/* Out of memory: not a verdict on the machine, but it must not leak. */
 		res->failed = false;
 		res->oom = true;
@@ -1506,8 +1033,8 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		c->op_index = (long)n;
 		leaks = sim_shutdown();
 		if (leaks)
-			fail(c, "leak", "sim_shutdown() found %ld leaked object(s) after OOM", leaks);
-	} else if (failed(c)) {
+			ops_fail(c, "leak", "sim_shutdown() found %ld leaked object(s) after OOM", leaks);
+	} else if (ops_failed(c)) {
 		/* Give the machine back; what it reports now is noise. */
 		release_all_quietly(c);
 		sim_shutdown();
@@ -1516,10 +1043,11 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		count_machine_stats(cfg);
 		leaks = sim_shutdown();
 		if (leaks)
-			fail(c, "leak", "sim_shutdown() found %ld leaked object(s)", leaks);
+			ops_fail(c, "leak", "sim_shutdown() found %ld leaked object(s)", leaks);
 	}
 out:
 	quiet_end(cfg, saved_err);
+	ops_current_cfg = NULL;
 	ops_current_seq = NULL;
 	ops_stats.sequences++;
 	ops_stats.ops += res->ops_run;

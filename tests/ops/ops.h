@@ -161,9 +161,11 @@ size_t ops_generate(uint64_t seed, struct ops_op *ops, size_t max);
 uint64_t ops_seed_mix(uint64_t a, uint64_t b);
 
 /*
- * Shrink a failing sequence: delete chunks of ops, then single ops, while
- * it still fails with the same kind. @ops is rewritten; returns the new
- * length. @budget caps the re-runs (0: no cap).
+ * Shrink a failing sequence: drop what follows the failing op, delete
+ * chunks of ops (halving their size down to single ops) while it still
+ * fails with the same kind, then try plainer values for each field. @ops
+ * is rewritten; returns the new length. @budget caps the re-runs (0: no
+ * cap).
  */
 size_t ops_shrink(const struct ops_config *cfg, struct ops_op *ops, size_t n,
 		  const char *kind, unsigned long budget);
@@ -209,6 +211,7 @@ struct ops_stats {
 extern struct ops_stats ops_stats;
 
 /* The sequence being run (for crash handlers): NULL when none. */
+extern const struct ops_config *ops_current_cfg;
 extern const struct ops_op *ops_current_seq;
 extern size_t ops_current_len;
 extern long ops_current_op;

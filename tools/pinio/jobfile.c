@@ -1137,9 +1137,20 @@ int job_parse_args(int argc, char **argv, struct run_opts *opts, struct job_list
 		}
 	}
 	if (!out->nr) {
+		bool verify_given = false;
 		struct job job;
 
 		job_init_builtin(&job);
+		/*
+		 * The default job verifies where it can: not on a null device
+		 * (no data kept) nor from untouched buffers (no header can be
+		 * written), unless --verify was asked for (and is then refused).
+		 */
+		for (i = 0; i < nover; i++)
+			verify_given |= !strcmp(over[2 * i], "verify");
+		if (!verify_given && (opts->dev_kind == RUN_DEV_NULL ||
+				      opts->buffer == RUN_BUFFER_UNTOUCHED))
+			job.verify = JOB_VERIFY_NONE;
 		for (i = 0; i < nover; i++)
 			if (job_set_option(&job, over[2 * i], over[2 * i + 1], err, errlen))
 				goto out;
@@ -1243,6 +1254,14 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 			seterr(err, errlen,
 			       "job %s: direct=0: buffered I/O needs the page cache, which is not built yet (use direct=1)",
 			       n);
+			return -1;
+		}
+		/* The simulated queues' default max_hw_sectors: 2560 sectors. */
+		if (opts->engine == RUN_ENGINE_PASSTHROUGH && job->bs > 2560 * 512) {
+			fmt_bytes(job->bs, b1, sizeof(b1));
+			seterr(err, errlen,
+			       "job %s: bs=%s is too large for --engine=passthrough: a command moves at most 1280K (the queue's max_hw_sectors)",
+			       n, b1);
 			return -1;
 		}
 		if (job->bs % opts->lbs) {

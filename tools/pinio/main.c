@@ -14,10 +14,10 @@ struct subcommand {
 };
 
 static const struct subcommand subcommands[] = {
-	{ "run", cmd_run, "run fio-style I/O jobs through the pinning path" },
-	{ "scenario", cmd_scenario, "run a named scenario" },
-	{ "kcompare", cmd_kcompare, "compare behaviour across kernel profiles" },
-	{ "trace", cmd_trace, "trace the pin/bio lifecycle of an I/O" },
+	{ "run", cmd_run, "fio-style I/O jobs, with the pin ledger" },
+	{ "scenario", cmd_scenario, "the regression scenarios R01-R25, narrated" },
+	{ "kcompare", cmd_kcompare, "the same O_DIRECT cases on the host kernel and in pinio" },
+	{ "trace", cmd_trace, "page-lifetime events of a small run, as JSON or SVG" },
 };
 
 static void usage(FILE *f)

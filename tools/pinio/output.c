@@ -457,6 +457,8 @@ void output_normal(FILE *f, const struct run_report *r)
 			fprintf(f, " %llu verify failures", (unsigned long long)r->verify_failures);
 		if (r->io_errors)
 			fprintf(f, " I/O errors in %u job%s", r->io_errors, r->io_errors == 1 ? "" : "s");
+		if (r->interrupted)
+			fputs(" interrupted", f);
 		fputc('\n', f);
 	}
 	free(scratch);
@@ -733,6 +735,7 @@ void output_json(FILE *f, const struct run_report *r)
 	json_end_object(&w);
 	json_u64(&w, "verify_failures", r->verify_failures);
 	json_u64(&w, "io_errors", r->io_errors);
+	json_bool(&w, "interrupted", r->interrupted);
 	json_i64(&w, "exit_code", r->exit_code);
 	json_end_object(&w);
 	json_finish(&w);

@@ -1380,6 +1380,7 @@ static int run_jobs(struct run_opts *opts, struct job_list *jobs, uint64_t dev_b
 	    r->ledger.leaks || r->verify_failures || r->io_errors || run_interrupted)
 		code = PINIO_EXIT_FAIL;
 	r->exit_code = code;
+	r->interrupted = run_interrupted;
 	for (k = 0; k < ctx.nr_clones; k++)
 		if (ctx.clones[k].rep.error)
 			fprintf(errf, "pinio: job %s (clone %u): %s\n", ctx.clones[k].job->name,

@@ -101,6 +101,7 @@ struct run_report {
 	struct pin_ledger ledger;
 	uint64_t verify_failures;
 	unsigned int io_errors;		/* jobs that stopped on an error */
+	bool interrupted;		/* SIGINT */
 	int exit_code;
 };
 

@@ -53,7 +53,7 @@ static void scenario_list(void)
 	size_t nr, i;
 
 	t = sim_scenario_table(&nr);
-	printf("%-4s %-42s %-22s %s\n", "ID", "NAME", "STATUS", "WHY");
+	printf("%-4s %-44s %-20s %s\n", "ID", "NAME", "STATUS", "ORIGIN");
 	for (i = 0; i < nr; i++) {
 		char status[40];
 
@@ -61,7 +61,7 @@ static void scenario_list(void)
 			snprintf(status, sizeof(status), "skip: needs %s", t[i].needs);
 		else
 			snprintf(status, sizeof(status), "runnable");
-		printf("%-4s %-42s %-22s %s\n", t[i].id, t[i].name, status, t[i].bug ? t[i].bug : "");
+		printf("%-4s %-44s %-20s %s\n", t[i].id, t[i].name, status, t[i].bug ? t[i].bug : "");
 	}
 }
 

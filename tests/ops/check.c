@@ -1,0 +1,484 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tests/ops/check.c - the interpreter's checks (tests/ops/interp.h): pages
+ * against the model, read through the page tables without faulting so
+ * that checking does not change what it checks; the pin and zero-page
+ * balances (I3, I4); each held folio's exact pins and references (I1);
+ * pins still mapped where they were taken (R-COW-2) and by no one else
+ * (I6); sim_check().
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "sim/sim.h"
+#include "tests/ops/interp.h"
+
+/* ---- failures ----------------------------------------------------------- */
+
+void ops_fail(struct ops_ctx *c, const char *kind, const char *fmt, ...)
+{
+	struct ops_result *res = c->res;
+	char where[96] = "";
+	va_list ap;
+	int n;
+
+	if (res->failed)
+		return;
+	res->failed = true;
+	c->free_at_fail = sim_booted() ? sim_nr_free_frames() : ~0UL;
+	res->failed_at = c->op_index;
+	snprintf(res->kind, sizeof(res->kind), "%s", kind);
+	if (c->op)
+		ops_format_op(c->op, where, sizeof(where));
+	n = snprintf(res->msg, sizeof(res->msg), "op %ld%s%s: ", c->op_index,
+		     c->op ? " " : "", where);
+	if (n < 0 || (size_t)n >= sizeof(res->msg))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(res->msg + n, sizeof(res->msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+}
+
+bool ops_failed(const struct ops_ctx *c)
+{
+	return c->res->failed;
+}
+
+/* ---- what the page tables map (lockless, never faulting) ---------------- */
+
+void ops_peek_at(struct mm_struct *mm, unsigned long addr, struct ops_peek *p)
+{
+	pmd_t *pmdp = pmd_lookup_lockless(mm, addr);
+	pmd_t pmd;
+	pte_t pte;
+
+	p->present = false;
+	p->page = NULL;
+	if (!pmdp)
+		return;
+	pmd = pmdp_get(pmdp);
+	if (pmd_leaf(pmd)) {
+		if (!pte_present(pmd))
+			return;
+		p->page = pte_page(pmd) + pte_index(addr);
+	} else if (pmd_table(pmd)) {
+		pte = ptep_get(&pmd_pgtable(pmd)[pte_index(addr)]);
+		if (!pte_present(pte))
+			return;
+		p->page = pte_page(pte);
+	} else {
+		return;
+	}
+	p->present = true;
+}
+
+bool ops_page_ptr_valid(const struct page *page)
+{
+	return page >= mem_map && page < mem_map + max_pfn;
+}
+
+enum ops_page_kind ops_classify(const struct page *page)
+{
+	if (is_zero_page(page))
+		return OPS_PG_ZERO;
+	if (is_huge_zero_page(page))
+		return OPS_PG_HZERO;
+	return OPS_PG_NORMAL;
+}
+
+unsigned int ops_first_diff(const unsigned char *a, const unsigned char *b, size_t n)
+{
+	size_t i;
+
+	if (!memcmp(a, b, n))
+		return (unsigned int)n;
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return (unsigned int)i;
+	return (unsigned int)n;
+}
+
+/* ---- comparing pages with the model ------------------------------------ */
+
+/* Was this frame already found to hold @want in this sweep? */
+static bool vcache_hit(struct ops_ctx *c, unsigned long pfn, const void *want)
+{
+	struct vcache_slot *s = &c->vcache[pfn % VCACHE_SIZE];
+
+	return s->stamp == c->vstamp && s->pfn == pfn && s->want == want;
+}
+
+static void vcache_add(struct ops_ctx *c, unsigned long pfn, const void *want)
+{
+	struct vcache_slot *s = &c->vcache[pfn % VCACHE_SIZE];
+
+	s->stamp = c->vstamp;
+	s->pfn = pfn;
+	s->want = want;
+}
+
+void ops_vcache_reset(struct ops_ctx *c)
+{
+	if (++c->vstamp == 0) {
+		memset(c->vcache, 0, VCACHE_SIZE * sizeof(*c->vcache));
+		c->vstamp = 1;
+	}
+}
+
+/* One mapped page of @t against the model. */
+void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *r,
+			unsigned long addr)
+{
+	unsigned long idx = r->off + ((addr - r->start) >> PAGE_SHIFT);
+	struct ops_blob *b = r->obj->pg[idx];
+	const unsigned char *want = b ? b->data : ops_zero_bytes;
+	const unsigned char *have;
+	struct ops_peek p;
+	unsigned int d;
+
+	ops_peek_at(t->t->mm, addr, &p);
+	if (!p.present) {
+		if (!r->obj->shared && b && memcmp(want, ops_zero_bytes, PAGE_SIZE))
+			ops_fail(c, "data", "task %d %#lx: nothing mapped, but the page was written (lost data)",
+			     t->id, addr);
+		return;
+	}
+	if (!ops_page_ptr_valid(p.page)) {
+		ops_fail(c, "pgtable", "task %d %#lx maps pfn %lu, outside memory", t->id, addr,
+		     page_to_pfn(p.page));
+		return;
+	}
+	switch (ops_classify(p.page)) {
+	case OPS_PG_ZERO:
+		if (r->obj->shared)
+			ops_fail(c, "zero", "task %d %#lx: zero page in a shared mapping (R-GUP-6)",
+			     t->id, addr);
+		else if (p.page != ZERO_PAGE(addr))
+			ops_fail(c, "zero", "task %d %#lx: zero page of the wrong colour (pfn %lu, want %lu)",
+			     t->id, addr, page_to_pfn(p.page), page_to_pfn(ZERO_PAGE(addr)));
+		break;
+	case OPS_PG_HZERO:
+		if (r->obj->shared || p.page != folio_page(huge_zero_folio, pte_index(addr)))
+			ops_fail(c, "zero", "task %d %#lx: huge zero subpage %ld misplaced", t->id, addr,
+			     (long)(p.page - &huge_zero_folio->page));
+		break;
+	default:
+		break;
+	}
+	if (ops_failed(c) || vcache_hit(c, page_to_pfn(p.page), want))
+		return;
+	have = page_address(p.page);
+	d = ops_first_diff(have, want, PAGE_SIZE);
+	if (d < PAGE_SIZE) {
+		ops_fail(c, "data", "task %d %#lx (obj %d page %lu, pfn %lu): byte %u is %#x, the model says %#x",
+		     t->id, addr, r->obj->id, idx, page_to_pfn(p.page), d, have[d], want[d]);
+		return;
+	}
+	vcache_add(c, page_to_pfn(p.page), want);
+}
+
+/*
+ * [start, start + n pages) of @t: mapped pages match, unmapped ones are
+ * unmapped. With @others, the same addresses in every other task too:
+ * where a write that COW failed to separate would show.
+ */
+void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
+			 unsigned long n, bool others)
+{
+	unsigned long a;
+	unsigned int i;
+
+	ops_vcache_reset(c);
+	for (a = start; a < start + (n << PAGE_SHIFT) && !ops_failed(c); a += PAGE_SIZE) {
+		struct ops_region *r = model_region_at(t, a);
+		struct ops_peek p;
+
+		if (r) {
+			ops_verify_page(c, t, r, a);
+		} else {
+			ops_peek_at(t->t->mm, a, &p);
+			if (p.present)
+				ops_fail(c, "pgtable", "task %d %#lx: mapped (pfn %lu) where nothing should be",
+				     t->id, a, page_to_pfn(p.page));
+		}
+		for (i = 0; others && i < c->m.ntasks && !ops_failed(c); i++) {
+			struct ops_mtask *o = &c->m.tasks[i];
+
+			r = o == t ? NULL : model_region_at(o, a);
+			if (r)
+				ops_verify_page(c, o, r, a);
+		}
+	}
+}
+
+void ops_verify_task(struct ops_ctx *c, struct ops_mtask *t)
+{
+	unsigned int i;
+	unsigned long a;
+
+	for (i = 0; i < t->nr && !ops_failed(c); i++) {
+		struct ops_region *r = &t->r[i];
+
+		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT) && !ops_failed(c);
+		     a += PAGE_SIZE)
+			ops_verify_page(c, t, r, a);
+	}
+}
+
+/* Every mapped page of every task. */
+void ops_verify_all(struct ops_ctx *c)
+{
+	unsigned int i;
+
+	ops_vcache_reset(c);
+	for (i = 0; i < c->m.ntasks && !ops_failed(c); i++)
+		ops_verify_task(c, &c->m.tasks[i]);
+	ops_stats.verifies++;
+}
+
+/* The same address in every task: where a stray device write would show. */
+void ops_verify_addr_everywhere(struct ops_ctx *c, unsigned long addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+		struct ops_region *r = model_region_at(t, addr);
+
+		if (r)
+			ops_verify_page(c, t, r, addr);
+	}
+}
+
+/* Every page that maps object page (@obj, @idx), in every task. */
+void ops_verify_obj_page(struct ops_ctx *c, struct ops_obj *obj, unsigned long idx)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+
+		for (j = 0; j < t->nr && !ops_failed(c); j++) {
+			struct ops_region *r = &t->r[j];
+
+			if (r->obj == obj && idx >= r->off && idx < r->off + r->npages)
+				ops_verify_page(c, t, r, r->start + ((idx - r->off) << PAGE_SHIFT));
+		}
+	}
+}
+
+/* ---- balances, checked after every op ----------------------------------- */
+
+static long pins_net(void)
+{
+	return node_page_state(NR_FOLL_PIN_ACQUIRED) - node_page_state(NR_FOLL_PIN_RELEASED);
+}
+
+void ops_check_balances(struct ops_ctx *c)
+{
+	struct sim_ledger l;
+	unsigned long w;
+
+	sim_ledger_read(&l);
+	if (l.pins != c->m.pins)
+		ops_fail(c, "I4", "outstanding pins %ld, the model holds %ld", l.pins, c->m.pins);
+	else if (pins_net() != c->m.pins)
+		ops_fail(c, "I4", "nr_foll_pin_acquired - nr_foll_pin_released = %ld, the model holds %ld",
+		     pins_net(), c->m.pins);
+	else if (l.zero_refs != c->zero_base + c->m.zero_refs)
+		ops_fail(c, "I3", "zero pages hold %ld references, expected %ld (base %ld + %ld held)",
+		     l.zero_refs, c->zero_base + c->m.zero_refs, c->zero_base, c->m.zero_refs);
+	else if (l.zero_pins != c->m.hz_pins)
+		ops_fail(c, "I3", "huge zero folio _pincount %ld, the model holds %ld", l.zero_pins,
+		     c->m.hz_pins);
+	else if (l.live_mms != (long)c->m.ntasks)
+		ops_fail(c, "mm", "%ld mm_structs alive for %u tasks", l.live_mms, c->m.ntasks);
+	else if (l.violations != c->violations_base)
+		ops_fail(c, "violation", "the machine reported %ld violation(s)",
+		     l.violations - c->violations_base);
+	w = pinio_warnings();
+	if (w != c->warnings_base) {
+		ops_fail(c, "warn", "%lu WARN(s) fired", w - c->warnings_base);
+		c->warnings_base = w;
+	}
+}
+
+struct folio_count {
+	struct folio *folio;
+	long pins, gets;
+};
+
+static int folio_count_cmp(const void *a, const void *b)
+{
+	const struct folio_count *x = a, *y = b;
+
+	return x->folio < y->folio ? -1 : x->folio > y->folio;
+}
+
+/* References the page tables hold on @folio: one per PTE, one per PMD mapping. */
+static long folio_map_refs(const struct folio *folio)
+{
+	long n, i;
+
+	if (!folio_test_large(folio))
+		return atomic_read(&folio->_mapcount) + 1;
+	n = atomic_read(&folio->_entire_mapcount) + 1;
+	for (i = 0; i < folio_nr_pages(folio); i++)
+		n += atomic_read(&folio_page(folio, i)->_mapcount) + 1;
+	return n;
+}
+
+bool ops_entry_counts_pin(const struct ops_ctx *c, const struct ops_set *s,
+			     const struct ops_entry *e)
+{
+	return s->pin && (e->kind != OPS_PG_ZERO || c->zero_pins_count);
+}
+
+/*
+ * I1: every held folio carries exactly the model's pins, and exactly the
+ * references of its mappings, pins and gets.
+ */
+static void check_folio_pins(struct ops_ctx *c)
+{
+	struct folio_count *fc;
+	unsigned long total = 0, n = 0, i, k;
+	unsigned int si;
+
+	for (si = 0; si < c->m.nsets; si++)
+		total += c->m.sets[si].n;
+	if (!total)
+		return;
+	fc = malloc(total * sizeof(*fc));
+	if (!fc)
+		abort();
+	for (si = 0; si < c->m.nsets; si++) {
+		struct ops_set *s = &c->m.sets[si];
+
+		for (k = 0; k < s->n; k++) {
+			struct ops_entry *e = &s->e[k];
+
+			fc[n].folio = page_folio(e->page);
+			fc[n].pins = ops_entry_counts_pin(c, s, e);
+			fc[n].gets = !s->pin;
+			n++;
+		}
+	}
+	qsort(fc, n, sizeof(*fc), folio_count_cmp);
+	for (i = 0, k = 0; i < n; i++) {
+		if (k && fc[k - 1].folio == fc[i].folio) {
+			fc[k - 1].pins += fc[i].pins;
+			fc[k - 1].gets += fc[i].gets;
+		} else {
+			fc[k++] = fc[i];
+		}
+	}
+	for (i = 0; i < k && !ops_failed(c); i++) {
+		struct folio *folio = fc[i].folio;
+		long have, ref = folio_ref_count(folio), need;
+
+		if (is_zero_folio(folio)) {
+			/* Its refcount is checked as a whole: zero_refs (I3). */
+			if (c->zero_pins_count && sim_small_folio_pins(folio) != fc[i].pins)
+				ops_fail(c, "I1", "zero page pfn %lu holds %ld pins, the model %ld",
+				     folio_pfn(folio), sim_small_folio_pins(folio), fc[i].pins);
+			continue;
+		}
+		if (folio_test_large(folio)) {
+			have = atomic_read(&folio->_pincount);
+			need = fc[i].pins + fc[i].gets;
+		} else {
+			have = sim_small_folio_pins(folio);
+			need = fc[i].pins * (long)GUP_PIN_COUNTING_BIAS + fc[i].gets;
+		}
+		/* Each mapping holds one reference, a shmem slot one more; no one else does. */
+		if (folio == huge_zero_folio)
+			need += 1;
+		else
+			need += folio_map_refs(folio) + (folio->mapping && !folio_test_anon(folio));
+		if (have != fc[i].pins)
+			ops_fail(c, "I1", "folio pfn %lu (order %u) holds %ld pins, the model %ld",
+			     folio_pfn(folio), folio_order(folio), have, fc[i].pins);
+		else if (ref != need)
+			ops_fail(c, "I1", "folio pfn %lu (order %u) refcount %ld, expected %ld (mappings, %ld pins, %ld gets)",
+			     folio_pfn(folio), folio_order(folio), ref, need, fc[i].pins, fc[i].gets);
+	}
+	free(fc);
+}
+
+/*
+ * Every bound pin still is what its pinner maps there (R-COW-2, R-GUP-10),
+ * and no other task maps a pinned private page (I6).
+ */
+void ops_check_bindings(struct ops_ctx *c)
+{
+	unsigned int si, i, j;
+	unsigned long k;
+	struct ops_peek p;
+
+	for (si = 0; si < c->m.nsets && !ops_failed(c); si++) {
+		struct ops_set *s = &c->m.sets[si];
+
+		for (k = 0; k < s->n && !ops_failed(c); k++) {
+			struct ops_entry *e = &s->e[k];
+
+			if (!s->pin || !model_entry_bound(e))
+				continue;
+			if (!e->obj->shared) {
+				struct ops_mtask *t = model_task_by_id(&c->m, e->task_id);
+
+				if (!t) {
+					ops_fail(c, "model", "set %d: bound to exited task %d", s->id,
+					     e->task_id);
+					return;
+				}
+				ops_peek_at(t->t->mm, e->vaddr, &p);
+				if (!p.present || p.page != e->page)
+					ops_fail(c, "pin", "set %d: task %d no longer maps its pinned page at %#lx (pfn %lu, now %s %lu) (R-COW-2)",
+					     s->id, t->id, e->vaddr, page_to_pfn(e->page),
+					     p.present ? "pfn" : "nothing", p.present ? page_to_pfn(p.page) : 0);
+				for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
+					if (c->m.tasks[i].id == t->id)
+						continue;
+					ops_peek_at(c->m.tasks[i].t->mm, e->vaddr, &p);
+					if (p.present && p.page == e->page)
+						ops_fail(c, "I6", "set %d: task %d's pinned page pfn %lu at %#lx is also mapped by task %d",
+						     s->id, t->id, page_to_pfn(e->page), e->vaddr,
+						     c->m.tasks[i].id);
+				}
+				continue;
+			}
+			for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
+				struct ops_mtask *t = &c->m.tasks[i];
+
+				for (j = 0; j < t->nr && !ops_failed(c); j++) {
+					struct ops_region *r = &t->r[j];
+					unsigned long a;
+
+					if (r->obj != e->obj || e->idx < r->off ||
+					    e->idx >= r->off + r->npages)
+						continue;
+					a = r->start + ((e->idx - r->off) << PAGE_SHIFT);
+					ops_peek_at(t->t->mm, a, &p);
+					if (p.present && p.page != e->page)
+						ops_fail(c, "pin", "set %d: shared page pinned as pfn %lu, task %d maps pfn %lu at %#lx",
+						     s->id, page_to_pfn(e->page), t->id,
+						     page_to_pfn(p.page), a);
+				}
+			}
+		}
+	}
+}
+
+void ops_check_machine(struct ops_ctx *c)
+{
+	long v = sim_check_quiet(!c->cfg->quiet);
+
+	ops_stats.checks++;
+	if (v) {
+		ops_fail(c, "sim_check", "sim_check() found %ld violation(s)", v);
+		return;
+	}
+	/* sim_check() counts what it printed in the ledger; nothing here. */
+	check_folio_pins(c);
+	ops_check_bindings(c);
+}

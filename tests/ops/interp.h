@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tests/ops/interp.h - what the interpreter (tests/ops/ops.c) and its
+ * checks (tests/ops/check.c) share: the state of one run and the
+ * comparisons with the model. Not for users of the op language: they use
+ * tests/ops/ops.h.
+ */
+#ifndef PINIO_TESTS_OPS_INTERP_H
+#define PINIO_TESTS_OPS_INTERP_H
+
+#include "mm/internal.h"
+#include "tests/ops/ops.h"
+#include "tests/ops/model.h"
+
+#define OPS_RW_MAX_PAGES	16
+#define VCACHE_SIZE		8192
+
+/* One frame already found to hold the model's bytes in this sweep. */
+struct vcache_slot {
+	unsigned long pfn;
+	const void *want;
+	unsigned int stamp;
+};
+
+/* One run: the machine is booted, the model follows it op by op. */
+struct ops_ctx {
+	const struct ops_config *cfg;
+	struct ops_result *res;
+	struct ops_model m;
+	const struct ops_op *op;
+	long op_index;
+	long zero_base;
+	long violations_base;
+	unsigned long warnings_base;
+	bool zero_pins_count;		/* v6.4: a pin of a zero page is a real pin */
+	unsigned long va_budget;	/* frames mappings and sets may hold */
+	unsigned long free_at_fail;	/* free frames when the first check failed */
+	struct vcache_slot *vcache;
+	unsigned int vstamp;
+	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];
+};
+
+/* What the page tables map at an address (lockless, never faulting). */
+struct ops_peek {
+	bool present;		/* a PTE/PMD with a frame, PROT_NONE included */
+	struct page *page;
+};
+
+/* Record the run's first failure (later ones are dropped). */
+void ops_fail(struct ops_ctx *c, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool ops_failed(const struct ops_ctx *c);
+
+void ops_peek_at(struct mm_struct *mm, unsigned long addr, struct ops_peek *p);
+bool ops_page_ptr_valid(const struct page *page);
+enum ops_page_kind ops_classify(const struct page *page);
+/* Index of the first differing byte, or @n. */
+unsigned int ops_first_diff(const unsigned char *a, const unsigned char *b, size_t n);
+
+/* Page comparisons with the model; a sweep starts with ops_vcache_reset(). */
+void ops_vcache_reset(struct ops_ctx *c);
+void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *r,
+		     unsigned long addr);
+void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
+		      unsigned long n, bool others);
+void ops_verify_task(struct ops_ctx *c, struct ops_mtask *t);
+void ops_verify_all(struct ops_ctx *c);
+void ops_verify_addr_everywhere(struct ops_ctx *c, unsigned long addr);
+void ops_verify_obj_page(struct ops_ctx *c, struct ops_obj *obj, unsigned long idx);
+
+/* Does entry @e of set @s count as a pin (not a zero page under v6.5)? */
+bool ops_entry_counts_pin(const struct ops_ctx *c, const struct ops_set *s,
+			  const struct ops_entry *e);
+/* After every op: pins, zero-page references, mms, violations, WARNs. */
+void ops_check_balances(struct ops_ctx *c);
+/* Every bound pin maps where it was taken; no other task maps it (I6). */
+void ops_check_bindings(struct ops_ctx *c);
+/* sim_check(), exact pins and references of held folios, bindings. */
+void ops_check_machine(struct ops_ctx *c);
+
+#endif /* PINIO_TESTS_OPS_INTERP_H */

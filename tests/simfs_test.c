@@ -1,0 +1,1068 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for simfs (fs/simfs/), the page cache (mm/filemap.c,
+ * mm/truncate.c, mm/page-writeback.c) and file mappings: persistence
+ * across unmount and a killed writer, holes, buffered and direct I/O with
+ * real bytes on the disk, truncate and I7, shared and private mappings,
+ * R08, R10, R11, the buffered half of R24, and bad inputs 27-29.
+ *
+ * Every case boots a 64 MiB machine with a 16 MiB ram disk "sfs" (512-byte
+ * blocks) in .init; a case makes and mounts its own filesystem at /mnt and
+ * unmounts it, so that every page-cache folio is freed before the ledger
+ * is compared. .exit unmounts (if a case failed half-way), destroys the
+ * disk and shuts down expecting no leaks.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pinio/blkdev.h>
+#include <pinio/fs.h>
+#include <pinio/pagemap.h>
+#include <pinio/sim.h>
+
+#include "kunit/test.h"
+#include "mm_helpers.h"
+#include "sim/sim.h"
+
+#define SFS_DISK	"sfs"
+#define SFS_DEV		"/dev/sfs"
+#define SFS_RAW		"sraw"
+#define SFS_DISK_BYTES	(16UL << 20)
+#define SFS_MNT		"/mnt"
+
+static const struct sim_config sfs_cfg = {
+	.mem_bytes = 64UL << 20,
+};
+
+static int simfs_test_init(struct kunit *test)
+{
+	int ret = t_mm_boot(&sfs_cfg);
+
+	if (ret)
+		return ret;
+	return sim_ramdisk_create(SFS_DISK, SFS_DISK_BYTES, 512);
+}
+
+static void simfs_test_exit(struct kunit *test)
+{
+	if (!sim_booted())
+		return;
+	sim_umount(SFS_MNT);
+	sim_disk_destroy(SFS_RAW);
+	sim_disk_destroy(SFS_DISK);
+	t_mm_shutdown(test);
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static unsigned char sfs_pat(unsigned long i, unsigned int seed)
+{
+	return (unsigned char)((i * 13 + seed * 101 + (i >> 11)) & 0xff) | 1;
+}
+
+static void sfs_mkfs_mount(struct kunit *test, const char *mkfs_opts, const char *mount_opts)
+{
+	KUNIT_ASSERT_EQ(test, sim_mkfs(SFS_DEV, "simfs", mkfs_opts), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(SFS_DEV, SFS_MNT, mount_opts), 0);
+}
+
+static void sfs_remount(struct kunit *test, const char *mount_opts)
+{
+	KUNIT_ASSERT_EQ(test, sim_umount(SFS_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(SFS_DEV, SFS_MNT, mount_opts), 0);
+}
+
+static int sfs_open(struct kunit *test, const char *name, int flags)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), SFS_MNT "/%s", name);
+	fd = sim_open(path, flags, 0644);
+	KUNIT_ASSERT_GE_MSG(test, fd, 0, "sim_open(%s): %d", path, fd);
+	return fd;
+}
+
+/* Anonymous read-write user memory. */
+static unsigned long sfs_ubuf(struct kunit *test, size_t len)
+{
+	return t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+}
+
+/* Put pattern @seed into user memory at @ubuf. */
+static void sfs_fill(struct kunit *test, unsigned long ubuf, size_t len, unsigned int seed)
+{
+	unsigned char *b = malloc(len);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < len; i++)
+		b[i] = sfs_pat(i, seed);
+	KUNIT_ASSERT_EQ(test, sim_user_write(ubuf, b, len), (ssize_t)len);
+	free(b);
+}
+
+/* Does user memory hold pattern @seed (or, with @seed 0, zeros)? */
+static bool sfs_user_is(unsigned long ubuf, size_t len, unsigned int seed)
+{
+	unsigned char *b = malloc(len);
+	bool ok = b && sim_user_read(ubuf, b, len) == (ssize_t)len;
+	size_t i;
+
+	for (i = 0; ok && i < len; i++)
+		ok = b[i] == (seed ? sfs_pat(i, seed) : 0);
+	free(b);
+	return ok;
+}
+
+/* Write pattern @seed at @off of @fd through user memory; ASSERT all of it went. */
+static void sfs_pwrite(struct kunit *test, int fd, size_t len, off_t off, unsigned int seed)
+{
+	unsigned long ubuf = sfs_ubuf(test, len);
+
+	sfs_fill(test, ubuf, len, seed);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, len, off), (ssize_t)len);
+	t_mm_munmap(test, ubuf, len);
+}
+
+/* Read @len at @off of @fd: is it pattern @seed (0: zeros) and exactly @len? */
+static bool sfs_pread_is(struct kunit *test, int fd, size_t len, off_t off, unsigned int seed)
+{
+	unsigned long ubuf = sfs_ubuf(test, len);
+	bool ok = sim_pread(fd, ubuf, len, off) == (ssize_t)len && sfs_user_is(ubuf, len, seed);
+
+	t_mm_munmap(test, ubuf, len);
+	return ok;
+}
+
+/* Pins outstanding now (the ledger's count). */
+static long sfs_pins(void)
+{
+	struct sim_ledger l;
+
+	sim_ledger_read(&l);
+	return l.pins;
+}
+
+/* Read @len at @off: is it bytes [@base, @base+@len) of pattern @seed? */
+static bool sfs_pread_pat(struct kunit *test, int fd, size_t len, off_t off, unsigned int seed,
+			  size_t base)
+{
+	unsigned long ubuf = sfs_ubuf(test, len);
+	unsigned char *b = malloc(len);
+	bool ok = b && sim_pread(fd, ubuf, len, off) == (ssize_t)len &&
+		  sim_user_read(ubuf, b, len) == (ssize_t)len;
+	size_t i;
+
+	for (i = 0; ok && i < len; i++)
+		ok = b[i] == sfs_pat(base + i, seed);
+	free(b);
+	t_mm_munmap(test, ubuf, len);
+	return ok;
+}
+
+static struct address_space *sfs_mapping(int fd)
+{
+	struct file *file = sim_fget(fd);
+	struct address_space *m = file ? file->f_mapping : NULL;
+
+	if (file)
+		fput(file);
+	return m;
+}
+
+/* Does the raw disk hold pattern @seed (@len bytes) somewhere, block-aligned? */
+static bool sfs_disk_has(struct kunit *test, const char *dev, size_t len, unsigned int seed)
+{
+	size_t bytes = SFS_DISK_BYTES, off, i;
+	unsigned long ubuf = sfs_ubuf(test, bytes);
+	unsigned char *b = malloc(bytes), first = sfs_pat(0, seed);
+	int fd = sim_open(dev, O_RDONLY | O_DIRECT, 0);
+	bool found = false;
+
+	if (!b || fd < 0 || sim_pread(fd, ubuf, bytes, 0) != (ssize_t)bytes ||
+	    sim_user_read(ubuf, b, bytes) != (ssize_t)bytes)
+		goto out;
+	for (off = 0; off + len <= bytes && !found; off += 512) {
+		if (b[off] != first)
+			continue;
+		for (i = 0; i < len && b[off + i] == sfs_pat(i, seed); i++)
+			;
+		found = i == len;
+	}
+out:
+	if (fd >= 0)
+		sim_close(fd);
+	free(b);
+	t_mm_munmap(test, ubuf, bytes);
+	return found;
+}
+
+/* ---- cases ------------------------------------------------------------------ */
+
+/*
+ * mkfs, mount, write, fsync, unmount, mount again: the bytes are there.
+ *
+ *   pwrite(a, 0..20K) -> fsync -> umount -> mount -> pread(a) == same
+ *
+ * Expect the data and the size to persist, and the page cache to be empty
+ * (every folio freed) after each unmount.
+ */
+static void simfs_persist_remount(struct kunit *test)
+{
+	static const char *const bss[] = { "bs=512", "bs=1024", "bs=4096" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(bss); i++) {
+		long folios = sim_vmstat("pgalloc_normal") - sim_vmstat("pgfree");
+		int fd;
+
+		sfs_mkfs_mount(test, bss[i], NULL);
+		fd = sfs_open(test, "a", O_RDWR | O_CREAT);
+		sfs_pwrite(test, fd, 20480, 0, (unsigned int)i + 1);
+		sfs_pwrite(test, fd, 3000, 40000, (unsigned int)i + 7);
+		KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		sfs_remount(test, NULL);
+		fd = sfs_open(test, "a", O_RDONLY);
+		KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 43000);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_pread_is(test, fd, 20480, 0, (unsigned int)i + 1),
+				      "%s", bss[i]);
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 40000 - 20480, 20480, 0));
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 3000, 40000, (unsigned int)i + 7));
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+		KUNIT_EXPECT_EQ(test, (long)(sim_vmstat("pgalloc_normal") - sim_vmstat("pgfree")),
+				folios);
+	}
+}
+
+/*
+ * Holes read as zeros, buffered and direct, and take no blocks.
+ *
+ *   [hole 0..64K) [data 64K..68K) [hole ..1M)  size 1M (ftruncate)
+ *
+ * Expect zeros everywhere but the data, also after a remount.
+ */
+static void simfs_holes_read_zero(struct kunit *test)
+{
+	int fd, dfd;
+
+	sfs_mkfs_mount(test, "bs=1024", NULL);
+	fd = sfs_open(test, "h", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 65536, 3);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 1 << 20), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 65536, 0, 0));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 65536, 3));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, (1 << 20) - 69632, 69632, 0));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	dfd = sfs_open(test, "h", O_RDONLY | O_DIRECT);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, dfd, 65536, 0, 0));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, dfd, 4096, 65536, 3));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, dfd, 8192, 1 << 19, 0));
+	KUNIT_EXPECT_EQ(test, sim_close(dfd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * A buffered write reaches the disk at fsync, as real bytes.
+ *
+ *   pwrite(8K, pattern 5) --fsync--> /dev/sfs holds pattern 5
+ *
+ * Expect the pattern on the raw disk after fsync, and not before (it is
+ * only in the cache until then).
+ */
+static void simfs_buffered_bytes_on_disk(struct kunit *test)
+{
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "b", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 5);
+	KUNIT_EXPECT_FALSE(test, sfs_disk_has(test, SFS_DEV, 8192, 5));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 8192, 0, 5));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_disk_has(test, SFS_DEV, 8192, 5));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * O_DIRECT through each engine: write, read back direct and buffered.
+ *
+ *   user buf --DIO write--> file [4K, 68K) --DIO read / pread--> same bytes
+ *
+ * Expect identical bytes, a hole before 4K, pins balanced after each call,
+ * and a sub-block direct write (512 bytes into a new 4K block) whose
+ * uncovered head and tail read as zeros (R-IOMAP-2, R-DIO-5).
+ */
+static void simfs_dio_both_engines(struct kunit *test)
+{
+	static const char *const engines[] = { "dio=iomap", "dio=legacy" };
+	size_t e;
+
+	for (e = 0; e < ARRAY_SIZE(engines); e++) {
+		unsigned long ubuf;
+		int fd, bfd;
+
+		sfs_mkfs_mount(test, "bs=4096", engines[e]);
+		fd = sfs_open(test, "d", O_RDWR | O_CREAT | O_DIRECT);
+		ubuf = sfs_ubuf(test, 65536);
+		sfs_fill(test, ubuf, 65536, 9);
+		KUNIT_EXPECT_EQ_MSG(test, sim_pwrite(fd, ubuf, 65536, 4096), 65536, "%s", engines[e]);
+		KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+		sim_user_memset(ubuf, 0, 65536);
+		KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, 65536, 4096), 65536);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_user_is(ubuf, 65536, 9), "%s", engines[e]);
+		bfd = sfs_open(test, "d", O_RDONLY);
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, bfd, 4096, 0, 0));
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, bfd, 65536, 4096, 9));
+		/* A 512-byte direct write at 512 of a new file: one new 4K block. */
+		KUNIT_EXPECT_EQ(test, sim_pwrite(fd, ubuf, 512, 200 * 4096 + 512), 512);
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, bfd, 512, 200 * 4096, 0));
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, bfd, 512, 200 * 4096 + 512, 9));
+		KUNIT_EXPECT_EQ(test, sim_lseek(bfd, 0, SEEK_END), 200 * 4096 + 1024);
+		KUNIT_EXPECT_EQ(test, sim_close(bfd), 0);
+		KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		t_mm_munmap(test, ubuf, 65536);
+		sfs_remount(test, engines[e]);
+		bfd = sfs_open(test, "d", O_RDONLY);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_pread_is(test, bfd, 65536, 4096, 9), "%s after remount",
+				      engines[e]);
+		KUNIT_EXPECT_EQ(test, sim_close(bfd), 0);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+		KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+	}
+}
+
+/*
+ * Truncate down and up.
+ *
+ *   [data 0..10000) --ftruncate(5000)--> [data 0..5000) --ftruncate(9000)-->
+ *   [data 0..5000)[zeros 5000..9000)
+ *
+ * Expect the cut bytes to read as zeros after growing again (also after a
+ * remount), the cached pages past the end to be gone, and reads past EOF
+ * to return 0.
+ */
+static void simfs_truncate_down_up(struct kunit *test)
+{
+	struct address_space *m;
+	int fd;
+
+	sfs_mkfs_mount(test, "bs=1024", NULL);
+	fd = sfs_open(test, "t", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 10000, 0, 4);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 3UL);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 5000), 0);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 2UL);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 5000, 0, 4));
+	KUNIT_EXPECT_TRUE(test, !sfs_pread_is(test, fd, 1, 5000, 0));	/* EOF: 0 bytes */
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 9000), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4000, 5000, 0));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "t", O_RDWR);
+	KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 9000);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 5000, 0, 4));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4000, 5000, 0));
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_EQ(test, m == sfs_mapping(fd) ? 0UL : sfs_mapping(fd)->nrpages, 0UL);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * I7: a truncated page that is still referenced is orphaned.
+ *
+ *   cache[0] = P (+1 extra ref) --ftruncate(0)--> index empty, P->mapping
+ *   NULL, P alive --folio_put--> P freed
+ *
+ * Expect P out of the index at once, alive until the last put, freed
+ * exactly then, and a new read not to bring P back.
+ */
+static void simfs_i7_truncate_orphans_held_page(struct kunit *test)
+{
+	struct address_space *m;
+	struct sim_ledger before, after;
+	struct folio *p;
+	unsigned int gen;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "o", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 6);
+	m = sfs_mapping(fd);
+	p = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	gen = p->gen;
+	KUNIT_EXPECT_EQ(test, folio_ref_count(p), 2);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_FALSE(test, filemap_folio_indexed(m, p));
+	KUNIT_EXPECT_PTR_EQ(test, p->mapping, NULL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(p), 1);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 0UL);
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)folio_address(p))[1], sfs_pat(1, 6));
+	sim_ledger_read(&before);
+	folio_put(p);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios - 1);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 4096), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 0));
+	p = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_NE(test, p->gen, gen);	/* a new allocation, never P again */
+	folio_put(p);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * MAP_SHARED: stores through the mapping reach the file; writeback
+ * write-protects the PTE, and the next store faults and dirties again.
+ *
+ *   mmap(SHARED, RW) -- store 'S' --> dirty --fsync--> clean, PTE R/O
+ *   -- store 'T' --> dirty again --fsync/remount--> file holds 'T'
+ *
+ * Expect the file to follow the mapping, and MAP_PRIVATE stores never to
+ * reach the file or the cache.
+ */
+static void simfs_mmap_shared_private(struct kunit *test)
+{
+	struct mm_struct *mm = t_mm();
+	struct address_space *m;
+	unsigned long sh, pr;
+	struct folio *f;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "m", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 8);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	sh = sim_mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(sh));
+	pr = sim_mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(pr));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(sh, 8192, 8));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(pr, 8192, 8));
+
+	t_mm_fill(test, sh, 'S', 4096);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(mm, sh), &f->page);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(f));
+	{
+		struct t_mm_walk w;
+
+		t_mm_walk(mm, sh, &w);
+		KUNIT_EXPECT_FALSE(test, w.entry & _PAGE_RW);
+	}
+	t_mm_fill(test, sh, 'T', 100);
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+	folio_put(f);
+
+	/* Private: a copy, the cache keeps 'T'. */
+	t_mm_fill(test, pr + 4096, 'P', 4096);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(sh + 4096, sfs_pat(4096, 8), 1));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_pat(test, fd, 4096, 4096, 8, 4096));
+
+	t_mm_munmap(test, sh, 8192);
+	t_mm_munmap(test, pr, 8192);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "m", O_RDONLY);
+	sh = sfs_ubuf(test, 4096);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, sh, 4096, 0), 4096);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(sh, 'T', 100));
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(sh + 100, 'S', 4096 - 100));
+	t_mm_munmap(test, sh, 4096);
+	/* A write mapping of a read-only fd is refused; a mapping holds the mount. */
+	KUNIT_EXPECT_EQ(test, (long)sim_mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
+			(long)-EACCES);
+	sh = sim_mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(sh));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), -EBUSY);
+	t_mm_munmap(test, sh, 4096);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R08 Dirty COW: FORCE-write pins of a private R/O file mapping against
+ * MADV_DONTNEED never touch the page cache or the disk.
+ *
+ *   mmap(PRIVATE, R/O) of F; loop { pin(WRITE|FORCE) -> private copy C;
+ *   store 'X' into C; unpin; MADV_DONTNEED } ; F's cache page stays 'F'
+ *
+ * Expect every forced write to land in a private anon copy, F's cache
+ * page and its disk bytes unchanged after 2000 rounds (R-COW-3, B4).
+ */
+static void simfs_r08_dirty_cow_force_pin(struct kunit *test)
+{
+	struct address_space *m;
+	struct folio *cache;
+	unsigned long addr;
+	int fd, i, bad = 0;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "F", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 11);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	addr = sim_mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(addr, 4096, 11));
+	cache = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cache));
+	for (i = 0; i < 2000; i++) {
+		struct page *page = NULL;
+		long n = pin_user_pages_unlocked(addr, 1, &page, FOLL_WRITE | FOLL_FORCE);
+
+		if (n != 1) {
+			bad++;
+			break;
+		}
+		if (page == &cache->page || !PageAnon(page))
+			bad++;
+		memset(page_address(page), 'X', 64);
+		unpin_user_pages_dirty_lock(&page, 1, true);
+		KUNIT_ASSERT_EQ(test, sim_madvise(addr, 4096, MADV_DONTNEED), 0);
+		if (((unsigned char *)folio_address(cache))[0] != sfs_pat(0, 11))
+			bad++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(cache));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(addr, 4096, 11));
+	folio_put(cache);
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "F", O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 11));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R10: truncate while a page-cache page is pinned for a DIO write.
+ *
+ *   mmap(SHARED) page P --pin (device reads P)--> ftruncate(0):
+ *   P out of index, unmapped, alive, unchanged --unpin--> P freed once;
+ *   ftruncate(4096) + read --> zeros, a new folio
+ *
+ * Expect exactly that (I7, R-BUG-3's "truncate waits" has no DIO in
+ * flight here, so it goes through at once).
+ */
+static void simfs_r10_truncate_pinned_page(struct kunit *test)
+{
+	struct mm_struct *mm = t_mm();
+	struct sim_ledger before, after;
+	struct address_space *m;
+	struct page *page = NULL;
+	struct folio *p;
+	unsigned long addr;
+	unsigned int gen;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "p", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 12);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	addr = sim_mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, 0, &page), 1);
+	p = page_folio(page);
+	gen = p->gen;
+	KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(m, p));
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_FALSE(test, filemap_folio_indexed(m, p));
+	KUNIT_EXPECT_PTR_EQ(test, p->mapping, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(mm, addr), NULL);
+	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(p));
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)folio_address(p))[7], sfs_pat(7, 12));
+	sim_ledger_read(&before);
+	unpin_user_page(page);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios - 1);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 4096), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 0));
+	p = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_NE(test, p->gen, gen);
+	folio_put(p);
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R11: writeback vs pins on a MAP_SHARED simfs page.
+ *
+ *   long-term R/W pin --> -EFAULT (R-GUP-8, bad input 10)
+ *   short pin P; fsync (writeback); "DMA" stores 'D' into P;
+ *   unpin_user_pages_dirty_lock(P) --> fsync --> disk holds 'D'
+ *
+ * Expect the refusal, and the late DMA data on disk after the unpin and
+ * the next writeback, never lost (R-WB-1/2).
+ */
+static void simfs_r11_writeback_vs_pin(struct kunit *test)
+{
+	struct page *page = NULL;
+	unsigned long addr;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "w", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 13);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	addr = sim_mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE | FOLL_LONGTERM, &page),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, pin_user_pages_unlocked(addr, 1, &page, FOLL_WRITE | FOLL_LONGTERM),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE, &page), 1);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	memset(page_address(page), 'D', 4096);		/* the device, after writeback */
+	unpin_user_pages_dirty_lock(&page, 1, true);
+	KUNIT_EXPECT_TRUE(test, PageDirty(page));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "w", O_RDONLY);
+	addr = sfs_ubuf(test, 4096);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, addr, 4096, 0), 4096);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'D', 4096));
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R24 (the part without the simfs DIO engines): an O_DIRECT read from a
+ * raw disk into a MAP_SHARED simfs page dirties it and the data reaches
+ * the file; an O_DIRECT write from a clean mapped page leaves it clean.
+ *
+ *   /dev/sraw (pattern 14) --DIO read--> mmap(SHARED) of f --fsync--> f == 14
+ *   clean page of f --DIO write--> /dev/sraw : page still clean
+ *
+ * Expect the page dirty at completion, the file to hold the device data
+ * after writeback, and the source page of the write to stay clean.
+ */
+static void simfs_r24_dio_read_dirties_file_page(struct kunit *test)
+{
+	struct address_space *m;
+	unsigned long addr, ubuf;
+	struct folio *f;
+	int fd, raw;
+
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create(SFS_RAW, 1 << 20, 512), 0);
+	raw = sim_open("/dev/" SFS_RAW, O_RDWR | O_DIRECT, 0);
+	KUNIT_ASSERT_GE(test, raw, 0);
+	ubuf = sfs_ubuf(test, 4096);
+	sfs_fill(test, ubuf, 4096, 14);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(raw, ubuf, 4096, 0), 4096);
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "r", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 15);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	addr = sim_mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_EQ(test, sim_pread(raw, addr, 4096, 0), 4096);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+	folio_put(f);
+
+	/* The second page: read-faulted (clean), then the source of a DIO write. */
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(addr + 4096, 4096, 0) == false);
+	KUNIT_EXPECT_EQ(test, sim_pwrite(raw, addr + 4096, 4096, 8192), 4096);
+	f = filemap_get_folio(m, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(f));
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+
+	t_mm_munmap(test, addr, 8192);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "r", O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 14));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(raw), 0);
+	t_mm_munmap(test, ubuf, 4096);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * Bad inputs 27-29 on simfs.
+ *
+ *   27: read at EOF -> 0; straddling EOF -> short (buffered, iomap, legacy)
+ *   28: write on an O_RDONLY fd -> -EBADF
+ *   29: ftruncate(-1) -> -EINVAL; ftruncate(> 1 TiB) -> -EFBIG
+ *
+ * Expect exactly those results and the file unchanged.
+ */
+static void simfs_bad_inputs_27_28_29(struct kunit *test)
+{
+	static const char *const engines[] = { "dio=iomap", "dio=legacy" };
+	size_t e;
+
+	for (e = 0; e < ARRAY_SIZE(engines); e++) {
+		unsigned long ubuf;
+		int fd, dfd, ro;
+
+		sfs_mkfs_mount(test, NULL, engines[e]);
+		fd = sfs_open(test, "e", O_RDWR | O_CREAT);
+		sfs_pwrite(test, fd, 6144, 0, 16);
+		KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+		ubuf = sfs_ubuf(test, 8192);
+		KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, 4096, 6144), 0);
+		KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, 4096, 4096), 2048);
+		dfd = sfs_open(test, "e", O_RDONLY | O_DIRECT);
+		KUNIT_EXPECT_EQ_MSG(test, sim_pread(dfd, ubuf, 4096, 8192), 0, "%s", engines[e]);
+		KUNIT_EXPECT_EQ_MSG(test, sim_pread(dfd, ubuf, 8192, 0), 6144, "%s", engines[e]);
+		KUNIT_EXPECT_TRUE(test, sfs_user_is(ubuf, 6144, 16));
+		ro = sfs_open(test, "e", O_RDONLY);
+		KUNIT_EXPECT_EQ(test, sim_pwrite(ro, ubuf, 512, 0), -EBADF);
+		KUNIT_EXPECT_EQ(test, sim_write(ro, ubuf, 512), -EBADF);
+		KUNIT_EXPECT_EQ(test, sim_ftruncate(ro, 0), -EINVAL);
+		KUNIT_EXPECT_EQ(test, sim_ftruncate(fd, -1), -EINVAL);
+		KUNIT_EXPECT_EQ(test, sim_ftruncate(fd, (1LL << 40) + 1), -EFBIG);
+		KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 6144);
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 6144, 0, 16));
+		KUNIT_EXPECT_EQ(test, sim_close(ro), 0);
+		KUNIT_EXPECT_EQ(test, sim_close(dfd), 0);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		t_mm_munmap(test, ubuf, 8192);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+	}
+	/* And the filesystem calls themselves. */
+	KUNIT_EXPECT_EQ(test, sim_mkfs(SFS_DEV, "ext4", NULL), -ENODEV);
+	KUNIT_EXPECT_EQ(test, sim_mkfs(SFS_DEV, "simfs", "bs=256"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mkfs(SFS_DEV, "simfs", "bs=3000"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mkfs(SFS_DEV, "simfs", "colour=red"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mkfs("/dev/none", "simfs", NULL), -ENOENT);
+	KUNIT_EXPECT_EQ(test, sim_mount(SFS_DEV, SFS_MNT, "dio=magic"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mount(SFS_DEV, SFS_MNT, NULL), 0);
+	KUNIT_EXPECT_EQ(test, sim_mount(SFS_DEV, SFS_MNT, NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, sim_mount(SFS_DEV, "/mnt2", NULL), -EBUSY);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_open(SFS_MNT "/nothing", O_RDONLY, 0), -ENOENT);
+}
+
+/*
+ * Unlink of an open file, and namespace basics.
+ *
+ *   create u (8K) -- unlink --> open fd still reads it; lookup -ENOENT;
+ *   close --> blocks freed; remount --> still gone; O_EXCL on an existing
+ *   name --> -EEXIST; O_TRUNC --> size 0
+ *
+ * Expect the open file to stay readable until its last close and the name
+ * to be gone at once and after a remount.
+ */
+static void simfs_unlink_open_file(struct kunit *test)
+{
+	int fd, fd2;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "u", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 18);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_unlink(SFS_MNT "/u"), 0);
+	KUNIT_EXPECT_EQ(test, sim_open(SFS_MNT "/u", O_RDONLY, 0), -ENOENT);
+	KUNIT_EXPECT_EQ(test, sim_unlink(SFS_MNT "/u"), -ENOENT);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 8192, 0, 18));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	fd = sfs_open(test, "v", O_RDWR | O_CREAT | O_EXCL);
+	sfs_pwrite(test, fd, 4096, 0, 19);
+	KUNIT_EXPECT_EQ(test, sim_open(SFS_MNT "/v", O_RDWR | O_CREAT | O_EXCL, 0644), -EEXIST);
+	KUNIT_EXPECT_EQ(test, sim_open(SFS_MNT "/a/b", O_RDWR | O_CREAT, 0644), -EINVAL);
+	fd2 = sfs_open(test, "v", O_RDWR | O_TRUNC);
+	KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd2), 0);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	KUNIT_EXPECT_EQ(test, sim_open(SFS_MNT "/u", O_RDONLY, 0), -ENOENT);
+	fd = sfs_open(test, "v", O_RDONLY);
+	KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+struct sfs_trunc_arg {
+	struct task_struct *task;
+	int ret;
+	int done;
+};
+
+static void *sfs_trunc_thread(void *p)
+{
+	struct sfs_trunc_arg *a = p;
+	int fd;
+
+	sim_task_switch(a->task);
+	fd = sim_open(SFS_MNT "/q", O_RDWR, 0);
+	a->ret = fd < 0 ? fd : sim_ftruncate(fd, 0);
+	if (fd >= 0)
+		sim_close(fd);
+	__atomic_store_n(&a->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * Truncate waits for direct I/O in flight (R-BUG-3, R09/R10's "truncate
+ * waits"), on both engines: an async O_DIRECT read is held by the disk;
+ * a second thread's ftruncate(0) blocks in inode_dio_wait() until the
+ * disk lets the read complete.
+ *
+ *   aio DIO read [0,4K) --held--> ftruncate(0) waits ... release -->
+ *   read completes with the old bytes --> truncate returns
+ *
+ * Expect the truncate not to finish while the read is held, the read to
+ * return 4096 bytes of the old data, then size 0, and no pins left.
+ */
+static void simfs_truncate_waits_for_dio(struct kunit *test)
+{
+	static const char *const engines[] = { "dio=iomap", "dio=legacy" };
+	size_t e;
+
+	for (e = 0; e < ARRAY_SIZE(engines); e++) {
+		struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
+		struct sfs_trunc_arg a = { 0 };
+		struct sim_aio *ring;
+		unsigned long ubuf;
+		pthread_t th;
+		int64_t res = 0;
+		uint64_t tag = 0;
+		int fd;
+
+		sfs_mkfs_mount(test, NULL, engines[e]);
+		fd = sfs_open(test, "q", O_RDWR | O_CREAT);
+		sfs_pwrite(test, fd, 16384, 0, 17);
+		KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		fd = sfs_open(test, "q", O_RDONLY | O_DIRECT);
+		ubuf = sfs_ubuf(test, 4096);
+		ring = sim_aio_create(4);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ring));
+		KUNIT_ASSERT_EQ(test, sim_disk_inject(SFS_DISK, &hold), 0);
+		KUNIT_ASSERT_EQ(test, sim_aio_submit(ring, fd, false, ubuf, 4096, 0, 1), 0);
+		a.task = sim_thread_create(sim_current());
+		KUNIT_ASSERT_NOT_NULL(test, a.task);
+		KUNIT_ASSERT_EQ(test, pthread_create(&th, NULL, sfs_trunc_thread, &a), 0);
+		usleep(50000);
+		KUNIT_EXPECT_EQ_MSG(test, __atomic_load_n(&a.done, __ATOMIC_ACQUIRE), 0,
+				    "%s: truncate did not wait for the DIO", engines[e]);
+		KUNIT_EXPECT_GT(test, sfs_pins(), 0L);
+		KUNIT_EXPECT_EQ(test, sim_disk_inject(SFS_DISK, NULL), 0);
+		KUNIT_EXPECT_GE(test, sim_disk_release(SFS_DISK), 1);
+		KUNIT_EXPECT_EQ(test, sim_aio_reap(ring, 1, 1, &res, &tag), 1);
+		KUNIT_EXPECT_EQ_MSG(test, res, 4096, "%s", engines[e]);
+		KUNIT_EXPECT_TRUE(test, sfs_user_is(ubuf, 4096, 17));
+		pthread_join(th, NULL);
+		KUNIT_EXPECT_EQ(test, a.ret, 0);
+		sim_task_exit(a.task);
+		sim_aio_destroy(ring);
+		KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 0);
+		KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		t_mm_munmap(test, ubuf, 4096);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+	}
+}
+
+/* ---- the crash test ------------------------------------------------------- */
+
+#define SFS_CRASH_DISK	"scrash"
+#define SFS_CRASH_BYTES	(8UL << 20)
+#define SFS_CRASH_FILE	(48 * 1024)
+
+/*
+ * The child: boot a machine of its own, mount the file-backed simfs, and
+ * write forever: file f<r> (pattern r+1) then fsync, then tell the parent
+ * r is durable; between fsyncs, unsynced writes to u<r> and appends to
+ * f<r-1>. Never returns; the parent kills it.
+ */
+static void __attribute__((noreturn)) sfs_crash_child(const char *host, int wfd)
+{
+	unsigned long ubuf;
+	unsigned int r;
+
+	if (sim_boot(&sfs_cfg) || sim_filedisk_create(SFS_CRASH_DISK, host, "psync", 512) ||
+	    sim_mount("/dev/" SFS_CRASH_DISK, SFS_MNT, NULL))
+		_exit(2);
+	ubuf = sim_mmap(0, SFS_CRASH_FILE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	for (r = 0; ; r++) {
+		unsigned char *b = malloc(SFS_CRASH_FILE);
+		char name[16];
+		size_t i;
+		int fd;
+
+		for (i = 0; i < SFS_CRASH_FILE; i++)
+			b[i] = sfs_pat(i, r + 1);
+		sim_user_write(ubuf, b, SFS_CRASH_FILE);
+		free(b);
+		snprintf(name, sizeof(name), SFS_MNT "/f%u", r % 40);
+		fd = sim_open(name, O_RDWR | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || sim_pwrite(fd, ubuf, SFS_CRASH_FILE, 0) != SFS_CRASH_FILE ||
+		    sim_fsync(fd))
+			_exit(3);
+		sim_close(fd);
+		if (write(wfd, &r, sizeof(r)) != sizeof(r))
+			_exit(4);
+		/* Unsynced work that a crash may or may not keep. */
+		snprintf(name, sizeof(name), SFS_MNT "/u%u", r % 8);
+		fd = sim_open(name, O_RDWR | O_CREAT, 0644);
+		if (fd >= 0) {
+			sim_pwrite(fd, ubuf, SFS_CRASH_FILE, (off_t)(r % 5) * 4096);
+			sim_close(fd);
+		}
+	}
+}
+
+/*
+ * Crash safety on a `file` disk: a child process writes and fsyncs, and
+ * is killed with SIGKILL at a random moment; the parent mounts the host
+ * file again.
+ *
+ *   child: [f0 fsync] -> "0" -> [u..] [f1 fsync] -> "1" -> ... SIGKILL
+ *   parent: remount -> every f<r> reported durable holds pattern r+1
+ *
+ * Expect every fsync'd byte after each of 3 rounds (kill after 1..8
+ * reported fsyncs, plus a random delay), and a mountable filesystem.
+ */
+static void simfs_crash_kill_remount(struct kunit *test)
+{
+	char host[64];
+	unsigned int round;
+	int hfd;
+
+	snprintf(host, sizeof(host), "/tmp/pinio-simfs-crash-%d.img", (int)getpid());
+	hfd = open(host, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	KUNIT_ASSERT_GE(test, hfd, 0);
+	KUNIT_ASSERT_EQ(test, ftruncate(hfd, SFS_CRASH_BYTES), 0);
+	close(hfd);
+	/* mkfs on the parent's machine, then give the machine up for the child's. */
+	KUNIT_ASSERT_EQ(test, sim_filedisk_create(SFS_CRASH_DISK, host, "psync", 512), 0);
+	KUNIT_ASSERT_EQ(test, sim_mkfs("/dev/" SFS_CRASH_DISK, "simfs", "bs=1024"), 0);
+	KUNIT_ASSERT_EQ(test, sim_disk_destroy(SFS_CRASH_DISK), 0);
+	KUNIT_ASSERT_EQ(test, sim_disk_destroy(SFS_DISK), 0);
+	KUNIT_ASSERT_EQ(test, sim_shutdown(), 0);
+
+	srand((unsigned int)kunit_seed());
+	for (round = 0; round < 3; round++) {
+		unsigned int want = 1 + (unsigned int)rand() % 8, got = 0, r, last = 0;
+		bool seen[40] = { false };
+		unsigned int gen[40] = { 0 };
+		int pfd[2], status, bad = 0;
+		pid_t pid;
+
+		KUNIT_ASSERT_EQ(test, pipe(pfd), 0);
+		fflush(NULL);
+		pid = fork();
+		KUNIT_ASSERT_GE(test, pid, 0);
+		if (!pid) {
+			close(pfd[0]);
+			sfs_crash_child(host, pfd[1]);
+		}
+		close(pfd[1]);
+		while (got < want && read(pfd[0], &r, sizeof(r)) == sizeof(r)) {
+			seen[r % 40] = true;
+			gen[r % 40] = r + 1;
+			last = r;
+			got++;
+		}
+		usleep((useconds_t)(rand() % 3000));
+		kill(pid, SIGKILL);
+		/* Reports written before the kill are durable too. */
+		while (read(pfd[0], &r, sizeof(r)) == sizeof(r)) {
+			seen[r % 40] = true;
+			gen[r % 40] = r + 1;
+			last = r;
+		}
+		close(pfd[0]);
+		waitpid(pid, &status, 0);
+		KUNIT_EXPECT_TRUE_MSG(test, WIFSIGNALED(status), "child exited with %d",
+				      WEXITSTATUS(status));
+
+		KUNIT_ASSERT_EQ(test, sim_boot(&sfs_cfg), 0);
+		KUNIT_ASSERT_EQ(test, sim_filedisk_create(SFS_CRASH_DISK, host, "psync", 512), 0);
+		KUNIT_ASSERT_EQ(test, sim_mount("/dev/" SFS_CRASH_DISK, SFS_MNT, NULL), 0);
+		for (r = 0; r < 40; r++) {
+			char name[16];
+			int fd;
+
+			if (!seen[r])
+				continue;
+			snprintf(name, sizeof(name), "f%u", r);
+			fd = sfs_open(test, name, O_RDONLY);
+			/* A later round may have rewritten it (and fsync'd or not): newest wins. */
+			if (!sfs_pread_is(test, fd, SFS_CRASH_FILE, 0, gen[r]) &&
+			    !sfs_pread_is(test, fd, SFS_CRASH_FILE, 0, gen[r] + 40))
+				bad++;
+			sim_close(fd);
+		}
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0, "round %u: %u fsyncs reported, last %u", round,
+				    got, last);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+		KUNIT_EXPECT_EQ(test, sim_disk_destroy(SFS_CRASH_DISK), 0);
+		KUNIT_ASSERT_EQ(test, sim_shutdown(), 0);
+	}
+	unlink(host);
+	/* Leave the machine as .init made it, for the ledger and .exit. */
+	KUNIT_ASSERT_EQ(test, simfs_test_init(test), 0);
+}
+
+static struct kunit_case simfs_test_cases[] = {
+	KUNIT_CASE(simfs_persist_remount),
+	KUNIT_CASE(simfs_holes_read_zero),
+	KUNIT_CASE(simfs_buffered_bytes_on_disk),
+	KUNIT_CASE(simfs_dio_both_engines),
+	KUNIT_CASE(simfs_truncate_down_up),
+	KUNIT_CASE(simfs_i7_truncate_orphans_held_page),
+	KUNIT_CASE(simfs_mmap_shared_private),
+	KUNIT_CASE(simfs_r08_dirty_cow_force_pin),
+	KUNIT_CASE(simfs_r10_truncate_pinned_page),
+	KUNIT_CASE(simfs_r11_writeback_vs_pin),
+	KUNIT_CASE(simfs_r24_dio_read_dirties_file_page),
+	KUNIT_CASE(simfs_bad_inputs_27_28_29),
+	KUNIT_CASE(simfs_truncate_waits_for_dio),
+	KUNIT_CASE(simfs_unlink_open_file),
+	KUNIT_CASE(simfs_crash_kill_remount),
+	{}
+};
+
+struct kunit_suite simfs_suite = {
+	.name = "simfs",
+	.init = simfs_test_init,
+	.exit = simfs_test_exit,
+	.test_cases = simfs_test_cases,
+};
