@@ -358,7 +358,6 @@ ssize_t iter_file_splice_write(struct pipe_inode_info *pipe, struct file *out, l
 		unsigned int head, tail, n = 0;
 		size_t left = sd.total_len;
 		struct iov_iter from;
-		struct kiocb kiocb;
 
 		ret = splice_from_pipe_next(pipe, &sd);
 		if (ret <= 0)
@@ -379,13 +378,11 @@ ssize_t iter_file_splice_write(struct pipe_inode_info *pipe, struct file *out, l
 			n++;
 		}
 
+		/* A synchronous write (IOCB_WRITE set, as for any write()). */
 		iov_iter_bvec(&from, ITER_SOURCE, array, n, sd.total_len - left);
-		init_sync_kiocb(&kiocb, out);
-		kiocb.ki_pos = *ppos;
-		ret = out->f_op->write_iter(&kiocb, &from);
+		ret = vfs_iter_write(out, &from, ppos, 0);
 		if (ret <= 0)
 			break;
-		*ppos = kiocb.ki_pos;
 		sd.num_spliced += ret;
 		sd.total_len -= ret;
 		pipe_consume(pipe, &sd, (size_t)ret);

@@ -45,14 +45,18 @@ static const struct sim_scenario scenarios[] = {
 	{ "R07", "fork during in-flight DIO read", NULL,
 	  "DIO vs fork: the device's data must land in the parent, not the child",
 	  scen_r07_fork_during_dio },
-	{ "R08", "dirty-COW race", SIMFS,
-	  "B4, CVE-2016-5195: a forced write pin must never reach the page cache", NULL },
-	{ "R09", "splice-DIO vs truncate", SIMFS,
-	  "B6, syzbot: ITER_PIPE revert freed pages still under DMA", NULL },
-	{ "R10", "truncate while a page-cache page is pinned", SIMFS,
-	  "a truncated, pinned page-cache page is orphaned and freed once", NULL },
-	{ "R11", "writeback vs pin", SIMFS,
-	  "B5, the GUP problem: writeback of a page pinned for DMA", NULL },
+	{ "R08", "dirty-COW race", NULL,
+	  "B4, CVE-2016-5195: a forced write pin must never reach the page cache",
+	  scen_r08_dirty_cow },
+	{ "R09", "splice-DIO vs truncate", NULL,
+	  "B6, syzbot: ITER_PIPE revert freed pages still under DMA",
+	  scen_r09_splice_dio_truncate },
+	{ "R10", "truncate while a page-cache page is pinned", NULL,
+	  "a truncated, pinned page-cache page is orphaned and freed once",
+	  scen_r10_truncate_pinned },
+	{ "R11", "writeback vs pin", NULL,
+	  "B5, the GUP problem: writeback of a page pinned for DMA",
+	  scen_r11_writeback_vs_pin },
 	{ "R12", "same-page merge", NULL,
 	  "B7, 5905afc2c7bb: merging into the last bvec of a page leaked a pin",
 	  scen_r12_same_page_merge },
@@ -89,8 +93,9 @@ static const struct sim_scenario scenarios[] = {
 	{ "R23", "long-term R/W pin plus fork", NULL,
 	  "cow.c io_uring: a registered buffer stays the parent's after fork",
 	  scen_r23_longterm_pin_fork },
-	{ "R24", "DIO read dirties the destination", SIMFS,
-	  "B5: a DIO read into a MAP_SHARED file page must dirty it", NULL },
+	{ "R24", "DIO read dirties the destination", NULL,
+	  "B5: a DIO read into a MAP_SHARED file page must dirty it",
+	  scen_r24_dio_read_dirties },
 	{ "R25", "close and exit release everything", NULL,
 	  "gup_test release: close and exit drop every pin, after in-flight I/O ends",
 	  scen_r25_close_exit_release },
@@ -130,7 +135,7 @@ const struct sim_scenario *sim_scenario_find(const char *name)
 	n = strtol(name + (toupper((unsigned char)name[0]) == 'R'), &end, 10);
 	if (!*end && end != name + (toupper((unsigned char)name[0]) == 'R')) {
 		for (i = 0; i < ARRAY_SIZE(scenarios); i++)
-			if (atoi(scenarios[i].id + 1) == n)
+			if (strtol(scenarios[i].id + 1, NULL, 10) == n)
 				return &scenarios[i];
 		return NULL;
 	}

@@ -11,6 +11,7 @@ static struct kunit_suite *const suites[] = {
 	&blk_suite,
 	&blk_map_suite,
 	&cli_run_suite,
+	&cli_tools_suite,
 	&dio_suite,
 	&dma_suite,
 	&fault_inject_suite,

@@ -191,8 +191,8 @@ static void random_ops_sequences(struct kunit *test)
 
 			end = ops_stats;	/* not the shrinking's re-runs */
 			crash_seed_valid = false;
-			snprintf(origin, sizeof(origin), "sequence %lu (seed %llu, run seed %lu)", i,
-				 (unsigned long long)seed, kunit_seed());
+			snprintf(origin, sizeof(origin), "sequence %lu (seed %llu, run seed %lu)",
+				 i, (unsigned long long)seed, kunit_seed());
 			report_failure(test, &cfg, ops, n, &res, origin);
 			break;
 		}

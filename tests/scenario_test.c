@@ -118,7 +118,7 @@ static void scenario_runs_clean(struct kunit *test)
 /*
  * The table: R01..R25 in order, each once, named, with a bug line; a
  * scenario has a run function exactly when it needs nothing.
- * Expect exactly that, and R07 and R25 runnable on a raw device.
+ * Expect exactly that, and every scenario runnable now that simfs exists.
  */
 static void scenario_registry_complete(struct kunit *test)
 {
@@ -135,8 +135,8 @@ static void scenario_registry_complete(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, t[i].bug && *t[i].bug);
 		KUNIT_EXPECT_EQ_MSG(test, !t[i].run, !!t[i].needs, "%s", t[i].id);
 	}
-	KUNIT_EXPECT_NULL(test, t[6].needs);
-	KUNIT_EXPECT_NULL(test, t[24].needs);
+	for (i = 0; i < nr; i++)
+		KUNIT_EXPECT_NULL_MSG(test, t[i].needs, "%s needs %s", t[i].id, t[i].needs);
 }
 
 /*
@@ -249,17 +249,33 @@ static void scenario_refuses_booted_machine(struct kunit *test)
 }
 
 /*
- * A skipped scenario says why, under any profile, without booting.
- * Expect SKIP, "needs simfs, not built yet", no check made.
+ * A scenario registered with ->needs (a layer not built yet) says why it
+ * is skipped, under any profile, without booting; one that skips itself
+ * with scen_skip() too.
+ * Expect SKIP, "needs simfs, not built yet" (and the scenario's own
+ * reason), no check made, no machine left.
  */
+static int scenario_test_skips_itself(struct sim_scenario_ctx *ctx)
+{
+	return scen_skip(ctx, "host has no %s", "frobnicator");
+}
+
 static void scenario_skip_says_why(struct kunit *test)
 {
+	static const struct sim_scenario later = {
+		"R99", "needs a layer", "simfs", "a test stand-in", NULL,
+	};
+	static const struct sim_scenario self = {
+		"R98", "skips itself", NULL, "a test stand-in", scenario_test_skips_itself,
+	};
 	struct sim_scenario_ctx ctx;
 
 	sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_4, NULL);
-	KUNIT_EXPECT_EQ(test, sim_scenario_run(sim_scenario_find("R09"), &ctx), SIM_SCENARIO_SKIP);
+	KUNIT_EXPECT_EQ(test, sim_scenario_run(&later, &ctx), SIM_SCENARIO_SKIP);
 	KUNIT_EXPECT_STREQ(test, ctx.reason, "needs simfs, not built yet");
 	KUNIT_EXPECT_EQ(test, ctx.checks, 0U);
+	KUNIT_EXPECT_EQ(test, sim_scenario_run(&self, &ctx), SIM_SCENARIO_SKIP);
+	KUNIT_EXPECT_STREQ(test, ctx.reason, "host has no frobnicator");
 	KUNIT_EXPECT_FALSE(test, sim_booted());
 }
 

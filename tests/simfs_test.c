@@ -346,6 +346,42 @@ static void simfs_dio_both_engines(struct kunit *test)
 }
 
 /*
+ * Regression (found by pinio run's simfs jobs): an O_DIRECT write into a
+ * hole below i_size through the legacy engine. do_direct_IO() queues up to
+ * 64 pages, meets the hole and stops with -ENOTBLK (R-DIO-6); the caller
+ * must put the iterator back to what was written before the buffered
+ * fallback writes the rest, as generic_file_direct_write() does.
+ *
+ *   file: |<------------- 16 MiB hole (ftruncate) ------------->|
+ *   write:    [1 MiB]  [1 MiB]  [1 MiB] ...  [4K at 8 MiB]
+ *
+ * Expect every write to return its full length, for both engines, and the
+ * bytes to read back.
+ */
+static void simfs_dio_write_into_hole_falls_back(struct kunit *test)
+{
+	static const char *const engines[] = { "dio=legacy", "dio=iomap" };
+	unsigned int e;
+
+	for (e = 0; e < ARRAY_SIZE(engines); e++) {
+		int fd;
+
+		sfs_mkfs_mount(test, "bs=4096", engines[e]);
+		fd = sfs_open(test, "hole", O_RDWR | O_CREAT | O_DIRECT);
+		KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 8 << 20), 0);
+		sfs_pwrite(test, fd, 1 << 20, 0, 11);
+		sfs_pwrite(test, fd, 1 << 20, 1 << 20, 12);
+		sfs_pwrite(test, fd, 4096, 6 << 20, 13);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_pread_is(test, fd, 1 << 20, 0, 11), "%s", engines[e]);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_pread_is(test, fd, 1 << 20, 1 << 20, 12), "%s", engines[e]);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_pread_is(test, fd, 4096, 6 << 20, 13), "%s", engines[e]);
+		KUNIT_EXPECT_TRUE_MSG(test, sfs_pread_is(test, fd, 4096, 7 << 20, 0), "%s", engines[e]);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+	}
+}
+
+/*
  * Truncate down and up.
  *
  *   [data 0..10000) --ftruncate(5000)--> [data 0..5000) --ftruncate(9000)-->
@@ -1046,6 +1082,7 @@ static struct kunit_case simfs_test_cases[] = {
 	KUNIT_CASE(simfs_holes_read_zero),
 	KUNIT_CASE(simfs_buffered_bytes_on_disk),
 	KUNIT_CASE(simfs_dio_both_engines),
+	KUNIT_CASE(simfs_dio_write_into_hole_falls_back),
 	KUNIT_CASE(simfs_truncate_down_up),
 	KUNIT_CASE(simfs_i7_truncate_orphans_held_page),
 	KUNIT_CASE(simfs_mmap_shared_private),

@@ -5,8 +5,11 @@
  * copy, bad input 30, vmsplice's FOLL_GET references and R05 with real
  * vmsplice, direct_splice_read() from an O_DIRECT raw `ram` device into a
  * pipe and out to another device (fresh pages, no pins, no ITER_PIPE),
- * pipe-to-pipe moves, the ITER_BVEC revert rule (R-ITER-14) and R09 on the
- * raw device as a concurrent stress (`make tsan` runs it).
+ * pipe-to-pipe moves, the ITER_BVEC revert rule (R-ITER-14), R09 on the
+ * raw device as a concurrent stress (`make tsan` runs it), and on simfs:
+ * filemap_splice_read() of cache folios, pipe to file, and R09 as
+ * reported (truncate waits for the DIO; the 0x800-byte file stress on
+ * both DIO engines).
  *
  * Every case boots a 64 MiB machine and two 4 MiB ram disks "spa" and
  * "spb" (512-byte blocks) in .init; .exit destroys them and shuts down
@@ -1199,6 +1202,53 @@ static void splice_simfs_filemap_read(struct kunit *test)
 	sp_simfs_teardown(test);
 }
 
+/*
+ * Pipe to simfs files (iter_file_splice_write() into ->write_iter):
+ *   user (pattern 10, 8 KiB) --write--> pipe --splice--> /mnt/od (O_DIRECT)
+ *   user --write--> pipe --splice--> /mnt/buf (buffered, at offset 100)
+ * Expect 8192 each time, the bytes back through pread, the pipe's pages
+ * freed once written, and no pin taken for the pipe's pages (ITER_BVEC).
+ */
+static void splice_simfs_pipe_to_file(struct kunit *test)
+{
+	unsigned long a, q;
+	int fds[2], od, bf;
+	off_t off = 100;
+	long folios;
+
+	sp_simfs_setup(test, "dio=iomap");
+	a = t_mm_mmap(test, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	q = t_mm_mmap(test, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	sp_fill(test, a, 8192, 0, 10);
+	KUNIT_ASSERT_EQ(test, sim_user_memset(q, 0, 8192), 8192);
+	od = sim_open("/mnt/od", O_CREAT | O_RDWR | O_DIRECT, 0644);
+	bf = sim_open("/mnt/buf", O_CREAT | O_RDWR, 0644);
+	KUNIT_ASSERT_GE(test, od, 0);
+	KUNIT_ASSERT_GE(test, bf, 0);
+	sp_pipe(test, fds, 0);
+	folios = sp_live_folios();
+
+	KUNIT_ASSERT_EQ(test, sim_write(fds[1], a, 8192), 8192);
+	KUNIT_EXPECT_EQ(test, sim_splice(fds[0], NULL, od, NULL, 8192, 0), 8192);
+	KUNIT_EXPECT_EQ(test, sim_lseek(od, 0, SEEK_CUR), 8192);
+	KUNIT_EXPECT_EQ(test, sp_live_folios(), folios);
+	KUNIT_EXPECT_EQ(test, sim_pread(od, q, 8192, 0), 8192);
+	KUNIT_EXPECT_TRUE(test, sp_user_is(q, 8192, 0, 10));
+
+	KUNIT_ASSERT_EQ(test, sim_write(fds[1], a, 8192), 8192);
+	KUNIT_EXPECT_EQ(test, sim_splice(fds[0], NULL, bf, &off, 8192, 0), 8192);
+	KUNIT_EXPECT_EQ(test, off, 8292);
+	KUNIT_EXPECT_EQ(test, sim_pread(bf, q, 8192, 100), 8192);
+	KUNIT_EXPECT_TRUE(test, sp_user_is(q, 8192, 0, 10));
+
+	sp_close2(fds);
+	sim_close(od);
+	sim_close(bf);
+	t_mm_munmap(test, a, 8192);
+	t_mm_munmap(test, q, 8192);
+	sp_simfs_teardown(test);
+}
+
 struct sp_r09_one {
 	struct task_struct *task;
 	int fd, wfd;
@@ -1480,6 +1530,7 @@ static struct kunit_case splice_test_cases[] = {
 	KUNIT_CASE(splice_dio_alloc_failure),
 	KUNIT_CASE(splice_r09_raw_stress),
 	KUNIT_CASE(splice_simfs_filemap_read),
+	KUNIT_CASE(splice_simfs_pipe_to_file),
 	KUNIT_CASE_PARAM(splice_r09_simfs_truncate_waits, sp_dio_gen_params),
 	KUNIT_CASE_PARAM(splice_r09_simfs_stress, sp_dio_gen_params),
 	{}

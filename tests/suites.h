@@ -15,6 +15,7 @@ extern struct kunit_suite bio_suite;
 extern struct kunit_suite blk_suite;
 extern struct kunit_suite blk_map_suite;
 extern struct kunit_suite cli_run_suite;
+extern struct kunit_suite cli_tools_suite;
 extern struct kunit_suite dio_suite;
 extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;

@@ -240,9 +240,20 @@ static ssize_t simfs_write_iter(struct kiocb *iocb, struct iov_iter *from)
 	}
 	iov_iter_truncate(from, (size_t)(SIMFS_MAX_BYTES - iocb->ki_pos));
 	if (iocb->ki_flags & IOCB_DIRECT) {
+		size_t before = iov_iter_count(from), consumed;
+
 		ret = simfs_dio(iocb, from);
 		if (ret == -ENOTBLK)
 			ret = 0;
+		/*
+		 * As generic_file_direct_write() does: the engine may have
+		 * taken more of the iterator than it wrote (legacy direct-io
+		 * queues up to 64 pages before it meets the hole), so put the
+		 * unwritten part back before the buffered fallback.
+		 */
+		consumed = before - iov_iter_count(from);
+		if (ret >= 0 && consumed > (size_t)ret)
+			iov_iter_revert(from, consumed - (size_t)ret);
 		if (ret >= 0 && iov_iter_count(from))
 			ret = simfs_dio_fallback(iocb, from, ret);
 	} else {

@@ -17,6 +17,10 @@
 #include <pinio/mm_types.h>
 #include <pinio/atomic.h>
 #include <fcntl.h>
+#ifndef O_DIRECT
+/* <fcntl.h> defines it only under _GNU_SOURCE; this is Linux's value. */
+#define O_DIRECT	040000
+#endif
 #include <pthread.h>
 #include <sys/types.h>
 #include <sys/uio.h>

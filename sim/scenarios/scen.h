@@ -33,6 +33,10 @@ int scen_r04_refcount_saturation(struct sim_scenario_ctx *ctx);
 int scen_r05_vmsplice_in_child(struct sim_scenario_ctx *ctx);
 int scen_r06_ro_longterm_pin(struct sim_scenario_ctx *ctx);
 int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx);
+int scen_r08_dirty_cow(struct sim_scenario_ctx *ctx);
+int scen_r09_splice_dio_truncate(struct sim_scenario_ctx *ctx);
+int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx);
+int scen_r11_writeback_vs_pin(struct sim_scenario_ctx *ctx);
 int scen_r12_same_page_merge(struct sim_scenario_ctx *ctx);
 int scen_r13_unaligned_span(struct sim_scenario_ctx *ctx);
 int scen_r14_large_folio_tail(struct sim_scenario_ctx *ctx);
@@ -45,6 +49,7 @@ int scen_r20_error_path_arrays(struct sim_scenario_ctx *ctx);
 int scen_r21_partial_completion(struct sim_scenario_ctx *ctx);
 int scen_r22_double_unpin(struct sim_scenario_ctx *ctx);
 int scen_r23_longterm_pin_fork(struct sim_scenario_ctx *ctx);
+int scen_r24_dio_read_dirties(struct sim_scenario_ctx *ctx);
 int scen_r25_close_exit_release(struct sim_scenario_ctx *ctx);
 
 /* ---- helpers (sim/scenarios/scen_util.c) -------------------------------- */
@@ -106,5 +111,25 @@ int scen_open(struct sim_scenario_ctx *ctx, const char *path, int flags);
 bool scen_disk_fill(struct sim_scenario_ctx *ctx, int fd, off_t off, int c, size_t len);
 /* Does [off, off+len) of the disk behind @fd hold byte @c everywhere? */
 bool scen_disk_is(struct sim_scenario_ctx *ctx, int fd, off_t off, int c, size_t len);
+
+/* ---- simfs (sim/scenarios/scen_fs.c) --------------------------------------- */
+
+#define SCEN_FS_DISK	"fs0"
+
+struct address_space;
+
+/* A 16 MiB `ram` disk fs0 with simfs mounted at /mnt (@mount_opts: "dio=..."). */
+int scen_fs_setup(struct sim_scenario_ctx *ctx, const char *mount_opts);
+/* Unmount /mnt and destroy fs0. */
+void scen_fs_teardown(struct sim_scenario_ctx *ctx);
+/* Create /mnt/NAME holding @len bytes of @c, fsync'd; its fd (O_RDWR) or -errno. */
+int scen_fs_create(struct sim_scenario_ctx *ctx, const char *name, int c, size_t len);
+/* The page cache of open file @fd. */
+struct address_space *scen_fs_mapping(int fd);
+/* The cached folio at @index of @fd, with a reference (folio_put()), or NULL. */
+struct folio *scen_fs_cache_folio(int fd, unsigned long index);
+/* Remount /mnt (all files closed) and check /mnt/NAME's bytes: what the disk holds. */
+bool scen_fs_file_is(struct sim_scenario_ctx *ctx, const char *name, off_t off, int c,
+		     size_t len);
 
 #endif /* PINIO_SIM_SCENARIOS_SCEN_H */

@@ -140,27 +140,27 @@ void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *
 	if (!p.present) {
 		if (!r->obj->shared && b && memcmp(want, ops_zero_bytes, PAGE_SIZE))
 			ops_fail(c, "data", "task %d %#lx: nothing mapped, but the page was written (lost data)",
-			     t->id, addr);
+				 t->id, addr);
 		return;
 	}
 	if (!ops_page_ptr_valid(p.page)) {
 		ops_fail(c, "pgtable", "task %d %#lx maps pfn %lu, outside memory", t->id, addr,
-		     page_to_pfn(p.page));
+			 page_to_pfn(p.page));
 		return;
 	}
 	switch (ops_classify(p.page)) {
 	case OPS_PG_ZERO:
 		if (r->obj->shared)
 			ops_fail(c, "zero", "task %d %#lx: zero page in a shared mapping (R-GUP-6)",
-			     t->id, addr);
+				 t->id, addr);
 		else if (p.page != ZERO_PAGE(addr))
 			ops_fail(c, "zero", "task %d %#lx: zero page of the wrong colour (pfn %lu, want %lu)",
-			     t->id, addr, page_to_pfn(p.page), page_to_pfn(ZERO_PAGE(addr)));
+				 t->id, addr, page_to_pfn(p.page), page_to_pfn(ZERO_PAGE(addr)));
 		break;
 	case OPS_PG_HZERO:
 		if (r->obj->shared || p.page != folio_page(huge_zero_folio, pte_index(addr)))
 			ops_fail(c, "zero", "task %d %#lx: huge zero subpage %ld misplaced", t->id, addr,
-			     (long)(p.page - &huge_zero_folio->page));
+				 (long)(p.page - &huge_zero_folio->page));
 		break;
 	default:
 		break;
@@ -171,7 +171,7 @@ void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *
 	d = ops_first_diff(have, want, PAGE_SIZE);
 	if (d < PAGE_SIZE) {
 		ops_fail(c, "data", "task %d %#lx (obj %d page %lu, pfn %lu): byte %u is %#x, the model says %#x",
-		     t->id, addr, r->obj->id, idx, page_to_pfn(p.page), d, have[d], want[d]);
+			 t->id, addr, r->obj->id, idx, page_to_pfn(p.page), d, have[d], want[d]);
 		return;
 	}
 	vcache_add(c, page_to_pfn(p.page), want);
@@ -199,7 +199,7 @@ void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long star
 			ops_peek_at(t->t->mm, a, &p);
 			if (p.present)
 				ops_fail(c, "pgtable", "task %d %#lx: mapped (pfn %lu) where nothing should be",
-				     t->id, a, page_to_pfn(p.page));
+					 t->id, a, page_to_pfn(p.page));
 		}
 		for (i = 0; others && i < c->m.ntasks && !ops_failed(c); i++) {
 			struct ops_mtask *o = &c->m.tasks[i];
@@ -284,18 +284,18 @@ void ops_check_balances(struct ops_ctx *c)
 		ops_fail(c, "I4", "outstanding pins %ld, the model holds %ld", l.pins, c->m.pins);
 	else if (pins_net() != c->m.pins)
 		ops_fail(c, "I4", "nr_foll_pin_acquired - nr_foll_pin_released = %ld, the model holds %ld",
-		     pins_net(), c->m.pins);
+			 pins_net(), c->m.pins);
 	else if (l.zero_refs != c->zero_base + c->m.zero_refs)
 		ops_fail(c, "I3", "zero pages hold %ld references, expected %ld (base %ld + %ld held)",
-		     l.zero_refs, c->zero_base + c->m.zero_refs, c->zero_base, c->m.zero_refs);
+			 l.zero_refs, c->zero_base + c->m.zero_refs, c->zero_base, c->m.zero_refs);
 	else if (l.zero_pins != c->m.hz_pins)
 		ops_fail(c, "I3", "huge zero folio _pincount %ld, the model holds %ld", l.zero_pins,
-		     c->m.hz_pins);
+			 c->m.hz_pins);
 	else if (l.live_mms != (long)c->m.ntasks)
 		ops_fail(c, "mm", "%ld mm_structs alive for %u tasks", l.live_mms, c->m.ntasks);
 	else if (l.violations != c->violations_base)
 		ops_fail(c, "violation", "the machine reported %ld violation(s)",
-		     l.violations - c->violations_base);
+			 l.violations - c->violations_base);
 	w = pinio_warnings();
 	if (w != c->warnings_base) {
 		ops_fail(c, "warn", "%lu WARN(s) fired", w - c->warnings_base);
@@ -380,7 +380,7 @@ static void check_folio_pins(struct ops_ctx *c)
 			/* Its refcount is checked as a whole: zero_refs (I3). */
 			if (c->zero_pins_count && sim_small_folio_pins(folio) != fc[i].pins)
 				ops_fail(c, "I1", "zero page pfn %lu holds %ld pins, the model %ld",
-				     folio_pfn(folio), sim_small_folio_pins(folio), fc[i].pins);
+					 folio_pfn(folio), sim_small_folio_pins(folio), fc[i].pins);
 			continue;
 		}
 		if (folio_test_large(folio)) {
@@ -397,12 +397,75 @@ static void check_folio_pins(struct ops_ctx *c)
 			need += folio_map_refs(folio) + (folio->mapping && !folio_test_anon(folio));
 		if (have != fc[i].pins)
 			ops_fail(c, "I1", "folio pfn %lu (order %u) holds %ld pins, the model %ld",
-			     folio_pfn(folio), folio_order(folio), have, fc[i].pins);
+				 folio_pfn(folio), folio_order(folio), have, fc[i].pins);
 		else if (ref != need)
-			ops_fail(c, "I1", "folio pfn %lu (order %u) refcount %ld, expected %ld (mappings, %ld pins, %ld gets)",
-			     folio_pfn(folio), folio_order(folio), ref, need, fc[i].pins, fc[i].gets);
+			ops_fail(c, "I1",
+				 "folio pfn %lu (order %u) refcount %ld, expected %ld (maps, %ld pins, %ld gets)",
+				 folio_pfn(folio), folio_order(folio), ref, need, fc[i].pins,
+				 fc[i].gets);
 	}
 	free(fc);
+}
+
+/* A pin of a private page: its task maps it there still, and no other task does. */
+static void check_private_binding(struct ops_ctx *c, const struct ops_set *s,
+				  const struct ops_entry *e)
+{
+	struct ops_mtask *t = model_task_by_id(&c->m, e->task_id);
+	struct ops_peek p;
+	unsigned int i;
+
+	if (!t) {
+		ops_fail(c, "model", "set %d: bound to exited task %d", s->id, e->task_id);
+		return;
+	}
+	ops_peek_at(t->t->mm, e->vaddr, &p);
+	if (!p.present || p.page != e->page) {
+		ops_fail(c, "pin",
+			 "set %d: task %d no longer maps its pinned pfn %lu at %#lx (%s %lu) (R-COW-2)",
+			 s->id, t->id, page_to_pfn(e->page), e->vaddr,
+			 p.present ? "maps pfn" : "maps nothing",
+			 p.present ? page_to_pfn(p.page) : 0);
+		return;
+	}
+	for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
+		struct ops_mtask *o = &c->m.tasks[i];
+
+		if (o == t)
+			continue;
+		ops_peek_at(o->t->mm, e->vaddr, &p);
+		if (p.present && p.page == e->page)
+			ops_fail(c, "I6",
+				 "set %d: task %d's pinned pfn %lu at %#lx is also mapped by task %d",
+				 s->id, t->id, page_to_pfn(e->page), e->vaddr, o->id);
+	}
+}
+
+/* A pin of a shared page: every mapping of that object page maps it, if any. */
+static void check_shared_binding(struct ops_ctx *c, const struct ops_set *s,
+				 const struct ops_entry *e)
+{
+	unsigned int i, j;
+	struct ops_peek p;
+
+	for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+
+		for (j = 0; j < t->nr && !ops_failed(c); j++) {
+			struct ops_region *r = &t->r[j];
+			unsigned long a;
+
+			if (r->obj != e->obj || e->idx < r->off || e->idx >= r->off + r->npages)
+				continue;
+			a = r->start + ((e->idx - r->off) << PAGE_SHIFT);
+			ops_peek_at(t->t->mm, a, &p);
+			if (p.present && p.page != e->page)
+				ops_fail(c, "pin",
+					 "set %d: shared page pinned as pfn %lu, task %d maps pfn %lu at %#lx",
+					 s->id, page_to_pfn(e->page), t->id,
+					 page_to_pfn(p.page), a);
+		}
+	}
 }
 
 /*
@@ -411,9 +474,8 @@ static void check_folio_pins(struct ops_ctx *c)
  */
 void ops_check_bindings(struct ops_ctx *c)
 {
-	unsigned int si, i, j;
+	unsigned int si;
 	unsigned long k;
-	struct ops_peek p;
 
 	for (si = 0; si < c->m.nsets && !ops_failed(c); si++) {
 		struct ops_set *s = &c->m.sets[si];
@@ -423,48 +485,10 @@ void ops_check_bindings(struct ops_ctx *c)
 
 			if (!s->pin || !model_entry_bound(e))
 				continue;
-			if (!e->obj->shared) {
-				struct ops_mtask *t = model_task_by_id(&c->m, e->task_id);
-
-				if (!t) {
-					ops_fail(c, "model", "set %d: bound to exited task %d", s->id,
-					     e->task_id);
-					return;
-				}
-				ops_peek_at(t->t->mm, e->vaddr, &p);
-				if (!p.present || p.page != e->page)
-					ops_fail(c, "pin", "set %d: task %d no longer maps its pinned page at %#lx (pfn %lu, now %s %lu) (R-COW-2)",
-					     s->id, t->id, e->vaddr, page_to_pfn(e->page),
-					     p.present ? "pfn" : "nothing", p.present ? page_to_pfn(p.page) : 0);
-				for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
-					if (c->m.tasks[i].id == t->id)
-						continue;
-					ops_peek_at(c->m.tasks[i].t->mm, e->vaddr, &p);
-					if (p.present && p.page == e->page)
-						ops_fail(c, "I6", "set %d: task %d's pinned page pfn %lu at %#lx is also mapped by task %d",
-						     s->id, t->id, page_to_pfn(e->page), e->vaddr,
-						     c->m.tasks[i].id);
-				}
-				continue;
-			}
-			for (i = 0; i < c->m.ntasks && !ops_failed(c); i++) {
-				struct ops_mtask *t = &c->m.tasks[i];
-
-				for (j = 0; j < t->nr && !ops_failed(c); j++) {
-					struct ops_region *r = &t->r[j];
-					unsigned long a;
-
-					if (r->obj != e->obj || e->idx < r->off ||
-					    e->idx >= r->off + r->npages)
-						continue;
-					a = r->start + ((e->idx - r->off) << PAGE_SHIFT);
-					ops_peek_at(t->t->mm, a, &p);
-					if (p.present && p.page != e->page)
-						ops_fail(c, "pin", "set %d: shared page pinned as pfn %lu, task %d maps pfn %lu at %#lx",
-						     s->id, page_to_pfn(e->page), t->id,
-						     page_to_pfn(p.page), a);
-				}
-			}
+			if (e->obj->shared)
+				check_shared_binding(c, s, e);
+			else
+				check_private_binding(c, s, e);
 		}
 	}
 }

@@ -217,7 +217,8 @@ static void op_mmap(struct ops_ctx *c)
 
 		addr = h->start + (((op->arg & 0xffff) % h->npages) << PAGE_SHIFT);
 	}
-	if (!fits(c, shared ? npages : model_region_footprint(addr, npages, npages >= HPAGE_PMD_NR))) {
+	if (!fits(c, shared ? npages :
+		     model_region_footprint(addr, npages, npages >= HPAGE_PMD_NR))) {
 		skip(c);
 		return;
 	}
@@ -239,7 +240,7 @@ static void op_mmap(struct ops_ctx *c)
 		model_munmap(&c->m, t, addr, npages);
 	else if (!model_range_free(t, ret, npages)) {
 		ops_fail(c, "mmap", "sim_mmap() returned %#lx + %lu pages, over a live mapping",
-		     ret, npages);
+			 ret, npages);
 		return;
 	}
 	model_mmap(&c->m, t, ret, npages, prot, shared);
@@ -302,7 +303,7 @@ static void compare_bytes(struct ops_ctx *c, struct ops_mtask *t, unsigned long 
 		d = ops_first_diff(buf + done, want + sub, n);
 		if (d < n)
 			ops_fail(c, "data", "task %d read %#lx: byte is %#x, the model says %#x", t->id,
-			     a + d, buf[done + d], want[sub + d]);
+				 a + d, buf[done + d], want[sub + d]);
 		done += n;
 	}
 }
@@ -394,8 +395,8 @@ static void gup_check_entry(struct ops_ctx *c, struct ops_mtask *t, const struct
 	ops_peek_at(t->t->mm, vaddr, &p);
 	if (!p.present || p.page != e->page) {
 		ops_fail(c, "gup", "%#lx: GUP returned pfn %lu, the task maps %s %lu", vaddr,
-		     page_to_pfn(e->page), p.present ? "pfn" : "nothing",
-		     p.present ? page_to_pfn(p.page) : 0);
+			 page_to_pfn(e->page), p.present ? "pfn" : "nothing",
+			 p.present ? page_to_pfn(p.page) : 0);
 		return;
 	}
 	folio = page_folio(e->page);
@@ -414,7 +415,7 @@ static void gup_check_entry(struct ops_ctx *c, struct ops_mtask *t, const struct
 		else if (!PageAnonExclusive(e->page) &&
 			 !(folio_test_large(folio) && PageAnonExclusive(&folio->page)))
 			ops_fail(c, "gup", "%#lx: pinned anon page pfn %lu is not exclusive (R-GUP-10)",
-			     vaddr, page_to_pfn(e->page));
+				 vaddr, page_to_pfn(e->page));
 	} else if (r->obj->shared && folio_test_anon(folio)) {
 		ops_fail(c, "gup", "%#lx: anon page in a shared mapping", vaddr);
 	}
@@ -425,7 +426,7 @@ static void gup_check_entry(struct ops_ctx *c, struct ops_mtask *t, const struct
 		want = ops_zero_bytes;
 	if (memcmp(page_address(e->page), want, PAGE_SIZE))
 		ops_fail(c, "data", "%#lx: the page GUP returned (pfn %lu) holds other bytes than the task sees",
-		     vaddr, page_to_pfn(e->page));
+			 vaddr, page_to_pfn(e->page));
 }
 
 static void op_gup(struct ops_ctx *c, bool pin)
@@ -498,16 +499,16 @@ static void op_gup(struct ops_ctx *c, bool pin)
 		if (after.acq - after.rel - (before.acq - before.rel) != (long)counted ||
 		    after.acq - before.acq < (long)counted)
 			ops_fail(c, "vmstat", "pinned %lu non-zero pages: nr_foll_pin_acquired %+ld, released %+ld",
-			     counted, after.acq - before.acq, after.rel - before.rel);
+				 counted, after.acq - before.acq, after.rel - before.rel);
 		else if (after.zpin - before.zpin != zpins)
 			ops_fail(c, "vmstat", "%lu zero pages: pinio_zero_page_pins %+ld", zeros,
-			     after.zpin - before.zpin);
+				 after.zpin - before.zpin);
 		else if (after.get != before.get)
 			ops_fail(c, "vmstat", "a pin moved pinio_foll_get_acquired");
 	} else if (after.acq != before.acq || after.rel != before.rel ||
 		   after.get - before.get != ret) {
 		ops_fail(c, "vmstat", "get of %ld pages: foll_get %+ld, pins %+ld/%+ld", ret,
-		     after.get - before.get, after.acq - before.acq, after.rel - before.rel);
+			 after.get - before.get, after.acq - before.acq, after.rel - before.rel);
 	}
 
 	/* A COW break or unshare for this task must leave the others' views alone. */
@@ -591,10 +592,10 @@ static void release_set(struct ops_ctx *c, unsigned int si, unsigned int how)
 	free(pages);
 	if (after.acq != before.acq || after.rel - before.rel != (long)counted)
 		ops_fail(c, "vmstat", "released set %d (%lu pins): nr_foll_pin_acquired %+ld, released %+ld",
-		     s->id, counted, after.acq - before.acq, after.rel - before.rel);
+			 s->id, counted, after.acq - before.acq, after.rel - before.rel);
 	else if (s->pin && !c->zero_pins_count && after.zunpin - before.zunpin != (long)zeros)
 		ops_fail(c, "vmstat", "set %d: %lu zero pages, pinio_zero_page_unpins %+ld", s->id,
-		     zeros, after.zunpin - before.zunpin);
+			 zeros, after.zunpin - before.zunpin);
 	c->m.pins -= (long)counted;
 	if (s->pin) {
 		c->m.zero_refs -= (long)hz;
@@ -665,8 +666,8 @@ static void op_mprotect(struct ops_ctx *c)
 	op_range(op, t, 0, &start, &n);
 	if (op->flags & OPS_F_BAD) {
 		if (op_sel(op) % 2)
-			expect_ret(c, "sim_mprotect(bad prot)", sim_mprotect(start, PAGE_SIZE, 0x10),
-				   -EINVAL);
+			expect_ret(c, "sim_mprotect(bad prot)",
+				   sim_mprotect(start, PAGE_SIZE, 0x10), -EINVAL);
 		else
 			expect_ret(c, "sim_mprotect(misaligned)",
 				   sim_mprotect(start + 1, PAGE_SIZE, PROT_READ), -EINVAL);
@@ -687,8 +688,8 @@ static void op_madvise(struct ops_ctx *c)
 	op_range(op, t, 0, &start, &n);
 	if (op->flags & OPS_F_BAD) {
 		if (op_sel(op) % 2)
-			expect_ret(c, "sim_madvise(bad advice)", sim_madvise(start, PAGE_SIZE, 1000),
-				   -EINVAL);
+			expect_ret(c, "sim_madvise(bad advice)",
+				   sim_madvise(start, PAGE_SIZE, 1000), -EINVAL);
 		else
 			expect_ret(c, "sim_madvise(misaligned)",
 				   sim_madvise(start + 1, PAGE_SIZE, MADV_DONTNEED), -EINVAL);
@@ -750,8 +751,8 @@ static void op_dma_write(struct ops_ctx *c)
 		if (e->kind != OPS_PG_NORMAL || folio_ref_count(folio) <= 0 ||
 		    !folio_maybe_dma_pinned(folio)) {
 			ops_fail(c, "I9", "set %d entry %lu: DMA target pfn %lu refcount %d, %spinned",
-			     s->id, k, page_to_pfn(e->page), folio_ref_count(folio),
-			     folio_maybe_dma_pinned(folio) ? "" : "not ");
+				 s->id, k, page_to_pfn(e->page), folio_ref_count(folio),
+				 folio_maybe_dma_pinned(folio) ? "" : "not ");
 			return;
 		}
 		if (!ramp)
@@ -802,8 +803,8 @@ static void op_dma_read(struct ops_ctx *c)
 		d = ops_first_diff(page_address(e->page), want, PAGE_SIZE);
 		if (d < PAGE_SIZE)
 			ops_fail(c, "I8", "set %d entry %lu (%#lx, pfn %lu): the device reads %#x at byte %u, the task sees %#x",
-			     s->id, k, e->vaddr, page_to_pfn(e->page),
-			     ((unsigned char *)page_address(e->page))[d], d, want[d]);
+				 s->id, k, e->vaddr, page_to_pfn(e->page),
+				 ((unsigned char *)page_address(e->page))[d], d, want[d]);
 	}
 }
 

@@ -108,7 +108,36 @@ const char *job_verify_name(enum job_verify v)
 
 const char *run_engine_name(enum run_engine e)
 {
-	return e == RUN_ENGINE_PASSTHROUGH ? "passthrough" : "raw";
+	static const char *const names[] = {
+		[RUN_ENGINE_RAW] = "raw", [RUN_ENGINE_PASSTHROUGH] = "passthrough",
+		[RUN_ENGINE_IOMAP] = "iomap", [RUN_ENGINE_LEGACY] = "legacy",
+	};
+
+	return e <= RUN_ENGINE_LEGACY ? names[e] : "?";
+}
+
+const char *run_fs_name(enum run_fs fs)
+{
+	return fs == RUN_FS_SIMFS ? "simfs" : "none";
+}
+
+int job_file_path(const struct job *job, unsigned int clone_idx, char *buf, size_t size)
+{
+	int n;
+
+	if (job->filename[0])
+		n = snprintf(buf, size, "%s", job->filename);
+	else
+		n = snprintf(buf, size, RUN_MOUNT_DIR "/%s.%u", job->name, clone_idx);
+	if (n < 0 || (size_t)n >= size ||
+	    (size_t)n > sizeof(RUN_MOUNT_DIR) + RUN_SIMFS_NAME_MAX)
+		return -1;
+	return 0;
+}
+
+void job_buffer_file_path(unsigned int job_idx, unsigned int clone_idx, char *buf, size_t size)
+{
+	snprintf(buf, size, RUN_MOUNT_DIR "/.buf.%u.%u", job_idx, clone_idx);
 }
 
 const char *run_buffer_name(enum run_buffer b)
@@ -116,9 +145,10 @@ const char *run_buffer_name(enum run_buffer b)
 	static const char *const names[] = {
 		[RUN_BUFFER_ANON] = "anon", [RUN_BUFFER_UNTOUCHED] = "untouched",
 		[RUN_BUFFER_SHARED] = "shared", [RUN_BUFFER_THP] = "thp",
+		[RUN_BUFFER_FILE_MMAP] = "file-mmap",
 	};
 
-	return b <= RUN_BUFFER_THP ? names[b] : "?";
+	return b <= RUN_BUFFER_FILE_MMAP ? names[b] : "?";
 }
 
 const char *run_profile_name(enum run_profile p)
@@ -165,7 +195,7 @@ void job_init_defaults(struct job *job)
 	job->rw = JOB_RW_READ;
 	job->rwmixread = 50;
 	job->bs = 4096;
-	job->direct = true;	/* pinio: buffered I/O is not built yet */
+	job->direct = true;	/* pinio: buffered I/O needs --fs=simfs */
 	job->ioengine = JOB_IOENGINE_PSYNC;
 	job->iodepth = 1;
 	job->numjobs = 1;
@@ -190,6 +220,8 @@ void run_opts_init(struct run_opts *opts)
 	memset(opts, 0, sizeof(*opts));
 	opts->dev_kind = RUN_DEV_RAM;
 	opts->dev_bytes = 256 * MIB;
+	opts->fs = RUN_FS_NONE;
+	opts->fs_bs = 4096;
 	opts->engine = RUN_ENGINE_RAW;
 	opts->buffer = RUN_BUFFER_ANON;
 	opts->profile = RUN_PROFILE_V6_5;
@@ -865,30 +897,43 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *n
 	case ROPT_DEVICE:
 		return parse_device(opts, val, err, errlen);
 	case ROPT_FS:
-		if (!strcmp(val, "none"))
+		opts->fs_set = true;
+		if (!strcmp(val, "none")) {
+			opts->fs = RUN_FS_NONE;
 			return 0;
-		if (!strcmp(val, "simfs") || !strncmp(val, "simfs,", 6)) {
-			seterr(err, errlen, "--fs=%s: simfs is not built yet (use --fs=none)", val);
-			return -1;
 		}
-		BADVALH(err, errlen, key, val, " (none or simfs)");
+		if (!strcmp(val, "simfs")) {
+			opts->fs = RUN_FS_SIMFS;
+			opts->fs_bs = 4096;
+			return 0;
+		}
+		if (!strncmp(val, "simfs,bs=", 9)) {
+			if (job_parse_size(val + 9, &v) ||
+			    (v != 512 && v != 1024 && v != 2048 && v != 4096)) {
+				BADVALH(err, errlen, key, val, " (simfs,bs=N: N is 512, 1024, 2048 or 4096)");
+				return -1;
+			}
+			opts->fs = RUN_FS_SIMFS;
+			opts->fs_bs = (unsigned int)v;
+			return 0;
+		}
+		BADVALH(err, errlen, key, val, " (none, simfs or simfs,bs=N)");
 		return -1;
 	case ROPT_ENGINE:
-		if (!strcmp(val, "raw")) {
+		opts->engine_set = true;
+		if (!strcmp(val, "raw"))
 			opts->engine = RUN_ENGINE_RAW;
-			return 0;
-		}
-		if (!strcmp(val, "passthrough")) {
+		else if (!strcmp(val, "passthrough"))
 			opts->engine = RUN_ENGINE_PASSTHROUGH;
-			return 0;
-		}
-		if (!strcmp(val, "iomap") || !strcmp(val, "legacy")) {
-			seterr(err, errlen, "--engine=%s: not built yet: needs simfs (use raw or passthrough)",
-			       val);
+		else if (!strcmp(val, "iomap"))
+			opts->engine = RUN_ENGINE_IOMAP;
+		else if (!strcmp(val, "legacy"))
+			opts->engine = RUN_ENGINE_LEGACY;
+		else {
+			BADVALH(err, errlen, key, val, " (raw, passthrough, iomap or legacy)");
 			return -1;
 		}
-		BADVALH(err, errlen, key, val, " (raw, passthrough, iomap or legacy)");
-		return -1;
+		return 0;
 	case ROPT_BUFFER:
 		if (!strcmp(val, "anon"))
 			opts->buffer = RUN_BUFFER_ANON;
@@ -898,10 +943,9 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *n
 			opts->buffer = RUN_BUFFER_SHARED;
 		else if (!strcmp(val, "thp"))
 			opts->buffer = RUN_BUFFER_THP;
-		else if (!strcmp(val, "file-mmap")) {
-			seterr(err, errlen, "--buffer=file-mmap: not built yet: needs simfs");
-			return -1;
-		} else {
+		else if (!strcmp(val, "file-mmap"))
+			opts->buffer = RUN_BUFFER_FILE_MMAP;
+		else {
 			BADVALH(err, errlen, key, val, " (anon, untouched, shared, thp or file-mmap)");
 			return -1;
 		}
@@ -962,6 +1006,62 @@ static int set_run_option(struct run_opts *opts, enum run_opt opt, const char *n
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * Settle --fs and --engine together. Without --fs: simfs when the engine
+ * is a filesystem's (iomap, legacy), and for the default job unless an
+ * engine was named or the device keeps no data; none otherwise. simfs
+ * without --engine means iomap. What contradicts itself exits 2.
+ */
+static int resolve_fs(struct run_opts *opts, const char **over, unsigned int nover,
+		      struct job_list *jobs, char *err, size_t errlen)
+{
+	unsigned int i;
+	bool size_given = false;
+
+	if (!opts->fs_set) {
+		if (run_engine_fs(opts->engine) ||
+		    (opts->default_job && !opts->engine_set && opts->dev_kind != RUN_DEV_NULL))
+			opts->fs = RUN_FS_SIMFS;
+	}
+	if (opts->fs == RUN_FS_SIMFS) {
+		if (!opts->engine_set) {
+			opts->engine = RUN_ENGINE_IOMAP;
+		} else if (!run_engine_fs(opts->engine)) {
+			seterr(err, errlen,
+			       "--engine=%s contradicts --fs=simfs: files on simfs go through --engine=iomap or legacy",
+			       run_engine_name(opts->engine));
+			return -1;
+		}
+		if (opts->dev_kind == RUN_DEV_NULL) {
+			seterr(err, errlen,
+			       "--fs=simfs needs a device that keeps data; --device=null discards it");
+			return -1;
+		}
+		if (opts->fs_bs < opts->lbs) {
+			seterr(err, errlen,
+			       "--fs=simfs,bs=%u is smaller than the logical block size %u (--lbs)",
+			       opts->fs_bs, opts->lbs);
+			return -1;
+		}
+		/* The default job's file: 64M, unless --size says otherwise. */
+		for (i = 0; i < nover; i++)
+			size_given |= !strcmp(over[2 * i], "size");
+		if (opts->default_job && !size_given && jobs->nr == 1)
+			jobs->jobs[0].size = RUN_DEFAULT_SIMFS_SIZE;
+		return 0;
+	}
+	if (run_engine_fs(opts->engine)) {
+		seterr(err, errlen, "--engine=%s needs a filesystem; it contradicts --fs=none (use --fs=simfs)",
+		       run_engine_name(opts->engine));
+		return -1;
+	}
+	if (opts->buffer == RUN_BUFFER_FILE_MMAP) {
+		seterr(err, errlen, "--buffer=file-mmap maps a file on simfs: it needs --fs=simfs");
+		return -1;
+	}
+	return 0;
 }
 
 /* Copies of "key" from "--key=value", kept for the life of the parse. */
@@ -1158,6 +1258,8 @@ int job_parse_args(int argc, char **argv, struct run_opts *opts, struct job_list
 			goto out;
 		opts->default_job = true;
 	}
+	if (resolve_fs(opts, over, nover, out, err, errlen))
+		goto out;
 	ret = 0;
 out:
 	free(over);
@@ -1186,7 +1288,7 @@ uint64_t job_buffer_bytes(const struct run_opts *opts, const struct job *job)
 {
 	uint64_t stride = opts->buffer == RUN_BUFFER_UNTOUCHED ? round_up(job->bs, 4096) : job->bs;
 	unsigned int depth = job_ioengine_async(job->ioengine) &&
-			     opts->engine == RUN_ENGINE_RAW ? job->iodepth : 1;
+			     opts->engine != RUN_ENGINE_PASSTHROUGH ? job->iodepth : 1;
 	uint64_t bytes = depth * stride;
 
 	if (job->verify != JOB_VERIFY_NONE && job_chunk_bytes(job) > bytes)
@@ -1212,12 +1314,52 @@ static void fmt_bytes(uint64_t v, char *buf, size_t size)
 		snprintf(buf, size, "%llu%c", (unsigned long long)v, units[u]);
 }
 
+/* Whether @path names a file simfs can hold: /mnt/NAME, NAME without '/'. */
+static bool simfs_path_ok(const char *path)
+{
+	const char *name = path + sizeof(RUN_MOUNT_DIR);
+
+	if (strncmp(path, RUN_MOUNT_DIR "/", sizeof(RUN_MOUNT_DIR)))
+		return false;
+	return *name && !strchr(name, '/') && strlen(name) <= RUN_SIMFS_NAME_MAX &&
+	       strcmp(name, ".") && strcmp(name, "..");
+}
+
+/* Files of the run on simfs: one per clone, or one per distinct filename. */
+static unsigned int simfs_nr_files(const struct job_list *jobs)
+{
+	unsigned int i, k, n = 0;
+
+	for (i = 0; i < jobs->nr; i++) {
+		const struct job *a = &jobs->jobs[i];
+		bool seen = false;
+
+		if (!a->filename[0]) {
+			n += a->numjobs;
+			continue;
+		}
+		for (k = 0; k < i && !seen; k++)
+			seen = !strcmp(jobs->jobs[k].filename, a->filename);
+		n += !seen;
+	}
+	return n;
+}
+
+/* Whether jobs @a and @b do I/O on the same file (or device). */
+static bool jobs_share_file(const struct run_opts *opts, const struct job *a, const struct job *b)
+{
+	if (opts->fs == RUN_FS_NONE)
+		return true;
+	return a->filename[0] && !strcmp(a->filename, b->filename);
+}
+
 int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t dev_bytes,
 		 char *err, size_t errlen)
 {
-	char devpath[32], b1[32], b2[32];
-	uint64_t mem_need = 0;
-	unsigned int i, k, threads = 0;
+	char devpath[32], where[JOB_PATH_MAX + 16], path[JOB_PATH_MAX + 16], b1[32], b2[32];
+	uint64_t mem_need = 0, space = dev_bytes, fs_need = 0;
+	unsigned int i, k, threads = 0, nfiles = 1;
+	bool simfs = opts->fs == RUN_FS_SIMFS;
 
 	snprintf(devpath, sizeof(devpath), "/dev/%s", run_dev_name(opts));
 	if (!jobs->nr) {
@@ -1234,25 +1376,66 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 		seterr(err, errlen, "the device is smaller than one %u-byte block", opts->lbs);
 		return -1;
 	}
+	if (simfs) {
+		/* What simfs leaves for file data, shared by the run's files. */
+		if (dev_bytes < 2 * RUN_SIMFS_RESERVE) {
+			fmt_bytes(dev_bytes, b1, sizeof(b1));
+			seterr(err, errlen, "--fs=simfs needs a device of at least 2M; %s is %s",
+			       devpath, b1);
+			return -1;
+		}
+		space = (dev_bytes - RUN_SIMFS_RESERVE) / opts->fs_bs * opts->fs_bs;
+		nfiles = simfs_nr_files(jobs);
+	}
 	for (i = 0; i < jobs->nr; i++) {
 		struct job *job = &jobs->jobs[i];
 		const char *n = job->name;
-		uint64_t nblocks;
+		uint64_t nblocks, region = space;
 
-		if (job->filename[0] && strcmp(job->filename, devpath)) {
+		if (simfs) {
+			if (job->filename[0] && !strncmp(job->filename, "/dev/", 5)) {
+				seterr(err, errlen,
+				       "job %s: filename=%s: with --fs=simfs jobs run on files under %s/, not on a device",
+				       n, job->filename, RUN_MOUNT_DIR);
+				return -1;
+			}
+			if (job->filename[0] && !simfs_path_ok(job->filename)) {
+				seterr(err, errlen,
+				       "job %s: filename=%s: not a file on simfs (%s/NAME, NAME without '/', at most %d bytes)",
+				       n, job->filename, RUN_MOUNT_DIR, RUN_SIMFS_NAME_MAX);
+				return -1;
+			}
+			if (job_file_path(job, job->numjobs - 1, path, sizeof(path))) {
+				seterr(err, errlen,
+				       "job %s: the job's file name (%s/NAME.N) is longer than simfs allows (%d bytes); use a shorter name or filename=",
+				       n, RUN_MOUNT_DIR, RUN_SIMFS_NAME_MAX);
+				return -1;
+			}
+			if (job->filename[0])
+				snprintf(where, sizeof(where), "%s", job->filename);
+			else
+				snprintf(where, sizeof(where), "%s/%s.N", RUN_MOUNT_DIR, n);
+			region = space / nfiles / opts->fs_bs * opts->fs_bs;
+		} else if (job->filename[0] && strcmp(job->filename, devpath)) {
 			if (!strncmp(job->filename, "/dev/", 5))
 				seterr(err, errlen,
 				       "job %s: filename=%s: no such device (this run has %s; see --device)",
 				       n, job->filename, devpath);
+			else if (simfs_path_ok(job->filename))
+				seterr(err, errlen,
+				       "job %s: filename=%s: a file needs --fs=simfs (this run has no filesystem)",
+				       n, job->filename);
 			else
 				seterr(err, errlen,
-				       "job %s: filename=%s: files need simfs, which is not built yet (use %s)",
-				       n, job->filename, devpath);
+				       "job %s: filename=%s: neither the device %s nor a file on simfs (%s/NAME with --fs=simfs)",
+				       n, job->filename, devpath, RUN_MOUNT_DIR);
 			return -1;
+		} else {
+			snprintf(where, sizeof(where), "%s", devpath);
 		}
-		if (!job->direct) {
+		if (!job->direct && !simfs) {
 			seterr(err, errlen,
-			       "job %s: direct=0: buffered I/O needs the page cache, which is not built yet (use direct=1)",
+			       "job %s: direct=0: buffered I/O goes through simfs's page cache; it needs --fs=simfs (or use direct=1)",
 			       n);
 			return -1;
 		}
@@ -1264,41 +1447,51 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 			       n, b1);
 			return -1;
 		}
-		if (job->bs % opts->lbs) {
+		if (job->direct && job->bs % opts->lbs) {
 			seterr(err, errlen,
 			       "job %s: bs=%llu is not a multiple of the logical block size %u (direct=1)",
 			       n, (unsigned long long)job->bs, opts->lbs);
 			return -1;
 		}
 		if (job->offset_pct)
-			job->offset = dev_bytes * job->offset_pct / 100 / opts->lbs * opts->lbs;
+			job->offset = region * job->offset_pct / 100 / opts->lbs * opts->lbs;
 		job->offset_pct = 0;
-		if (job->offset % opts->lbs) {
+		if (job->direct && job->offset % opts->lbs) {
 			seterr(err, errlen,
 			       "job %s: offset=%llu is not a multiple of the logical block size %u (direct=1)",
 			       n, (unsigned long long)job->offset, opts->lbs);
 			return -1;
 		}
-		if (job->offset >= dev_bytes) {
+		if (job->offset >= (simfs ? space : region)) {
 			fmt_bytes(job->offset, b1, sizeof(b1));
-			fmt_bytes(dev_bytes, b2, sizeof(b2));
+			fmt_bytes(simfs ? space : region, b2, sizeof(b2));
 			seterr(err, errlen, "job %s: offset=%s is past the end of %s (%s)", n, b1,
-			       devpath, b2);
+			       simfs ? "what simfs holds" : where, b2);
 			return -1;
 		}
-		if (job->size_pct) {
-			job->size = dev_bytes * job->size_pct / 100;
-			if (job->size > dev_bytes - job->offset)
-				job->size = dev_bytes - job->offset;
+		if (simfs) {
+			/* A file's size is the job's: a share of what simfs holds, from offset on. */
+			if (job->size_pct)
+				job->size = region * job->size_pct / 100;
+			else if (!job->size)
+				job->size = region;
+			/* The default job's 64M file, or what simfs holds if less. */
+			if (opts->default_job && job->size == RUN_DEFAULT_SIMFS_SIZE &&
+			    job->offset + job->size > space)
+				job->size = job->offset < space ? space - job->offset : 0;
+		} else if (job->size_pct) {
+			job->size = region * job->size_pct / 100;
+			if (job->size > region - job->offset)
+				job->size = region - job->offset;
 		} else if (!job->size) {
-			job->size = dev_bytes - job->offset;
+			job->size = region - job->offset;
 		}
 		job->size_pct = 0;
-		if (job->size > dev_bytes - job->offset) {
+		if (job->size > (simfs ? space : region) - job->offset) {
 			fmt_bytes(job->offset, b1, sizeof(b1));
 			fmt_bytes(job->size, b2, sizeof(b2));
 			seterr(err, errlen, "job %s: offset=%s + size=%s is past the end of %s", n, b1,
-			       b2, devpath);
+			       b2, simfs ? "what simfs holds" : devpath);
 			return -1;
 		}
 		if (job->bs > job->size) {
@@ -1330,7 +1523,7 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 				seterr(err, errlen, "job %s: verify needs bs of at least 64 bytes", n);
 				return -1;
 			}
-			if (nblocks < job->numjobs) {
+			if (job_clones_share_file(opts, job) && nblocks < job->numjobs) {
 				seterr(err, errlen,
 				       "job %s: size holds %llu blocks, too few for numjobs=%u with verify (each clone verifies its own slice)",
 				       n, (unsigned long long)nblocks, job->numjobs);
@@ -1344,6 +1537,34 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 			return -1;
 		}
 		mem_need += job->numjobs * job_buffer_bytes(opts, job);
+		if (simfs) {
+			uint64_t file = round_up(job->offset + job->size, opts->fs_bs);
+			unsigned int copies = job->filename[0] ? 1 : job->numjobs;
+
+			/* A shared filename counts once, at its largest extent. */
+			for (k = 0; k < jobs->nr && job->filename[0]; k++) {
+				const struct job *o = &jobs->jobs[k];
+
+				if (k != i && !strcmp(o->filename, job->filename) &&
+				    (k < i ? o->offset + o->size >= job->offset + job->size
+					   : o->offset + o->size > job->offset + job->size))
+					copies = 0;
+			}
+			fs_need += copies * file;
+			/* Buffered I/O: the page cache keeps the whole file (no reclaim). */
+			if (!job->direct)
+				mem_need += copies * file;
+			if (opts->buffer == RUN_BUFFER_FILE_MMAP)
+				fs_need += job->numjobs * job_buffer_bytes(opts, job);
+		}
+	}
+	if (simfs && fs_need > space) {
+		fmt_bytes(round_up(fs_need, MIB), b1, sizeof(b1));
+		fmt_bytes(space, b2, sizeof(b2));
+		seterr(err, errlen,
+		       "the jobs' files need %s, more than simfs on %s holds (%s); use a smaller size or a larger --device",
+		       b1, devpath, b2);
+		return -1;
 	}
 	/* A verifying job's blocks must be its own: no other job may write them. */
 	for (i = 0; i < jobs->nr; i++) {
@@ -1354,12 +1575,12 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 		for (k = 0; k < jobs->nr; k++) {
 			const struct job *b = &jobs->jobs[k];
 
-			if (k == i || !job_rw_writes(b->rw))
+			if (k == i || !job_rw_writes(b->rw) || !jobs_share_file(opts, a, b))
 				continue;
 			if (a->offset < b->offset + b->size && b->offset < a->offset + a->size) {
 				seterr(err, errlen,
 				       "jobs %s and %s overlap on %s and %s verifies: give them separate offset/size",
-				       a->name, b->name, devpath, a->name);
+				       a->name, b->name, simfs ? a->filename : devpath, a->name);
 				return -1;
 			}
 		}
@@ -1368,8 +1589,8 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 		fmt_bytes(round_up(mem_need, MIB), b1, sizeof(b1));
 		fmt_bytes(opts->mem_bytes, b2, sizeof(b2));
 		seterr(err, errlen,
-		       "the jobs' buffers need %s of simulated memory, more than half of --mem=%s",
-		       b1, b2);
+		       "the jobs' %s need %s of simulated memory, more than half of --mem=%s",
+		       simfs ? "buffers and page cache" : "buffers", b1, b2);
 		return -1;
 	}
 	return 0;

@@ -82,8 +82,17 @@ struct job_list {
 };
 
 enum run_dev_kind { RUN_DEV_RAM, RUN_DEV_NULL, RUN_DEV_FILE };
-enum run_engine { RUN_ENGINE_RAW, RUN_ENGINE_PASSTHROUGH };
-enum run_buffer { RUN_BUFFER_ANON, RUN_BUFFER_UNTOUCHED, RUN_BUFFER_SHARED, RUN_BUFFER_THP };
+enum run_fs { RUN_FS_NONE, RUN_FS_SIMFS };
+enum run_engine { RUN_ENGINE_RAW, RUN_ENGINE_PASSTHROUGH, RUN_ENGINE_IOMAP, RUN_ENGINE_LEGACY };
+enum run_buffer { RUN_BUFFER_ANON, RUN_BUFFER_UNTOUCHED, RUN_BUFFER_SHARED, RUN_BUFFER_THP,
+		  RUN_BUFFER_FILE_MMAP };
+
+#define RUN_MOUNT_DIR		"/mnt"
+#define RUN_SIMFS_NAME_MAX	63	/* bytes of a simfs file name */
+/* Bytes simfs keeps for itself: superblock and two 256 KiB metadata areas. */
+#define RUN_SIMFS_RESERVE	(1ULL << 20)
+/* The size of the default job's file when it runs on simfs. */
+#define RUN_DEFAULT_SIMFS_SIZE	(64ULL << 20)
 enum run_profile { RUN_PROFILE_V6_5, RUN_PROFILE_V6_4, RUN_PROFILE_V21 };
 enum run_format { RUN_FORMAT_NORMAL, RUN_FORMAT_JSON };
 
@@ -94,7 +103,11 @@ struct run_opts {
 	char dev_path[JOB_PATH_MAX];	/* file: the host file */
 	char dev_backend[16];		/* file: "psync" or "io_uring" */
 	bool dev_host_direct;		/* file: ",direct" (host O_DIRECT) */
+	enum run_fs fs;
+	unsigned int fs_bs;		/* simfs block size (mkfs bs=), default 4096 */
+	bool fs_set;			/* --fs given */
 	enum run_engine engine;
+	bool engine_set;		/* --engine given */
 	enum run_buffer buffer;
 	enum run_profile profile;
 	int dma_threads;		/* -1: the machine's default; 0: inline */
@@ -114,6 +127,21 @@ const char *job_rw_name(enum job_rw rw);
 const char *job_ioengine_name(enum job_ioengine e);
 const char *job_verify_name(enum job_verify v);
 const char *run_engine_name(enum run_engine e);
+const char *run_fs_name(enum run_fs fs);
+
+/* Whether @e is a filesystem's direct-I/O engine (iomap, legacy). */
+static inline bool run_engine_fs(enum run_engine e)
+{
+	return e == RUN_ENGINE_IOMAP || e == RUN_ENGINE_LEGACY;
+}
+
+/*
+ * The file clone @clone_idx of @job runs on with --fs=simfs: its filename,
+ * or RUN_MOUNT_DIR "/NAME.N" when it has none. 0, or -1 when too long.
+ */
+int job_file_path(const struct job *job, unsigned int clone_idx, char *buf, size_t size);
+/* The file a --buffer=file-mmap clone maps: RUN_MOUNT_DIR "/.buf.J.N". */
+void job_buffer_file_path(unsigned int job_idx, unsigned int clone_idx, char *buf, size_t size);
 const char *run_buffer_name(enum run_buffer b);
 const char *run_profile_name(enum run_profile p);
 
@@ -135,6 +163,16 @@ static inline bool job_rw_random(enum job_rw rw)
 static inline bool job_ioengine_async(enum job_ioengine e)
 {
 	return e == JOB_IOENGINE_LIBAIO || e == JOB_IOENGINE_IO_URING;
+}
+
+/*
+ * Whether the clones of @job share one file (the device, or a filename on
+ * simfs), so that verifying clones split it into slices; on simfs a job
+ * without a filename gives each clone its own file.
+ */
+static inline bool job_clones_share_file(const struct run_opts *opts, const struct job *job)
+{
+	return opts->fs == RUN_FS_NONE || job->filename[0];
 }
 
 /* fio's defaults for a job nobody configured (pinio: direct=1). */
@@ -192,9 +230,10 @@ int job_parse_args(int argc, char **argv, struct run_opts *opts, struct job_list
  * @dev_bytes: the device's size (for file:PATH, the host file's size
  *	rounded down to the block size).
  *
- * Resolves sizes and offsets (size 0 or N% become bytes), and refuses
- * what cannot run: a filename that is not the device, simfs, buffered
- * I/O, bs not a multiple of the logical block size with direct=1, bs
+ * Resolves sizes and offsets (size 0 or N% become bytes; on simfs, of the
+ * file the job creates), and refuses what cannot run: a filename that is
+ * not the device (or, on simfs, not a file under /mnt), buffered I/O
+ * without simfs, an engine that contradicts --fs, bs not a multiple of the logical block size with direct=1, bs
  * larger than size, a region past the device's end, verify on a null
  * device, overlapping regions of two verifying jobs, buffers that do not
  * fit the machine's memory, ...

@@ -40,8 +40,8 @@
 #include <pinio/sim.h>
 
 #include "pinio.h"
+#include "subcmd.h"
 
-#define KC_EXIT_SKIP	77
 #define KC_FILE_BYTES	(8UL << 20)
 #define KC_BUF_BYTES	(2UL << 20)	/* each case's buffer window */
 #define KC_PAGE		4096UL
@@ -207,7 +207,7 @@ static bool kc_host_maps_zero_page(void)
 }
 
 /* Open the host file; 0, or an exit code with the reason printed. */
-static int kc_host_setup(const struct kc_opts *o, struct kc_host *h)
+static int kc_host_setup(const struct kc_opts *o, struct kc_host *h, FILE *out)
 {
 	struct statfs sfs;
 	unsigned char *buf;
@@ -215,24 +215,24 @@ static int kc_host_setup(const struct kc_opts *o, struct kc_host *h)
 	int fd;
 
 	if (geteuid() != 0) {
-		printf("kcompare: skipped: needs root (/proc/sys/vm/stat_refresh is root-only, and the "
+		fprintf(out, "kcompare: skipped: needs root (/proc/sys/vm/stat_refresh is root-only, and the "
 		       "pin counters lag by per-cpu diffs without it)\n");
-		return KC_EXIT_SKIP;
+		return PINIO_EXIT_SKIP;
 	}
 	if (!kc_host_counters(&acq, &rel)) {
-		printf("kcompare: skipped: /proc/vmstat has no nr_foll_pin_acquired/released "
+		fprintf(out, "kcompare: skipped: /proc/vmstat has no nr_foll_pin_acquired/released "
 		       "(kernel older than 5.8, or vmstat unavailable)\n");
-		return KC_EXIT_SKIP;
+		return PINIO_EXIT_SKIP;
 	}
 	if (access("/proc/sys/vm/stat_refresh", W_OK)) {
-		printf("kcompare: skipped: cannot write /proc/sys/vm/stat_refresh\n");
-		return KC_EXIT_SKIP;
+		fprintf(out, "kcompare: skipped: cannot write /proc/sys/vm/stat_refresh\n");
+		return PINIO_EXIT_SKIP;
 	}
 	snprintf(h->path, sizeof(h->path), "%s/pinio-kcompare.XXXXXX", o->dir);
 	fd = mkstemp(h->path);
 	if (fd < 0) {
-		printf("kcompare: skipped: cannot create a file in %s: %s\n", o->dir, strerror(errno));
-		return KC_EXIT_SKIP;
+		fprintf(out, "kcompare: skipped: cannot create a file in %s: %s\n", o->dir, strerror(errno));
+		return PINIO_EXIT_SKIP;
 	}
 	/* Real blocks, so that reads and writes hit allocated extents. */
 	buf = malloc(1 << 20);
@@ -253,9 +253,9 @@ static int kc_host_setup(const struct kc_opts *o, struct kc_host *h)
 		int err = errno;
 
 		unlink(h->path);
-		printf("kcompare: skipped: the host refuses O_DIRECT on %s: %s\n", o->dir,
+		fprintf(out, "kcompare: skipped: the host refuses O_DIRECT on %s: %s\n", o->dir,
 		       strerror(err));
-		return KC_EXIT_SKIP;
+		return PINIO_EXIT_SKIP;
 	}
 	if (!kc_host_dioalign(h->fd, &h->mem_align, &h->offset_align)) {
 		/* Older kernels: assume the 512-byte sector, checked by the cases themselves. */
@@ -423,7 +423,7 @@ static void kcompare_usage(FILE *f)
 		"usage, 77 cannot measure here (not root, no pin counters, no O_DIRECT).\n");
 }
 
-int cmd_kcompare(int argc, char **argv)
+int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct kc_opts o = { .dir = "/var/tmp", .reps = 5 };
 	struct kc_row rows[2 * KC_NR];
@@ -436,7 +436,7 @@ int cmd_kcompare(int argc, char **argv)
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			kcompare_usage(stdout);
+			kcompare_usage(out);
 			return PINIO_EXIT_OK;
 		} else if (!strncmp(a, "--dir=", 6) && a[6]) {
 			o.dir = a + 6;
@@ -445,7 +445,7 @@ int cmd_kcompare(int argc, char **argv)
 			unsigned long n = strtoul(a + 7, &end, 10);
 
 			if (*end || !n || n > 1000 || a[7] == '-') {
-				fprintf(stderr, "pinio kcompare: bad --reps \"%s\" (1 to 1000)\n", a + 7);
+				fprintf(err, "pinio kcompare: bad --reps \"%s\" (1 to 1000)\n", a + 7);
 				return PINIO_EXIT_USAGE;
 			}
 			o.reps = (unsigned int)n;
@@ -454,39 +454,39 @@ int cmd_kcompare(int argc, char **argv)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			o.quiet = true;
 		} else {
-			fprintf(stderr, "pinio kcompare: unknown argument \"%s\" (pinio kcompare --help)\n",
+			fprintf(err, "pinio kcompare: unknown argument \"%s\" (pinio kcompare --help)\n",
 				a);
 			return PINIO_EXIT_USAGE;
 		}
 	}
 	if (sim_booted()) {
-		fprintf(stderr, "pinio kcompare: the machine is already booted\n");
+		fprintf(err, "pinio kcompare: the machine is already booted\n");
 		return PINIO_EXIT_FAIL;
 	}
 
-	ret = kc_host_setup(&o, &h);
+	ret = kc_host_setup(&o, &h, out);
 	if (ret) {
-		fflush(stdout);
+		fflush(out);
 		return ret;
 	}
 	if (!o.quiet) {
-		printf("host: Linux, file on %s in %s, O_DIRECT alignment: offset %u, memory %u\n",
+		fprintf(out, "host: Linux, file on %s in %s, O_DIRECT alignment: offset %u, memory %u\n",
 		       h.fstype, o.dir, h.offset_align, h.mem_align);
-		printf("host: a read fault of untouched anonymous memory %s\n",
+		fprintf(out, "host: a read fault of untouched anonymous memory %s\n",
 		       h.zero_page_mapped ? "maps the shared zero page" :
 		       "does NOT map the shared zero page (a fresh page each time)");
 		if (!strcmp(h.fstype, "tmpfs"))
-			printf("note: tmpfs accepts O_DIRECT but serves it from its page cache: "
+			fprintf(out, "note: tmpfs accepts O_DIRECT but serves it from its page cache: "
 			       "nothing is pinned, so expect disagreement; use a disk-backed --dir\n");
-		printf("pinio: profile v6.5, `ram` disk with %u-byte blocks, dma_alignment %u\n",
+		fprintf(out, "pinio: profile v6.5, `ram` disk with %u-byte blocks, dma_alignment %u\n",
 		       h.offset_align, h.mem_align - 1);
-		printf("host deltas: the minimum over %u runs of each case (/proc/vmstat is "
+		fprintf(out, "host deltas: the minimum over %u runs of each case (/proc/vmstat is "
 		       "machine-wide; other pins only add)\n\n", o.reps);
 	}
 
 	ret = kc_sim_setup(&h);
 	if (ret) {
-		fprintf(stderr, "pinio kcompare: cannot boot pinio: %s\n", strerror(-ret));
+		fprintf(err, "pinio kcompare: cannot boot pinio: %s\n", strerror(-ret));
 		sim_shutdown();
 		close(h.fd);
 		unlink(h.path);
@@ -517,7 +517,7 @@ int cmd_kcompare(int argc, char **argv)
 	unlink(h.path);
 
 	if (!o.quiet)
-		printf("%-30s %-5s | %9s %12s | %9s %13s | %s\n", "case", "op", "host ret",
+		fprintf(out, "%-30s %-5s | %9s %12s | %9s %13s | %s\n", "case", "op", "host ret",
 		       "host acq/rel", "pinio ret", "pinio acq/rel", "agree?");
 	for (i = 0; i < nr; i++) {
 		struct kc_row *r = &rows[i];
@@ -540,21 +540,26 @@ int cmd_kcompare(int argc, char **argv)
 			comparable++;
 		}
 		if (!o.quiet)
-			printf("%-30s %-5s | %9s %12s | %9s %13s | %s\n", r->c->name,
+			fprintf(out, "%-30s %-5s | %9s %12s | %9s %13s | %s\n", r->c->name,
 			       r->write ? "write" : "read", hr, ha, sr, sa, verdict);
 	}
 	if (!o.quiet && quirks)
-		printf("\n(*) this host's kernel never maps the shared zero page (measured above),\n"
+		fprintf(out, "\n(*) this host's kernel never maps the shared zero page (measured above),\n"
 		       "    so the untouched buffer a write reads from is faulted in as fresh pages,\n"
 		       "    each pinned and counted. Mainline x86 maps the zero page there, and\n"
 		       "    since v6.5 never pins or counts it; pinio models mainline.\n");
-	printf("%sagreement: %u/%u comparable cases (%.1f%%)", o.quiet ? "kcompare: " : "\n",
+	fprintf(out, "%sagreement: %u/%u comparable cases (%.1f%%)", o.quiet ? "kcompare: " : "\n",
 	       agree, comparable, comparable ? 100.0 * agree / comparable : 0.0);
 	if (quirks)
-		printf("; %u not comparable on this host (*)", quirks);
-	printf("\n");
+		fprintf(out, "; %u not comparable on this host (*)", quirks);
+	fprintf(out, "\n");
 	if (leaks)
-		printf("pinio: sim_shutdown() found %ld leaked objects\n", leaks);
-	fflush(stdout);
+		fprintf(out, "pinio: sim_shutdown() found %ld leaked objects\n", leaks);
+	fflush(out);
 	return agree == comparable && !leaks ? PINIO_EXIT_OK : PINIO_EXIT_FAIL;
+}
+
+int cmd_kcompare(int argc, char **argv)
+{
+	return kcompare_main(argc, argv, stdout, stderr);
 }

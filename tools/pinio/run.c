@@ -5,10 +5,12 @@
  * The flow: parse and check everything (jobfile.c) before anything is
  * created, so bad input exits 2 with nothing made; boot the machine,
  * create the one device, give every job clone its own task (address
- * space, descriptor table) on its own host thread; lay out the blocks a
- * verifying job will read; ramp, run and measure; read back what a
+ * space, descriptor table) on its own host thread; with --fs=simfs, make
+ * and mount simfs on the device and create the jobs' files; lay out the
+ * blocks a verifying job will read (on simfs, every file); ramp, run and measure; read back what a
  * write-only verifying job wrote; then check the machine (sim_check(),
- * DMA violations), shut it down (leaks) and print the report (output.c).
+ * DMA violations; with simfs, after each clone's fsync and the unmount),
+ * shut it down (leaks) and print the report (output.c).
  *
  * Each clone keeps its own statistics and merges nothing until the end;
  * the only shared state while jobs run is the progress counters, which
@@ -89,6 +91,8 @@ struct clone {
 	uint64_t stride;
 	unsigned char *host;
 	int fd;
+	int buf_fd;			/* --buffer=file-mmap: the mapped file */
+	char path[JOB_PATH_MAX + 16];	/* the device node or the file on simfs */
 
 	/* per-slot timing of async I/O */
 	uint64_t *t_start;
@@ -644,7 +648,26 @@ static int clone_map(struct clone *c)
 
 	if (o->buffer == RUN_BUFFER_THP)
 		len += THP_SIZE;
-	addr = sim_mmap(0, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+	if (o->buffer == RUN_BUFFER_FILE_MMAP) {
+		/* The buffers are a shared mapping of a second file on simfs. */
+		char path[64];
+		int e;
+
+		job_buffer_file_path(c->job_idx, c->clone_idx, path, sizeof(path));
+		c->buf_fd = sim_open(path, O_CREAT | O_TRUNC | O_RDWR, 0644);
+		if (c->buf_fd < 0) {
+			clone_fail(c, c->buf_fd, "open %s: %s", path, errname(c->buf_fd));
+			return -1;
+		}
+		e = sim_ftruncate(c->buf_fd, (off_t)len);
+		if (e) {
+			clone_fail(c, e, "ftruncate %s: %s", path, errname(e));
+			return -1;
+		}
+		addr = sim_mmap(0, len, PROT_READ | PROT_WRITE, MAP_SHARED, c->buf_fd, 0);
+	} else {
+		addr = sim_mmap(0, len, PROT_READ | PROT_WRITE, flags | MAP_ANONYMOUS, -1, 0);
+	}
 	if (IS_ERR_VALUE(addr)) {
 		clone_fail(c, (long)addr, "mmap of %zu bytes: %s", len, errname((long)addr));
 		return -1;
@@ -704,9 +727,9 @@ static void *clone_main(void *arg)
 
 	sim_task_switch(c->task);
 	getrusage(RUSAGE_THREAD, &c->ru0);
-	c->fd = sim_open(c->ctx->devpath, O_RDWR | O_DIRECT, 0);
+	c->fd = sim_open(c->path, O_RDWR | (job->direct ? O_DIRECT : 0), 0);
 	if (c->fd < 0) {
-		clone_fail(c, c->fd, "open %s: %s", c->ctx->devpath, errname(c->fd));
+		clone_fail(c, c->fd, "open %s: %s", c->path, errname(c->fd));
 		goto out;
 	}
 	if (clone_map(c))
@@ -723,8 +746,13 @@ static void *clone_main(void *arg)
 	ready = true;
 
 	t_start = now_ns();
-	/* A file device holds unknown data: lay out what the job will read. */
-	if (c->verify && job_rw_reads(job->rw) && c->ctx->opts->dev_kind == RUN_DEV_FILE) {
+	/*
+	 * A file device holds unknown data: lay out what the job will read.
+	 * A verifying job's file on simfs (written whole, in order, by
+	 * setup_simfs()) gets its headers the same way.
+	 */
+	if (c->verify && job_rw_reads(job->rw) &&
+	    (c->ctx->opts->dev_kind == RUN_DEV_FILE || c->ctx->opts->fs == RUN_FS_SIMFS)) {
 		set_phase(c, PH_LAYOUT);
 		sweep(c, true);
 	}
@@ -755,6 +783,15 @@ out:
 		sim_aio_destroy(ring);
 	if (c->map_len)
 		sim_munmap(c->map_addr, c->map_len);
+	if (c->buf_fd >= 0)
+		sim_close(c->buf_fd);
+	/* A file on simfs: what the job wrote is made durable before the unmount. */
+	if (c->fd >= 0 && c->ctx->opts->fs == RUN_FS_SIMFS && !run_interrupted) {
+		int e = sim_fsync(c->fd);
+
+		if (e)
+			clone_fail(c, e, "fsync %s: %s", c->path, errname(e));
+	}
 	if (c->fd >= 0)
 		sim_close(c->fd);
 	getrusage(RUSAGE_THREAD, &ru1);
@@ -787,13 +824,18 @@ static int clone_setup(struct run_ctx *ctx, struct clone *c, const struct job *j
 	c->job_idx = job_idx;
 	c->clone_idx = clone_idx;
 	c->fd = -1;
+	c->buf_fd = -1;
+	if (o->fs == RUN_FS_SIMFS)
+		job_file_path(job, clone_idx, c->path, sizeof(c->path));	/* checked by job_validate() */
+	else
+		snprintf(c->path, sizeof(c->path), "%s", ctx->devpath);
 	c->bs = (uint32_t)job->bs;
 	c->verify = job->verify != JOB_VERIFY_NONE;
-	c->async = job_ioengine_async(job->ioengine) && o->engine == RUN_ENGINE_RAW;
+	c->async = job_ioengine_async(job->ioengine) && o->engine != RUN_ENGINE_PASSTHROUGH;
 	c->depth = c->async ? job->iodepth : 1;
 	c->offset = job->offset;
 	c->nblocks = nblocks;
-	if (c->verify) {
+	if (c->verify && job_clones_share_file(o, job)) {
 		/* Each clone verifies its own slice, so no clone overwrites another's. */
 		c->nblocks = nblocks / job->numjobs;
 		c->offset = job->offset + clone_idx * c->nblocks * job->bs;
@@ -1188,6 +1230,106 @@ static int create_device(const struct run_opts *o, char *err, size_t errlen)
 	return ret;
 }
 
+#define LAYOUT_CHUNK	(1UL << 20)
+
+/*
+ * Grow the file open on @fd from its end to @want bytes, with O_DIRECT
+ * writes of @chunk (zeros) at @buf: blocks allocated in file order, and
+ * no hole is left inside i_size. (Extending writes, not ftruncate: the
+ * legacy engine's write into a hole below i_size, which should fall back
+ * to buffered I/O, comes back short.)
+ */
+static int extend_file(int fd, unsigned long buf, off_t want)
+{
+	off_t have = sim_lseek(fd, 0, SEEK_END);
+
+	if (have < 0)
+		return (int)have;
+	while (have < want) {
+		size_t len = want - have < (off_t)LAYOUT_CHUNK ? (size_t)(want - have) : LAYOUT_CHUNK;
+		ssize_t ret = sim_pwrite(fd, buf, len, have);
+
+		if (ret != (ssize_t)len)
+			return ret < 0 ? (int)ret : -EIO;
+		have += (off_t)len;
+	}
+	return 0;
+}
+
+/*
+ * --fs=simfs: make simfs on the device, mount it at /mnt with the engine
+ * as its dio= option, and create every job's file at its size, rounded up
+ * to simfs's block size (a file several jobs name grows to the largest of
+ * them), by writing it in order. A verifying clone then lays out its
+ * region with its headers before it runs.
+ */
+static int setup_simfs(const struct run_opts *o, const struct job_list *jobs, const char *devpath,
+		       char *err, size_t errlen)
+{
+	char opt[32], path[JOB_PATH_MAX + 16];
+	unsigned long buf;
+	unsigned int i, k;
+	int ret;
+
+	snprintf(opt, sizeof(opt), "bs=%u", o->fs_bs);
+	ret = sim_mkfs(devpath, "simfs", opt);
+	if (ret) {
+		snprintf(err, errlen, "--fs=simfs: mkfs on %s (%s) failed: %s", devpath, opt,
+			 strerror(-ret));
+		return ret;
+	}
+	snprintf(opt, sizeof(opt), "dio=%s", run_engine_name(o->engine));
+	ret = sim_mount(devpath, RUN_MOUNT_DIR, opt);
+	if (ret) {
+		snprintf(err, errlen, "--fs=simfs: mounting %s at %s (%s) failed: %s", devpath,
+			 RUN_MOUNT_DIR, opt, strerror(-ret));
+		return ret;
+	}
+	buf = sim_mmap(0, LAYOUT_CHUNK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (IS_ERR_VALUE(buf)) {
+		ret = (int)(long)buf;
+		snprintf(err, errlen, "--fs=simfs: mmap of the layout buffer failed: %s",
+			 strerror(-ret));
+		sim_umount(RUN_MOUNT_DIR);
+		return ret;
+	}
+	sim_user_memset(buf, 0, LAYOUT_CHUNK);
+	for (i = 0; i < jobs->nr; i++) {
+		const struct job *job = &jobs->jobs[i];
+
+		for (k = 0; k < job->numjobs; k++) {
+			off_t want = (off_t)((job->offset + job->size + o->fs_bs - 1) /
+					     o->fs_bs * o->fs_bs);
+			int fd;
+
+			job_file_path(job, k, path, sizeof(path));
+			fd = sim_open(path, O_CREAT | O_RDWR | O_DIRECT, 0644);
+			if (fd < 0) {
+				ret = fd;
+				snprintf(err, errlen, "creating %s failed: %s", path, strerror(-ret));
+				goto fail;
+			}
+			ret = extend_file(fd, buf, want);
+			if (!ret)
+				ret = sim_fsync(fd);
+			sim_close(fd);
+			if (ret) {
+				snprintf(err, errlen, "sizing %s to %lld bytes failed: %s", path,
+					 (long long)want, strerror(-ret));
+				goto fail;
+			}
+			if (job->filename[0])
+				break;	/* the clones share it */
+		}
+	}
+	sim_munmap(buf, LAYOUT_CHUNK);
+	return 0;
+fail:
+	sim_munmap(buf, LAYOUT_CHUNK);
+	sim_umount(RUN_MOUNT_DIR);
+	return ret;
+}
+
 static void build_reports(struct run_report *r, struct run_ctx *ctx, bool group)
 {
 	unsigned int i;
@@ -1264,7 +1406,7 @@ static int run_jobs(struct run_opts *opts, struct job_list *jobs, uint64_t dev_b
 	struct sigaction sa, old_sa;
 	unsigned int i, k, n = 0;
 	bool group = false, tty;
-	char err[256];
+	char err[JOB_PATH_MAX + 320];
 	int ret, code = PINIO_EXIT_FAIL;
 
 	for (i = 0; i < jobs->nr; i++) {
@@ -1310,6 +1452,11 @@ static int run_jobs(struct run_opts *opts, struct job_list *jobs, uint64_t dev_b
 		sim_shutdown();
 		code = PINIO_EXIT_USAGE;
 		goto out_free;
+	}
+	if (opts->fs == RUN_FS_SIMFS && setup_simfs(opts, jobs, ctx.devpath, err, sizeof(err))) {
+		fprintf(errf, "pinio: %s\n", err);
+		sim_disk_destroy(run_dev_name(opts));
+		goto out_shutdown;
 	}
 	r->start_time = (int64_t)time(NULL);
 	take_snap(snap0);
@@ -1362,6 +1509,15 @@ static int run_jobs(struct run_opts *opts, struct job_list *jobs, uint64_t dev_b
 	sigaction(SIGINT, &old_sa, NULL);
 	if (i < ctx.nr_clones)
 		goto out_clones;
+	/* Every clone closed its files: write everything back and unmount. */
+	if (opts->fs == RUN_FS_SIMFS) {
+		ret = sim_umount(RUN_MOUNT_DIR);
+		if (ret) {
+			fprintf(errf, "pinio: unmounting %s failed: %s\n", RUN_MOUNT_DIR,
+				strerror(-ret));
+			r->io_errors++;
+		}
+	}
 
 	/* The deferred re-dirtying of read pages holds bios: let it finish. */
 	bio_dirty_flush();
@@ -1397,6 +1553,8 @@ static int run_jobs(struct run_opts *opts, struct job_list *jobs, uint64_t dev_b
 out_clones:
 	for (k = 0; k < n; k++)
 		clone_free(&ctx.clones[k]);
+	if (opts->fs == RUN_FS_SIMFS)
+		sim_umount(RUN_MOUNT_DIR);
 	sim_disk_destroy(run_dev_name(opts));
 out_shutdown:
 	sim_shutdown();

@@ -22,6 +22,7 @@
 #include <pinio/scenario.h>
 
 #include "pinio.h"
+#include "subcmd.h"
 
 #define SCEN_MAX_PROFILES	3
 
@@ -47,13 +48,13 @@ static void scenario_usage(FILE *f)
 		"failed, 2 bad usage.\n");
 }
 
-static void scenario_list(void)
+static void scenario_list(FILE *out)
 {
 	const struct sim_scenario *t;
 	size_t nr, i;
 
 	t = sim_scenario_table(&nr);
-	printf("%-4s %-44s %-20s %s\n", "ID", "NAME", "STATUS", "ORIGIN");
+	fprintf(out, "%-4s %-44s %-20s %s\n", "ID", "NAME", "STATUS", "ORIGIN");
 	for (i = 0; i < nr; i++) {
 		char status[40];
 
@@ -61,7 +62,7 @@ static void scenario_list(void)
 			snprintf(status, sizeof(status), "skip: needs %s", t[i].needs);
 		else
 			snprintf(status, sizeof(status), "runnable");
-		printf("%-4s %-44s %-20s %s\n", t[i].id, t[i].name, status, t[i].bug ? t[i].bug : "");
+		fprintf(out, "%-4s %-44s %-20s %s\n", t[i].id, t[i].name, status, t[i].bug ? t[i].bug : "");
 	}
 }
 
@@ -84,7 +85,7 @@ static int scenario_parse_profiles(const char *arg, enum sim_profile *p)
 	}
 	if (strlen(arg) >= sizeof(buf))
 		return -EINVAL;
-	strcpy(buf, arg);
+	snprintf(buf, sizeof(buf), "%s", arg);
 	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (n == SCEN_MAX_PROFILES || sim_profile_parse(tok, &p[n]))
 			return -EINVAL;
@@ -93,7 +94,7 @@ static int scenario_parse_profiles(const char *arg, enum sim_profile *p)
 	return n ? n : -EINVAL;
 }
 
-int cmd_scenario(int argc, char **argv)
+int scenario_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	enum sim_profile profiles[SCEN_MAX_PROFILES] = { SIM_PROFILE_V6_5 };
 	const struct sim_scenario *table, **pick;
@@ -105,14 +106,14 @@ int cmd_scenario(int argc, char **argv)
 	table = sim_scenario_table(&nr);
 	pick = calloc(nr + (size_t)argc, sizeof(*pick));
 	if (!pick) {
-		fprintf(stderr, "pinio scenario: out of memory\n");
+		fprintf(err, "pinio scenario: out of memory\n");
 		return PINIO_EXIT_FAIL;
 	}
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			scenario_usage(stdout);
+			scenario_usage(out);
 			free(pick);
 			return PINIO_EXIT_OK;
 		} else if (!strcmp(a, "--list") || !strcmp(a, "-l")) {
@@ -124,13 +125,13 @@ int cmd_scenario(int argc, char **argv)
 
 			nr_profiles = scenario_parse_profiles(v, profiles);
 			if (nr_profiles < 0) {
-				fprintf(stderr, "pinio scenario: bad profile \"%s\" "
+				fprintf(err, "pinio scenario: bad profile \"%s\" "
 					"(v6.5, v6.4, v21, both or all)\n", v);
 				free(pick);
 				return PINIO_EXIT_USAGE;
 			}
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "pinio scenario: unknown option \"%s\" "
+			fprintf(err, "pinio scenario: unknown option \"%s\" "
 				"(pinio scenario --help)\n", a);
 			free(pick);
 			return PINIO_EXIT_USAGE;
@@ -140,7 +141,7 @@ int cmd_scenario(int argc, char **argv)
 			const struct sim_scenario *s = sim_scenario_find(a);
 
 			if (!s) {
-				fprintf(stderr, "pinio scenario: no scenario \"%s\" "
+				fprintf(err, "pinio scenario: no scenario \"%s\" "
 					"(pinio scenario --list)\n", a);
 				free(pick);
 				return PINIO_EXIT_USAGE;
@@ -149,7 +150,7 @@ int cmd_scenario(int argc, char **argv)
 		}
 	}
 	if (list) {
-		scenario_list();
+		scenario_list(out);
 		free(pick);
 		return PINIO_EXIT_OK;
 	}
@@ -159,7 +160,7 @@ int cmd_scenario(int argc, char **argv)
 			pick[nr_pick++] = &table[j];
 	}
 	if (!nr_pick) {
-		fprintf(stderr, "pinio scenario: name a scenario, or all (pinio scenario --list)\n");
+		fprintf(err, "pinio scenario: name a scenario, or all (pinio scenario --list)\n");
 		free(pick);
 		return PINIO_EXIT_USAGE;
 	}
@@ -168,7 +169,7 @@ int cmd_scenario(int argc, char **argv)
 		for (j = 0; j < nr_profiles; j++) {
 			struct sim_scenario_ctx ctx;
 
-			sim_scenario_ctx_init(&ctx, profiles[j], stdout);
+			sim_scenario_ctx_init(&ctx, profiles[j], out);
 			ctx.quiet = quiet;
 			switch (sim_scenario_run(pick[i], &ctx)) {
 			case SIM_SCENARIO_PASS:
@@ -187,8 +188,13 @@ int cmd_scenario(int argc, char **argv)
 		}
 	}
 	if (nr_pick * nr_profiles > 1)
-		printf("%u passed, %u failed, %u skipped\n", passed, failed, skipped);
-	fflush(stdout);
+		fprintf(out, "%u passed, %u failed, %u skipped\n", passed, failed, skipped);
+	fflush(out);
 	free(pick);
 	return failed ? PINIO_EXIT_FAIL : PINIO_EXIT_OK;
+}
+
+int cmd_scenario(int argc, char **argv)
+{
+	return scenario_main(argc, argv, stdout, stderr);
 }

@@ -208,7 +208,7 @@ static void svg_lane(FILE *f, const struct tr_data *d, const struct svg_time *tm
 		fprintf(f, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#9aa5b1\" "
 			"stroke-width=\"2\"/>\n", tm->x0, mid, tm->x0 + tm->w, mid);
 		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\">never pinned, refcount never "
-			"moved", tm->x0 + 8, mid - 4);
+			"moved", tm->x0 + 8, mid + 10);
 		if (d->zero_pins_skipped)
 			fprintf(f, ": %lu zero-page pins took nothing", d->zero_pins_skipped);
 		fputs("</text>\n", f);
@@ -234,7 +234,13 @@ static void svg_lane(FILE *f, const struct tr_data *d, const struct svg_time *tm
 		if (pins > 0 && (!r || r->ns >= seg_start)) {
 			double x = svg_x(tm, seg_start), x2 = svg_x(tm, r ? r->ns : t1);
 
-			if (bar.w >= 0 && x <= bar.x + bar.w + 1) {
+			/*
+			 * Merge into the pending bar when it touches it and
+			 * either holds the same count or one of the two is
+			 * too thin to see on its own.
+			 */
+			if (bar.w >= 0 && x <= bar.x + bar.w + 1 &&
+			    (pins == bar.max || bar.w < 1.5 || x2 - x < 1.5)) {
 				bar.w = x2 - bar.x;
 				bar.max = pins > bar.max ? pins : bar.max;
 				bar.open = !r;
@@ -493,7 +499,7 @@ int svg_write(FILE *f, const struct tr_data *d, unsigned int max_lanes)
 	fputs("<text x=\"20\" y=\"28\" class=\"title\">pinio trace: ", f);
 	svg_text_esc(f, d->title);
 	fprintf(f, " (profile %s)</text>\n", d->profile ? d->profile : "?");
-	fprintf(f, "<text x=\"20\" y=\"50\" class=\"sub\">%zu page events on %zu pages; one lane "
+	fprintf(f, "<text x=\"20\" y=\"50\" class=\"sub\">%zu page events on %zu page(s); one lane "
 		"per page that was pinned, in a bio, under DMA or allocated meanwhile (%zu of %zu shown)%s",
 		d->nr, d->nr_lanes, nr_shown - (zero_lane != SIZE_MAX), nr_io,
 		zero_lane != SIZE_MAX ? ", plus the zero page" : "");

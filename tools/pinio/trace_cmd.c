@@ -35,6 +35,7 @@
 
 #include "jobfile.h"
 #include "pinio.h"
+#include "subcmd.h"
 #include "svg.h"
 
 #define TR_DEFAULT_EVENTS	1000000UL
@@ -308,6 +309,23 @@ static int tr_build(struct tr_data *d)
 			tr_folio_del(&fm, head);
 			tr_lane_del(&lm, head);
 		}
+	}
+	/* The zero page always has a lane: flat, unless the profile pins it. */
+	for (i = 0; i < d->nr_lanes && !d->lanes[i].zero; i++)
+		;
+	if (i == d->nr_lanes) {
+		if (d->nr_lanes == lanes_cap) {
+			struct tr_lane *nl = realloc(d->lanes, (lanes_cap + 1) * sizeof(*nl));
+
+			if (!nl)
+				goto out;
+			d->lanes = nl;
+		}
+		memset(&d->lanes[d->nr_lanes], 0, sizeof(d->lanes[0]));
+		d->lanes[d->nr_lanes].pfn = d->zero_pfn;
+		d->lanes[d->nr_lanes].zero = true;
+		d->lanes[d->nr_lanes].gen = 1;
+		d->nr_lanes++;
 	}
 	/* Owners of pages still allocated; the rest keep what their events said. */
 	for (i = 0; i < d->nr_lanes; i++) {
@@ -738,7 +756,7 @@ static const char *tr_optval(int argc, char **argv, int *i, const char *key, boo
 	return argv[++*i];
 }
 
-static int tr_parse(int argc, char **argv, struct tr_opts *o)
+static int tr_parse(int argc, char **argv, struct tr_opts *o, FILE *err)
 {
 	int i;
 
@@ -749,7 +767,7 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o)
 
 		if ((v = tr_optval(argc, argv, &i, "--profile", &missing))) {
 			if (sim_profile_parse(v, &o->profile)) {
-				fprintf(stderr, "pinio trace: bad profile \"%s\" (v6.5, v6.4, v21)\n", v);
+				fprintf(err, "pinio trace: bad profile \"%s\" (v6.5, v6.4, v21)\n", v);
 				return -1;
 			}
 		} else if ((v = tr_optval(argc, argv, &i, "--out", &missing)) ||
@@ -763,14 +781,14 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o)
 			else if (!strcmp(v, "text"))
 				o->format = TR_FMT_TEXT;
 			else {
-				fprintf(stderr, "pinio trace: bad format \"%s\" (svg, json, text)\n", v);
+				fprintf(err, "pinio trace: bad format \"%s\" (svg, json, text)\n", v);
 				return -1;
 			}
 		} else if ((v = tr_optval(argc, argv, &i, "--max-lanes", &missing))) {
 			unsigned long n = strtoul(v, &end, 10);
 
 			if (*end || !n || n > 4096 || *v == '-') {
-				fprintf(stderr, "pinio trace: bad --max-lanes \"%s\" (1 to 4096)\n", v);
+				fprintf(err, "pinio trace: bad --max-lanes \"%s\" (1 to 4096)\n", v);
 				return -1;
 			}
 			o->max_lanes = (unsigned int)n;
@@ -778,7 +796,7 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o)
 			unsigned long n = strtoul(v, &end, 10);
 
 			if (*end || !n || n > 100000000UL || *v == '-') {
-				fprintf(stderr, "pinio trace: bad --max-events \"%s\" (1 to 10^8)\n", v);
+				fprintf(err, "pinio trace: bad --max-events \"%s\" (1 to 10^8)\n", v);
 				return -1;
 			}
 			o->max_events = n;
@@ -790,20 +808,20 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o)
 			else if (!strcmp(v, "thp"))
 				o->buffer = TR_BUF_THP;
 			else {
-				fprintf(stderr, "pinio trace: bad buffer \"%s\" (anon, untouched, thp)\n",
+				fprintf(err, "pinio trace: bad buffer \"%s\" (anon, untouched, thp)\n",
 					v);
 				return -1;
 			}
 		} else if ((v = tr_optval(argc, argv, &i, "--job", &missing))) {
 			o->job = v;
 		} else if (missing) {
-			fprintf(stderr, "pinio trace: %s needs a value\n", a);
+			fprintf(err, "pinio trace: %s needs a value\n", a);
 			return -1;
 		} else if (a[0] == '-' && a[1]) {
-			fprintf(stderr, "pinio trace: unknown option \"%s\" (pinio trace --help)\n", a);
+			fprintf(err, "pinio trace: unknown option \"%s\" (pinio trace --help)\n", a);
 			return -1;
 		} else if (o->scenario) {
-			fprintf(stderr, "pinio trace: one scenario at a time (\"%s\" and \"%s\")\n",
+			fprintf(err, "pinio trace: one scenario at a time (\"%s\" and \"%s\")\n",
 				o->scenario, a);
 			return -1;
 		} else {
@@ -811,7 +829,7 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o)
 		}
 	}
 	if (!!o->scenario == !!o->job) {
-		fprintf(stderr, "pinio trace: name one scenario or give one --job (pinio trace --help)\n");
+		fprintf(err, "pinio trace: name one scenario or give one --job (pinio trace --help)\n");
 		return -1;
 	}
 	if (o->format == TR_FMT_AUTO) {
@@ -827,41 +845,41 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+int trace_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct tr_opts o = { .profile = SIM_PROFILE_V6_5, .max_lanes = TR_DEFAULT_LANES,
 			     .max_events = TR_DEFAULT_EVENTS };
 	struct tr_data d = { .profile = NULL };
 	const struct sim_scenario *s = NULL;
 	struct job job;
-	char err[256];
+	char msg[256];
 	FILE *f;
 	int i, ret = PINIO_EXIT_OK, werr;
 
 	for (i = 1; i < argc; i++)
 		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
-			trace_usage(stdout);
+			trace_usage(out);
 			return PINIO_EXIT_OK;
 		}
-	if (tr_parse(argc, argv, &o))
+	if (tr_parse(argc, argv, &o, err))
 		return PINIO_EXIT_USAGE;
 	if (o.scenario) {
 		s = sim_scenario_find(o.scenario);
 		if (!s) {
-			fprintf(stderr, "pinio trace: no scenario \"%s\" (pinio scenario --list)\n",
+			fprintf(err, "pinio trace: no scenario \"%s\" (pinio scenario --list)\n",
 				o.scenario);
 			return PINIO_EXIT_USAGE;
 		}
 		if (s->needs) {
-			fprintf(stderr, "pinio trace: %s needs %s, not built yet\n", s->id, s->needs);
+			fprintf(err, "pinio trace: %s needs %s, not built yet\n", s->id, s->needs);
 			return PINIO_EXIT_FAIL;
 		}
-	} else if (tr_job_parse(o.job, &job, err, sizeof(err))) {
-		fprintf(stderr, "pinio trace: --job: %s\n", err);
+	} else if (tr_job_parse(o.job, &job, msg, sizeof(msg))) {
+		fprintf(err, "pinio trace: --job: %s\n", msg);
 		return PINIO_EXIT_USAGE;
 	}
 	if (sim_booted()) {
-		fprintf(stderr, "pinio trace: the machine is already booted\n");
+		fprintf(err, "pinio trace: the machine is already booted\n");
 		return PINIO_EXIT_FAIL;
 	}
 	d.profile = sim_profile_name(o.profile);
@@ -872,19 +890,19 @@ int cmd_trace(int argc, char **argv)
 		enum sim_scenario_status st;
 
 		snprintf(d.title, sizeof(d.title), "%s %s", s->id, s->name);
-		sim_scenario_ctx_init(&ctx, o.profile, stderr);
+		sim_scenario_ctx_init(&ctx, o.profile, err);
 		ctx.quiet = true;
 		ctx.before_shutdown = tr_before_shutdown;
 		ctx.on_step = tr_on_step;
 		ctx.hook_arg = &hook;
 		if (tr_recorder_start(o.max_events)) {
-			fprintf(stderr, "pinio trace: cannot start the recorder\n");
+			fprintf(err, "pinio trace: cannot start the recorder\n");
 			return PINIO_EXIT_FAIL;
 		}
 		st = sim_scenario_run(s, &ctx);
 		trace_recorder_stop();
 		if (!hook.captured || hook.err) {
-			fprintf(stderr, "pinio trace: nothing captured (%s)\n",
+			fprintf(err, "pinio trace: nothing captured (%s)\n",
 				hook.err ? strerror(-hook.err) : "the scenario never shut down cleanly");
 			tr_data_free(&d);
 			return PINIO_EXIT_FAIL;
@@ -897,20 +915,20 @@ int cmd_trace(int argc, char **argv)
 		snprintf(d.title, sizeof(d.title), "job %s", o.job);
 		e = tr_job_run(&o, &job, &d);
 		if (e && !d.recs) {
-			fprintf(stderr, "pinio trace: the job failed: %s\n", strerror(-e));
+			fprintf(err, "pinio trace: the job failed: %s\n", strerror(-e));
 			tr_data_free(&d);
 			return PINIO_EXIT_FAIL;
 		}
 		if (e) {
-			fprintf(stderr, "pinio trace: the job %s\n", e == -EUCLEAN ? "leaked objects" :
+			fprintf(err, "pinio trace: the job %s\n", e == -EUCLEAN ? "leaked objects" :
 				"had I/O errors");
 			ret = PINIO_EXIT_FAIL;
 		}
 	}
 
-	f = o.out ? fopen(o.out, "w") : stdout;
+	f = o.out ? fopen(o.out, "w") : out;
 	if (!f) {
-		fprintf(stderr, "pinio trace: cannot write %s: %s\n", o.out, strerror(errno));
+		fprintf(err, "pinio trace: cannot write %s: %s\n", o.out, strerror(errno));
 		tr_data_free(&d);
 		return PINIO_EXIT_FAIL;
 	}
@@ -920,19 +938,24 @@ int cmd_trace(int argc, char **argv)
 		werr = tr_write_json(f, &d);
 	else
 		werr = tr_write_text(f, &d, o.max_lanes);
-	if (f != stdout) {
+	if (f != out) {
 		if (fclose(f))
 			werr = -EIO;
 	} else {
 		fflush(f);
 	}
 	if (werr) {
-		fprintf(stderr, "pinio trace: writing failed: %s\n", strerror(-werr));
+		fprintf(err, "pinio trace: writing failed: %s\n", strerror(-werr));
 		ret = PINIO_EXIT_FAIL;
 	} else if (o.out) {
-		fprintf(stderr, "pinio trace: %zu events on %zu pages written to %s\n", d.nr,
+		fprintf(err, "pinio trace: %zu events on %zu page(s) written to %s\n", d.nr,
 			d.nr_lanes, o.out);
 	}
 	tr_data_free(&d);
 	return ret;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	return trace_main(argc, argv, stdout, stderr);
 }
