@@ -6,15 +6,15 @@
  * User-backed iterators (UBUF, IOVEC) reach memory only through the user
  * copy helpers and GUP: extraction pins (FOLL_PIN), iov_iter_get_pages2()
  * takes references (FOLL_GET). Kernel iterators (KVEC, BVEC) hand out their
- * pages with neither. Left out: ITER_XARRAY data access, since struct
- * address_space has no page index yet (copies give 0, extraction -EFAULT);
- * vmalloc addresses in kvecs (there is no vmalloc area, so a kvec outside
+ * pages with neither; ITER_XARRAY walks the page cache
+ * (lib/iov_iter_xarray.c) and also takes neither. Left out: vmalloc addresses in kvecs (there is no vmalloc area, so a kvec outside
  * the direct map cannot be extracted: -EFAULT); copy_mc and the compat ABI.
  */
 #include <string.h>
 
 #include <pinio/uaccess.h>
 #include <pinio/uio.h>
+#include "lib/iov_iter_xarray.h"
 
 static size_t min3_size(size_t a, size_t b, size_t c)
 {
@@ -491,8 +491,21 @@ static size_t iterate_and_advance(struct iov_iter *i, size_t len, const struct i
 	case ITER_DISCARD:
 		progress = len;
 		break;
+	case ITER_XARRAY:
+		/* Cached page by cached page; a hole ends the copy (R-ITER-9). */
+		while (progress < len) {
+			long long pos = i->xarray_start + (long long)(skip + progress);
+			struct page *page = xarray_page_at(i->xarray, pos);
+			size_t off = (size_t)(pos & (long long)(PAGE_SIZE - 1));
+			size_t part = min(PAGE_SIZE - off, len - progress);
+
+			if (!page)
+				break;
+			step->kern((char *)page_address(page) + off, progress, part, step->priv);
+			progress += part;
+		}
+		break;
 	default:
-		/* ITER_XARRAY: no page index to find the pages by yet. */
 		return 0;
 	}
 	iov_iter_advance(i, progress);
@@ -898,6 +911,35 @@ static ssize_t extract_bvec_pages(struct iov_iter *i, struct page ***pages, size
 	return (ssize_t)size;
 }
 
+/*
+ * ITER_XARRAY (R-ITER-9): the cached pages from xarray_start + iov_offset,
+ * stopping at the first hole; neither pinned nor referenced.
+ */
+static ssize_t extract_xarray_pages(struct iov_iter *i, struct page ***pages, size_t maxsize,
+				    unsigned int maxpages, size_t *offset0)
+{
+	long long pos = i->xarray_start + (long long)i->iov_offset;
+	size_t offset = (size_t)(pos & (long long)(PAGE_SIZE - 1));
+	bool allocated = !*pages;
+	unsigned int want, got;
+
+	want = want_pages_array(pages, maxsize, offset, maxpages);
+	if (!want)
+		return -ENOMEM;
+	got = xarray_extract_pages(i->xarray, pos, *pages, want);
+	if (!got) {
+		if (allocated) {
+			kvfree(*pages);
+			*pages = NULL;
+		}
+		return 0;
+	}
+	maxsize = min(maxsize, (size_t)got * PAGE_SIZE - offset);
+	*offset0 = offset;
+	iov_iter_advance(i, maxsize);
+	return (ssize_t)maxsize;
+}
+
 /**
  * iov_iter_extract_pages() - the pages under the next bytes of @i.
  * @i: the iterator; advanced by the return value.
@@ -948,8 +990,12 @@ ssize_t iov_iter_extract_pages(struct iov_iter *i, struct page ***pages, size_t 
 		if (!maxpages)
 			return 0;
 		return extract_bvec_pages(i, pages, maxsize, maxpages, offset0);
+	case ITER_XARRAY:
+		if (!maxpages)
+			return 0;
+		return extract_xarray_pages(i, pages, maxsize, maxpages, offset0);
 	default:
-		/* ITER_XARRAY: no page index yet; DISCARD: no pages at all. */
+		/* DISCARD: no pages at all. */
 		return -EFAULT;
 	}
 }

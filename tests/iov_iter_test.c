@@ -10,6 +10,7 @@
  */
 #include <fcntl.h>
 #include <limits.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -17,12 +18,14 @@
 #include <unistd.h>
 
 #include <pinio/fault-inject.h>
+#include <pinio/fs.h>
 #include <pinio/sim.h>
 #include <pinio/uaccess.h>
 #include <pinio/uio.h>
 
 #include "kunit/test.h"
 #include "mm/internal.h"
+#include "sim/sim.h"
 
 #define IOV_KUNIT_BUF_SIZE	(1UL << 20)
 #define IOV_KUNIT_NPAGES	(IOV_KUNIT_BUF_SIZE / PAGE_SIZE)
@@ -581,8 +584,9 @@ static void iov_iter_zero_kvec_ubuf_discard(struct kunit *test)
 }
 
 /*
- * ITER_XARRAY and ITER_DISCARD copies. There is no page-cache index yet,
- * so an XARRAY copy moves nothing; a DISCARD swallows what it is given.
+ * ITER_XARRAY and ITER_DISCARD copies. An XARRAY over an empty mapping
+ * (here: none at all) starts at a hole, so it moves nothing; a DISCARD
+ * swallows what it is given.
  * Expect XARRAY: 0 and count unchanged; DISCARD: min(bytes, count).
  */
 static void copy_xarray_and_discard(struct kunit *test)
@@ -915,7 +919,8 @@ static void extract_pages_bvec_multipage_offset(struct kunit *test)
  * EDGE-13 (R-ITER-5): extraction from a count-0 iterator of every kind,
  * then from a DISCARD (and an XARRAY) with bytes.
  * Expect 0 with *offset0 and the page list untouched for count 0; -EFAULT
- * for DISCARD/XARRAY with count > 0; nothing pinned or faulted.
+ * for DISCARD with count > 0, and 0 for an XARRAY that starts at a hole
+ * (R-ITER-9: the walk stops at the first hole); nothing pinned or faulted.
  */
 static void extract_pages_count0_and_discard(struct kunit *test)
 {
@@ -953,7 +958,8 @@ static void extract_pages_count0_and_discard(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, iters[4].count, 4096);
 	iov_iter_xarray(&iters[5], ITER_DEST, NULL, 0, 4096);
 	KUNIT_EXPECT_EQ(test, iov_iter_extract_pages(&iters[5], &pages, SIZE_MAX, 8, 0, &offset0),
-			-EFAULT);
+			0);
+	KUNIT_EXPECT_EQ(test, iters[5].count, 4096);
 	KUNIT_EXPECT_PTR_EQ(test, pagelist[0], IOV_KUNIT_POISON);
 	iov_kunit_expect_unchanged(test, &snap);
 }
@@ -1746,6 +1752,84 @@ static void constructors_set_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, it[4].xarray_start, 8192);
 }
 
+/*
+ * R-ITER-9: ITER_XARRAY over a real page cache. A simfs file gets 5 pages
+ * of buffered data (cached, dirty), then a hole is punched into the cache
+ * view by reading past what was written:
+ *
+ *   index:  0    1    2    3    4  | 5 (not cached)
+ *           [A0] [A1] [A2] [A3] [A4]
+ *   iter:   xarray_start = 100, count = 6 pages
+ *
+ * Expect extraction to return the cached pages (offset0 100) up to the
+ * first hole, with no pin and no reference taken, and a copy out of the
+ * iterator to give back the file's bytes.
+ */
+static void extract_xarray_page_cache(struct kunit *test)
+{
+	struct page *pagelist[IOV_KUNIT_LIST], **pages = pagelist;
+	unsigned char *data = malloc(5 * PAGE_SIZE), *back = malloc(5 * PAGE_SIZE);
+	struct iov_kunit_snap snap;
+	struct iov_iter iter;
+	struct file *file;
+	unsigned long ubuf;
+	size_t offset0 = 0;
+	ssize_t n;
+	int fd, k, refs[5];
+
+	KUNIT_ASSERT_NOT_NULL(test, data);
+	KUNIT_ASSERT_NOT_NULL(test, back);
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("ixa", 8 << 20, 512), 0);
+	KUNIT_ASSERT_EQ(test, sim_mkfs("/dev/ixa", "simfs", "bs=4096"), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount("/dev/ixa", "/mnt", NULL), 0);
+	fd = sim_open("/mnt/x", O_CREAT | O_RDWR, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	for (k = 0; k < (int)(5 * PAGE_SIZE); k++)
+		data[k] = (unsigned char)(k * 7 + 3);
+	ubuf = sim_mmap(0, 5 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(ubuf));
+	KUNIT_ASSERT_EQ(test, sim_user_write(ubuf, data, 5 * PAGE_SIZE), (ssize_t)(5 * PAGE_SIZE));
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, 5 * PAGE_SIZE, 0), (ssize_t)(5 * PAGE_SIZE));
+	file = sim_fget(fd);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+
+	iov_kunit_snap(&snap);
+	iov_iter_xarray(&iter, ITER_SOURCE, file->f_mapping, 0, 6 * PAGE_SIZE);
+	iov_iter_advance(&iter, 100);
+	for (k = 0; k < IOV_KUNIT_LIST; k++)
+		pagelist[k] = IOV_KUNIT_POISON;
+	n = iov_iter_extract_pages(&iter, &pages, SIZE_MAX, IOV_KUNIT_LIST, 0, &offset0);
+	KUNIT_EXPECT_EQ(test, n, (ssize_t)(5 * PAGE_SIZE - 100));
+	KUNIT_EXPECT_EQ(test, offset0, 100);
+	KUNIT_EXPECT_EQ(test, iter.count, 6 * PAGE_SIZE - 100 - (size_t)n);
+	for (k = 0; k < 5; k++) {
+		KUNIT_EXPECT_TRUE(test, pagelist[k] != IOV_KUNIT_POISON);
+		if (pagelist[k] == IOV_KUNIT_POISON)
+			break;
+		refs[k] = page_ref_count(pagelist[k]);
+		KUNIT_EXPECT_FALSE(test, page_maybe_dma_pinned(pagelist[k]));
+		KUNIT_EXPECT_EQ(test, memcmp(page_address(pagelist[k]), data + k * PAGE_SIZE,
+					     PAGE_SIZE), 0);
+	}
+	KUNIT_EXPECT_PTR_EQ(test, pagelist[5], IOV_KUNIT_POISON);
+	iov_kunit_expect_unchanged(test, &snap);
+
+	/* Copy back out through a fresh iterator: the file's bytes. */
+	iov_iter_xarray(&iter, ITER_SOURCE, file->f_mapping, 0, 6 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, copy_from_iter(back, 5 * PAGE_SIZE, &iter), 5 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, memcmp(back, data, 5 * PAGE_SIZE), 0);
+	for (k = 0; k < 5 && pagelist[k] != IOV_KUNIT_POISON; k++)
+		KUNIT_EXPECT_EQ(test, page_ref_count(pagelist[k]), refs[k]);
+
+	fput(file);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_munmap(ubuf, 5 * PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount("/mnt"), 0);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ixa"), 0);
+	free(data);
+	free(back);
+}
+
 static struct kunit_case iov_iter_test_cases[] = {
 	KUNIT_CASE(constructors_set_fields),
 	KUNIT_CASE_PARAM(iov_kunit_copy_ranges, iov_kunit_copy_gen_params),
@@ -1755,6 +1839,7 @@ static struct kunit_case iov_iter_test_cases[] = {
 	KUNIT_CASE(copy_page_iter_folio_bounds),
 	KUNIT_CASE(iov_iter_zero_kvec_ubuf_discard),
 	KUNIT_CASE(copy_xarray_and_discard),
+	KUNIT_CASE(extract_xarray_page_cache),
 	KUNIT_CASE_PARAM(iov_kunit_extract_ranges, iov_kunit_extract_gen_params),
 	KUNIT_CASE(extract_pages_allocates_array),
 	KUNIT_CASE(extract_pages_alloc_fails),

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * lib/iov_iter_xarray.c - ITER_XARRAY over the page cache (R-ITER-9).
+ *
+ * The kernel walks mapping->i_pages under RCU from index pos >> PAGE_SHIFT
+ * and stops at the first hole; it takes neither a pin nor a reference, so
+ * the iterator's owner (netfs, a filesystem) keeps the folios alive. Here
+ * the lookup goes through the page cache's index (mm/filemap.c), and the
+ * reference that lookup returns is dropped again at once: the caller's
+ * guarantee is what keeps the page alive, exactly as in the kernel.
+ */
+#include "mm/internal.h"
+#include "lib/iov_iter_xarray.h"
+
+/**
+ * xarray_page_at() - the cached page holding byte @pos of @mapping.
+ *
+ * Takes no reference. Return: the page, or NULL for a hole.
+ */
+struct page *xarray_page_at(struct address_space *mapping, long long pos)
+{
+	unsigned long index = (unsigned long)(pos >> PAGE_SHIFT), next;
+	struct folio *folio;
+
+	if (!mapping || pos < 0 ||
+	    !pc_gang_lookup_range(mapping, index, index, &folio, 1, &next))
+		return NULL;
+	folio_put(folio);	/* the caller keeps it alive (R-ITER-9) */
+	return folio_page(folio, index - folio->index);
+}
+
+/**
+ * xarray_extract_pages() - fill @pages with the cached pages from @pos.
+ * @nr: at most this many pages.
+ *
+ * Neither pins nor references. Return: pages found before the first hole.
+ */
+unsigned int xarray_extract_pages(struct address_space *mapping, long long pos,
+				  struct page **pages, unsigned int nr)
+{
+	unsigned int k;
+
+	for (k = 0; k < nr; k++) {
+		struct page *page = xarray_page_at(mapping,
+						   (pos & ~(long long)(PAGE_SIZE - 1)) +
+						   (long long)k * (long long)PAGE_SIZE);
+
+		if (!page)
+			break;
+		pages[k] = page;
+	}
+	return k;
+}
