@@ -243,7 +243,16 @@ static void cli_kcompare_runs_or_skips(struct kunit *test)
 		cli_free(&r);
 		kunit_skip(test, "%s", reason);
 	}
-	KUNIT_EXPECT_EQ_MSG(test, r.code, 0, "%s", r.out);
+	if (r.code) {
+		char *line, *save = NULL;
+
+		for (line = strtok_r(r.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+			if (!strstr(line, "| yes"))
+				kunit_info(test, "%s", line);
+		KUNIT_FAIL(test, "kcompare exited %d", r.code);
+		cli_free(&r);
+		return;
+	}
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.out, "host ret"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.out, "\n2 iovecs in one page"));
 	KUNIT_EXPECT_NOT_NULL(test, strstr(r.out, "\n1 MiB + 4 KiB aligned"));

@@ -167,6 +167,16 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 		scen_expect(ctx, false, "sim_aio_create(2^15 + 1) = %ld", PTR_ERR(ring));
 		goto out_close;
 	}
+	if (ctx->profile == SIM_PROFILE_V21) {
+		/*
+		 * With worker threads, two held writes could be checked while
+		 * ref(Z) is still negative; in order, write 0's unpins wrap it
+		 * back before write 1 is looked at. Set before anything is
+		 * held: the engine refuses to change while a disk holds I/O.
+		 */
+		scen_note(ctx, "DMA inline, in order: the count of refused writes is deterministic");
+		scen_expect_eq(ctx, sim_dma_set_threads(0), 0, "inline DMA");
+	}
 	sim_disk_inject("null0", &hold);
 	r01_counters(ctx);
 
@@ -210,15 +220,6 @@ static void r01_async_dio(struct sim_scenario_ctx *ctx)
 	}
 
 	scen_step(ctx, "the disk completes everything; reap");
-	if (ctx->profile == SIM_PROFILE_V21) {
-		/*
-		 * With worker threads, two held writes could be checked while
-		 * ref(Z) is still negative; in order, write 0's unpins wrap it
-		 * back before write 1 is looked at.
-		 */
-		scen_note(ctx, "DMA inline, in order: the count of refused writes is deterministic");
-		sim_dma_set_threads(0);
-	}
 	sim_disk_inject("null0", NULL);
 	scen_expect_eq(ctx, sim_disk_release("null0"),
 		       (long)submitted - (ctx->profile == SIM_PROFILE_V21),

@@ -15,7 +15,9 @@
  * The host counters are machine-wide: anything else that pins while a case
  * runs inflates them. Each case is measured --reps times (default 5) and
  * the smallest acquired and released deltas are kept - noise only ever
- * adds. pinio's counters are exact.
+ * adds; a case whose host count is still above pinio's is measured up to
+ * KC_EXTRA_REPS more times before it counts as a disagreement. pinio's
+ * counters are exact.
  *
  * Where this host is measured to differ from mainline, the rows it affects
  * are shown and explained but not counted against the model (--strict
@@ -46,6 +48,7 @@
 #define KC_BUF_BYTES	(2UL << 20)	/* each case's buffer window */
 #define KC_PAGE		4096UL
 #define KC_DISK		"kc0"
+#define KC_EXTRA_REPS	20	/* more runs of a case whose host count looks noisy */
 
 enum kc_buf {
 	KC_TOUCHED,	/* written before the call: every page present */
@@ -334,6 +337,17 @@ static void kc_host_run(const struct kc_host *h, const struct kc_case *c, bool w
 	}
 }
 
+/*
+ * Could the difference be noise? Same result, and the host counted more
+ * than pinio in a direction where other processes' pins add.
+ */
+static bool kc_noisy(const struct kc_result *host, const struct kc_result *sim)
+{
+	return host->valid && sim->valid && host->ret == sim->ret &&
+	       host->acq >= sim->acq && host->rel >= sim->rel &&
+	       (host->acq != sim->acq || host->rel != sim->rel);
+}
+
 /* ---- pinio --------------------------------------------------------------- */
 
 static int kc_sim_setup(const struct kc_host *h)
@@ -414,7 +428,8 @@ static void kcompare_usage(FILE *f)
 		"\n"
 		"  --dir=DIR     where to put the host's test file (default /var/tmp)\n"
 		"  --reps=N      measure each host case N times, keep the smallest deltas\n"
-		"                (other processes' pins only add noise; default 5)\n"
+		"                (other processes' pins only add noise; default 5); a case\n"
+		"                still above pinio's count is measured up to 20 more times\n"
 		"  --strict      count rows this host is measured to get differently from\n"
 		"                mainline (e.g. no shared zero page) as disagreements\n"
 		"  --quiet       only the summary line\n"
@@ -427,7 +442,8 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 {
 	struct kc_opts o = { .dir = "/var/tmp", .reps = 5 };
 	struct kc_row rows[2 * KC_NR];
-	unsigned int agree = 0, comparable = 0, quirks = 0, nr = 0, i;
+	unsigned int agree = 0, comparable = 0, quirks = 0, nr = 0, i, extra;
+	bool quirk;
 	struct kc_host h = { .fd = -1 };
 	long leaks;
 	int ret, d;
@@ -480,8 +496,9 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 			       "nothing is pinned, so expect disagreement; use a disk-backed --dir\n");
 		fprintf(out, "pinio: profile v6.5, `ram` disk with %u-byte blocks, dma_alignment %u\n",
 		       h.offset_align, h.mem_align - 1);
-		fprintf(out, "host deltas: the minimum over %u runs of each case (/proc/vmstat is "
-		       "machine-wide; other pins only add)\n\n", o.reps);
+		fprintf(out, "host deltas: the minimum over %u runs of each case, up to %u more "
+			"while above pinio's\n(/proc/vmstat is machine-wide: other processes' "
+			"pins only add)\n\n", o.reps, KC_EXTRA_REPS);
 	}
 
 	ret = kc_sim_setup(&h);
@@ -498,8 +515,24 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 
 			r->c = &kc_cases[i];
 			r->write = d;
-			kc_host_run(&h, r->c, r->write, o.reps, &r->host);
 			kc_sim_run(r->c, r->write, &r->sim);
+			kc_host_run(&h, r->c, r->write, o.reps, &r->host);
+			/*
+			 * Noise only adds: a host count above pinio's may be
+			 * someone else's pins. Measure such a case again, up
+			 * to KC_EXTRA_REPS more times, keeping the minimum.
+			 */
+			quirk = !h.zero_page_mapped && r->c->buf == KC_UNTOUCHED && r->write;
+			for (extra = 0; !quirk && extra < KC_EXTRA_REPS && kc_noisy(&r->host, &r->sim);
+			     extra++) {
+				struct kc_result again;
+
+				kc_host_run(&h, r->c, r->write, 1, &again);
+				if (!again.valid || again.ret != r->host.ret)
+					break;
+				r->host.acq = again.acq < r->host.acq ? again.acq : r->host.acq;
+				r->host.rel = again.rel < r->host.rel ? again.rel : r->host.rel;
+			}
 			r->agree = r->host.valid && r->sim.valid && r->host.ret == r->sim.ret &&
 				   r->host.acq == r->sim.acq && r->host.rel == r->sim.rel;
 			/*
@@ -507,8 +540,7 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 			 * write reads from, and never counts zero-page pins; a host
 			 * that maps fresh pages counts one pin per page.
 			 */
-			r->host_quirk = !h.zero_page_mapped && r->c->buf == KC_UNTOUCHED &&
-					r->write && !r->agree;
+			r->host_quirk = quirk && !r->agree;
 		}
 	}
 	sim_disk_destroy(KC_DISK);
