@@ -16,9 +16,11 @@
  * poisoned before every GUP call and checked for exactly the returned
  * number of writes.
  */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include <pinio/sim.h>
 
@@ -553,9 +555,7 @@ static const struct bad_input bad_inputs[] = {
 	  .ret = -EFAULT },
 	{ "9e", "VM_PFNMAP: pin_user_pages_fast", bad_setup_pfnmap, API_PUP_FAST, 0, 0, 1,
 	  FOLL_WRITE, .ret = -EFAULT },
-	{ "10a", "LONGTERM|WRITE on MAP_SHARED of a writeback-fs file", bad_setup_rw4,
-	  .skip = "no file mappings in the simulation yet (mmap_file_hook unset): "
-		  "needs the filesystem layer" },
+	/* 10a (a writeback-fs file mapping) is gup_bad_input_10a_file_mapping. */
 	{ "10b", "LONGTERM|WRITE on shmem is allowed", bad_setup_shmem, API_PUP_FAST, 0, 0, 1,
 	  FOLL_LONGTERM | FOLL_WRITE, .ret = 1, .held = 1 },
 	{ "11a", "refcount 0 on the first page: -ENOMEM", bad_setup_ref0_first, API_PUP_FAST,
@@ -1705,9 +1705,78 @@ static void gup_remote_other_mm(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live);
 }
 
+/*
+ * Bad input 10a (R-GUP-4, R-GUP-8, R-WB-1): a long-term writable pin of a
+ * MAP_SHARED mapping of a file whose filesystem does writeback (simfs) is
+ * refused; a short-term writable pin of the same page, and a long-term
+ * read-only one, are not.
+ *
+ *   /mnt/f:   [page 0]  <-- MAP_SHARED, PROT_READ|PROT_WRITE
+ *   pin FOLL_LONGTERM|FOLL_WRITE  -> -EFAULT, nothing pinned
+ *   pin FOLL_WRITE                -> 1 page pinned (then released)
+ *
+ * Expect -EFAULT with the ledger and the page's refcount unchanged and the
+ * pin counters in balance, from both the fast and the slow entry points.
+ */
+static void gup_bad_input_10a_file_mapping(struct kunit *test)
+{
+	struct page *pages[2] = { PIN_TEST_POISON, PIN_TEST_POISON };
+	unsigned long addr, acq, rel;
+	struct sim_ledger before, after;
+	char byte = 'x';
+	int fd, ref;
+
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("g10a", 8 << 20, 512), 0);
+	KUNIT_ASSERT_EQ(test, sim_mkfs("/dev/g10a", "simfs", "bs=4096"), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount("/dev/g10a", "/mnt", NULL), 0);
+	fd = sim_open("/mnt/f", O_CREAT | O_RDWR, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, PAGE_SIZE), 0);
+	addr = sim_mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, sim_user_write(addr, &byte, 1), 1);
+
+	/* A short-term pin finds the cache page; remember its refcount. */
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE, pages), 1);
+	unpin_user_page(pages[0]);
+	ref = page_ref_count(pages[0]);
+
+	sim_ledger_read(&before);
+	acq = sim_vmstat("nr_foll_pin_acquired");
+	rel = sim_vmstat("nr_foll_pin_released");
+	pages[1] = PIN_TEST_POISON;
+	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_LONGTERM | FOLL_WRITE, &pages[1]),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, pin_user_pages_unlocked(addr, 1, &pages[1],
+						      FOLL_LONGTERM | FOLL_WRITE), -EFAULT);
+	KUNIT_EXPECT_PTR_EQ(test, pages[1], PIN_TEST_POISON);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios);
+	/*
+	 * GUP-fast grabs the page, then folio_fast_pin_allowed() says no and
+	 * gup_put_folio() gives it back: both counters move by one, in
+	 * balance (R-REF-7), before the slow path refuses the VMA.
+	 */
+	KUNIT_EXPECT_EQ(test, sim_vmstat("nr_foll_pin_acquired") - acq,
+			sim_vmstat("nr_foll_pin_released") - rel);
+	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), ref);
+
+	/* A long-term read-only pin of a shared mapping is fine. */
+	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_LONGTERM, &pages[1]), 1);
+	if (pages[1] != PIN_TEST_POISON)
+		unpin_user_page(pages[1]);
+
+	KUNIT_EXPECT_EQ(test, sim_munmap(addr, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount("/mnt"), 0);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("g10a"), 0);
+}
+
 static struct kunit_case gup_test_cases[] = {
 	KUNIT_CASE_PARAM(gup_invalid_args, invalid_args_gen_params),
 	KUNIT_CASE_PARAM(gup_bad_input, bad_input_gen_params),
+	KUNIT_CASE(gup_bad_input_10a_file_mapping),
 	KUNIT_CASE(gup_fast_path_all_pages),
 	KUNIT_CASE_PARAM(gup_fast_stops_at_first_unusable_pte, fast_stop_gen_params),
 	KUNIT_CASE(gup_slow_path_needs_mmap_lock),
