@@ -427,6 +427,7 @@ static bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned in
 	}
 	bv->bv_len += len;
 	bio->bi_iter.bi_size += len;
+	mod_node_page_state(BIO_MERGES, 1);
 	return true;
 }
 

@@ -215,6 +215,7 @@ int bio_copy_user_iov(struct request *rq, struct rq_map_data *map_data, struct i
 	ret = blk_rq_append_bio(rq, bio);
 	if (ret)
 		goto cleanup;
+	mod_node_page_state(BOUNCE_COPIES, 1);
 	return 0;
 
 cleanup:

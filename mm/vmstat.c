@@ -86,6 +86,8 @@ static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 	[FOLL_GET_ACQUIRED]	= "pinio_foll_get_acquired",
 	[PINS_OUTSTANDING]	= "pinio_pins_outstanding",
 	[FOLIO_ADD_PIN]		= "pinio_folio_add_pins",
+	[BIO_MERGES]		= "pinio_bio_merges",
+	[BOUNCE_COPIES]		= "pinio_bounce_copies",
 };
 
 void mod_node_page_state(enum node_stat_item item, long delta)

@@ -36,6 +36,8 @@ enum node_stat_item {
 	FOLL_GET_ACQUIRED,	/* pinio_foll_get_acquired */
 	PINS_OUTSTANDING,	/* pinio_pins_outstanding: pins held on non-zero folios */
 	FOLIO_ADD_PIN,		/* pinio_folio_add_pins: folio_add_pin() on non-zero folios */
+	BIO_MERGES,		/* pinio_bio_merges: fragments merged into a bio's last bvec */
+	BOUNCE_COPIES,		/* pinio_bounce_copies: blk-map bounce bios (copy, not map) */
 	NR_VM_STAT_ITEMS,
 };
 
