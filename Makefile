@@ -139,15 +139,15 @@ fuzz:
 
 __fuzz: $(patsubst %,$(O)/%,$(FUZZ_TARGETS))
 
-$(O)/fuzz_%: $(OBJDIR)/fuzz/fuzz_%.o $(OPS_OBJS) $(LIB) $(FLAGS_STAMP)
+$(O)/fuzz_%: $(OBJDIR)/fuzz/fuzz_%.o $(OPS_OBJS) $(TOOLLIB) $(LIB) $(FLAGS_STAMP)
 	$(call msg,LD,fuzz_$*)
-	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(OPS_OBJS) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(OPS_OBJS) $(TOOLLIB) $(LIB) $(LDLIBS)
 
 # The same targets with fuzz/replay.c's main(), built by $(CC): corpus replay.
-$(O)/replay/%: $(OBJDIR)/fuzz/replay.o $(OBJDIR)/fuzz/%.o $(OPS_OBJS) $(LIB) $(FLAGS_STAMP)
+$(O)/replay/%: $(OBJDIR)/fuzz/replay.o $(OBJDIR)/fuzz/%.o $(OPS_OBJS) $(TOOLLIB) $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,LD,replay/$*)
-	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(TOOLLIB) $(LIB) $(LDLIBS)
 
 # Replay every committed corpus (gcc), then run each fuzzer FUZZ_SECONDS.
 fuzz-smoke: $(REPLAY_BINS)
