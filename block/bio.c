@@ -578,9 +578,14 @@ enum bio_page_mode bio_page_mode(const struct bio *bio)
  *	page alive).
  *
  * Hellwig's rule (R-BUG-5, R17): every page of a bio was acquired the same
- * way, and the bio's flags say which. A zero page pinned or unreferenced
- * is neutral and joins a PINNED or NONE bio. A page claimed PINNED must
- * look pinned (folio_maybe_dma_pinned()).
+ * way, and the bio's flags say which. In v6.5 a zero page pinned or
+ * unreferenced is neutral and joins a PINNED or NONE bio, since pinning it
+ * changes nothing (R-ZERO-6). Where pins count on the zero page (v21 as
+ * posted, v6.4: R-ZERO-9, profile_pins_zero_page()) it is an ordinary page:
+ * a pinned zero page in a NONE bio would never be unpinned, and an
+ * unreferenced one in a PINNED bio would be unpinned without a pin. A page
+ * claimed PINNED must look pinned (folio_maybe_dma_pinned()), the zero
+ * page too when its pins count.
  *
  * Neither pins nor references. Return: @len, 0 if it does not fit, or
  * -EINVAL (and @bio unchanged) when @mode does not match the bio's.
@@ -589,13 +594,14 @@ int sim_bio_add_page_mode(struct bio *bio, struct page *page, unsigned int len,
 			  unsigned int off, enum bio_page_mode mode)
 {
 	enum bio_page_mode bio_mode = bio_page_mode(bio);
+	bool zero_neutral = is_zero_page(page) && !profile_pins_zero_page();
 
-	if (mode == BIO_PAGE_MODE_PINNED && !is_zero_page(page) &&
+	if (mode == BIO_PAGE_MODE_PINNED && !zero_neutral &&
 	    !folio_maybe_dma_pinned(page_folio(page)))
 		return -EINVAL;
 	if (mode != bio_mode) {
-		bool neutral = is_zero_page(page) && sim_profile() != SIM_PROFILE_V6_4 &&
-			       mode != BIO_PAGE_MODE_REFFED && bio_mode != BIO_PAGE_MODE_REFFED;
+		bool neutral = zero_neutral && mode != BIO_PAGE_MODE_REFFED &&
+			       bio_mode != BIO_PAGE_MODE_REFFED;
 
 		if (!neutral)
 			return -EINVAL;

@@ -1423,6 +1423,67 @@ static void bio_profile_table_balances(struct kunit *test)
 	t_mm_munmap(test, buf, 3 * PAGE_SIZE);
 }
 
+/*
+ * The zero page in a bio, per profile (R-ZERO-6 vs R-ZERO-9, R-BIO-4, R17).
+ * A pin of the untouched address Z gives the zero page:
+ *   profile | pin(Z) counts | Z pinned -> NONE bio | Z bare -> PINNED bio
+ *   v6.5    | no (no-op)    | added (neutral)      | added (neutral)
+ *   v21     | yes, +1024    | -EINVAL (would leak) | -EINVAL (unpin w/o pin)
+ * then Z pinned -> PINNED bio is added under both, and after release the
+ * zero page's refcount is back to its base. Expect every refusal to leave
+ * the bio unchanged; a bare Z claimed PINNED is refused under v21 only.
+ */
+static void bio_add_page_mode_zero_page_per_profile(struct kunit *test)
+{
+	enum sim_profile prof = ((const struct bio_test_profile *)test->param_value)->profile;
+	bool counts = prof != SIM_PROFILE_V6_5;
+	unsigned long buf = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct page *z = BIO_TEST_POISON;
+	struct bio *none, *pinned;
+	int base = page_ref_count(ZERO_PAGE(0));
+	int refusal = counts ? -EINVAL : 512;
+
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(buf, 1, 0, &z), 1);
+	KUNIT_ASSERT_TRUE(test, is_zero_page(z));
+	KUNIT_EXPECT_EQ(test, page_ref_count(z) - base, counts ? (int)GUP_PIN_COUNTING_BIAS : 0);
+	none = bio_alloc(NULL, 4, REQ_OP_WRITE, 0);
+	pinned = bio_alloc(NULL, 4, REQ_OP_WRITE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, none);
+	KUNIT_ASSERT_NOT_NULL(test, pinned);
+	bio_set_flag(pinned, BIO_PAGE_PINNED);
+
+	/* The pinned Z into a bio that will not unpin it. */
+	KUNIT_EXPECT_EQ(test, sim_bio_add_page_mode(none, z, 512, 0, BIO_PAGE_MODE_PINNED),
+			refusal);
+	KUNIT_EXPECT_EQ(test, none->bi_vcnt, counts ? 0 : 1);
+	/* A bare Z (no pin held for it) into a bio that will unpin it. */
+	KUNIT_EXPECT_EQ(test, sim_bio_add_page_mode(pinned, ZERO_PAGE(0), 512, 0,
+						    BIO_PAGE_MODE_NONE), refusal);
+	KUNIT_EXPECT_EQ(test, pinned->bi_vcnt, counts ? 0 : 1);
+	KUNIT_EXPECT_EQ(test, pinned->bi_iter.bi_size, counts ? 0 : 512);
+	if (counts) {
+		/* Only our one pin is on Z: 1024 + base; claiming a second is a lie. */
+		unpin_user_page(z);
+		KUNIT_EXPECT_EQ(test, sim_bio_add_page_mode(pinned, z, 512, 0,
+							    BIO_PAGE_MODE_PINNED), -EINVAL);
+		KUNIT_ASSERT_EQ(test, pin_user_pages_fast(buf, 1, 0, &z), 1);
+	}
+	/* The pinned Z into the PINNED bio: the bio owns our pin now. */
+	KUNIT_EXPECT_EQ(test, sim_bio_add_page_mode(pinned, z, 512, 512, BIO_PAGE_MODE_PINNED),
+			512);
+	bio_test_finish(none, false);
+	bio_test_finish(pinned, false);
+	KUNIT_EXPECT_EQ(test, page_ref_count(ZERO_PAGE(0)), base);
+	t_mm_munmap(test, buf, PAGE_SIZE);
+}
+
+static const struct bio_test_profile bio_test_pin_profiles[] = {
+	{ SIM_PROFILE_V6_5, "v6.5" },
+	{ SIM_PROFILE_V21, "v21" },
+};
+
+KUNIT_ARRAY_PARAM(bio_test_pin_profiles, bio_test_pin_profiles, bio_test_profile_desc);
+
 static struct kunit_case bio_test_cases[] = {
 	KUNIT_CASE(bio_alloc_rounds_vec_tables),
 	KUNIT_CASE(bio_kmalloc_get_put),
@@ -1453,6 +1514,8 @@ static struct kunit_case bio_test_cases[] = {
 	KUNIT_CASE(bio_edge33_pinned_bio_with_reffed_page),
 	KUNIT_CASE_PARAM(bio_edge33_v21_reffed_bio_leaks_pins, bio_test_v21_gen_params),
 	KUNIT_CASE_PARAM(bio_profile_table_balances, bio_test_profiles_gen_params),
+	KUNIT_CASE_PARAM(bio_add_page_mode_zero_page_per_profile,
+			 bio_test_pin_profiles_gen_params),
 	{}
 };
 
