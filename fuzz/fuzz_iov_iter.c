@@ -569,7 +569,9 @@ static void fi_op_copy(size_t n)
 		for (j = 0; j < got; j++)
 			*fi_shadow(fi_loc_of(st.pos + j)) = buf[j];
 	}
-	fi_model_advance(got);
+	/* Nothing asked (0 bytes or no count): the copy does not even advance. */
+	if (lim)
+		fi_model_advance(got);
 	fi_check_iter();
 }
 
@@ -761,6 +763,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (st.op = 0; st.op < FI_OPS_MAX && in.left; st.op++) {
 		unsigned int op = fi_u8(&in), a = fi_u8(&in), b = fi_u16(&in);
 		size_t n = fi_len(b);
+		if (getenv("FI_TRACE")) fprintf(stderr, "op %u: %u a=%#x b=%#x n=%zu | pos %zu count %zu seg %u+%zu nr_segs %lu off %zu\n", st.op, op % 8, a, b, n, st.pos, st.count, st.mseg, st.moff, st.it.nr_segs, st.it.iov_offset);
 
 		switch (op % 8) {
 		case 0:
