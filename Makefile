@@ -40,7 +40,7 @@ HDRCHECK := $(patsubst include/pinio/%.h,$(O)/hdrcheck/%.ok,$(HDRS))
 FUZZ_TARGETS := $(patsubst fuzz/%.c,%,$(FUZZ_SRCS))
 REPLAY_BINS := $(patsubst %,$(O)/replay/%,$(FUZZ_TARGETS))
 FUZZ_CC ?= clang-14
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 SOAK_SECONDS ?= 3600
 
 FLAGS_STAMP := $(O)/.flags
@@ -55,7 +55,7 @@ KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAG
 .SUFFIXES:
 .SECONDARY:
 .PHONY: all test check tsan bench __bench hdrcheck lint model fuzz __fuzz fuzz-smoke \
-	soak run clean help FORCE
+	replay valgrind __valgrind coverage __coverage soak run clean help FORCE
 
 all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
 
@@ -154,6 +154,39 @@ fuzz-smoke: $(REPLAY_BINS)
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)O='$(O)' FUZZ_SECONDS='$(FUZZ_SECONDS)' bash scripts/fuzz-smoke.sh $(FUZZ_TARGETS)
 
+# Only the corpus replay, with $(CC): no clang needed.
+replay: $(REPLAY_BINS)
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do $(O)/replay/$$t fuzz/corpus/$$t; done
+
+# Memcheck over the scenario suites and the corpus replays (gcc -O2, no
+# sanitizers, DEBUG_VM): no error, nothing definitely or indirectly lost.
+VALGRIND_TESTS ?= scenario*
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full \
+	--show-leak-kinds=definite,indirect --errors-for-leak-kinds=definite,indirect
+valgrind:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/valgrind SAN= DEBUG_VM=1 __valgrind
+
+__valgrind: $(KUNIT) $(REPLAY_BINS)
+	$(Q)$(VALGRIND) $(KUNIT) -t 0 -f '$(or $(TESTS),$(VALGRIND_TESTS))' $(if $(SEED),-s $(SEED))
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do \
+		echo "valgrind: replay/$$t"; $(VALGRIND) $(O)/replay/$$t fuzz/corpus/$$t; done
+	@echo "valgrind: 0 errors, 0 bytes definitely or indirectly lost"
+
+# Line coverage (gcc --coverage -O0, gcovr) of the full suite and the corpus
+# replays, per file of COVERAGE_FILES (scripts/coverage-files); each must
+# reach COVERAGE_MIN percent.
+COVERAGE_FILES ?= $(shell grep -v '^\#' scripts/coverage-files)
+COVERAGE_MIN ?= 90
+coverage:
+	$(Q)rm -rf $(O)/coverage/obj
+	$(Q)$(MAKE) --no-print-directory O=$(O)/coverage SAN= DEBUG_VM=1 \
+		EXTRA_CFLAGS='--coverage -O0' EXTRA_LDLIBS=--coverage __coverage
+	$(Q)bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES)
+
+__coverage: $(KUNIT) $(REPLAY_BINS)
+	$(Q)$(KUNIT) -t 0 $(if $(SEED),-s $(SEED)) | tail -n 1
+	$(Q)set -e; for t in $(FUZZ_TARGETS); do $(O)/replay/$$t fuzz/corpus/$$t | tail -n 1; done
+
 # Long random runs: random_ops until SOAK_SECONDS have passed (0: until stopped).
 soak: $(KUNIT)
 	$(Q)PINIO_SOAK_SECONDS=$(SOAK_SECONDS) $(KUNIT) -t 0 \
@@ -204,7 +237,10 @@ help:
 	@echo '  lint           scripts/check-style.sh, and shellcheck when installed'
 	@echo '  model          Spin: verify model/dma_lifetime.pml; broken variants must fail'
 	@echo '  fuzz           build fuzz/fuzz_*.c with clang-14 + libFuzzer + ASan/UBSan into $(O)/fuzz/'
-	@echo '  fuzz-smoke     replay fuzz/corpus/ (gcc), then run each fuzzer FUZZ_SECONDS (default 30)'
+	@echo '  fuzz-smoke     replay fuzz/corpus/ (gcc), then run each fuzzer FUZZ_SECONDS (default 20)'
+	@echo '  replay         replay fuzz/corpus/ only, built by $$(CC)'
+	@echo '  valgrind       memcheck: VALGRIND_TESTS (default scenario*) and the corpus replays'
+	@echo '  coverage       gcovr line coverage of scripts/coverage-files, each >= COVERAGE_MIN (90)'
 	@echo '  soak           random_ops sequences for SOAK_SECONDS (default 3600; 0: until stopped)'
 	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
 	@echo '  clean          remove $(O)/'

@@ -300,6 +300,14 @@ static struct page *fb_acquire_user(unsigned int k, enum bio_page_mode mode, boo
 	/* A read bio writes memory: the untouched page must not be COWed in. */
 	if (k == FB_UPAGES - 1 && st.untouched_last && !write)
 		return NULL;
+	/* Map it first (a read maps the zero page), so the baseline holds nothing of ours. */
+	if (!fb_user_page(k)) {
+		char c;
+
+		FB_CHECK(sim_user_read(addr, &c, 1) == 1, "user page %u unreadable", k);
+		FB_CHECK(fb_user_page(k), "user page %u not mapped by a read", k);
+	}
+	fb_track(page_folio(fb_user_page(k)));
 	switch (mode) {
 	case BIO_PAGE_MODE_PINNED:
 		FB_CHECK(pin_user_pages_fast(addr, 1, write ? 0 : FOLL_WRITE, &page) == 1,
@@ -311,11 +319,10 @@ static struct page *fb_acquire_user(unsigned int k, enum bio_page_mode mode, boo
 		break;
 	default:
 		page = fb_user_page(k);
-		if (!page)
-			page = ZERO_PAGE(addr);
 		break;
 	}
-	fb_track(page_folio(page));
+	FB_CHECK(page == fb_user_page(k), "user page %u: GUP gave pfn %lu, mapped pfn %lu", k,
+		 page_to_pfn(page), page_to_pfn(fb_user_page(k)));
 	return page;
 }
 

@@ -763,7 +763,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (st.op = 0; st.op < FI_OPS_MAX && in.left; st.op++) {
 		unsigned int op = fi_u8(&in), a = fi_u8(&in), b = fi_u16(&in);
 		size_t n = fi_len(b);
-		if (getenv("FI_TRACE")) fprintf(stderr, "op %u: %u a=%#x b=%#x n=%zu | pos %zu count %zu seg %u+%zu nr_segs %lu off %zu\n", st.op, op % 8, a, b, n, st.pos, st.count, st.mseg, st.moff, st.it.nr_segs, st.it.iov_offset);
 
 		switch (op % 8) {
 		case 0:
