@@ -236,10 +236,16 @@ static unsigned int fb_walk(struct bio *bio, struct fb_step *w)
 	struct bio_vec bv;
 	unsigned int n = 0;
 
+	unsigned int steps = 0;
+
 	bio_for_each_segment(bv, bio, it) {
-		FB_CHECK(n < FB_WALK_MAX, "walk too long");
-		FB_CHECK(bv.bv_len && bv.bv_offset + bv.bv_len <= PAGE_SIZE,
+		/* An empty bvec is seen once and stepped over, never forever. */
+		FB_CHECK(++steps <= 2 * FB_WALK_MAX, "the walk does not end");
+		FB_CHECK(bv.bv_offset + bv.bv_len <= PAGE_SIZE,
 			 "segment +%u len %u crosses its page", bv.bv_offset, bv.bv_len);
+		if (!bv.bv_len)
+			continue;
+		FB_CHECK(n < FB_WALK_MAX, "walk too long");
 		/* Coalesce steps that continue in the same page. */
 		if (n && w[n - 1].page == bv.bv_page && w[n - 1].off + w[n - 1].len == bv.bv_offset) {
 			w[n - 1].len += bv.bv_len;

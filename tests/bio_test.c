@@ -850,6 +850,76 @@ static void bio_iov_edge18_full_bio_mid_iterator(struct kunit *test)
 }
 
 /*
+ * Regression (fuzz_bio, the first crash it found): a BVEC iterator whose
+ * array holds an empty bvec, borrowed by a bio (R-BIO-10):
+ *   [K0 +0 len 0][K0 +100 len 700][K1 +0 len 0][K1 +0 len 300]
+ * bvec_iter_advance(0) cannot leave an empty bvec, so a walk that stepped
+ * with it returned the empty bvec forever: every bio_for_each_segment()
+ * over such a bio (the DMA engine's included) hung. The kernel steps with
+ * bvec_iter_advance_single(), which moves on at a bvec's end.
+ * Expect each walk to end after the 4 entries (the empty ones seen once,
+ * with length 0), covering exactly K0[100,800) and K1[0,300), and
+ * bio_advance() past the first 700 bytes to leave K1[0,300).
+ */
+static void bio_walk_steps_over_empty_bvec(struct kunit *test)
+{
+	struct folio *k0 = folio_alloc_owner(GFP_KERNEL, 0, OWNER_TEST);
+	struct folio *k1 = folio_alloc_owner(GFP_KERNEL, 0, OWNER_TEST);
+	struct bio_vec vec[4], bv;
+	struct bvec_iter it;
+	struct iov_iter iter;
+	struct bio *bio;
+	unsigned int steps, bytes, sum;
+
+	KUNIT_ASSERT_NOT_NULL(test, k0);
+	KUNIT_ASSERT_NOT_NULL(test, k1);
+	bvec_set_folio(&vec[0], k0, 0, 0);
+	bvec_set_folio(&vec[1], k0, 700, 100);
+	bvec_set_folio(&vec[2], k1, 0, 0);
+	bvec_set_folio(&vec[3], k1, 300, 0);
+	iov_iter_bvec(&iter, ITER_SOURCE, vec, 4, 1000);
+	bio = bio_alloc(NULL, 0, REQ_OP_WRITE, 0);
+	KUNIT_ASSERT_NOT_NULL(test, bio);
+	KUNIT_ASSERT_EQ(test, bio_iov_iter_get_pages(bio, &iter), 0);
+	KUNIT_EXPECT_EQ(test, bio->bi_iter.bi_size, 1000);
+
+	steps = bytes = sum = 0;
+	bio_for_each_segment(bv, bio, it) {
+		if (++steps > 8)
+			break;
+		bytes += bv.bv_len;
+		sum += bv.bv_len ? bv.bv_offset + (bv.bv_page == &k1->page) * 10000 : 0;
+	}
+	KUNIT_EXPECT_EQ(test, steps, 4);
+	KUNIT_EXPECT_EQ(test, bytes, 1000);
+	KUNIT_EXPECT_EQ(test, sum, 100 + 10000);
+
+	steps = bytes = 0;
+	bio_for_each_bvec(bv, bio, it) {
+		if (++steps > 8)
+			break;
+		bytes += bv.bv_len;
+	}
+	KUNIT_EXPECT_EQ(test, steps, 4);
+	KUNIT_EXPECT_EQ(test, bytes, 1000);
+
+	bio_advance(bio, 700);
+	steps = 0;
+	bio_for_each_segment(bv, bio, it) {
+		if (++steps > 8)
+			break;
+		if (bv.bv_len)
+			KUNIT_EXPECT_TRUE(test, bv.bv_page == &k1->page && bv.bv_offset == 0 &&
+					  bv.bv_len == 300);
+	}
+	KUNIT_EXPECT_LE(test, steps, 2);
+	bio_release_pages(bio, false);
+	bio_put(bio);
+	folio_put(k0);
+	folio_put(k1);
+}
+
+/*
  * EDGE-19 / R16: a BVEC iterator over two kernel pages.
  *   bio (0 vecs) borrows [K0 4096][K1 2048]: BIO_CLONED, no PINNED
  * Expect bi_io_vec to be the iterator's array, the iterator advanced to 0,
@@ -1503,6 +1573,7 @@ static struct kunit_case bio_test_cases[] = {
 	KUNIT_CASE(bio_iov_edge17_multipage_bvec),
 	KUNIT_CASE(bio_iov_edge18_full_bio_mid_iterator),
 	KUNIT_CASE(bio_iov_edge19_bvec_borrowed),
+	KUNIT_CASE(bio_walk_steps_over_empty_bvec),
 	KUNIT_CASE(bio_iov_edge20_kvec_not_pinned),
 	KUNIT_CASE(bio_iov_edge21_zone_append_limit),
 	KUNIT_CASE(bio_check_pages_dirty_edge25),

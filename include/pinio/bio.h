@@ -181,7 +181,7 @@ static inline bool bio_next_segment(const struct bio *bio, struct bvec_iter_all 
 	for (iter = (start);						\
 	     (iter).bi_size &&						\
 		((bvl = bvec_iter_bvec((bio)->bi_io_vec, (iter))), 1);	\
-	     bvec_iter_advance((bio)->bi_io_vec, &(iter), (bvl).bv_len))
+	     bvec_iter_advance_single((bio)->bi_io_vec, &(iter), (bvl).bv_len))
 #define bio_for_each_segment(bvl, bio, iter)				\
 	__bio_for_each_segment(bvl, bio, iter, (bio)->bi_iter)
 
@@ -190,7 +190,7 @@ static inline bool bio_next_segment(const struct bio *bio, struct bvec_iter_all 
 	for (iter = (start);						\
 	     (iter).bi_size &&						\
 		((bvl = mp_bvec_iter_bvec((bio)->bi_io_vec, (iter))), 1); \
-	     bvec_iter_advance((bio)->bi_io_vec, &(iter), (bvl).bv_len))
+	     bvec_iter_advance_single((bio)->bi_io_vec, &(iter), (bvl).bv_len))
 #define bio_for_each_bvec(bvl, bio, iter)				\
 	__bio_for_each_bvec(bvl, bio, iter, (bio)->bi_iter)
 

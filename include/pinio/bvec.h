@@ -108,10 +108,30 @@ static inline bool bvec_iter_advance(const struct bio_vec *bv, struct bvec_iter 
 	return true;
 }
 
+/*
+ * Advance by @bytes that stay within the current bvec (a walk's step).
+ * Reaching the bvec's end moves to the next one, so a zero-length bvec is
+ * stepped over (after being seen once, with length 0) instead of being
+ * returned forever, which bvec_iter_advance(0) would do: its loop only
+ * runs while bytes remain.
+ */
+static inline void bvec_iter_advance_single(const struct bio_vec *bv, struct bvec_iter *iter,
+					    unsigned int bytes)
+{
+	unsigned int done = iter->bi_bvec_done + bytes;
+
+	if (done == bv[iter->bi_idx].bv_len) {
+		done = 0;
+		iter->bi_idx++;
+	}
+	iter->bi_bvec_done = done;
+	iter->bi_size -= bytes;
+}
+
 #define for_each_bvec(bvl, bio_vec, iter, start)			\
 	for (iter = (start);						\
 	     (iter).bi_size && ((bvl = bvec_iter_bvec((bio_vec), (iter))), 1); \
-	     bvec_iter_advance((bio_vec), &(iter), (bvl).bv_len))
+	     bvec_iter_advance_single((bio_vec), &(iter), (bvl).bv_len))
 
 /*
  * Page-granular walk of a whole bvec table, ignoring any iterator: one
