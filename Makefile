@@ -180,7 +180,7 @@ COVERAGE_MIN ?= 90
 coverage:
 	$(Q)rm -rf $(O)/coverage/obj
 	$(Q)$(MAKE) --no-print-directory O=$(O)/coverage SAN= DEBUG_VM=1 \
-		EXTRA_CFLAGS='--coverage -O0' EXTRA_LDLIBS=--coverage __coverage
+		EXTRA_CFLAGS='--coverage -fprofile-update=atomic -O0' EXTRA_LDLIBS=--coverage __coverage
 	$(Q)bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES)
 
 __coverage: $(KUNIT) $(REPLAY_BINS)

@@ -23,6 +23,7 @@
 
 #include <pinio/blkdev.h>
 #include <pinio/buffer_head.h>
+#include <pinio/fault-inject.h>
 #include <pinio/fs.h>
 #include <pinio/iomap.h>
 #include <pinio/sim.h>
@@ -378,7 +379,7 @@ struct tdio_seen {
 	pthread_mutex_t lock;
 	int n;
 	struct {
-		bool write, pinned, reffed, no_page_ref;
+		bool write, pinned, reffed, no_page_ref, fua;
 		unsigned int vcnt, zero_entries, user_entries;
 		unsigned int size;
 		sector_t sector;
@@ -404,6 +405,7 @@ static void tdio_seen_hook(const struct bio *bio, void *arg)
 		s->b[n].pinned = bio_flagged(bio, BIO_PAGE_PINNED);
 		s->b[n].reffed = bio_flagged(bio, BIO_PAGE_REFFED);
 		s->b[n].no_page_ref = bio_flagged(bio, BIO_NO_PAGE_REF);
+		s->b[n].fua = bio->bi_opf & REQ_FUA;
 		s->b[n].vcnt = bio->bi_vcnt;
 		s->b[n].zero_entries = z;
 		s->b[n].user_entries = u;
@@ -1305,6 +1307,107 @@ static void dio_iomap_unwritten_end_io(struct kunit *test)
 	tfs_destroy(test, &fs);
 }
 
+/*
+ * iomap_dio_rw() at the edges of what iomap_begin may say, one request each
+ * on a 4 KiB-block file of 64 KiB (one page of user memory, pattern 21):
+ *
+ *   case            | extent at 0          | request           | expect
+ *   past EOF        | MAPPED               | read at 64 KiB    | 0, no bio, iter unmoved
+ *   inline          | INLINE               | read              | -EOPNOTSUPP, no bio
+ *   delalloc        | DELALLOC             | read              | -EIO + 1 WARN (never in DIO)
+ *   nowait hole     | HOLE                 | NOWAIT write      | -EAGAIN, no bio (R-IOMAP)
+ *   nowait new      | MAPPED, F_NEW        | NOWAIT write      | -EAGAIN, no bio
+ *   nowait mapped   | MAPPED               | NOWAIT write      | 4096, one bio
+ *   shared          | MAPPED, F_SHARED     | write             | 4096, end_io has IOMAP_DIO_COW
+ *   dsync           | MAPPED               | O_DSYNC write     | 4096, the bio is REQ_FUA
+ *   no memory       | MAPPED               | read, 1st meta    | -ENOMEM, no bio
+ *                   |                      | allocation fails  |
+ * Every case: the disk's bytes are what the request says, pins balance,
+ * i_dio_count back to 0.
+ */
+static void dio_iomap_extent_edges(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		unsigned short type, flags;
+		bool write;
+		int iocb_flags;		/* IOCB_NOWAIT, IOCB_DSYNC */
+		loff_t pos;
+		bool fail_meta;
+		ssize_t ret;
+		int bios, warns;
+		unsigned int end_io_flags;
+	} cases[] = {
+		{ "past EOF", IOMAP_MAPPED, 0, false, 0, 64 << 10, false, 0, 0, 0, 0 },
+		{ "inline", IOMAP_INLINE, 0, false, 0, 0, false, -EOPNOTSUPP, 0, 0, 0 },
+		{ "delalloc", IOMAP_DELALLOC, 0, false, 0, 0, false, -EIO, 0, 1, 0 },
+		{ "nowait hole", IOMAP_HOLE, 0, true, IOCB_NOWAIT, 0, false, -EAGAIN, 0, 0, 0 },
+		{ "nowait new", IOMAP_MAPPED, IOMAP_F_NEW, true, IOCB_NOWAIT, 0, false, -EAGAIN,
+		  0, 0, 0 },
+		{ "nowait mapped", IOMAP_MAPPED, 0, true, IOCB_NOWAIT, 0, false, 4096, 1, 0, 0 },
+		{ "shared", IOMAP_MAPPED, IOMAP_F_SHARED, true, 0, 0, false, 4096, 1, 0,
+		  IOMAP_DIO_COW },
+		{ "dsync", IOMAP_MAPPED, 0, true, IOCB_DSYNC, 0, false, 4096, 1, 0, 0 },
+		{ "no memory", IOMAP_MAPPED, 0, false, 0, 0, true, -ENOMEM, 0, 0, 0 },
+	};
+	unsigned long buf = tdio_mmap(test, PAGE_SIZE);
+	struct tdio_seen *seen = calloc(1, sizeof(*seen));
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdio_counts c;
+		struct iov_iter iter;
+		struct kiocb iocb;
+		struct tfs fs;
+		unsigned long warns = pinio_warnings();
+		ssize_t ret;
+
+		tfs_init(test, &fs, DIO_DISK, 12, 64 << 10);
+		tfs_add(&fs, 0, 64 << 10, cases[i].type, cases[i].flags, 1 << 20);
+		tdio_disk_fill(test, fs.bdev, 1 << 20, PAGE_SIZE, 0xee);
+		tdio_fill(test, buf, PAGE_SIZE, 21);
+		tdio_counts(&c);
+		tdio_seen_start(test, seen, DIO_DISK);
+		iov_iter_ubuf(&iter, cases[i].write ? ITER_SOURCE : ITER_DEST, buf, PAGE_SIZE);
+		tfs_kiocb(&fs, &iocb, cases[i].pos, cases[i].write);
+		iocb.ki_flags |= cases[i].iocb_flags;
+		if (cases[i].fail_meta)
+			sim_fail_site_after(FAULT_META_ALLOC, 1);
+		ret = iomap_dio_rw(&iocb, &iter, &tfs_iomap_ops, &tfs_dio_ops, 0, NULL, 0);
+		sim_fail_site_after(FAULT_META_ALLOC, 0);
+		tdio_seen_stop(seen, DIO_DISK);
+		KUNIT_EXPECT_EQ_MSG(test, ret, cases[i].ret, "%s", cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, seen->n, cases[i].bios, "%s: bios", cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, pinio_warnings() - warns, (unsigned long)cases[i].warns,
+				    "%s: WARNs", cases[i].name);
+		if (ret <= 0)
+			KUNIT_EXPECT_EQ_MSG(test, iov_iter_count(&iter), PAGE_SIZE,
+					    "%s: the iterator moved", cases[i].name);
+		if (cases[i].write && ret > 0) {
+			KUNIT_EXPECT_TRUE_MSG(test, tdio_disk_is_pat(test, fs.bdev, 1 << 20,
+								   PAGE_SIZE, 21),
+					      "%s: data", cases[i].name);
+			KUNIT_EXPECT_EQ_MSG(test, fs.end_io_flags & IOMAP_DIO_COW,
+					    cases[i].end_io_flags, "%s: COW", cases[i].name);
+			KUNIT_EXPECT_EQ_MSG(test, seen->b[0].fua,
+					    !!(cases[i].iocb_flags & IOCB_DSYNC), "%s: FUA",
+					    cases[i].name);
+		} else {
+			/* Nothing moved: the disk and the user page are as they were. */
+			KUNIT_EXPECT_TRUE_MSG(test, tdio_disk_is(test, fs.bdev, 1 << 20, PAGE_SIZE,
+							       0xee), "%s: disk", cases[i].name);
+			KUNIT_EXPECT_TRUE_MSG(test, tdio_user_is_pat(buf, PAGE_SIZE, 21),
+					      "%s: memory", cases[i].name);
+		}
+		tdio_expect_balanced(test, &c);
+		tfs_destroy(test, &fs);
+	}
+	kunit_expect_warnings(test, 1);
+	free(seen);
+	t_mm_munmap(test, buf, PAGE_SIZE);
+}
+
 /* ---- profiles: v21 references and R-BUG-5 ------------------------------------------ */
 
 static const enum sim_profile tdio_ref_profiles[] = { SIM_PROFILE_V6_4, SIM_PROFILE_V21 };
@@ -1663,6 +1766,7 @@ static struct kunit_case dio_test_cases[] = {
 	KUNIT_CASE(dio_iomap_error_reverts_iter),
 	KUNIT_CASE(dio_iomap_partial_and_done_before),
 	KUNIT_CASE(dio_iomap_unwritten_end_io),
+	KUNIT_CASE(dio_iomap_extent_edges),
 	KUNIT_CASE_PARAM(dio_legacy_reference_profiles, tdio_ref_profile_gen_params),
 	KUNIT_CASE(dio_rbug5_pinned_but_reffed_leaks),
 	KUNIT_CASE(dio_same_workload_three_paths),
