@@ -35,8 +35,6 @@ void job_badval(char *err, size_t errlen, const char *key, const char *val, cons
 #define BADVALH(err, errlen, key, val, ...) job_badval(err, errlen, key, val, __VA_ARGS__)
 
 bool job_str_ieq(const char *a, const char *b);
-/* A decimal number, digits only, no sign; at most @max. 0 or -1. */
-int job_parse_u64(const char *s, uint64_t max, uint64_t *out);
 int job_parse_hex(const char *s, uint64_t *out);
 int job_parse_pct(const char *s, unsigned int *out);
 int job_parse_bool(const char *s, bool *out);

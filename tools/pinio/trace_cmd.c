@@ -23,9 +23,12 @@
  * 2 bad usage.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <pinio/trace.h>
 
@@ -124,6 +127,115 @@ static int tr_write_text(FILE *f, const struct tr_data *d, unsigned int max_lane
 	return ferror(f) ? -EIO : 0;
 }
 
+/* ---- the output file ------------------------------------------------------------ */
+
+#define TR_PATH_MAX	4096
+
+/*
+ * Check, before anything runs, that --out=@path can be written: not a
+ * directory, writable if it exists, in a directory that exists and takes
+ * new files. 0, or -1 with the reason in @msg.
+ */
+static int tr_out_check(const char *path, char *msg, size_t len)
+{
+	char dir[TR_PATH_MAX];
+	struct stat st;
+	char *slash;
+	int e = 0;
+
+	if (!*path) {
+		snprintf(msg, len, "an empty path");
+		return -1;
+	}
+	if (strlen(path) >= sizeof(dir)) {
+		snprintf(msg, len, "path too long");
+		return -1;
+	}
+	if (!stat(path, &st)) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(msg, len, "%s", strerror(EISDIR));
+			return -1;
+		}
+		if (access(path, W_OK)) {
+			snprintf(msg, len, "%s", strerror(errno));
+			return -1;
+		}
+	}
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st))
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	else if (access(dir, W_OK | X_OK))
+		e = errno;
+	if (e) {
+		snprintf(msg, len, "its directory: %s", strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The output, written whole or not at all: a regular file goes to
+ * PATH.PID.tmp first and is renamed over PATH only when everything was
+ * written, so a failed write leaves no partial file (and an old PATH as it
+ * was). Anything else - a symlink (--out=/dev/stdout), a device, a FIFO -
+ * is written in place, through the link: renaming over it would replace
+ * the link or the device node.
+ */
+struct tr_out {
+	FILE *f;
+	const char *path;
+	char tmp[TR_PATH_MAX + 32];
+};
+
+static FILE *tr_out_open(struct tr_out *o, const char *path)
+{
+	struct stat st;
+	int fd;
+
+	o->path = path;
+	o->tmp[0] = '\0';
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
+		o->f = fopen(path, "w");
+		return o->f;
+	}
+	snprintf(o->tmp, sizeof(o->tmp), "%s.%ld.tmp", path, (long)getpid());
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		o->tmp[0] = '\0';
+		return NULL;
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		unlink(o->tmp);
+		o->tmp[0] = '\0';
+	}
+	return o->f;
+}
+
+/* Close the output; with @werr (or a failed close) drop it. 0 or -errno. */
+static int tr_out_close(struct tr_out *o, int werr)
+{
+	if (fclose(o->f) && !werr)
+		werr = -EIO;
+	if (!o->tmp[0])
+		return werr;
+	if (!werr && rename(o->tmp, o->path))
+		werr = -errno;
+	if (werr)
+		unlink(o->tmp);
+	return werr;
+}
+
 /* ---- the command ------------------------------------------------------------------ */
 
 static void trace_usage(FILE *f)
@@ -179,7 +291,6 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o, FILE *err)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		bool missing = false;
-		char *end;
 
 		if ((v = tr_optval(argc, argv, &i, "--profile", &missing))) {
 			if (sim_profile_parse(v, &o->profile)) {
@@ -201,21 +312,21 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o, FILE *err)
 				return -1;
 			}
 		} else if ((v = tr_optval(argc, argv, &i, "--max-lanes", &missing))) {
-			unsigned long n = strtoul(v, &end, 10);
+			uint64_t n;
 
-			if (*end || !n || n > 4096 || *v == '-') {
+			if (job_parse_u64(v, 4096, &n) || !n) {
 				fprintf(err, "pinio trace: bad --max-lanes \"%s\" (1 to 4096)\n", v);
 				return -1;
 			}
 			o->max_lanes = (unsigned int)n;
 		} else if ((v = tr_optval(argc, argv, &i, "--max-events", &missing))) {
-			unsigned long n = strtoul(v, &end, 10);
+			uint64_t n;
 
-			if (*end || !n || n > 100000000UL || *v == '-') {
+			if (job_parse_u64(v, 100000000UL, &n) || !n) {
 				fprintf(err, "pinio trace: bad --max-events \"%s\" (1 to 10^8)\n", v);
 				return -1;
 			}
-			o->max_events = n;
+			o->max_events = (size_t)n;
 		} else if ((v = tr_optval(argc, argv, &i, "--buffer", &missing))) {
 			if (!strcmp(v, "anon"))
 				o->buffer = TR_BUF_ANON;
@@ -267,6 +378,7 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 			     .max_events = TR_DEFAULT_EVENTS };
 	struct tr_data d = { .profile = NULL };
 	const struct sim_scenario *s = NULL;
+	struct tr_out to;
 	struct job job;
 	char msg[256];
 	FILE *f;
@@ -292,6 +404,10 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 	} else if (tr_job_parse(o.job, &job, msg, sizeof(msg))) {
 		fprintf(err, "pinio trace: --job: %s\n", msg);
+		return PINIO_EXIT_USAGE;
+	}
+	if (o.out && tr_out_check(o.out, msg, sizeof(msg))) {
+		fprintf(err, "pinio trace: cannot write --out=%s: %s\n", o.out, msg);
 		return PINIO_EXIT_USAGE;
 	}
 	if (sim_booted()) {
@@ -342,7 +458,7 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 	}
 
-	f = o.out ? fopen(o.out, "w") : out;
+	f = o.out ? tr_out_open(&to, o.out) : out;
 	if (!f) {
 		fprintf(err, "pinio trace: cannot write %s: %s\n", o.out, strerror(errno));
 		tr_data_free(&d);
@@ -354,12 +470,10 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 		werr = tr_write_json(f, &d);
 	else
 		werr = tr_write_text(f, &d, o.max_lanes);
-	if (f != out) {
-		if (fclose(f))
-			werr = -EIO;
-	} else {
+	if (f != out)
+		werr = tr_out_close(&to, werr);
+	else
 		fflush(f);
-	}
 	if (werr) {
 		fprintf(err, "pinio trace: writing failed: %s\n", strerror(-werr));
 		ret = PINIO_EXIT_FAIL;
