@@ -305,6 +305,24 @@ static void cli_run_parse_bad_input(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strchr(err, '\n'));
 }
 
+/*
+ * The CLI's contract for bad usage: exit 2 with exactly one line on stderr,
+ * "pinio: " and a message containing @msg, nothing on stdout, no machine
+ * left booted.
+ */
+static void cli_expect_usage_error(struct kunit *test, const struct cli_result *r,
+				   const char *msg)
+{
+	KUNIT_EXPECT_EQ(test, r->code, 2);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(r->err, msg), "stderr \"%s\"", r->err);
+	KUNIT_EXPECT_EQ(test, strncmp(r->err, "pinio: ", 7), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strchr(r->err, '\n'));
+	if (strchr(r->err, '\n'))
+		KUNIT_EXPECT_EQ(test, strchr(r->err, '\n')[1], '\0');
+	KUNIT_EXPECT_STREQ(test, r->out, "");
+	KUNIT_EXPECT_FALSE(test, sim_booted());
+}
+
 /* `pinio run` exits 2 with one line on stderr, nothing on stdout, no machine left. */
 static void cli_run_bad_input_exits_2(struct kunit *test)
 {
@@ -312,15 +330,7 @@ static void cli_run_bad_input_exits_2(struct kunit *test)
 	struct cli_result r;
 
 	cli_run(test, c->args, &r);
-	KUNIT_EXPECT_EQ(test, r.code, 2);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(r.err, c->msg), "stderr \"%s\"", r.err);
-	KUNIT_EXPECT_EQ(test, strncmp(r.err, "pinio: ", 7), 0);
-	/* exactly one line */
-	KUNIT_EXPECT_NOT_NULL(test, strchr(r.err, '\n'));
-	if (strchr(r.err, '\n'))
-		KUNIT_EXPECT_EQ(test, strchr(r.err, '\n')[1], '\0');
-	KUNIT_EXPECT_STREQ(test, r.out, "");
-	KUNIT_EXPECT_FALSE(test, sim_booted());
+	cli_expect_usage_error(test, &r, c->msg);
 	cli_result_free(&r);
 }
 
@@ -386,14 +396,7 @@ static void cli_run_bad_file_exits_2(struct kunit *test)
 	cli_run(test, args, &r);
 	if (c->content)
 		unlink(path);
-	KUNIT_EXPECT_EQ(test, r.code, 2);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(r.err, c->msg), "stderr \"%s\"", r.err);
-	KUNIT_EXPECT_EQ(test, strncmp(r.err, "pinio: ", 7), 0);
-	KUNIT_EXPECT_NOT_NULL(test, strchr(r.err, '\n'));
-	if (strchr(r.err, '\n'))
-		KUNIT_EXPECT_EQ(test, strchr(r.err, '\n')[1], '\0');
-	KUNIT_EXPECT_STREQ(test, r.out, "");
-	KUNIT_EXPECT_FALSE(test, sim_booted());
+	cli_expect_usage_error(test, &r, c->msg);
 	cli_result_free(&r);
 }
 

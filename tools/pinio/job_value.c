@@ -67,20 +67,32 @@ bool job_str_ieq(const char *a, const char *b)
 	return strcasecmp(a, b) == 0;
 }
 
-int job_parse_u64(const char *s, uint64_t max, uint64_t *out)
+/*
+ * The decimal digits at the start of @s into @v. Return: the first
+ * character after them, or NULL when @s does not start with a digit or the
+ * number overflows.
+ */
+static const char *parse_digits(const char *s, uint64_t *v)
 {
-	uint64_t v = 0;
-
+	*v = 0;
 	if (!s || !isdigit((unsigned char)*s))
-		return -1;
+		return NULL;
 	for (; isdigit((unsigned char)*s); s++) {
 		unsigned int d = (unsigned int)(*s - '0');
 
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
+		if (*v > (UINT64_MAX - d) / 10)
+			return NULL;
+		*v = *v * 10 + d;
 	}
-	if (*s || v > max)
+	return s;
+}
+
+int job_parse_u64(const char *s, uint64_t max, uint64_t *out)
+{
+	uint64_t v;
+
+	s = parse_digits(s, &v);
+	if (!s || *s || v > max)
 		return -1;
 	*out = v;
 	return 0;
@@ -122,15 +134,9 @@ int job_parse_size(const char *s, uint64_t *out)
 		return -1;
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return job_parse_hex(s + 2, out);
-	if (!isdigit((unsigned char)*s))
+	p = parse_digits(s, &v);
+	if (!p)
 		return -1;
-	for (p = s; isdigit((unsigned char)*p); p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
 	n = strlen(p);
 	if (n >= sizeof(suffix))
 		return -1;
@@ -171,15 +177,9 @@ int job_parse_time_ns(const char *s, uint64_t *out)
 	uint64_t v = 0;
 	size_t i;
 
-	if (!s || !isdigit((unsigned char)*s))
+	p = parse_digits(s, &v);
+	if (!p)
 		return -1;
-	for (p = s; isdigit((unsigned char)*p); p++) {
-		unsigned int d = (unsigned int)(*p - '0');
-
-		if (v > (UINT64_MAX - d) / 10)
-			return -1;
-		v = v * 10 + d;
-	}
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
 		if (!job_str_ieq(p, units[i].suffix))
 			continue;
