@@ -640,6 +640,17 @@ static void fb_op_iov(unsigned int a, unsigned int v, unsigned int w)
 		fb_track(st.pool);
 		break;
 	}
+	if (((a >> 1) & 3) < 2) {
+		/* Map the user pages first, so that their baselines hold nothing of the bio's. */
+		for (k = start / PAGE_SIZE; k <= (start + len - 1) / PAGE_SIZE; k++) {
+			char c;
+
+			if (!fb_user_page((unsigned int)k))
+				FB_CHECK(sim_user_read(st.ubase + k * PAGE_SIZE, &c, 1) == 1,
+					 "user page %zu unreadable", k);
+			fb_track(page_folio(fb_user_page((unsigned int)k)));
+		}
+	}
 	before = iov_iter_count(&it);
 	nr = bio_iov_vecs_to_alloc(&it, (a & 8) ? 2 : FB_VECS);
 	b->bio = bio_alloc(&st.bdev, (unsigned short)nr, write ? REQ_OP_WRITE : REQ_OP_READ, 0);
@@ -669,11 +680,6 @@ static void fb_op_iov(unsigned int a, unsigned int v, unsigned int w)
 			pages_ok &= bv.bv_offset == pos % PAGE_SIZE;
 			pos += bv.bv_len;
 		}
-		for (k = 0; k < b->bio->bi_vcnt; k++)
-			fb_track(page_folio(b->bio->bi_io_vec[k].bv_page));
-		for (k = 0; k < FB_UPAGES; k++)
-			if (fb_user_page((unsigned int)k))
-				fb_track(page_folio(fb_user_page((unsigned int)k)));
 	}
 	FB_CHECK(pages_ok, "the bio's pages are not the iterator's");
 	b->exact = false;
