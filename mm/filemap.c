@@ -60,12 +60,14 @@ void mapping_init(struct address_space *mapping, void *host,
 	mapping->needs_writeback = true;
 	pthread_mutex_init(&mapping->i_pages_lock, NULL);
 	pthread_mutex_init(&mapping->i_mmap_lock, NULL);
+	mapping_reclaim_register(mapping);
 }
 
 void mapping_destroy(struct address_space *mapping)
 {
 	struct pc_index *pc = mapping->i_pages;
 
+	mapping_reclaim_unregister(mapping);
 	WARN_ON_ONCE(mapping->nrpages);
 	if (pc) {
 		free(pc->slots);
@@ -77,15 +79,15 @@ void mapping_destroy(struct address_space *mapping)
 	pthread_mutex_destroy(&mapping->i_mmap_lock);
 }
 
-/* First slot with index >= @index. Caller holds i_pages_lock. */
-static size_t pc_bisect(const struct pc_index *pc, pgoff_t index)
+/* First slot with index > @index. Caller holds i_pages_lock. */
+static size_t pc_bisect_after(const struct pc_index *pc, pgoff_t index)
 {
 	size_t lo = 0, hi = pc ? pc->nr : 0;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (pc->slots[mid].index < index)
+		if (pc->slots[mid].index <= index)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -93,19 +95,29 @@ static size_t pc_bisect(const struct pc_index *pc, pgoff_t index)
 	return lo;
 }
 
+/* The slot of the folio covering @index (maybe a tail page), or pc->nr. */
+static size_t pc_find(const struct pc_index *pc, pgoff_t index)
+{
+	size_t i = pc_bisect_after(pc, index);
+
+	if (i && index - pc->slots[i - 1].index <
+		 (pgoff_t)folio_nr_pages(pc->slots[i - 1].folio))
+		return i - 1;
+	return pc ? pc->nr : 0;
+}
+
 static struct folio *pc_lookup(struct address_space *mapping, pgoff_t index)
 {
 	struct pc_index *pc = mapping->i_pages;
-	size_t i = pc_bisect(pc, index);
+	size_t i = pc_find(pc, index);
 
-	if (pc && i < pc->nr && pc->slots[i].index == index)
-		return pc->slots[i].folio;
-	return NULL;
+	return pc && i < pc->nr ? pc->slots[i].folio : NULL;
 }
 
 /*
- * Up to @max folios with index in [@start, @end], each with a reference,
- * into @out. Return: how many; *@next: the index to continue from.
+ * Up to @max folios overlapping indexes [@start, @end], each with a
+ * reference, into @out. Return: how many; *@next: the index after the last
+ * folio returned (0 if that wrapped).
  */
 size_t pc_gang_lookup_range(struct address_space *mapping, pgoff_t start, pgoff_t end,
 			    struct folio **out, size_t max, pgoff_t *next)
@@ -115,12 +127,17 @@ size_t pc_gang_lookup_range(struct address_space *mapping, pgoff_t start, pgoff_
 
 	pthread_mutex_lock(&mapping->i_pages_lock);
 	pc = mapping->i_pages;
-	for (i = pc_bisect(pc, start); pc && i < pc->nr && n < max; i++) {
+	i = pc_find(pc, start);
+	if (pc && i == pc->nr)
+		i = pc_bisect_after(pc, start);
+	for (; pc && i < pc->nr && n < max; i++) {
+		struct folio *folio = pc->slots[i].folio;
+
 		if (pc->slots[i].index > end)
 			break;
-		folio_get(pc->slots[i].folio);
-		out[n++] = pc->slots[i].folio;
-		*next = pc->slots[i].index + 1;
+		folio_get(folio);
+		out[n++] = folio;
+		*next = pc->slots[i].index + (pgoff_t)folio_nr_pages(folio);
 	}
 	pthread_mutex_unlock(&mapping->i_pages_lock);
 	return n;
@@ -128,10 +145,13 @@ size_t pc_gang_lookup_range(struct address_space *mapping, pgoff_t start, pgoff_
 
 int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index)
 {
+	pgoff_t nr = (pgoff_t)folio_nr_pages(folio);
 	struct pc_index *pc;
 	size_t i;
 
-	if (WARN_ON_ONCE(folio_test_large(folio)))
+	/* A large folio starts at an index aligned to its size. */
+	if (WARN_ON_ONCE(index & (nr - 1)) ||
+	    WARN_ON_ONCE(folio_order(folio) > mapping_max_folio_order(mapping)))
 		return -EINVAL;
 	pthread_mutex_lock(&mapping->i_pages_lock);
 	pc = mapping->i_pages;
@@ -141,8 +161,11 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_
 			goto out_nomem;
 		mapping->i_pages = pc;
 	}
-	i = pc_bisect(pc, index);
-	if (i < pc->nr && pc->slots[i].index == index) {
+	i = pc_bisect_after(pc, index);
+	/* Overlaps the folio before it, or the one after it? */
+	if ((i && index - pc->slots[i - 1].index <
+		      (pgoff_t)folio_nr_pages(pc->slots[i - 1].folio)) ||
+	    (i < pc->nr && pc->slots[i].index - index < nr)) {
 		pthread_mutex_unlock(&mapping->i_pages_lock);
 		return -EEXIST;
 	}
@@ -159,10 +182,10 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_
 	pc->slots[i].index = index;
 	pc->slots[i].folio = folio;
 	pc->nr++;
-	folio_get(folio);		/* the cache's reference */
+	folio_get(folio);		/* the cache's reference (one per folio) */
 	folio->index = index;
 	WRITE_ONCE(folio->mapping, mapping);
-	mapping->nrpages++;
+	mapping->nrpages += nr;
 	pthread_mutex_unlock(&mapping->i_pages_lock);
 	return 0;
 
@@ -182,11 +205,11 @@ void filemap_remove_folio(struct folio *folio)
 		return;
 	pthread_mutex_lock(&mapping->i_pages_lock);
 	pc = mapping->i_pages;
-	i = pc_bisect(pc, folio->index);
+	i = pc_find(pc, folio->index);
 	if (pc && i < pc->nr && pc->slots[i].folio == folio) {
 		memmove(&pc->slots[i], &pc->slots[i + 1], (pc->nr - i - 1) * sizeof(pc->slots[0]));
 		pc->nr--;
-		mapping->nrpages--;
+		mapping->nrpages -= (unsigned long)folio_nr_pages(folio);
 		WRITE_ONCE(folio->mapping, NULL);
 		removed = true;
 	}
@@ -195,6 +218,57 @@ void filemap_remove_folio(struct folio *folio)
 		clear_bit(PG_dirty, &folio->flags);
 		folio_put(folio);	/* the cache's reference; held ones become orphans */
 	}
+}
+
+/**
+ * filemap_split_folio_index() - the page-cache half of split_folio(): under
+ * the index lock, check once more that only the cache and the caller hold
+ * the large @folio, split its frames (split_folio_frames()) and give each
+ * page its own slot, mapping and index.
+ *
+ * Context: @folio is locked and unmapped. Return: 0, -EBUSY (someone
+ * else holds it, or it left the cache), -ENOMEM (nothing changed).
+ */
+int filemap_split_folio_index(struct address_space *mapping, struct folio *folio)
+{
+	unsigned long nr = (unsigned long)folio_nr_pages(folio), k;
+	struct pc_index *pc;
+	size_t i;
+
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	pc = mapping->i_pages;
+	i = pc_find(pc, folio->index);
+	if (!pc || i == pc->nr || pc->slots[i].folio != folio || folio_mapped(folio) ||
+	    folio_ref_count(folio) != 2 || folio_maybe_dma_pinned(folio)) {
+		pthread_mutex_unlock(&mapping->i_pages_lock);
+		return -EBUSY;
+	}
+	if (pc->nr + nr - 1 > pc->cap) {
+		size_t cap = pc->cap * 2 + nr;
+		struct pc_slot *s = realloc(pc->slots, cap * sizeof(*s));
+
+		if (!s) {
+			pthread_mutex_unlock(&mapping->i_pages_lock);
+			return -ENOMEM;
+		}
+		pc->slots = s;
+		pc->cap = cap;
+	}
+	split_folio_frames(folio);
+	memmove(&pc->slots[i + nr], &pc->slots[i + 1], (pc->nr - i - 1) * sizeof(pc->slots[0]));
+	for (k = 0; k < nr; k++) {
+		struct folio *f = (struct folio *)folio_page(folio, k);
+
+		if (k) {
+			f->index = folio->index + k;
+			WRITE_ONCE(f->mapping, mapping);
+		}
+		pc->slots[i + k].index = folio->index + k;
+		pc->slots[i + k].folio = f;
+	}
+	pc->nr += nr - 1;
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	return 0;
 }
 
 bool filemap_folio_indexed(struct address_space *mapping, struct folio *folio)
@@ -207,12 +281,53 @@ bool filemap_folio_indexed(struct address_space *mapping, struct folio *folio)
 	return ret;
 }
 
+/*
+ * The order of a new folio at @index: what the caller asked for, at most
+ * the mapping's maximum, and no more than @index is aligned to (the kernel
+ * takes __ffs(index) the same way).
+ */
+static unsigned int filemap_new_order(struct address_space *mapping, pgoff_t index,
+				      unsigned int fgp_flags)
+{
+	unsigned int order = FGF_GET_ORDER(fgp_flags);
+
+	if (order > mapping_max_folio_order(mapping))
+		order = mapping_max_folio_order(mapping);
+	while (order && (index & ((1UL << order) - 1)))
+		order--;
+	return order;
+}
+
+/*
+ * A new page-cache folio: memory is short, so first let reclaim have a go
+ * (sim_pressure_reclaim(): only from callers that said they may,
+ * FGP_RECLAIM); a large folio falls back to smaller ones.
+ */
+static struct folio *filemap_alloc_folio(unsigned int order, unsigned int fgp_flags)
+{
+	struct folio *folio;
+
+	if (fgp_flags & FGP_RECLAIM)
+		pressure_reclaim(1UL << order);
+	for (;;) {
+		folio = folio_alloc_owner(__GFP_ZERO, order, OWNER_PAGECACHE);
+		if (folio || !order)
+			break;
+		order--;
+	}
+	if (!folio && (fgp_flags & FGP_RECLAIM) && shrink_page_cache(8, true))
+		folio = folio_alloc_owner(__GFP_ZERO, 0, OWNER_PAGECACHE);
+	return folio;
+}
+
 struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
 				  unsigned int fgp_flags)
 {
 	struct folio *folio;
+	unsigned int order;
 	int err;
 
+	order = filemap_new_order(mapping, index, fgp_flags);
 repeat:
 	pthread_mutex_lock(&mapping->i_pages_lock);
 	folio = pc_lookup(mapping, index);
@@ -222,8 +337,9 @@ repeat:
 	if (folio) {
 		if (fgp_flags & FGP_LOCK) {
 			folio_lock(folio);
-			if (unlikely(folio->mapping != mapping)) {
-				/* Truncated while we waited: never hand out an orphan. */
+			if (unlikely(folio->mapping != mapping ||
+				     index - folio->index >= (pgoff_t)folio_nr_pages(folio))) {
+				/* Truncated or split while we waited: look again. */
 				folio_unlock(folio);
 				folio_put(folio);
 				goto repeat;
@@ -233,18 +349,26 @@ repeat:
 	}
 	if (!(fgp_flags & FGP_CREAT))
 		return ERR_PTR(-ENOENT);
-	folio = folio_alloc_owner(__GFP_ZERO, 0, OWNER_PAGECACHE);
+	folio = filemap_alloc_folio(order, fgp_flags);
 	if (!folio)
 		return ERR_PTR(-ENOMEM);
 	if (fgp_flags & FGP_LOCK)
 		folio_lock(folio);
-	err = filemap_add_folio(mapping, folio, index);
+	err = filemap_add_folio(mapping, folio, index & ~((pgoff_t)folio_nr_pages(folio) - 1));
 	if (err) {
 		if (fgp_flags & FGP_LOCK)
 			folio_unlock(folio);
+		order = folio_order(folio);
 		folio_put(folio);
-		if (err == -EEXIST)
+		if (err == -EEXIST) {
+			/* Overlaps a folio already cached: try a smaller one. */
+			if (order) {
+				order--;
+				while (order && (index & ((1UL << order) - 1)))
+					order--;
+			}
 			goto repeat;
+		}
 		return ERR_PTR(err);
 	}
 	return folio;
@@ -253,11 +377,17 @@ repeat:
 struct folio *filemap_get_uptodate_folio(struct file *file, struct address_space *mapping,
 					 pgoff_t index)
 {
+	return filemap_get_uptodate_folio_hint(file, mapping, index, 0);
+}
+
+struct folio *filemap_get_uptodate_folio_hint(struct file *file, struct address_space *mapping,
+					      pgoff_t index, unsigned int fgp_flags)
+{
 	struct folio *folio;
 	int err;
 
 repeat:
-	folio = __filemap_get_folio(mapping, index, FGP_CREAT);
+	folio = __filemap_get_folio(mapping, index, FGP_CREAT | fgp_flags);
 	if (IS_ERR(folio) || folio_test_uptodate(folio))
 		return folio;
 	folio_lock(folio);
@@ -280,6 +410,19 @@ repeat:
 	return folio;
 }
 
+/*
+ * The order a read of @count bytes at @pos asks for (the readahead
+ * window, page_cache_ra_order()): what the read covers, clipped at EOF.
+ */
+static unsigned int filemap_read_order(loff_t pos, size_t count, loff_t isize)
+{
+	loff_t end = min_t(loff_t, pos + (loff_t)count, isize);
+	pgoff_t first = (pgoff_t)(pos >> PAGE_SHIFT);
+	pgoff_t last = (pgoff_t)((end + (loff_t)PAGE_SIZE - 1) >> PAGE_SHIFT);
+
+	return last > first ? fgf_order_of((size_t)(last - first) << PAGE_SHIFT) : 0;
+}
+
 ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_read)
 {
 	struct file *file = iocb->ki_filp;
@@ -291,23 +434,29 @@ ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_
 
 	while (iov_iter_count(iter)) {
 		loff_t isize = i_size_read(inode);
-		size_t offset = pos & ~PAGE_MASK, bytes, copied;
+		size_t offset, bytes, copied;
 		struct folio *folio;
+		unsigned int order;
 
 		if (pos >= isize)
 			break;
-		folio = filemap_get_uptodate_folio(file, mapping, (pgoff_t)(pos >> PAGE_SHIFT));
+		order = filemap_read_order(pos, iov_iter_count(iter), isize);
+		folio = filemap_get_uptodate_folio_hint(file, mapping, (pgoff_t)(pos >> PAGE_SHIFT),
+							fgf_set_order(order) | FGP_RECLAIM);
 		if (IS_ERR(folio)) {
 			err = (int)PTR_ERR(folio);
 			break;
 		}
 		/* i_size again: a truncate may have run while we read the folio. */
 		isize = i_size_read(inode);
-		if (pos >= isize) {
+		if (pos >= isize || !folio_contains_pos(folio, pos)) {
 			folio_put(folio);
-			break;
+			if (pos >= isize)
+				break;
+			continue;	/* split or truncated under us: look again */
 		}
-		bytes = min_t(size_t, PAGE_SIZE - offset, iov_iter_count(iter));
+		offset = (size_t)(pos - folio_pos(folio));
+		bytes = min_t(size_t, folio_size(folio) - offset, iov_iter_count(iter));
 		bytes = min_t(size_t, bytes, (size_t)(isize - pos));
 		copied = copy_page_to_iter(&folio->page, offset, bytes, iter);
 		folio_put(folio);
@@ -334,21 +483,25 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 	int err = 0;
 
 	while (iov_iter_count(i)) {
-		size_t offset = pos & ~PAGE_MASK, copied;
-		size_t bytes = min_t(size_t, PAGE_SIZE - offset, iov_iter_count(i));
+		size_t offset, copied, bytes;
 		struct folio *folio;
 		bool was_uptodate;
 
+		/* FGP_WRITEBEGIN with the size of what is left as the hint. */
 		folio = __filemap_get_folio(mapping, (pgoff_t)(pos >> PAGE_SHIFT),
-					    FGP_LOCK | FGP_CREAT);
+					    FGP_WRITEBEGIN | FGP_RECLAIM |
+					    fgf_set_order(fgf_order_of(iov_iter_count(i) +
+								       (pos & ~PAGE_MASK))));
 		if (IS_ERR(folio)) {
 			err = (int)PTR_ERR(folio);
 			break;
 		}
-		if (!folio_test_uptodate(folio) && bytes != PAGE_SIZE) {
-			if ((pos & (loff_t)PAGE_MASK) >= i_size_read(inode)) {
+		offset = (size_t)(pos - folio_pos(folio));
+		bytes = min_t(size_t, folio_size(folio) - offset, iov_iter_count(i));
+		if (!folio_test_uptodate(folio) && bytes != folio_size(folio)) {
+			if (folio_pos(folio) >= i_size_read(inode)) {
 				/* Wholly past EOF: nothing on disk to read, the folio is zeroed. */
-				memset(folio_address(folio), 0, PAGE_SIZE);
+				memset(folio_address(folio), 0, folio_size(folio));
 				set_bit(PG_uptodate, &folio->flags);
 			} else {
 				err = mapping->a_ops->read_folio(file, folio);
@@ -395,7 +548,7 @@ bool filemap_dirty_folio(struct address_space *mapping, struct folio *folio)
 {
 	if (test_and_set_bit(PG_dirty, &folio->flags))
 		return false;
-	mod_node_page_state(NR_DIRTIED, 1);
+	mod_node_page_state(NR_DIRTIED, folio_nr_pages(folio));
 	return true;
 }
 
@@ -413,7 +566,8 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	folio = filemap_get_uptodate_folio(file, mapping, vmf->pgoff);
 	if (IS_ERR(folio))
 		return PTR_ERR(folio) == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
-	vmf->page = &folio->page;	/* our reference becomes the mapping's */
+	/* The subpage at pgoff; our folio reference becomes the PTE's. */
+	vmf->page = folio_page(folio, vmf->pgoff - folio->index);
 	return 0;
 }
 

@@ -188,6 +188,12 @@ size_t pc_gang_lookup_range(struct address_space *mapping, unsigned long start,
 			    unsigned long end, struct folio **out, size_t max,
 			    unsigned long *next);
 
+/* Reclaim's list of mappings (mm/vmscan.c), from mapping_init()/_destroy(). */
+void mapping_reclaim_register(struct address_space *mapping);
+void mapping_reclaim_unregister(struct address_space *mapping);
+/* Turn the frames of large @folio into order-0 folios (mm/page_alloc.c). */
+void split_folio_frames(struct folio *folio);
+
 /* ---- GUP internals (mm/gup.c) ------------------------------------------ */
 
 struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags);

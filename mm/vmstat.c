@@ -88,6 +88,11 @@ static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 	[FOLIO_ADD_PIN]		= "pinio_folio_add_pins",
 	[BIO_MERGES]		= "pinio_bio_merges",
 	[BOUNCE_COPIES]		= "pinio_bounce_copies",
+	[THP_SPLIT_PAGE]	= "thp_split_page",
+	[PGSTEAL]		= "pgsteal_file",
+	[NR_VMSCAN_WRITE]	= "nr_vmscan_write",
+	[RECLAIM_SKIP_PINNED]	= "pinio_reclaim_skipped_pinned",
+	[PRESSURE_RECLAIM]	= "pinio_pressure_reclaims",
 };
 
 void mod_node_page_state(enum node_stat_item item, long delta)

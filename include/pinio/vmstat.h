@@ -38,6 +38,11 @@ enum node_stat_item {
 	FOLIO_ADD_PIN,		/* pinio_folio_add_pins: folio_add_pin() on non-zero folios */
 	BIO_MERGES,		/* pinio_bio_merges: fragments merged into a bio's last bvec */
 	BOUNCE_COPIES,		/* pinio_bounce_copies: blk-map bounce bios (copy, not map) */
+	THP_SPLIT_PAGE,		/* thp_split_page: large folios split */
+	PGSTEAL,		/* pgsteal_file: page-cache pages evicted by reclaim */
+	NR_VMSCAN_WRITE,	/* nr_vmscan_write: pages reclaim wrote back */
+	RECLAIM_SKIP_PINNED,	/* pinio_reclaim_skipped_pinned: maybe-pinned folios kept */
+	PRESSURE_RECLAIM,	/* pinio_pressure_reclaims: runs below the low watermark */
 	NR_VM_STAT_ITEMS,
 };
 
