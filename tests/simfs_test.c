@@ -720,7 +720,8 @@ static void simfs_r24_dio_read_dirties_file_page(struct kunit *test)
 	sfs_fill(test, ubuf, 4096, 14);
 	KUNIT_ASSERT_EQ(test, sim_pwrite(raw, ubuf, 4096, 0), 4096);
 
-	sfs_mkfs_mount(test, NULL, NULL);
+	/* Order-0 folios: the two pages must be separate dirty units. */
+	sfs_mkfs_mount(test, NULL, "folio_order=0");
 	fd = sfs_open(test, "r", O_RDWR | O_CREAT);
 	sfs_pwrite(test, fd, 8192, 0, 15);
 	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);

@@ -20,9 +20,11 @@
  * Expect the parent to see 'D', the child 'O' in an unpinned copy,
  * pins(B) == 0 after completion, and no DMA violation (I9), through every
  * backing.
- * v6.4: the read took plain FOLL_GET references; fork shares B's pages
- * COW between both processes, and the device writes into the shared
- * pages: the child sees the parent's I/O data - the leak FOLL_PIN fixed.
+ * v6.4 (every backing) and v21 through dio=legacy (the series left
+ * fs/direct-io.c on references, BIO_PAGE_REFFED, "for now"): the read took
+ * plain FOLL_GET references; fork shares B's pages COW between both
+ * processes, and the device writes into the shared pages: the child sees
+ * the parent's I/O data - the leak FOLL_PIN fixed.
  */
 #include "sim/scenarios/scen.h"
 
@@ -35,6 +37,9 @@ static bool r07_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
 	struct task_struct *parent = sim_current(), *child = NULL;
 	struct sim_aio *ring = NULL;
+	/* References, not pins: v6.4, and v21's legacy engine (R-DIO-*). */
+	bool refs = scen_v64(ctx) ||
+		    (ctx->profile == SIM_PROFILE_V21 && t->backing == SCEN_LEGACY);
 	struct page *pp, *cp;
 	unsigned long buf;
 	long dma_viol;
@@ -69,8 +74,8 @@ static bool r07_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 	}
 	scen_counter(ctx, "pins(B[0])", scen_pins(pp));
 	scen_counter(ctx, "ref(B[0])", scen_refs(pp));
-	if (scen_v64(ctx))
-		scen_note(ctx, "v6.4: a FOLL_GET reference, not a pin");
+	if (refs)
+		scen_note(ctx, "%s: a FOLL_GET reference, not a pin", sim_profile_name(ctx->profile));
 
 	scen_step(ctx, "fork while the read is in flight");
 	scen_counter(ctx, "pinio_fork_copied_pinned", (long)sim_vmstat("pinio_fork_copied_pinned"));
@@ -85,8 +90,8 @@ static bool r07_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 	}
 	scen_counter(ctx, "pinio_fork_copied_pinned", (long)sim_vmstat("pinio_fork_copied_pinned"));
 	cp = scen_page_at(child->mm, buf);
-	if (scen_v64(ctx)) {
-		scen_expect(ctx, cp == pp, "v6.4: the child maps the very page under DMA (COW-shared)");
+	if (refs) {
+		scen_expect(ctx, cp == pp, "references: the child maps the very page under DMA (COW-shared)");
 	} else {
 		scen_expect(ctx, cp && cp != pp, "the child got its own copy of the pinned page");
 		scen_expect(ctx, cp && scen_pins(cp) == 0, "the child's copy is not pinned");
@@ -106,9 +111,9 @@ static bool r07_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 	scen_step(ctx, "both processes read B");
 	scen_expect(ctx, scen_user_is(buf, 'D', R07_LEN), "the parent sees the device's 'D'");
 	sim_task_switch(child);
-	if (scen_v64(ctx))
+	if (refs)
 		scen_expect(ctx, scen_user_is(buf, 'D', R07_LEN),
-			    "v6.4: the child sees 'D' too - the parent's I/O leaked into the child");
+			    "references: the child sees 'D' too - the parent's I/O leaked into the child");
 	else
 		scen_expect(ctx, scen_user_is(buf, 'O', R07_LEN),
 			    "the child sees the pre-I/O 'O'");
