@@ -15,6 +15,7 @@ static struct kunit_suite *const suites[] = {
 	&dio_suite,
 	&dma_suite,
 	&fault_inject_suite,
+	&filemap_suite,
 	&fops_suite,
 	&fork_cow_suite,
 	&gup_suite,

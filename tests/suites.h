@@ -19,6 +19,7 @@ extern struct kunit_suite cli_tools_suite;
 extern struct kunit_suite dio_suite;
 extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;
+extern struct kunit_suite filemap_suite;
 extern struct kunit_suite fops_suite;
 extern struct kunit_suite fork_cow_suite;
 extern struct kunit_suite gup_suite;
