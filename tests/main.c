@@ -29,6 +29,7 @@ static struct kunit_suite *const suites[] = {
 	&scenario_suite,
 	&scenarios_mm_suite,
 	&simfs_suite,
+	&simfs_dio_suite,
 	&splice_suite,
 	&trace_suite,
 	&zero_page_suite,

@@ -33,6 +33,7 @@ extern struct kunit_suite refcount_suite;
 extern struct kunit_suite scenario_suite;
 extern struct kunit_suite scenarios_mm_suite;
 extern struct kunit_suite simfs_suite;
+extern struct kunit_suite simfs_dio_suite;
 extern struct kunit_suite splice_suite;
 extern struct kunit_suite trace_suite;
 extern struct kunit_suite zero_page_suite;
