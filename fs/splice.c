@@ -17,8 +17,9 @@
  * Pipe to pipe moves buffers (a partial one is shared with ->get).
  *
  * Buffered files go through filemap_splice_read(): the page-cache folios
- * themselves, one reference per buffer (a file system sets it as its
- * ->splice_read). Simplified: order-0 cache folios only; no
+ * themselves, one buffer per page and one folio reference per buffer,
+ * large folios included (a file system sets it as its ->splice_read).
+ * Simplified: no
  * splice_direct_to_actor()/sendfile, no tee(), no SPLICE_F_MOVE stealing
  * (accepted and ignored, as the kernel does), no SIGPIPE (-EPIPE only),
  * no fsnotify. A blocking splice sleeps until the pipe changes; there are

@@ -7,12 +7,18 @@
  * Models mm/filemap.c (v6.5). folio_lock()/folio_unlock() are a bit lock on
  * PG_locked; waiters yield instead of sleeping on a wait queue. The index
  * (the kernel's xarray in address_space->i_pages) is a sorted array of
- * (index, folio) under i_pages_lock, searched by bisection. The cache
- * holds one reference on each folio it indexes. Buffered writes only
- * dirty the cache; blocks are allocated when a_ops->writepage runs.
- * Left out: large folios in the cache (order 0 only), readahead, LRU and
- * reclaim, shadow entries, the xarray's marks (dirty folios are found by
- * scanning the index).
+ * (index, folio) under i_pages_lock, searched by bisection; a large folio
+ * (order 1..mapping_max_folio_order(), aligned to its size) has one slot
+ * and covers folio_nr_pages() indexes. The cache holds one reference on
+ * each folio it indexes (the kernel holds one per page). New folios get
+ * the order their caller hints at (fgf_set_order(): a buffered write asks
+ * for what is left to write, a read for what is left to read up to EOF,
+ * like page_cache_ra_order()), clamped to the mapping's maximum, to the
+ * alignment of the index and to what does not overlap a cached folio.
+ * Buffered writes only dirty the cache; blocks are allocated when
+ * a_ops->writepage runs. Left out: readahead beyond the read itself, LRU
+ * lists (reclaim walks the index, mm/vmscan.c), shadow entries, the
+ * xarray's marks (dirty folios are found by scanning the index).
  */
 #include <sched.h>
 #include <stdlib.h>
