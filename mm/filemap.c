@@ -191,7 +191,7 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_
 	folio_get(folio);		/* the cache's reference (one per folio) */
 	folio->index = index;
 	WRITE_ONCE(folio->mapping, mapping);
-	mapping->nrpages += nr;
+	WRITE_ONCE(mapping->nrpages, mapping->nrpages + nr);	/* reclaim peeks */
 	pthread_mutex_unlock(&mapping->i_pages_lock);
 	return 0;
 
@@ -215,7 +215,8 @@ void filemap_remove_folio(struct folio *folio)
 	if (pc && i < pc->nr && pc->slots[i].folio == folio) {
 		memmove(&pc->slots[i], &pc->slots[i + 1], (pc->nr - i - 1) * sizeof(pc->slots[0]));
 		pc->nr--;
-		mapping->nrpages -= (unsigned long)folio_nr_pages(folio);
+		WRITE_ONCE(mapping->nrpages,
+			   mapping->nrpages - (unsigned long)folio_nr_pages(folio));
 		WRITE_ONCE(folio->mapping, NULL);
 		removed = true;
 	}
@@ -224,6 +225,43 @@ void filemap_remove_folio(struct folio *folio)
 		clear_bit(PG_dirty, &folio->flags);
 		folio_put(folio);	/* the cache's reference; held ones become orphans */
 	}
+}
+
+/**
+ * filemap_remove_folio_unused() - reclaim's removal: take the locked
+ * @folio out of the index only if nobody but the cache and the caller
+ * holds it and no PTE maps it, checked under the index lock so that no
+ * lookup can take a reference in between (the kernel freezes the
+ * refcount, folio_ref_freeze() in __remove_mapping()).
+ * Return: true if it was removed (the cache's reference is dropped).
+ */
+bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *folio)
+{
+	struct pc_index *pc;
+	bool removed = false;
+	size_t i;
+
+	pthread_mutex_lock(&mapping->i_pages_lock);
+	pc = mapping->i_pages;
+	i = pc_find(pc, folio->index);
+	/*
+	 * Acquire: whoever dropped the other references (a zap, a reader)
+	 * is done with the folio before we orphan it.
+	 */
+	if (pc && i < pc->nr && pc->slots[i].folio == folio &&
+	    __atomic_load_n(&folio->_refcount.counter, __ATOMIC_ACQUIRE) == 2 &&
+	    !folio_mapped(folio) && !folio_test_dirty(folio)) {
+		memmove(&pc->slots[i], &pc->slots[i + 1], (pc->nr - i - 1) * sizeof(pc->slots[0]));
+		pc->nr--;
+		WRITE_ONCE(mapping->nrpages,
+			   mapping->nrpages - (unsigned long)folio_nr_pages(folio));
+		WRITE_ONCE(folio->mapping, NULL);
+		removed = true;
+	}
+	pthread_mutex_unlock(&mapping->i_pages_lock);
+	if (removed)
+		folio_put(folio);
+	return removed;
 }
 
 /**

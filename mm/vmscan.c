@@ -93,10 +93,9 @@ static unsigned long reclaim_folio(struct address_space *mapping, struct folio *
 			goto keep;
 		mod_node_page_state(NR_VMSCAN_WRITE, (long)nr);
 	}
-	/* Only the cache's reference and ours: nobody else can see it. */
-	if (folio_ref_count(folio) != 2 || folio_mapped(folio))
+	/* Only the cache's reference and ours, checked with lookups locked out. */
+	if (!filemap_remove_folio_unused(mapping, folio))
 		goto keep;
-	filemap_remove_folio(folio);
 	folio_unlock(folio);
 	mod_node_page_state(PGSTEAL, (long)nr);
 	return nr;

@@ -133,6 +133,12 @@ void filemap_remove_folio(struct folio *folio);
  * Return: 0, -EBUSY (held by someone but the cache and the caller), -ENOMEM.
  */
 int filemap_split_folio_index(struct address_space *mapping, struct folio *folio);
+/*
+ * filemap_remove_folio_unused() - remove the locked, clean @folio only if
+ * the cache and the caller are its sole holders and it is unmapped, all
+ * under the index lock (reclaim). Return: true if removed.
+ */
+bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *folio);
 /* Is @folio still indexed at folio->index of @mapping? (tests, I7) */
 bool filemap_folio_indexed(struct address_space *mapping, struct folio *folio);
 
