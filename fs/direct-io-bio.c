@@ -79,6 +79,15 @@ long dio_holders_expected(const struct dio_holders *h, const struct page *page)
 	return n;
 }
 
+/**
+ * dio_holders_check() - hand the INV-14 holders of this moment to the
+ * test hook (dio_test_knobs.holders_hook), if one is set.
+ * @dio: the request.
+ * @sdio: its submission state.
+ * @where: names the point in do_direct_IO().
+ *
+ * Context: takes dio->bio_lock.
+ */
 void dio_holders_check(struct dio *dio, struct dio_submit *sdio, const char *where)
 {
 	struct dio_holders h;
@@ -140,6 +149,16 @@ static void dio_dbg_untrack(struct dio *dio, struct bio *bio)
 static void dio_bio_end_aio(struct bio *bio);
 static void dio_bio_end_io(struct bio *bio);
 
+/**
+ * dio_bio_alloc() - open sdio->bio for the request.
+ * @dio: the request (its profile decides the cleanup flag).
+ * @sdio: submission state; sdio->bio and logical_offset_in_bio are set.
+ * @bdev: the device.
+ * @first_sector: where the bio starts.
+ * @nr_vecs: room for this many pages.
+ *
+ * Return: 0 or -ENOMEM.
+ */
 int dio_bio_alloc(struct dio *dio, struct dio_submit *sdio, struct block_device *bdev,
 		  sector_t first_sector, int nr_vecs)
 {
@@ -165,6 +184,12 @@ int dio_bio_alloc(struct dio *dio, struct dio_submit *sdio, struct block_device 
 	return 0;
 }
 
+/**
+ * dio_bio_submit() - submit sdio->bio: one more bio in flight; an async
+ * read into user memory has its pages dirtied first (R-DIO-6).
+ * @dio: the request.
+ * @sdio: submission state; sdio->bio is handed over and cleared.
+ */
 void dio_bio_submit(struct dio *dio, struct dio_submit *sdio)
 {
 	struct bio *bio = sdio->bio;
@@ -317,6 +342,11 @@ static struct bio *dio_await_one(struct dio *dio)
 	return bio;
 }
 
+/**
+ * dio_await_completion() - wait for every bio of a sync request and
+ * complete (unpin and put) each.
+ * @dio: the request.
+ */
 void dio_await_completion(struct dio *dio)
 {
 	struct bio *bio;
@@ -328,9 +358,13 @@ void dio_await_completion(struct dio *dio)
 	} while (bio);
 }
 
-/*
- * dio_bio_reap() - every 64 bios, complete what has finished so far, which
- * bounds the memory pinned by one request (sync bios only reach the list).
+/**
+ * dio_bio_reap() - every 64 bios, complete the sync bios that finished, which
+ * bounds the memory pinned by one request.
+ * @dio: the request.
+ * @sdio: submission state (its reap counter).
+ *
+ * Return: 0 or the first bio's -errno.
  */
 int dio_bio_reap(struct dio *dio, struct dio_submit *sdio)
 {
@@ -362,11 +396,16 @@ int dio_bio_reap(struct dio *dio, struct dio_submit *sdio)
 	return ret;
 }
 
-/*
+/**
  * dio_complete() - the request is over: the result (clipped to i_size for
  * reads; page_errors, then io_error take precedence), the filesystem's
  * end_io, invalidation after a write, inode_dio_end(), and for async
- * requests ki_pos and ki_complete(). Frees @dio.
+ * requests ki_pos and ki_complete().
+ * @dio: the request; freed here.
+ * @ret: the submitter's result so far (-EIOCBQUEUED counts as 0).
+ * @flags: DIO_COMPLETE_ASYNC, DIO_COMPLETE_INVALIDATE.
+ *
+ * Return: bytes done or -errno.
  */
 ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags)
 {

@@ -27,17 +27,31 @@
 #include <pinio/uio.h>
 #include "mm/internal.h"
 
+/**
+ * folio_trylock() - take the folio lock (PG_locked) if it is free.
+ * @folio: the folio.
+ *
+ * Context: never sleeps. Return: true if the caller now holds the lock.
+ */
 bool folio_trylock(struct folio *folio)
 {
 	return !test_and_set_bit(PG_locked, &folio->flags);
 }
 
+/**
+ * folio_lock() - take the folio lock, yielding while someone holds it.
+ * @folio: the folio (the caller holds a reference).
+ */
 void folio_lock(struct folio *folio)
 {
 	while (!folio_trylock(folio))
 		sched_yield();
 }
 
+/**
+ * folio_unlock() - drop the folio lock the caller holds.
+ * @folio: the locked folio.
+ */
 void folio_unlock(struct folio *folio)
 {
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
@@ -57,6 +71,14 @@ struct pc_index {
 	struct pc_slot *slots;
 };
 
+/**
+ * mapping_init() - set up an address_space and put it on reclaim's list.
+ * @mapping: zeroed memory, embedded in @host.
+ * @host: the inode (or shmem object).
+ * @a_ops: read_folio/writepage/dirty_folio of the owner.
+ *
+ * Order-0 folios only until mapping_set_large_folios().
+ */
 void mapping_init(struct address_space *mapping, void *host,
 		  const struct address_space_operations *a_ops)
 {
@@ -69,6 +91,12 @@ void mapping_init(struct address_space *mapping, void *host,
 	mapping_reclaim_register(mapping);
 }
 
+/**
+ * mapping_destroy() - tear down an empty address_space.
+ * @mapping: nothing cached any more (WARN otherwise).
+ *
+ * Context: waits for a reclaim walking @mapping to leave it.
+ */
 void mapping_destroy(struct address_space *mapping)
 {
 	struct pc_index *pc = mapping->i_pages;
@@ -125,6 +153,18 @@ static struct folio *pc_lookup(struct address_space *mapping, pgoff_t index)
  * reference, into @out. Return: how many; *@next: the index after the last
  * folio returned (0 if that wrapped).
  */
+/**
+ * pc_gang_lookup_range() - the cached folios overlapping indexes
+ * [@start, @end], in index order.
+ * @mapping: the cache.
+ * @start: first index; a large folio holding it is returned too.
+ * @end: last index.
+ * @out: where the folios go, each with a reference the caller puts.
+ * @max: room in @out.
+ * @next: out: the index after the last folio returned (0 if that wrapped).
+ *
+ * Return: how many folios were stored.
+ */
 size_t pc_gang_lookup_range(struct address_space *mapping, pgoff_t start, pgoff_t end,
 			    struct folio **out, size_t max, pgoff_t *next)
 {
@@ -149,6 +189,16 @@ size_t pc_gang_lookup_range(struct address_space *mapping, pgoff_t start, pgoff_
 	return n;
 }
 
+/**
+ * filemap_add_folio() - index @folio at @index of @mapping.
+ * @mapping: the cache.
+ * @folio: a new folio, order <= mapping_max_folio_order().
+ * @index: its first index, aligned to its size.
+ *
+ * The cache takes one reference; the caller keeps its own.
+ * Return: 0, -EEXIST (it would overlap a cached folio), -EINVAL
+ * (misaligned or too large), -ENOMEM.
+ */
 int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_t index)
 {
 	pgoff_t nr = (pgoff_t)folio_nr_pages(folio);
@@ -200,6 +250,12 @@ out_nomem:
 	return -ENOMEM;
 }
 
+/**
+ * filemap_remove_folio() - take @folio out of its mapping's index.
+ * @folio: locked; may be held elsewhere, which makes it an orphan (I7).
+ *
+ * Clears PG_dirty and drops the cache's reference; mapping becomes NULL.
+ */
 void filemap_remove_folio(struct folio *folio)
 {
 	struct address_space *mapping = folio->mapping;
@@ -315,6 +371,13 @@ int filemap_split_folio_index(struct address_space *mapping, struct folio *folio
 	return 0;
 }
 
+/**
+ * filemap_folio_indexed() - is @folio still the one cached at its index?
+ * @mapping: the cache.
+ * @folio: the folio (the caller holds a reference).
+ *
+ * Return: true if the index maps folio->index to @folio.
+ */
 bool filemap_folio_indexed(struct address_space *mapping, struct folio *folio)
 {
 	bool ret;
@@ -364,6 +427,18 @@ static struct folio *filemap_alloc_folio(unsigned int order, unsigned int fgp_fl
 	return folio;
 }
 
+/**
+ * __filemap_get_folio() - find, or create, the folio holding @index.
+ * @mapping: the cache.
+ * @index: a page index; the folio found may start before it.
+ * @fgp_flags: FGP_LOCK, FGP_CREAT, FGP_RECLAIM, fgf_set_order().
+ *
+ * Takes a reference for the caller, never a pin. A new folio is zeroed and
+ * not uptodate; its order is the hint clamped to the mapping's maximum,
+ * the alignment of @index and the free room in the index.
+ * Return: the folio, ERR_PTR(-ENOENT) (not cached, no FGP_CREAT),
+ * ERR_PTR(-ENOMEM).
+ */
 struct folio *__filemap_get_folio(struct address_space *mapping, pgoff_t index,
 				  unsigned int fgp_flags)
 {
@@ -418,12 +493,31 @@ repeat:
 	return folio;
 }
 
+/**
+ * filemap_get_uptodate_folio() - the folio holding @index, read in if needed.
+ * @file: passed to read_folio (may be NULL).
+ * @mapping: the cache.
+ * @index: a page index.
+ *
+ * Return: the uptodate folio with a reference, or ERR_PTR(-ENOMEM, -EIO or
+ * read_folio's error).
+ */
 struct folio *filemap_get_uptodate_folio(struct file *file, struct address_space *mapping,
 					 pgoff_t index)
 {
 	return filemap_get_uptodate_folio_hint(file, mapping, index, 0);
 }
 
+/**
+ * filemap_get_uptodate_folio_hint() - filemap_get_uptodate_folio() creating
+ * a missing folio with @fgp_flags (an order hint, FGP_RECLAIM).
+ * @file: passed to read_folio (may be NULL).
+ * @mapping: the cache.
+ * @index: a page index.
+ * @fgp_flags: added to FGP_CREAT.
+ *
+ * Return: as filemap_get_uptodate_folio().
+ */
 struct folio *filemap_get_uptodate_folio_hint(struct file *file, struct address_space *mapping,
 					      pgoff_t index, unsigned int fgp_flags)
 {
@@ -467,6 +561,16 @@ static unsigned int filemap_read_order(loff_t pos, size_t count, loff_t isize)
 	return last > first ? fgf_order_of((size_t)(last - first) << PAGE_SHIFT) : 0;
 }
 
+/**
+ * filemap_read() - buffered read at iocb->ki_pos into @iter, to i_size.
+ * @iocb: the request; ki_pos is advanced.
+ * @iter: the destination.
+ * @already_read: bytes a caller did before (direct I/O), added to the result.
+ *
+ * Copies folio by folio (large folios in one step); takes no pin. New
+ * folios are as large as the rest of the read up to EOF.
+ * Return: bytes read + @already_read, or -errno if nothing was read.
+ */
 ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_read)
 {
 	struct file *file = iocb->ki_filp;
@@ -517,6 +621,17 @@ ssize_t filemap_read(struct kiocb *iocb, struct iov_iter *iter, ssize_t already_
 	return done + already_read;
 }
 
+/**
+ * generic_perform_write() - copy @i into cached folios at iocb->ki_pos.
+ * @iocb: the request; ki_pos is not advanced.
+ * @i: the source.
+ *
+ * Context: i_rwsem held exclusive. New folios are as large as what is
+ * left to write (FGP_WRITEBEGIN); a folio the write covers only in part
+ * and that is not uptodate is read first. Marks folios dirty and grows
+ * i_size; blocks are allocated at writeback. Takes no pin.
+ * Return: bytes written, or -errno if none.
+ */
 ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 {
 	struct file *file = iocb->ki_filp;
@@ -588,6 +703,13 @@ ssize_t generic_perform_write(struct kiocb *iocb, struct iov_iter *i)
 	return written ? written : err;
 }
 
+/**
+ * filemap_dirty_folio() - a_ops->dirty_folio of a page-cache filesystem.
+ * @mapping: the folio's mapping.
+ * @folio: the folio (all its pages become dirty together).
+ *
+ * Return: true if it was clean (nr_dirtied counts its pages).
+ */
 bool filemap_dirty_folio(struct address_space *mapping, struct folio *folio)
 {
 	if (test_and_set_bit(PG_dirty, &folio->flags))
@@ -598,6 +720,13 @@ bool filemap_dirty_folio(struct address_space *mapping, struct folio *folio)
 
 /* ---- file mappings ---------------------------------------------------------- */
 
+/**
+ * filemap_fault() - vm_ops->fault of a page-cache file.
+ * @vmf: the fault; vmf->page gets the subpage at vmf->pgoff.
+ *
+ * The lookup's folio reference becomes the PTE's.
+ * Return: 0, VM_FAULT_SIGBUS (past EOF, read error), VM_FAULT_OOM.
+ */
 vm_fault_t filemap_fault(struct vm_fault *vmf)
 {
 	struct file *file = vmf->vma->vm_file;
@@ -615,6 +744,13 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
 	return 0;
 }
 
+/**
+ * filemap_page_mkwrite() - vm_ops->page_mkwrite: dirty the folio of
+ * vmf->page under its lock before a shared PTE becomes writable.
+ * @vmf: the fault.
+ *
+ * Return: 0, or VM_FAULT_SIGBUS if the folio was truncated meanwhile.
+ */
 vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
 {
 	struct folio *folio = page_folio(vmf->page);

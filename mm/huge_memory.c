@@ -274,9 +274,10 @@ int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma
 
 /* ---- splitting large page-cache folios ----------------------------------------- */
 
-/*
+/**
  * split_folio() - split the locked, large page-cache @folio into order-0
  * folios (split_huge_page_to_list(), v6.5, for file folios).
+ * @folio: locked, large, in a page cache; the caller holds one reference.
  *
  * As can_split_folio() demands, nobody may hold the folio but the cache and
  * the caller: a pin makes it -EBUSY at once (the kernel's -EAGAIN; before
@@ -286,6 +287,8 @@ int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma
  * again. Success: every page is an order-0 folio indexed in its place, with
  * the cache's reference, the old flags (uptodate, dirty) and no lock but
  * the first one's; the caller's reference and lock stay on the first.
+ * Takes no pin. Return: 0, -EBUSY (held elsewhere, pinned, under
+ * writeback), -EINVAL (not a large page-cache folio), -ENOMEM.
  */
 int split_folio(struct folio *folio)
 {

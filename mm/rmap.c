@@ -218,6 +218,13 @@ static bool mkclean_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long a
 	return pte_dirty(pte);
 }
 
+/**
+ * folio_mkclean() - write-protect and clean every shared PTE that maps a
+ * page of @folio.
+ * @folio: a locked page-cache folio (any order).
+ *
+ * Return: true if one of the PTEs was dirty (the caller dirties the folio).
+ */
 bool folio_mkclean(struct folio *folio)
 {
 	return rmap_walk_file(folio, true, mkclean_one);
@@ -234,6 +241,13 @@ static bool unmap_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long add
 	return pte_dirty(pte);
 }
 
+/**
+ * folio_unmap_mapping() - clear every PTE that maps a page of @folio in a
+ * VMA of its mapping, dropping the PTE's folio reference.
+ * @folio: a locked page-cache folio (the caller holds a reference too).
+ *
+ * Pins are untouched. Return: true if one of the PTEs was dirty.
+ */
 bool folio_unmap_mapping(struct folio *folio)
 {
 	return rmap_walk_file(folio, false, unmap_one);

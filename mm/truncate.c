@@ -74,6 +74,16 @@ static bool truncate_inode_partial_folio(struct folio *folio, loff_t start, loff
 	return true;
 }
 
+/**
+ * truncate_inode_pages_range() - drop the cached bytes [@lstart, @lend].
+ * @mapping: the cache.
+ * @lstart: first byte.
+ * @lend: last byte, -1 for "to the end".
+ *
+ * Folios wholly inside leave the cache (unmapped, dirty data dropped, held
+ * ones orphaned, I7); folios across an edge are zeroed over the range and,
+ * if large, split (truncate_inode_partial_folio()). Takes no pin.
+ */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
 {
 	struct folio *batch[TRUNC_BATCH];
@@ -124,16 +134,35 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
 	}
 }
 
+/**
+ * truncate_inode_pages() - drop the cache from byte @lstart to the end.
+ * @mapping: the cache.
+ * @lstart: first byte.
+ */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
 	truncate_inode_pages_range(mapping, lstart, -1);
 }
 
+/**
+ * truncate_pagecache() - the cache side of truncating @inode to @newsize.
+ * @inode: the file (i_size already @newsize).
+ * @newsize: the new size.
+ */
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {
 	truncate_inode_pages(inode->i_mapping, newsize);
 }
 
+/**
+ * invalidate_inode_pages2_range() - drop cached folios around direct I/O.
+ * @mapping: the cache.
+ * @start: first page index.
+ * @end: last page index (inclusive); large folios overlapping go whole.
+ *
+ * Dirty folios are written first; held ones are orphaned.
+ * Return: 0, or -EBUSY if a dirty folio could not be written.
+ */
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
 {
 	struct folio *batch[TRUNC_BATCH];

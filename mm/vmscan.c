@@ -40,6 +40,10 @@ static LIST_HEAD(reclaim_mappings);
 static unsigned long wmark_low, wmark_high;	/* 0: the default */
 static __thread bool in_reclaim;		/* PF_MEMALLOC */
 
+/**
+ * mapping_reclaim_register() - put @mapping on reclaim's list (mapping_init()).
+ * @mapping: a new address_space.
+ */
 void mapping_reclaim_register(struct address_space *mapping)
 {
 	pthread_mutex_lock(&reclaim_list_lock);
@@ -48,7 +52,12 @@ void mapping_reclaim_register(struct address_space *mapping)
 	pthread_mutex_unlock(&reclaim_list_lock);
 }
 
-/* Waits for a reclaim walking @mapping to leave it. */
+/**
+ * mapping_reclaim_unregister() - take @mapping off reclaim's list.
+ * @mapping: an address_space going away (mapping_destroy()).
+ *
+ * Context: waits for a reclaim walking @mapping to leave it.
+ */
 void mapping_reclaim_unregister(struct address_space *mapping)
 {
 	pthread_mutex_lock(&reclaim_list_lock);
@@ -151,6 +160,15 @@ static unsigned long __shrink_page_cache(unsigned long nr_to_reclaim, bool may_w
 	return freed;
 }
 
+/**
+ * shrink_page_cache() - reclaim up to @nr_to_reclaim page-cache pages.
+ * @nr_to_reclaim: pages wanted.
+ * @may_writepage: write dirty folios back first (else skip them).
+ *
+ * Context: any thread that holds no folio lock; returns at once if another
+ * reclaim runs or this thread is reclaiming already. Takes no pin.
+ * Return: pages evicted.
+ */
 unsigned long shrink_page_cache(unsigned long nr_to_reclaim, bool may_writepage)
 {
 	unsigned long freed;
@@ -165,6 +183,13 @@ unsigned long shrink_page_cache(unsigned long nr_to_reclaim, bool may_writepage)
 	return freed;
 }
 
+/**
+ * pressure_reclaim() - reclaim up to the high watermark if an allocation
+ * of @nr_pages would leave free frames below the low one.
+ * @nr_pages: what the caller is about to allocate.
+ *
+ * Context: as shrink_page_cache(); called for FGP_RECLAIM allocations.
+ */
 void pressure_reclaim(unsigned long nr_pages)
 {
 	unsigned long free = nr_free_frames(), high = high_wmark();
