@@ -273,6 +273,21 @@ static void bio_chain_endio(struct bio *bio)
 	bio_endio(__bio_chain_endio(bio));
 }
 
+/*
+ * PE_COMPLETE on every page @bio owns a bvec of (while the recorder runs;
+ * a split clone has none of its own: its parent's completion covers them).
+ */
+static void bio_trace_complete(struct bio *bio)
+{
+	struct bvec_iter_all iter_all;
+	struct bio_vec *bvec;
+
+	if (bio_flagged(bio, BIO_CLONED) && !bio->bi_vcnt)
+		return;
+	bio_for_each_segment_all(bvec, bio, iter_all)
+		trace_page_event(page_to_pfn(bvec->bv_page), PE_COMPLETE, (long)bio->bi_id);
+}
+
 static void bio_report_double_completion(struct bio *bio)
 {
 	atomic_long_inc(&nr_violations);
@@ -303,6 +318,8 @@ again:
 		goto again;
 	}
 	bio_set_flag(bio, BIO_SIM_ENDED);
+	if (trace_recorder_on())
+		bio_trace_complete(bio);
 	bio_uninit(bio);
 	if (bio->bi_end_io)
 		bio->bi_end_io(bio);

@@ -51,7 +51,39 @@ static bool zero_pin_is_noop(struct folio *folio)
 	return is_zero_folio(folio) && !profile_pins_zero_page();
 }
 
-/* Account @refs new pins on @folio (references already taken). */
+/*
+ * Counter updates of one GUP call, added up and applied once at its end
+ * (gup_acct_flush()) instead of once per page: the totals at call
+ * boundaries are the same, only a concurrent reader could see a
+ * different intermediate value (as with the kernel's per-cpu deltas).
+ */
+struct gup_acct {
+	long get;	/* FOLL_GET references: pinio_foll_get_acquired */
+	long zero;	/* pins of a zero page that changed nothing */
+	long pin;	/* pins taken: nr_foll_pin_acquired, pins outstanding */
+	long unpin;	/* pins dropped: nr_foll_pin_released, pins outstanding */
+	long zero_unpin;
+};
+
+static void gup_acct_flush(struct gup_acct *a)
+{
+	if (a->get)
+		mod_node_page_state(FOLL_GET_ACQUIRED, a->get);
+	if (a->zero)
+		mod_node_page_state(ZERO_PAGE_PIN, a->zero);
+	if (a->pin) {
+		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, a->pin);
+		pins_outstanding_add(a->pin);
+	}
+	if (a->zero_unpin)
+		mod_node_page_state(ZERO_PAGE_UNPIN, a->zero_unpin);
+	if (a->unpin) {
+		mod_node_page_state(NR_FOLL_PIN_RELEASED, a->unpin);
+		pins_outstanding_add(-a->unpin);
+	}
+}
+
+/* Record @refs new pins on @folio (references already taken); no counters. */
 static void pin_account(struct folio *folio, int refs)
 {
 	/*
@@ -63,7 +95,6 @@ static void pin_account(struct folio *folio, int refs)
 		(void)atomic_add_return(refs, &folio->_pincount);
 	else
 		(void)atomic_add_return(refs, &small_pins[folio_pfn(folio)]);
-	pins_outstanding_add(refs);
 	trace_page_event(folio_pfn(folio), PE_PIN, refs);
 }
 
@@ -86,6 +117,37 @@ retry:
 	return folio;
 }
 
+/* try_grab_folio() with its counter updates added to @a. */
+static struct folio *__try_grab_folio(struct page *page, int refs, unsigned int flags,
+				      struct gup_acct *a)
+{
+	struct folio *folio;
+
+	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
+		return NULL;
+	if (flags & FOLL_GET) {
+		folio = try_get_folio(page, refs);
+		if (folio) {
+			a->get += refs;
+			trace_page_event_rec(folio_pfn(folio), PE_GET, refs);
+		}
+		return folio;
+	}
+	if (is_zero_page(page) && !profile_pins_zero_page()) {
+		a->zero += refs;
+		return page_folio(page);
+	}
+	folio = try_get_folio(page, refs);
+	if (!folio)
+		return NULL;
+	/* The +1 above, then the rest: never one step (R-REF-2). */
+	if (!folio_test_large(folio))
+		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
+	pin_account(folio, refs);
+	a->pin += refs;
+	return folio;
+}
+
 /**
  * try_grab_folio() - the fast path's grab of @refs pages of @page's folio.
  * @flags: FOLL_GET or FOLL_PIN (exactly one).
@@ -97,28 +159,10 @@ retry:
  */
 struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
 {
-	struct folio *folio;
+	struct gup_acct a = { 0 };
+	struct folio *folio = __try_grab_folio(page, refs, flags, &a);
 
-	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
-		return NULL;
-	if (flags & FOLL_GET) {
-		folio = try_get_folio(page, refs);
-		if (folio)
-			mod_node_page_state(FOLL_GET_ACQUIRED, refs);
-		return folio;
-	}
-	if (is_zero_page(page) && !profile_pins_zero_page()) {
-		mod_node_page_state(ZERO_PAGE_PIN, refs);
-		return page_folio(page);
-	}
-	folio = try_get_folio(page, refs);
-	if (!folio)
-		return NULL;
-	/* The +1 above, then the rest: never one step (R-REF-2). */
-	if (!folio_test_large(folio))
-		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
-	pin_account(folio, refs);
-	mod_node_page_state(NR_FOLL_PIN_ACQUIRED, refs);
+	gup_acct_flush(&a);
 	return folio;
 }
 
@@ -137,6 +181,7 @@ int try_grab_page(struct page *page, unsigned int flags)
 	if (flags & FOLL_GET) {
 		folio_ref_inc(folio);
 		mod_node_page_state(FOLL_GET_ACQUIRED, 1);
+		trace_page_event_rec(folio_pfn(folio), PE_GET, 1);
 	} else if (flags & FOLL_PIN) {
 		if (zero_pin_is_noop(folio)) {
 			mod_node_page_state(ZERO_PAGE_PIN, 1);
@@ -145,32 +190,35 @@ int try_grab_page(struct page *page, unsigned int flags)
 		folio_ref_add(folio, folio_test_large(folio) ? 1 : (int)GUP_PIN_COUNTING_BIAS);
 		pin_account(folio, 1);
 		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, 1);
+		pins_outstanding_add(1);
 	}
 	return 0;
 }
 
-/* Undo @refs grabs; returns -EINVAL (changing nothing) for an unpin of no pin. */
-static int __gup_put_folio(struct folio *folio, int refs, unsigned int flags)
+/*
+ * Undo @refs grabs, with the counter updates added to @a; returns -EINVAL
+ * (changing nothing) for an unpin of no pin.
+ */
+static int __gup_put_folio(struct folio *folio, int refs, unsigned int flags,
+			   struct gup_acct *a)
 {
 	if (flags & FOLL_PIN) {
+		atomic_t *pins;
+
 		if (zero_pin_is_noop(folio)) {
-			mod_node_page_state(ZERO_PAGE_UNPIN, refs);
+			a->zero_unpin += refs;
 			return 0;
 		}
-		if (folio_test_large(folio)) {
-			if (atomic_read(&folio->_pincount) < refs)
-				goto bad_unpin;
-			atomic_sub(refs, &folio->_pincount);
-		} else {
-			if (atomic_read(&small_pins[folio_pfn(folio)]) < refs)
-				goto bad_unpin;
-			atomic_sub(refs, &small_pins[folio_pfn(folio)]);
-		}
-		mod_node_page_state(NR_FOLL_PIN_RELEASED, refs);
-		pins_outstanding_add(-refs);
+		pins = folio_test_large(folio) ? &folio->_pincount : &small_pins[folio_pfn(folio)];
+		if (atomic_read(pins) < refs)
+			goto bad_unpin;
+		atomic_sub(refs, pins);
+		a->unpin += refs;
 		trace_page_event(folio_pfn(folio), PE_UNPIN, refs);
 		if (!folio_test_large(folio))
 			refs *= GUP_PIN_COUNTING_BIAS;
+	} else {
+		trace_page_event_rec(folio_pfn(folio), PE_PUT, refs);
 	}
 	folio_put_refs(folio, refs);
 	return 0;
@@ -180,9 +228,19 @@ bad_unpin:
 	return -EINVAL;
 }
 
+/* __gup_put_folio() with its counters applied at once. */
+static int gup_put_folio_now(struct folio *folio, int refs, unsigned int flags)
+{
+	struct gup_acct a = { 0 };
+	int ret = __gup_put_folio(folio, refs, flags, &a);
+
+	gup_acct_flush(&a);
+	return ret;
+}
+
 void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
 {
-	__gup_put_folio(folio, refs, flags);
+	gup_put_folio_now(folio, refs, flags);
 }
 
 /* A pinned anon page must be exclusive (R-GUP-10); debug builds check. */
@@ -227,7 +285,7 @@ static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
 int sim_unpin_user_page(struct page *page)
 {
 	sanity_check_pinned_pages(&page, 1);
-	return __gup_put_folio(page_folio(page), 1, FOLL_PIN);
+	return gup_put_folio_now(page_folio(page), 1, FOLL_PIN);
 }
 
 /**
@@ -245,7 +303,7 @@ void unpin_user_page(struct page *page)
  */
 void unpin_user_folio(struct folio *folio, unsigned long npages)
 {
-	__gup_put_folio(folio, (int)npages, FOLL_PIN);
+	gup_put_folio_now(folio, (int)npages, FOLL_PIN);
 }
 
 /* Entries from @i on that share a folio: one release per run (R-REF-4). */
@@ -264,6 +322,7 @@ static struct folio *gup_folio_next(struct page **list, unsigned long npages,
 
 static void __unpin_user_pages(struct page **pages, unsigned long npages, bool make_dirty)
 {
+	struct gup_acct a = { 0 };
 	unsigned long i;
 	unsigned int nr;
 
@@ -283,8 +342,9 @@ static void __unpin_user_pages(struct page **pages, unsigned long npages, bool m
 			folio_mark_dirty(folio);
 			folio_unlock(folio);
 		}
-		__gup_put_folio(folio, (int)nr, FOLL_PIN);
+		__gup_put_folio(folio, (int)nr, FOLL_PIN, &a);
 	}
+	gup_acct_flush(&a);
 }
 
 /**
@@ -329,7 +389,7 @@ void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, b
 			folio_mark_dirty(folio);
 			folio_unlock(folio);
 		}
-		__gup_put_folio(folio, (int)nr, FOLL_PIN);
+		gup_put_folio_now(folio, (int)nr, FOLL_PIN);
 		i += nr;
 	}
 }
@@ -356,6 +416,7 @@ int __folio_add_pin(struct folio *folio)
 	}
 	/* Deliberately no NR_FOLL_PIN_ACQUIRED: the kernel's asymmetry (R-BUG-7). */
 	pin_account(folio, 1);
+	pins_outstanding_add(1);
 	mod_node_page_state(FOLIO_ADD_PIN, 1);
 	trace_page_event(folio_pfn(folio), PE_ADD_PIN, 1);
 	return 0;
@@ -773,7 +834,7 @@ static bool folio_fast_pin_allowed(struct folio *folio, unsigned int flags)
 
 /* One PMD leaf: grab every subpage in [addr, end) with one atomic. */
 static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned long end,
-			 unsigned int flags, struct page **pages, int *nr)
+			 unsigned int flags, struct page **pages, int *nr, struct gup_acct *a)
 {
 	struct page *page;
 	struct folio *folio;
@@ -783,16 +844,16 @@ static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned l
 		return false;
 	page = pte_page(orig) + pte_index(addr);
 	refs = (int)((end - addr) >> PAGE_SHIFT);
-	folio = try_grab_folio(page, refs, flags);
+	folio = __try_grab_folio(page, refs, flags, a);
 	if (!folio)
 		return false;
 	if (pmdp_get(pmdp) != orig) {
-		gup_put_folio(folio, refs, flags);
+		__gup_put_folio(folio, refs, flags, a);
 		return false;
 	}
 	if (!folio_fast_pin_allowed(folio, flags) ||
 	    (!pte_write(orig) && gup_must_unshare(NULL, flags, &folio->page))) {
-		gup_put_folio(folio, refs, flags);
+		__gup_put_folio(folio, refs, flags, a);
 		return false;
 	}
 	for (i = 0; i < refs; i++)
@@ -802,7 +863,7 @@ static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned l
 }
 
 static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end,
-			  unsigned int flags, struct page **pages, int *nr)
+			  unsigned int flags, struct page **pages, int *nr, struct gup_acct *a)
 {
 	pte_t *table = pmd_pgtable(pmd);
 
@@ -817,16 +878,16 @@ static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned l
 		if ((flags & FOLL_WRITE) && !pte_write(pte))
 			return false;
 		page = pte_page(pte);
-		folio = try_grab_folio(page, 1, flags);
+		folio = __try_grab_folio(page, 1, flags, a);
 		if (!folio)
 			return false;
 		if (pmdp_get(pmdp) != pmd || ptep_get(ptep) != pte) {
-			gup_put_folio(folio, 1, flags);
+			__gup_put_folio(folio, 1, flags, a);
 			return false;
 		}
 		if (!folio_fast_pin_allowed(folio, flags) ||
 		    (!pte_write(pte) && gup_must_unshare(NULL, flags, page))) {
-			gup_put_folio(folio, 1, flags);
+			__gup_put_folio(folio, 1, flags, a);
 			return false;
 		}
 		pages[(*nr)++] = page;
@@ -836,10 +897,15 @@ static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned l
 	return true;
 }
 
+/*
+ * The lockless walk. Counter updates of the whole walk (pins taken, and
+ * those given back when a re-check fails) are added once at its end.
+ */
 static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 				  unsigned int gup_flags, struct page **pages)
 {
 	struct mm_struct *mm = current->mm;
+	struct gup_acct acct = { 0 };
 	unsigned long addr = start;
 	unsigned int seq = 0;
 	int nr = 0;
@@ -861,9 +927,9 @@ static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 		if (pmd_none(pmd))
 			break;
 		if (pmd_leaf(pmd))
-			ok = gup_huge_pmd(pmdp, pmd, addr, next, gup_flags, pages, &nr);
+			ok = gup_huge_pmd(pmdp, pmd, addr, next, gup_flags, pages, &nr, &acct);
 		else
-			ok = gup_pte_range(pmdp, pmd, addr, next, gup_flags, pages, &nr);
+			ok = gup_pte_range(pmdp, pmd, addr, next, gup_flags, pages, &nr, &acct);
 		if (!ok)
 			break;
 		addr = next;
@@ -873,9 +939,11 @@ static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 		int i;
 
 		for (i = 0; i < nr; i++)
-			gup_put_folio(page_folio(pages[i]), 1, gup_flags);
+			__gup_put_folio(page_folio(pages[i]), 1, gup_flags, &acct);
+		gup_acct_flush(&acct);
 		return 0;
 	}
+	gup_acct_flush(&acct);
 	if (gup_flags & FOLL_PIN)
 		sanity_check_pinned_pages(pages, (unsigned long)nr);
 	mod_node_page_state(GUP_FAST_PAGES, nr);

@@ -46,6 +46,7 @@ struct dma_snap {
  * @fail: SIM_IO_FAIL: move nothing.
  * @violation: a page was refused.
  * @nr_pages: snapshot entries; @nr_ok: those checked and (to be) touched.
+ * @cap: room for snapshot entries (and as many iovecs).
  * @iov: host iovecs of the transfer, @nr_iov of them, @iov_bytes in all.
  */
 struct dma_req {
@@ -61,6 +62,7 @@ struct dma_req {
 	bool violation;
 	unsigned int nr_pages;
 	unsigned int nr_ok;
+	unsigned int cap;
 	int nr_iov;
 	uint64_t iov_bytes;
 	struct iovec *iov;
@@ -253,6 +255,47 @@ static void dma_map(struct dma_req *rq, bool to_memory)
 	}
 }
 
+/*
+ * A per-thread cache of one request with room for DMA_REQ_CACHE_PAGES
+ * pages, so that the 4 KiB path allocates nothing (the kernel's blk-mq
+ * preallocates its requests). A request is freed on the thread that
+ * completes it: inline DMA frees on the submitter, so its cache always
+ * hits; a worker keeps one in its own cache. The thread's cached request
+ * is freed when the thread exits.
+ */
+#define DMA_REQ_CACHE_PAGES	16
+
+static __thread struct dma_req *dma_req_cached;
+static __thread bool dma_req_cache_armed;
+static pthread_key_t dma_req_key;
+static pthread_once_t dma_req_key_once = PTHREAD_ONCE_INIT;
+
+static void dma_req_cache_exit(void *arg)
+{
+	free(dma_req_cached);
+	dma_req_cached = NULL;
+}
+
+static void dma_req_key_init(void)
+{
+	pthread_key_create(&dma_req_key, dma_req_cache_exit);
+}
+
+static void dma_req_free(struct dma_req *rq)
+{
+	if (rq->cap != DMA_REQ_CACHE_PAGES || dma_req_cached) {
+		free(rq);
+		return;
+	}
+	if (unlikely(!dma_req_cache_armed)) {
+		/* The key's destructor frees the cache at thread exit. */
+		pthread_once(&dma_req_key_once, dma_req_key_init);
+		pthread_setspecific(dma_req_key, &dma_req_cached);
+		dma_req_cache_armed = true;
+	}
+	dma_req_cached = rq;
+}
+
 static void dma_finish(struct dma_req *rq, ssize_t res)
 {
 	struct bio *bio = rq->bio;
@@ -273,7 +316,7 @@ static void dma_finish(struct dma_req *rq, ssize_t res)
 	for (i = 0; i < rq->nr_ok; i++)
 		trace_page_event(page_to_pfn(rq->snap[i].page), PE_DMA_END, (long)bio->bi_id);
 	stat_add(DS_REQUESTS, 1);
-	free(rq);
+	dma_req_free(rq);
 	if (status != BLK_STS_OK)
 		bio->bi_status = status;
 	bio_endio(bio);
@@ -402,11 +445,24 @@ static void *dma_worker(void *arg)
 	return NULL;
 }
 
-/* Hand a request to the workers, or run it here in inline mode. */
+/*
+ * Hand a request to the workers, or run it here in inline mode. Inline
+ * mode is told by one atomic load, without eng.lock: eng.running changes
+ * only in sim_dma_set_threads() (whose caller submits nothing meanwhile)
+ * and when the first disk starts the workers; a submitter that reads a
+ * stale 0 runs its request inline, which is always correct. A non-zero
+ * value is checked again under the lock before the request is queued, so
+ * no request is queued after the workers have stopped.
+ */
 static void dma_queue(struct dma_req *rq)
 {
 	struct dma_req *pos;
 
+	if (!__atomic_load_n(&eng.running, __ATOMIC_ACQUIRE)) {
+		sleep_until(rq->due_ns);
+		dma_run(rq);
+		return;
+	}
 	pthread_once(&eng_once, eng_init_once);
 	pthread_mutex_lock(&eng.lock);
 	if (!eng.running) {
@@ -458,7 +514,7 @@ static void __dma_engine_start(void)
 			break;
 	pthread_mutex_lock(&eng.lock);
 	if (n)
-		eng.running = i;
+		__atomic_store_n(&eng.running, i, __ATOMIC_RELEASE);
 	pthread_mutex_unlock(&eng.lock);
 }
 
@@ -476,7 +532,7 @@ static void __dma_engine_stop(void)
 	for (i = 0; i < n; i++)
 		pthread_join(eng.tids[i], NULL);
 	pthread_mutex_lock(&eng.lock);
-	eng.running = 0;
+	__atomic_store_n(&eng.running, 0, __ATOMIC_RELEASE);
 	eng.stopping = false;
 	pthread_mutex_unlock(&eng.lock);
 }
@@ -609,20 +665,29 @@ static void dma_fault_take(struct dma_dev *dd, struct dma_fault_hit *hit)
 
 static struct dma_req *dma_req_alloc(struct bio *bio)
 {
-	unsigned int nr = 0, i = 0;
-	struct dma_req *rq;
+	unsigned int nr = 0, i = 0, cap;
+	struct dma_req *rq = NULL;
 	struct bvec_iter iter;
 	struct bio_vec bv;
 
 	if (bio_moves_data(bio))
 		bio_for_each_segment(bv, bio, iter)
 			nr++;
-	rq = malloc(sizeof(*rq) + nr * (sizeof(struct dma_snap) + sizeof(struct iovec)));
+	if (nr <= DMA_REQ_CACHE_PAGES) {
+		cap = DMA_REQ_CACHE_PAGES;
+		rq = dma_req_cached;
+		dma_req_cached = NULL;
+	} else {
+		cap = nr;
+	}
+	if (!rq)
+		rq = malloc(sizeof(*rq) + cap * (sizeof(struct dma_snap) + sizeof(struct iovec)));
 	if (!rq)
 		return NULL;
 	memset(rq, 0, sizeof(*rq));
 	rq->nr_pages = nr;
-	rq->iov = (struct iovec *)&rq->snap[nr];
+	rq->cap = cap;
+	rq->iov = (struct iovec *)&rq->snap[cap];
 	if (nr) {
 		bio_for_each_segment(bv, bio, iter) {
 			struct dma_snap *s = &rq->snap[i++];
