@@ -153,6 +153,20 @@ static long split_point(const struct queue_limits *lim, struct bio *bio)
 	struct bvec_iter iter;
 	bool have_prv = false;
 
+	/*
+	 * One bvec within one page, which is all the iterator covers: the
+	 * loop below would count one segment and split only if it is larger
+	 * than max_bytes. Answer that directly (the 4 KiB I/O's case; the
+	 * kernel's bio_may_exceed_limits() shortcut).
+	 */
+	if (bio->bi_vcnt == 1 && bio->bi_iter.bi_idx == 0 && max_segs) {
+		const struct bio_vec *v = bio->bi_io_vec;
+
+		if (v->bv_offset + v->bv_len <= PAGE_SIZE &&
+		    bio->bi_iter.bi_size <= v->bv_len - bio->bi_iter.bi_bvec_done &&
+		    bio->bi_iter.bi_size <= max_bytes)
+			return 0;
+	}
 	bio_for_each_bvec(bv, bio, iter) {
 		if (have_prv && bvec_gap_to_prev(lim, &bvprv, bv.bv_offset))
 			goto split;

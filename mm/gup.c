@@ -84,7 +84,7 @@ static void gup_acct_flush(struct gup_acct *a)
 }
 
 /* Record @refs new pins on @folio (references already taken); no counters. */
-static void pin_account(struct folio *folio, int refs)
+static __always_inline void pin_account(struct folio *folio, int refs)
 {
 	/*
 	 * Fully ordered (a locked RMW): the pin must be visible before the
@@ -99,7 +99,7 @@ static void pin_account(struct folio *folio, int refs)
 }
 
 /* try_get_folio(): the fast path's guarded, speculative reference. */
-static struct folio *try_get_folio(struct page *page, int refs)
+static __always_inline struct folio *try_get_folio(struct page *page, int refs)
 {
 	struct folio *folio;
 
@@ -118,8 +118,8 @@ retry:
 }
 
 /* try_grab_folio() with its counter updates added to @a. */
-static struct folio *__try_grab_folio(struct page *page, int refs, unsigned int flags,
-				      struct gup_acct *a)
+static __always_inline struct folio *__try_grab_folio(struct page *page, int refs,
+						      unsigned int flags, struct gup_acct *a)
 {
 	struct folio *folio;
 
@@ -199,8 +199,8 @@ int try_grab_page(struct page *page, unsigned int flags)
  * Undo @refs grabs, with the counter updates added to @a; returns -EINVAL
  * (changing nothing) for an unpin of no pin.
  */
-static int __gup_put_folio(struct folio *folio, int refs, unsigned int flags,
-			   struct gup_acct *a)
+static __always_inline int __gup_put_folio(struct folio *folio, int refs,
+					    unsigned int flags, struct gup_acct *a)
 {
 	if (flags & FOLL_PIN) {
 		atomic_t *pins;
