@@ -76,4 +76,12 @@ static inline bool bio_owns_pages(const struct bio *bio)
  */
 void bio_dirty_exit(void);
 
+/*
+ * __bio_try_merge_page() - grow @bio's last bvec by (@page, @off, @len)
+ * if R-BIO-5 allows; *@same_page says the fragment starts in the page
+ * where the bvec ended. block/bio.c; used by block/bio-iov.c.
+ */
+bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
+			  unsigned int off, bool *same_page);
+
 #endif /* PINIO_BLOCK_BLK_H */
