@@ -488,7 +488,16 @@ static bool page_is_mergeable(const struct bio_vec *bv, struct page *page, unsig
 	return bv->bv_page + bv_end / PAGE_SIZE == page + off / PAGE_SIZE;
 }
 
-/* Try to grow the last bvec by the fragment (R-BIO-5). Never touches pins. */
+/**
+ * __bio_try_merge_page() - grow @bio's last bvec by a fragment (R-BIO-5).
+ * @bio: the bio (not a clone: WARN and false).
+ * @page: the fragment's page.
+ * @len: its length.
+ * @off: its offset in @page.
+ * @same_page: set when the fragment starts in the page where the bvec ends.
+ *
+ * Never touches pins. Return: true if merged (BIO_MERGES counted).
+ */
 bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
 			  unsigned int off, bool *same_page)
 {

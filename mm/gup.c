@@ -444,7 +444,19 @@ void folio_add_pin(struct folio *folio)
 
 /* ---- argument checks --------------------------------------------------- */
 
-/* Shared with mm/gup_slow.c: the kernel's is_valid_gup_args(). */
+/**
+ * is_valid_gup_args() - check and complete the flags of a GUP call.
+ * @pages: the caller's array (may be NULL without FOLL_GET/FOLL_PIN).
+ * @locked: NULL, or pointing at 1 (then FOLL_UNLOCKABLE is added).
+ * @gup_flags_p: in: the caller's flags; out: with @to_set and
+ *	FOLL_HONOR_NUMA_FAULT added.
+ * @to_set: flags the entry point adds (FOLL_PIN, FOLL_GET, ...).
+ *
+ * Shared with the slow path (mm/gup_slow.c).
+ * Return: true if the call may go on; false with a WARN for internal
+ * flags, both FOLL_GET and FOLL_PIN, FOLL_LONGTERM without FOLL_PIN, no
+ * @pages for a grab, or FOLL_LONGTERM with FOLL_PCI_P2PDMA.
+ */
 bool is_valid_gup_args(struct page **pages, int *locked, unsigned int *gup_flags_p,
 		       unsigned int to_set)
 {

@@ -357,7 +357,19 @@ static long __get_user_pages_locked(struct mm_struct *mm, unsigned long start,
 	return ret;
 }
 
-/* FOLL_LONGTERM would migrate unpinnable pages first; all ours are pinnable. */
+/**
+ * __gup_longterm_locked() - the slow path, also GUP-fast's fallback.
+ * @mm: the address space.
+ * @start: first user address.
+ * @nr_pages: pages wanted.
+ * @pages: out: one entry per page grabbed (or NULL to fault in only).
+ * @locked: *@locked == 0: take and drop the mmap_lock here; 1: held.
+ * @gup_flags: checked flags.
+ *
+ * FOLL_LONGTERM would migrate unpinnable pages first; all of ours are
+ * pinnable, so this is __get_user_pages_locked().
+ * Return: pages grabbed, or -errno if none.
+ */
 long __gup_longterm_locked(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
 			   struct page **pages, int *locked, unsigned int gup_flags)
 {

@@ -110,7 +110,15 @@ pmd_t *pmd_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
 	return &pmd[pmd_index(addr)];
 }
 
-/* pmd_offset_mm(mm, addr, false) without the allocation paths: GUP-fast's walk. */
+/**
+ * pmd_lookup_lockless() - the PMD entry of @addr in @mm, for GUP-fast.
+ * @mm: the address space.
+ * @addr: user address.
+ *
+ * pmd_offset_mm(@mm, @addr, false) without the allocation paths: two
+ * loads, no lock.
+ * Return: the entry, or NULL if no PMD table covers @addr.
+ */
 pmd_t *pmd_lookup_lockless(struct mm_struct *mm, unsigned long addr)
 {
 	unsigned long e = ptep_get(&mm->pgd[pgd_index(addr)]);
