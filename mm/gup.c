@@ -72,7 +72,7 @@ struct gup_acct {
 	long zero_unpin;
 };
 
-static void gup_acct_flush(struct gup_acct *a)
+static __always_inline void gup_acct_flush(struct gup_acct *a)
 {
 	if (a->get)
 		mod_node_page_state(FOLL_GET_ACQUIRED, a->get);
@@ -236,7 +236,7 @@ bad_unpin:
 }
 
 /* __gup_put_folio() with its counters applied at once. */
-static int gup_put_folio_now(struct folio *folio, int refs, unsigned int flags)
+static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsigned int flags)
 {
 	struct gup_acct a = { 0 };
 	int ret = __gup_put_folio(folio, refs, flags, &a);
