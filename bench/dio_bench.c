@@ -26,6 +26,7 @@
  * Other modes (for scripts/bench-callgrind.sh; counting starts and stops
  * at the cg_* functions, see --toggle-collect there):
  *   dio_bench --callgrind-4k N    N 4 KiB QD1 raw-path reads (inline DMA)
+ *   dio_bench --callgrind-1m N    N sequential 1 MiB raw-path reads (inline DMA)
  *   dio_bench --callgrind-pin N   N x pin+unpin of 512 small pages, then
  *                                 of one 2 MiB THP folio (512 pages)
  *   dio_bench CASE...             only the named cases
@@ -45,6 +46,40 @@ static void callgrind_4k(unsigned long n)
 	pinio_qd1_setup(&q);		/* its reads warm the path up, uncounted */
 	cg_dio_4k(&q, n);
 	pinio_qd1_teardown(&q);
+}
+
+/* N sequential 1 MiB reads of a 16 MiB `ram` disk (inline DMA), counted. */
+__attribute__((noinline)) void cg_dio_1m(int fd, unsigned long buf, unsigned long n);
+__attribute__((noinline)) void cg_dio_1m(int fd, unsigned long buf, unsigned long n)
+{
+	unsigned long i;
+
+	for (i = 0; i < n; i++)
+		if (sim_pread(fd, buf, 1UL << 20, (off_t)((i % 16) << 20)) != 1L << 20)
+			die("sim_pread 1m", 0);
+}
+
+static void callgrind_1m(unsigned long n)
+{
+	unsigned long buf;
+	int fd;
+
+	boot(64UL << 20);
+	if (sim_ramdisk_create("ram0", 16UL << 20, 512) || sim_dma_set_threads(0))
+		die("ramdisk", 0);
+	fd = sim_open("/dev/ram0", O_RDWR | O_DIRECT, 0);
+	if (fd < 0)
+		die("sim_open", fd);
+	sim_disk_fill(fd, 16UL << 20);
+	buf = user_buf(1UL << 20, 0);
+	if (sim_pread(fd, buf, 1UL << 20, 0) != 1L << 20)	/* warm-up, uncounted */
+		die("sim_pread 1m", 0);
+	check_block(buf + 4096, 4096);
+	cg_dio_1m(fd, buf, n);
+	sim_munmap(buf, 1UL << 20);
+	sim_close(fd);
+	sim_disk_destroy("ram0");
+	shutdown_checked();
 }
 
 static struct page *cg_pages[512];
@@ -160,6 +195,10 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (argc == 3 && !strcmp(argv[1], "--callgrind-4k")) {
 		callgrind_4k(strtoul(argv[2], NULL, 0));
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--callgrind-1m")) {
+		callgrind_1m(strtoul(argv[2], NULL, 0));
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--callgrind-pin")) {

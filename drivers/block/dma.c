@@ -234,11 +234,11 @@ static void dma_map(struct dma_req *rq, bool to_memory)
 		size_t len = (size_t)min_t(uint64_t, s->len, budget);
 		struct iovec *prev = rq->nr_iov ? &rq->iov[rq->nr_iov - 1] : NULL;
 
-		stat_add(DS_CHECKS, 1);
 		if (why) {
 			stat_add(DS_VIOLATIONS, 1);
 			page_alloc_report_violation(s->page, why);
 			rq->violation = true;
+			i++;
 			break;
 		}
 		trace_page_event(page_to_pfn(s->page), PE_DMA_START, (long)rq->bio->bi_id);
@@ -253,6 +253,9 @@ static void dma_map(struct dma_req *rq, bool to_memory)
 		rq->iov_bytes += len;
 		budget -= len;
 	}
+	/* The i pages looked at: one locked add per request, not per page. */
+	if (i)
+		stat_add(DS_CHECKS, i);
 }
 
 /*
