@@ -32,6 +32,7 @@ static struct kunit_suite *const suites[] = {
 	&simfs_dio_suite,
 	&splice_suite,
 	&trace_suite,
+	&trace_io_suite,
 	&zero_page_suite,
 	NULL,
 };

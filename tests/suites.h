@@ -36,6 +36,7 @@ extern struct kunit_suite simfs_suite;
 extern struct kunit_suite simfs_dio_suite;
 extern struct kunit_suite splice_suite;
 extern struct kunit_suite trace_suite;
+extern struct kunit_suite trace_io_suite;
 extern struct kunit_suite zero_page_suite;
 
 #endif /* PINIO_TESTS_SUITES_H */
