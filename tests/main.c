@@ -15,6 +15,7 @@ static struct kunit_suite *const suites[] = {
 	&dio_suite,
 	&dma_suite,
 	&fault_inject_suite,
+	&filemap_suite,
 	&fops_suite,
 	&fork_cow_suite,
 	&gup_suite,
@@ -28,8 +29,10 @@ static struct kunit_suite *const suites[] = {
 	&scenario_suite,
 	&scenarios_mm_suite,
 	&simfs_suite,
+	&simfs_dio_suite,
 	&splice_suite,
 	&trace_suite,
+	&trace_io_suite,
 	&zero_page_suite,
 	NULL,
 };
