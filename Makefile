@@ -187,7 +187,7 @@ coverage:
 	$(Q)bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES)
 
 __coverage: $(KUNIT) $(REPLAY_BINS)
-	$(Q)$(KUNIT) -t 0 $(if $(SEED),-s $(SEED)) | tail -n 1
+	$(Q)$(KUNIT) -t 0 $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) | tail -n 1
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do $(O)/replay/$$t fuzz/corpus/$$t | tail -n 1; done
 
 # Long random runs: random_ops until SOAK_SECONDS have passed (0: until stopped).
