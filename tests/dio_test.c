@@ -379,7 +379,7 @@ struct tdio_seen {
 	pthread_mutex_t lock;
 	int n;
 	struct {
-		bool write, pinned, reffed, no_page_ref, fua;
+		bool write, pinned, reffed, no_page_ref, fua, nowait;
 		unsigned int vcnt, zero_entries, user_entries;
 		unsigned int size;
 		sector_t sector;
@@ -406,6 +406,7 @@ static void tdio_seen_hook(const struct bio *bio, void *arg)
 		s->b[n].reffed = bio_flagged(bio, BIO_PAGE_REFFED);
 		s->b[n].no_page_ref = bio_flagged(bio, BIO_NO_PAGE_REF);
 		s->b[n].fua = bio->bi_opf & REQ_FUA;
+		s->b[n].nowait = bio->bi_opf & REQ_NOWAIT;
 		s->b[n].vcnt = bio->bi_vcnt;
 		s->b[n].zero_entries = z;
 		s->b[n].user_entries = u;
@@ -1408,6 +1409,74 @@ static void dio_iomap_extent_edges(struct kunit *test)
 	t_mm_munmap(test, buf, PAGE_SIZE);
 }
 
+/*
+ * __blockdev_direct_IO() (legacy engine) at the request's edges, on a
+ * 4 KiB-block file of 64 KiB, MAPPED at 1 MiB, one page of user memory:
+ *
+ *   case          | request              | expect
+ *   past EOF      | read at 64 KiB       | 0, no bio, iterator unmoved, memory unchanged
+ *   nowait write  | NOWAIT write at 0    | 4096, one REQ_NOWAIT write bio, data on disk
+ *   plain write   | write at 0           | 4096, one write bio without REQ_NOWAIT
+ * Pins balance and i_dio_count is back to 0 after each.
+ */
+static void dio_legacy_request_edges(struct kunit *test)
+{
+	static const struct {
+		const char *name;
+		bool write;
+		int iocb_flags;
+		loff_t pos;
+		ssize_t ret;
+		int bios;
+		bool nowait;
+	} cases[] = {
+		{ "past EOF", false, 0, 64 << 10, 0, 0, false },
+		{ "nowait write", true, IOCB_NOWAIT, 0, 4096, 1, true },
+		{ "plain write", true, 0, 0, 4096, 1, false },
+	};
+	unsigned long buf = tdio_mmap(test, PAGE_SIZE);
+	struct tdio_seen *seen = calloc(1, sizeof(*seen));
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, seen);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct tdio_counts c;
+		struct iov_iter iter;
+		struct kiocb iocb;
+		struct tfs fs;
+		ssize_t ret;
+
+		tfs_init(test, &fs, DIO_DISK, 12, 64 << 10);
+		tfs_add(&fs, 0, 64 << 10, IOMAP_MAPPED, 0, 1 << 20);
+		tdio_disk_fill(test, fs.bdev, 1 << 20, PAGE_SIZE, 0xee);
+		tdio_fill(test, buf, PAGE_SIZE, 22);
+		tdio_counts(&c);
+		tdio_seen_start(test, seen, DIO_DISK);
+		iov_iter_ubuf(&iter, cases[i].write ? ITER_SOURCE : ITER_DEST, buf, PAGE_SIZE);
+		tfs_kiocb(&fs, &iocb, cases[i].pos, cases[i].write);
+		iocb.ki_flags |= cases[i].iocb_flags;
+		ret = tfs_engine_rw(&fs, TDIO_LEGACY, &iocb, &iter, 0, 0);
+		tdio_seen_stop(seen, DIO_DISK);
+		KUNIT_EXPECT_EQ_MSG(test, ret, cases[i].ret, "%s", cases[i].name);
+		KUNIT_EXPECT_EQ_MSG(test, seen->n, cases[i].bios, "%s: bios", cases[i].name);
+		if (cases[i].bios)
+			KUNIT_EXPECT_EQ_MSG(test, seen->b[0].nowait, cases[i].nowait, "%s: NOWAIT",
+					    cases[i].name);
+		if (cases[i].write)
+			KUNIT_EXPECT_TRUE_MSG(test, tdio_disk_is_pat(test, fs.bdev, 1 << 20,
+								   PAGE_SIZE, 22),
+					      "%s: data", cases[i].name);
+		else
+			KUNIT_EXPECT_TRUE_MSG(test, iov_iter_count(&iter) == PAGE_SIZE &&
+					      tdio_user_is_pat(buf, PAGE_SIZE, 22),
+					      "%s: nothing moved", cases[i].name);
+		tdio_expect_balanced(test, &c);
+		tfs_destroy(test, &fs);
+	}
+	free(seen);
+	t_mm_munmap(test, buf, PAGE_SIZE);
+}
+
 /* ---- profiles: v21 references and R-BUG-5 ------------------------------------------ */
 
 static const enum sim_profile tdio_ref_profiles[] = { SIM_PROFILE_V6_4, SIM_PROFILE_V21 };
@@ -1767,6 +1836,7 @@ static struct kunit_case dio_test_cases[] = {
 	KUNIT_CASE(dio_iomap_partial_and_done_before),
 	KUNIT_CASE(dio_iomap_unwritten_end_io),
 	KUNIT_CASE(dio_iomap_extent_edges),
+	KUNIT_CASE(dio_legacy_request_edges),
 	KUNIT_CASE_PARAM(dio_legacy_reference_profiles, tdio_ref_profile_gen_params),
 	KUNIT_CASE(dio_rbug5_pinned_but_reffed_leaks),
 	KUNIT_CASE(dio_same_workload_three_paths),
