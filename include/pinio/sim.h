@@ -329,6 +329,27 @@ int sim_aio_reap(struct sim_aio *ring, unsigned int min, unsigned int max,
 		 int64_t *res, uint64_t *tags);
 void sim_aio_destroy(struct sim_aio *ring);
 
+/*
+ * Registered (fixed) buffers, io_uring's IORING_REGISTER_BUFFERS: each
+ * buffer's pages are pinned FOLL_WRITE | FOLL_LONGTERM until unregistered
+ * (or the ring is destroyed), and charged to the user's locked memory
+ * against current's RLIMIT_MEMLOCK before anything is pinned (scenarios.md
+ * §5.3 bad input 32, F2). sim_aio_register_buffers(): 0; -EINVAL (NULL
+ * ring or iov, @nr 0 or above SIM_AIO_MAX_REG_BUFFERS, a buffer of length
+ * 0 or above 1 GiB, or one that wraps); -EBUSY (buffers registered
+ * already); -ENOMEM (the pages would exceed the limit, or an allocation
+ * failed: nothing pinned, nothing charged); -EFAULT (a page cannot be
+ * pinned: the pages pinned so far are released). sim_aio_unregister_buffers():
+ * 0, -EINVAL (NULL ring), -ENXIO (none registered).
+ */
+#define SIM_AIO_MAX_REG_BUFFERS	1024
+int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsigned int nr);
+int sim_aio_unregister_buffers(struct sim_aio *ring);
+/* sim_setrlimit_memlock() - set current's RLIMIT_MEMLOCK (bytes). 0, or -ESRCH with no task. */
+int sim_setrlimit_memlock(unsigned long bytes);
+/* Pages the (single) user has charged as locked memory (registered buffers). */
+unsigned long sim_user_locked_pages(void);
+
 /* ---- observing ------------------------------------------------------ */
 
 /**
