@@ -7,6 +7,7 @@
 #include "suites.h"
 
 static struct kunit_suite *const suites[] = {
+	&aio_rsrc_suite,
 	&bio_suite,
 	&blk_suite,
 	&blk_map_suite,
