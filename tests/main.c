@@ -16,6 +16,7 @@ static struct kunit_suite *const suites[] = {
 	&dio_suite,
 	&dma_suite,
 	&fault_inject_suite,
+	&fault_scenarios_suite,
 	&fops_suite,
 	&fork_cow_suite,
 	&gup_suite,

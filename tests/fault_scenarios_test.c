@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Systematic fault injection over the regression scenarios R01-R25
+ * (suite "fault_scenarios"; issue 6, scenarios.md §5.4 F1/F2).
+ *
+ * For each runnable scenario a dry run counts the allocations it makes
+ * (every site: folios, metadata, page tables, user copies); then the Nth
+ * allocation is failed for N in 1..total: every N with PINIO_FAULT_ALL=1
+ * (`make fault-exhaustive`), else a bounded sample (the first few, the
+ * last, and evenly spaced ones in between). Each run happens in a forked
+ * child with a time limit, so a crash or a hang is caught and named.
+ *
+ * The scenario's own expectations may fail under injection (it expects
+ * success): what must hold is that the run ends - no crash, no hang - with
+ * nothing leaked at shutdown (pins, references, folios, bios, mms) and no
+ * invariant violation beyond the ones the scenario announces. Runs where
+ * the failure was absorbed (a fallback; the scenario still passes) and
+ * runs where it surfaced (an error, so an expectation failed) are counted.
+ * PINIO_FAULT_SHOW=R06:21 narrates one such run in-process instead.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <pinio/fault-inject.h>
+#include <pinio/scenario.h>
+
+#include "kunit/test.h"
+#include "mm/internal.h"
+#include "suites.h"
+
+/* Sampled values of N per scenario in the bounded run. */
+#define FS_SAMPLES		10
+/* Seconds a single faulted run may take before it counts as a hang. */
+#define FS_TIMEOUT		60
+
+struct fs_result {
+	int status;			/* enum sim_scenario_status */
+	long leaks;
+	long violations;		/* reported beyond the announced ones */
+	unsigned long allocs;		/* allocations seen up to the shutdown */
+	unsigned long injected;
+	bool reached_shutdown;
+};
+
+static void fs_before_shutdown(struct sim_scenario_ctx *ctx)
+{
+	struct fs_result *r = ctx->hook_arg;
+
+	r->reached_shutdown = true;
+	r->allocs = sim_fault_alloc_count();
+	r->injected = sim_fault_injected();
+}
+
+/* Run @s once with allocation @nth failed (0: none), in this process. */
+static void fs_run_here(const struct sim_scenario *s, unsigned long nth, struct fs_result *r)
+{
+	struct sim_scenario_ctx ctx;
+
+	memset(r, 0, sizeof(*r));
+	sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_5, NULL);
+	ctx.quiet = true;
+	ctx.before_shutdown = fs_before_shutdown;
+	ctx.hook_arg = r;
+	sim_fault_reset();
+	if (nth)
+		sim_fail_alloc_after(nth);
+	pinio_warn_quiet(true);
+	r->status = sim_scenario_run(s, &ctx);
+	pinio_warn_quiet(false);
+	r->leaks = ctx.leaks;
+	r->violations = atomic_long_read(&nr_violations) - ctx.violations_expected;
+	if (r->violations < 0)
+		r->violations = 0;
+}
+
+/*
+ * Run it in a child: 0 and *@r filled, or -1 with @why set (a crash or a
+ * hang).
+ */
+static int fs_run(const struct sim_scenario *s, unsigned long nth, struct fs_result *r,
+		  char *why, size_t whysize)
+{
+	int fds[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(fds))
+		return snprintf(why, whysize, "pipe failed"), -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return snprintf(why, whysize, "fork failed"), -1;
+	}
+	if (!pid) {
+		struct fs_result res;
+
+		close(fds[0]);
+		alarm(FS_TIMEOUT);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(3);
+		fs_run_here(s, nth, &res);
+		n = write(fds[1], &res, sizeof(res));
+		_exit(n == (ssize_t)sizeof(res) ? 0 : 3);
+	}
+	close(fds[1]);
+	n = read(fds[0], r, sizeof(*r));
+	close(fds[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return snprintf(why, whysize, "waitpid failed"), -1;
+	if (WIFSIGNALED(st)) {
+		snprintf(why, whysize, "%s", WTERMSIG(st) == SIGALRM ? "hung (no end after 60 s)" :
+			 strsignal(WTERMSIG(st)));
+		return -1;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) || n != (ssize_t)sizeof(*r)) {
+		snprintf(why, whysize, "exited with %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return -1;
+	}
+	return 0;
+}
+
+static bool fs_all(void)
+{
+	const char *e = getenv("PINIO_FAULT_ALL");
+
+	return e && *e && strcmp(e, "0");
+}
+
+/* The Ns to try out of @total: all of them, or a spread of FS_SAMPLES. */
+static unsigned long fs_next(unsigned long prev, unsigned long total, bool all)
+{
+	unsigned long step;
+
+	if (all || total <= FS_SAMPLES)
+		return prev + 1;
+	if (prev < 3)
+		return prev + 1;
+	step = (total - 3) / (FS_SAMPLES - 3);
+	if (!step)
+		step = 1;
+	if (prev < total && prev + step >= total)
+		return total;
+	return prev + step;
+}
+
+static const struct sim_scenario *fs_table(size_t *nr)
+{
+	return sim_scenario_table(nr);
+}
+
+static const void *fs_gen(const void *prev, char *desc)
+{
+	size_t nr, i;
+	const struct sim_scenario *t = fs_table(&nr);
+
+	i = prev ? (size_t)((const struct sim_scenario *)prev - t) + 1 : 0;
+	if (i >= nr)
+		return NULL;
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s", t[i].id, t[i].name);
+	return &t[i];
+}
+
+/* Totals for the summary line (and docs/reliability.md). */
+static unsigned long fs_total_runs, fs_total_absorbed, fs_total_surfaced;
+
+/*
+ * Scenario: one of R01-R25 with its allocations failed one at a time.
+ *   dry run: count allocations A (and expect a pass)
+ *   for N in sample(1..A): fork { fail allocation N; run; shutdown }
+ * Expect every run to end (no crash, no hang), no leak at shutdown, no
+ * unannounced violation; a failed allocation that is absorbed (the run
+ * still passes) or surfaces as an error are both fine.
+ */
+static void fault_scenarios_fail_nth_alloc(struct kunit *test)
+{
+	const struct sim_scenario *s = test->param_value;
+	unsigned long total, nth, runs = 0, absorbed = 0, surfaced = 0;
+	bool all = fs_all();
+	struct fs_result r;
+	char why[96];
+
+	if (s->needs || !s->run)
+		kunit_skip(test, "%s needs %s", s->id, s->needs ? s->needs : "an implementation");
+	if (getenv("PINIO_FAULT_SHOW")) {
+		/* PINIO_FAULT_SHOW=ID:N narrates one faulted run here, to stderr. */
+		const char *v = getenv("PINIO_FAULT_SHOW"), *colon = strchr(v, ':');
+		struct sim_scenario_ctx ctx;
+
+		if (!colon || strncmp(v, s->id, (size_t)(colon - v)))
+			kunit_skip(test, "PINIO_FAULT_SHOW names another scenario");
+		sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_5, stderr);
+		sim_fault_reset();
+		sim_fail_alloc_after(strtoul(colon + 1, NULL, 0));
+		sim_scenario_run(s, &ctx);
+		kunit_info(test, "%s: %ld leaks", s->id, ctx.leaks);
+		return;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, fs_run(s, 0, &r, why, sizeof(why)), 0, "dry run: %s", why);
+	if (r.status == SIM_SCENARIO_SKIP)
+		kunit_skip(test, "%s skips itself", s->id);
+	KUNIT_ASSERT_EQ_MSG(test, r.status, SIM_SCENARIO_PASS, "%s fails without injection", s->id);
+	KUNIT_EXPECT_EQ(test, r.leaks, 0);
+	total = r.allocs;
+	if (!r.reached_shutdown || !total)
+		kunit_skip(test, "%s: no allocation counted before its shutdown", s->id);
+	for (nth = fs_next(0, total, all); nth <= total; nth = fs_next(nth, total, all)) {
+		if (fs_run(s, nth, &r, why, sizeof(why))) {
+			KUNIT_FAIL(test, "%s with allocation %lu of %lu failed: %s", s->id, nth, total,
+				   why);
+			break;
+		}
+		runs++;
+		KUNIT_EXPECT_EQ_MSG(test, r.leaks, 0, "%s, allocation %lu of %lu failed: leaks",
+				    s->id, nth, total);
+		KUNIT_EXPECT_EQ_MSG(test, r.violations, 0,
+				    "%s, allocation %lu of %lu failed: unannounced violations", s->id,
+				    nth, total);
+		if (r.status == SIM_SCENARIO_PASS)
+			absorbed++;
+		else
+			surfaced++;
+		if (nth == total)
+			break;
+	}
+	fs_total_runs += runs;
+	fs_total_absorbed += absorbed;
+	fs_total_surfaced += surfaced;
+	kunit_info(test, "%s: %lu allocations, %lu runs with one failed: %lu absorbed, %lu surfaced as errors (totals so far: %lu runs, %lu absorbed, %lu surfaced)",
+		   s->id, total, runs, absorbed, surfaced, fs_total_runs, fs_total_absorbed,
+		   fs_total_surfaced);
+}
+
+static struct kunit_case fault_scenarios_test_cases[] = {
+	KUNIT_CASE_PARAM(fault_scenarios_fail_nth_alloc, fs_gen),
+	{}
+};
+
+struct kunit_suite fault_scenarios_suite = {
+	.name = "fault_scenarios",
+	.test_cases = fault_scenarios_test_cases,
+};
