@@ -55,7 +55,7 @@ KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAG
 .SUFFIXES:
 .SECONDARY:
 .PHONY: all test check tsan bench __bench hdrcheck lint model fuzz __fuzz fuzz-smoke \
-	soak run clean help FORCE
+	soak fault-exhaustive run clean help FORCE
 
 all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
 
@@ -154,6 +154,11 @@ fuzz-smoke: $(REPLAY_BINS)
 	$(Q)$(MAKE) --no-print-directory fuzz
 	$(Q)O='$(O)' FUZZ_SECONDS='$(FUZZ_SECONDS)' bash scripts/fuzz-smoke.sh $(FUZZ_TARGETS)
 
+# Every allocation of every scenario R01-R25 failed in turn (hours: R01 and
+# R09 make about 10^5 allocations each); CI runs a sample in the suite.
+fault-exhaustive: $(KUNIT)
+	$(Q)PINIO_FAULT_ALL=1 $(KUNIT) -t 0 -f 'fault_scenarios.*'
+
 # Long random runs: random_ops until SOAK_SECONDS have passed (0: until stopped).
 soak: $(KUNIT)
 	$(Q)PINIO_SOAK_SECONDS=$(SOAK_SECONDS) $(KUNIT) -t 0 \
@@ -206,6 +211,7 @@ help:
 	@echo '  fuzz           build fuzz/fuzz_*.c with clang-14 + libFuzzer + ASan/UBSan into $(O)/fuzz/'
 	@echo '  fuzz-smoke     replay fuzz/corpus/ (gcc), then run each fuzzer FUZZ_SECONDS (default 30)'
 	@echo '  soak           random_ops sequences for SOAK_SECONDS (default 3600; 0: until stopped)'
+	@echo '  fault-exhaustive  fail every allocation of every scenario R01-R25 in turn (hours)'
 	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
 	@echo '  clean          remove $(O)/'
 	@echo '  help           this text'

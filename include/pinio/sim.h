@@ -200,6 +200,11 @@ struct sim_io_fault {
  */
 int sim_disk_inject(const char *name, const struct sim_io_fault *f);
 /*
+ * sim_disk_inject_new() - arm @f on every disk created from now on (each
+ * gets its own copy), until sim_fault_reset(); NULL disarms. 0 or -EINVAL.
+ */
+int sim_disk_inject_new(const struct sim_io_fault *f);
+/*
  * sim_disk_release() - run the bios NAME holds (HOLD: in arrival order,
  * REORDER: newest first). The number released, or -ENOENT.
  */
