@@ -13,6 +13,7 @@ static struct kunit_suite *const suites[] = {
 	&blk_map_suite,
 	&cli_run_suite,
 	&cli_tools_suite,
+	&crash_suite,
 	&dio_suite,
 	&dma_suite,
 	&fault_inject_suite,

@@ -28,6 +28,7 @@ extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite aio_rsrc_suite;
+extern struct kunit_suite crash_suite;
 extern struct kunit_suite fault_scenarios_suite;
 extern struct kunit_suite random_ops_suite;
 extern struct kunit_suite refcount_suite;

@@ -227,7 +227,8 @@ unsigned int sim_dma_threads(void);
  * and a device), "dma_requests" (bios the engine completed),
  * "dma_flushes" (flushes done), "dma_fua" (FUA writes), "dma_faults"
  * (bios a fault hit), "file_fdatasync" (fdatasync() calls of file
- * disks). 0 for an unknown name.
+ * disks), "file_dsync_writes" (host writes of file disks with RWF_DSYNC,
+ * one per FUA bio). 0 for an unknown name.
  */
 unsigned long sim_dma_stat(const char *name);
 /*
