@@ -224,6 +224,12 @@ static void file_check(struct ops_ctx *c, struct blk_target *tg, unsigned long o
 {
 	unsigned long k;
 
+	if (off < BLK_CAP && len > BLK_CAP - off)
+		len = BLK_CAP - off;
+	/* The common case: nothing unknown, the bytes match. */
+	if (off < BLK_CAP && !memchr(tg->unknown + off, 1, len) &&
+	    !memcmp(got, tg->data + off, len))
+		return;
 	for (k = 0; k < len && off + k < BLK_CAP; k++) {
 		if (tg->unknown[off + k]) {
 			tg->data[off + k] = got[k];
@@ -316,16 +322,71 @@ static void io_unbind(struct blk_aio *io)
 }
 
 /*
- * The byte at @a of the page an in-flight I/O pinned for entry @e, which
- * is bound: still mapped, or still in its shared object, so still alive.
+ * The byte at @a of page @pi of an async read that completed. Below the
+ * result the I/O pinned the page, which entry @e is bound to: still mapped
+ * there (a pinned anon page is exclusive, never unshared), or still in its
+ * shared object, so alive. Above it the I/O may not have pinned the page
+ * (a raw read is cut at the disk's end before pinning): only a page the
+ * task still maps there is read, or a shared object's page.
  */
-static bool entry_byte(const struct blk_aio *io, unsigned int pi, unsigned long a,
-		       unsigned char *byte)
+static bool entry_byte(struct ops_ctx *c, const struct blk_aio *io, unsigned int pi,
+		       unsigned long a, bool pinned, unsigned char *byte)
 {
+	const struct ops_entry *e = &io->e[pi];
+
 	if (!io->page[pi])
 		return false;
+	/* A bound shared entry is the object's (shmem) page itself: alive. */
+	if (!pinned && !e->obj->shared) {
+		struct ops_mtask *t = model_task_by_id(&c->m, e->task_id);
+		struct ops_peek p;
+
+		if (!t)
+			return false;
+		ops_peek_at(t->t->mm, e->vaddr, &p);
+		if (!p.present || p.page != io->page[pi])
+			return false;
+	}
 	*byte = ((unsigned char *)page_address(io->page[pi]))[a & ~PAGE_MASK];
 	return true;
+}
+
+/*
+ * The byte at @a of entry @pi's object page as a task maps it now (the
+ * submitter at its address, or for a shared object any task mapping it);
+ * a shared page mapped by no one is the pinned page itself.
+ */
+static bool mapped_byte(struct ops_ctx *c, const struct blk_aio *io, unsigned int pi,
+			unsigned long a, bool pinned, unsigned char *byte)
+{
+	const struct ops_entry *e = &io->e[pi];
+	struct ops_peek p;
+	unsigned int i, j;
+
+	for (i = 0; i < c->m.ntasks; i++) {
+		struct ops_mtask *t = &c->m.tasks[i];
+
+		if (!e->obj->shared && t->id != e->task_id)
+			continue;
+		for (j = 0; j < t->nr; j++) {
+			struct ops_region *r = &t->r[j];
+			unsigned long v;
+
+			if (r->obj != e->obj || e->idx < r->off || e->idx >= r->off + r->npages)
+				continue;
+			v = r->start + ((e->idx - r->off) << PAGE_SHIFT);
+			ops_peek_at(t->t->mm, v, &p);
+			if (!p.present)
+				continue;
+			*byte = ((unsigned char *)page_address(p.page))[a & ~PAGE_MASK];
+			return true;
+		}
+	}
+	if (e->obj->shared && pinned && io->page[pi]) {
+		*byte = ((unsigned char *)page_address(io->page[pi]))[a & ~PAGE_MASK];
+		return true;
+	}
+	return false;
 }
 
 /* The model's side of a completed async I/O with result @res. */
@@ -333,6 +394,7 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 {
 	struct ops_blk *b = c->blk;
 	struct blk_target *tg = &b->tg[io->target];
+	unsigned char seen;
 	unsigned long k;
 	bool quiet;
 
@@ -390,7 +452,10 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 
 		if (e->kind != OPS_PG_NORMAL || !model_entry_bound(e))
 			continue;
-		if (!entry_byte(io, pi, a, &byte))
+		if (!entry_byte(c, io, pi, a, k < io->want, &byte))
+			continue;
+		/* What the model takes is what a task sees there now. */
+		if (!mapped_byte(c, io, pi, a, k < io->want, &seen))
 			continue;
 		if (from_page) {
 			if (k < io->want) {
@@ -402,7 +467,7 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 				 tg->path, off, byte, tg->data[off]);
 			return;
 		}
-		model_obj_write(e->obj, e->idx, a & ~PAGE_MASK, 1, byte, false);
+		model_obj_write(e->obj, e->idx, a & ~PAGE_MASK, 1, seen, false);
 	}
 }
 
@@ -463,26 +528,32 @@ static void reap(struct ops_ctx *c, unsigned int min)
 	apply_completions(c, res, tags, got);
 }
 
-/* Complete everything in flight on target @i (all targets: -1). */
+/*
+ * Complete everything in flight on target @i (all targets: -1). One disk
+ * at a time, the one with the oldest I/O first, each reaped before the
+ * next is released: the DMA then runs in the order the model applies it
+ * (a read landing in the source page of a write held on another disk).
+ */
 static void complete_target(struct ops_ctx *c, int i)
 {
 	struct ops_blk *b = c->blk;
-	unsigned int n = 0;
-	int t;
 
-	if (!b)
-		return;
-	for (t = 0; t < OPS_NR_TARGETS; t++) {
-		if ((i >= 0 && t != i) || !b->tg[t].inflight)
-			continue;
-		n += b->tg[t].inflight;
+	while (b && b->nio && !ops_failed(c)) {
+		int t = -1;
+		unsigned int j, n;
+
+		for (j = 0; j < b->nio && t < 0; j++)
+			if (i < 0 || b->io[j].target == i)
+				t = b->io[j].target;
+		if (t < 0)
+			return;
+		n = b->tg[t].inflight;
 		if (sim_disk_release(b->tg[t].dev) < 0) {
 			ops_fail(c, "aio", "sim_disk_release(%s) failed", b->tg[t].dev);
 			return;
 		}
-	}
-	if (n)
 		reap(c, n);
+	}
 }
 
 /* ---- the ops ---------------------------------------------------------------- */
