@@ -27,7 +27,9 @@
 #include <sys/wait.h>
 
 #include <pinio/fault-inject.h>
+#include <pinio/mm.h>
 #include <pinio/scenario.h>
+#include <pinio/sim.h>
 
 #include "kunit/test.h"
 #include "mm/internal.h"
@@ -314,7 +316,81 @@ static void fault_scenarios_device_faults(struct kunit *test)
 	kunit_info(test, "%s: %lu device-fault runs, %lu surfaced as errors", s->id, runs, surfaced);
 }
 
+/*
+ * Scenario: scenarios.md §5.3 bad input 31 and F9, fork failing part-way:
+ *   parent: 8 written private pages (2 pinned: fork must copy them),
+ *           4 shared pages, 2 untouched pages
+ *   dry run: count the allocations of one sim_fork() (child exits)
+ *   for N in 1..count: fail allocation N; sim_fork()
+ * Expect ERR_PTR(-ENOMEM) every time, the snapshot (folios, pins, mms,
+ * zero-page references, violations) unchanged, the parent's bytes intact;
+ * then a fork with no failure succeeds.
+ */
+static void fault_scenarios_fork_fail_nth_alloc(struct kunit *test)
+{
+	struct sim_config cfg = { .mem_bytes = 32UL << 20 };
+	struct sim_ledger before, after;
+	struct page *pinned[2];
+	unsigned long priv, shared, total, n;
+	struct task_struct *child;
+	unsigned char byte;
+	long pins_before;
+
+	KUNIT_ASSERT_EQ(test, sim_boot(&cfg), 0);
+	priv = sim_mmap(0, 10 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	shared = sim_mmap(0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			  -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(priv) || IS_ERR_VALUE(shared));
+	KUNIT_ASSERT_EQ(test, sim_user_memset(priv, 0x31, 8 * PAGE_SIZE), 8 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, sim_user_memset(shared, 0x32, 4 * PAGE_SIZE), 4 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(priv, 2, FOLL_WRITE, pinned), 2);
+
+	sim_fault_reset();
+	child = sim_fork();
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(child));
+	total = sim_fault_alloc_count();
+	sim_task_exit(child);
+	KUNIT_EXPECT_GE(test, total, 3);
+	for (n = 1; n <= total; n++) {
+		sim_ledger_read(&before);
+		pins_before = (long)(sim_vmstat("nr_foll_pin_acquired") -
+				     sim_vmstat("nr_foll_pin_released"));
+		sim_fault_reset();
+		sim_fail_alloc_after(n);
+		child = sim_fork();
+		sim_fault_reset();
+		sim_ledger_read(&after);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(child) && PTR_ERR(child) == -ENOMEM,
+				      "allocation %lu of %lu failed: sim_fork() = %ld", n, total,
+				      IS_ERR(child) ? PTR_ERR(child) : 0L);
+		if (!IS_ERR_OR_NULL(child)) {
+			sim_task_exit(child);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, after.live_folios, before.live_folios, "N=%lu folios", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.pins, before.pins, "N=%lu pins", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.live_mms, before.live_mms, "N=%lu mms", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.zero_refs, before.zero_refs, "N=%lu zero refs", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.violations, before.violations, "N=%lu violations", n);
+		KUNIT_EXPECT_EQ_MSG(test, (long)(sim_vmstat("nr_foll_pin_acquired") -
+						 sim_vmstat("nr_foll_pin_released")), pins_before,
+				    "N=%lu net pins", n);
+		KUNIT_EXPECT_EQ(test, sim_user_read(priv + 7 * PAGE_SIZE + 5, &byte, 1), 1);
+		KUNIT_EXPECT_EQ(test, byte, 0x31);
+	}
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+	child = sim_fork();
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(child));
+	if (!IS_ERR_OR_NULL(child))
+		sim_task_exit(child);
+	unpin_user_pages(pinned, 2);
+	kunit_info(test, "fork: %lu allocations, each failed once", total);
+	KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
+}
+
 static struct kunit_case fault_scenarios_test_cases[] = {
+	KUNIT_CASE(fault_scenarios_fork_fail_nth_alloc),
 	KUNIT_CASE_PARAM(fault_scenarios_fail_nth_alloc, fs_gen),
 	KUNIT_CASE_PARAM(fault_scenarios_device_faults, fs_gen),
 	{}
