@@ -14,6 +14,15 @@ static const char *const pageflag_names[NR_PAGEFLAGS] = {
 	"has_hwpoisoned", "huge_zero", "checked",
 };
 
+/**
+ * dump_page() - print what is known about @page to stderr.
+ * @page: any page pointer; one outside the memmap is reported as such.
+ * @reason: why it is dumped (VM_BUG_ON_PAGE() passes the condition).
+ *
+ * Prints the refcount, mapcount, mapping and index, the folio's order and
+ * pincount, its flags, owner and allocation site, then the page's recorded
+ * event history (lib/trace.c). Takes no reference. Context: any.
+ */
 void dump_page(struct page *page, const char *reason)
 {
 	struct folio *folio;

@@ -18,16 +18,31 @@ LIST_HEAD(all_mms);
 static pthread_mutex_t mm_list_mutex = PTHREAD_MUTEX_INITIALIZER;
 static atomic_long_t live_mms;
 
+/**
+ * mm_list_lock() - lock the list of live mms (all_mms).
+ *
+ * Held while an mm is added to or removed from the list, and by
+ * sim_check() while it walks every address space.
+ */
 void mm_list_lock(void)
 {
 	pthread_mutex_lock(&mm_list_mutex);
 }
 
+/**
+ * mm_list_unlock() - release the lock taken by mm_list_lock().
+ */
 void mm_list_unlock(void)
 {
 	pthread_mutex_unlock(&mm_list_mutex);
 }
 
+/**
+ * nr_live_mms() - mms created by mm_alloc() and not yet torn down.
+ *
+ * For the leak ledger: it must be back to its baseline after every case.
+ * Return: the count.
+ */
 long nr_live_mms(void)
 {
 	return atomic_long_read(&live_mms);
@@ -62,6 +77,10 @@ struct mm_struct *mm_alloc(void)
 	return mm;
 }
 
+/**
+ * mmget() - add a user of @mm; mmput() drops it.
+ * @mm: an address space with at least one user already.
+ */
 void mmget(struct mm_struct *mm)
 {
 	atomic_inc(&mm->mm_users);

@@ -29,6 +29,20 @@ static pmd_t mk_huge_pmd(unsigned long pfn, struct vm_area_struct *vma)
 	return pfn_pte(pfn, vm_pgprot(vma->vm_flags)) | _PAGE_PSE;
 }
 
+/**
+ * do_huge_pmd_anonymous_page() - fault a THP-eligible empty PMD of @vma.
+ * @vma: an anonymous VMA for which vma_thp_eligible() holds.
+ * @pmdp: the empty PMD slot.
+ * @address: the faulting address.
+ * @flags: FAULT_FLAG_*.
+ *
+ * A read fault maps the huge zero folio read-only, when there is one; a
+ * write fault maps a fresh zeroed 2 MiB anon folio. A PMD filled by a
+ * racing fault is left as it is.
+ * Context: mmap_lock held; takes the ptl.
+ * Return: 0, or VM_FAULT_FALLBACK when no huge folio could be allocated
+ * (the caller maps PTEs instead).
+ */
 vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, pmd_t *pmdp,
 				      unsigned long address, unsigned int flags)
 {
@@ -118,6 +132,16 @@ int __split_huge_pmd_locked(struct vm_area_struct *vma, pmd_t *pmdp, unsigned lo
 	return 0;
 }
 
+/**
+ * split_huge_pmd_address() - split the PMD mapping of @vma at @address.
+ * @vma: the VMA.
+ * @address: any address in the 2 MiB range.
+ *
+ * Nothing to do unless a PMD leaf maps the range; then it becomes 512 PTE
+ * mappings of the same folio (__split_huge_pmd_locked()).
+ * Context: mmap_lock held; takes the ptl.
+ * Return: 0, or -ENOMEM if the PTE table could not be allocated.
+ */
 int split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
 {
 	struct mm_struct *mm = vma->vm_mm;
@@ -133,10 +157,18 @@ int split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
 	return ret;
 }
 
-/*
- * Write or unshare fault on a read-only PMD. Reuse an exclusive (or only
- * singly referenced) THP; otherwise split and let the PTE level COW.
+/**
+ * do_huge_pmd_wp_page() - write or unshare fault on a read-only PMD.
+ * @vma: the VMA.
+ * @pmdp: the PMD slot.
+ * @address: the faulting address.
+ * @flags: FAULT_FLAG_*.
+ *
+ * Reuse an exclusive (or only singly referenced) THP; otherwise split and
+ * let the PTE level COW.
  * Context: mmap_lock held; takes the ptl.
+ * Return: 0 (reused), VM_FAULT_FALLBACK (split, or no longer a PMD leaf:
+ * retry at the PTE level) or VM_FAULT_OOM.
  */
 vm_fault_t do_huge_pmd_wp_page(struct vm_area_struct *vma, pmd_t *pmdp,
 			       unsigned long address, unsigned int flags)
@@ -174,7 +206,15 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_area_struct *vma, pmd_t *pmdp,
 	return err ? VM_FAULT_OOM : VM_FAULT_FALLBACK;
 }
 
-/* Unmap a whole PMD mapping. Context: ptl held. */
+/**
+ * zap_huge_pmd() - unmap a whole PMD mapping.
+ * @vma: the VMA.
+ * @pmdp: the PMD slot; cleared.
+ * @haddr: the 2 MiB-aligned address it maps.
+ *
+ * Drops the mapping's reference on the folio (none for the huge zero
+ * folio). Context: ptl held.
+ */
 void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmdp, unsigned long haddr)
 {
 	pmd_t pmd = ptep_get_and_clear(pmdp);
@@ -191,10 +231,17 @@ void zap_huge_pmd(struct vm_area_struct *vma, pmd_t *pmdp, unsigned long haddr)
 	folio_put(folio);
 }
 
-/*
- * Fork of one PMD mapping. -EAGAIN asks the caller to split the source PMD
- * and copy per PTE: the folio may be pinned, so the child must get copies.
+/**
+ * copy_huge_pmd() - fork of one PMD mapping.
+ * @dst_vma: the child's VMA.
+ * @src_vma: the parent's VMA.
+ * @dst_pmd: the child's PMD slot.
+ * @src_pmd: the parent's PMD slot.
+ * @haddr: the 2 MiB-aligned address.
+ *
  * Context: source ptl held.
+ * Return: 0, or -EAGAIN asking the caller to split the source PMD and copy
+ * per PTE: the folio may be pinned, so the child must get copies.
  */
 int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma,
 		  pmd_t *dst_pmd, pmd_t *src_pmd, unsigned long haddr)

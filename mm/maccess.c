@@ -139,6 +139,16 @@ ssize_t sim_user_write(unsigned long addr, const void *buf, size_t len)
 	return user_access(addr, NULL, buf, 0, len, UA_WRITE);
 }
 
+/**
+ * sim_user_memset() - store @len bytes of @c at user address @addr.
+ * @addr: simulated user address in current's mm.
+ * @c: the byte value.
+ * @len: bytes to set.
+ *
+ * As sim_user_write(): write faults allocate or break COW as a CPU store
+ * would, and the first inaccessible page stops it.
+ * Return: bytes set, or -EFAULT/-ENOMEM if nothing could be set.
+ */
 ssize_t sim_user_memset(unsigned long addr, int c, size_t len)
 {
 	return user_access(addr, NULL, NULL, c, len, UA_MEMSET);

@@ -67,12 +67,21 @@ int zero_pages_init(unsigned int nr_colours, bool thp)
 	return 0;
 }
 
+/**
+ * nr_zero_pages() - the zero pages (colours) of this boot.
+ */
 unsigned int nr_zero_pages(void)
 {
 	return zero_pages_nr;
 }
 
-/* Shutdown: give the reservations back so that the leak check sees 0. */
+/**
+ * zero_pages_exit() - free the zero pages and the huge zero folio.
+ *
+ * At shutdown: gives the reservations back so that the leak check sees 0.
+ * A zero page whose refcount is not back to 1 (an unbalanced get or pin)
+ * is reported as a violation first.
+ */
 void zero_pages_exit(void)
 {
 	unsigned int i;

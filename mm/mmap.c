@@ -21,6 +21,13 @@
 /* Set by the filesystem layer: set up @vma for a mapping of @fd at @off. */
 int (*mmap_file_hook)(struct vm_area_struct *vma, int fd, off_t off);
 
+/**
+ * vm_area_alloc() - a zeroed VMA for @mm, not yet linked into it.
+ * @mm: the address space it will belong to.
+ *
+ * Fails when FAULT_META_ALLOC is injected.
+ * Return: the VMA (free with vm_area_free()), or NULL.
+ */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma;
@@ -35,6 +42,15 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	return vma;
 }
 
+/**
+ * vm_area_dup() - copy @orig for fork or a split, not yet linked.
+ * @orig: the VMA to copy.
+ *
+ * The copy shares @orig's file and vm_ops; vm_ops->open() is called on it
+ * so that the backing object (a simfs file, a shmem object) counts the new
+ * mapping.
+ * Return: the copy, or NULL on allocation failure.
+ */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 {
 	struct vm_area_struct *vma = vm_area_alloc(orig->vm_mm);
@@ -48,6 +64,10 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	return vma;
 }
 
+/**
+ * vm_area_free() - free an unlinked @vma, calling vm_ops->close() first.
+ * @vma: from vm_area_alloc() or vm_area_dup(), no longer in any mm.
+ */
 void vm_area_free(struct vm_area_struct *vma)
 {
 	if (vma->vm_ops && vma->vm_ops->close)
@@ -55,7 +75,13 @@ void vm_area_free(struct vm_area_struct *vma)
 	free(vma);
 }
 
-/* Insert @vma in address order. Context: mmap_lock held for write. */
+/**
+ * vma_link() - insert @vma into @mm's VMA list in address order.
+ * @mm: the address space.
+ * @vma: a VMA that overlaps no other in @mm.
+ *
+ * Context: mmap_lock held for write.
+ */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *pos;
@@ -72,6 +98,13 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 	mm->map_count++;
 }
 
+/**
+ * vma_unlink() - remove @vma from @mm's VMA list; the caller frees it.
+ * @mm: the address space.
+ * @vma: a VMA linked into @mm.
+ *
+ * Context: mmap_lock held for write.
+ */
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	list_del_init(&vma->vm_list);

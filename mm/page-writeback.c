@@ -39,6 +39,14 @@ bool folio_mark_dirty(struct folio *folio)
 	return false;
 }
 
+/**
+ * set_page_dirty() - mark the folio holding @page dirty.
+ * @page: any page of the folio.
+ *
+ * folio_mark_dirty() on page_folio(@page), without the folio lock: the
+ * caller must keep truncate away (set_page_dirty_lock() takes the lock).
+ * Return: true if the folio was clean before.
+ */
 bool set_page_dirty(struct page *page)
 {
 	return folio_mark_dirty(page_folio(page));
@@ -79,12 +87,20 @@ bool folio_clear_dirty_for_io(struct folio *folio)
 	return test_and_clear_bit(PG_dirty, &folio->flags);
 }
 
+/**
+ * folio_start_writeback() - set PG_writeback before @folio is written.
+ * @folio: the folio, locked by the caller (a BUG otherwise).
+ */
 void folio_start_writeback(struct folio *folio)
 {
 	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
 	set_bit(PG_writeback, &folio->flags);
 }
 
+/**
+ * folio_end_writeback() - clear PG_writeback once @folio's write is done.
+ * @folio: the folio folio_start_writeback() marked.
+ */
 void folio_end_writeback(struct folio *folio)
 {
 	clear_bit(PG_writeback, &folio->flags);

@@ -43,11 +43,21 @@ static const char *const owner_names[NR_PAGE_OWNERS] = {
 	[OWNER_PIPE] = "pipe",		[OWNER_TEST] = "test",
 };
 
+/**
+ * page_owner_name() - "anon", "pagecache", ... for @owner ("?" if unknown).
+ * @owner: a folio's owner tag.
+ */
 const char *page_owner_name(enum page_owner owner)
 {
 	return owner < NR_PAGE_OWNERS ? owner_names[owner] : "?";
 }
 
+/**
+ * page_owner_site() - where frame @pfn was last allocated ("?" if unknown).
+ * @pfn: a frame number.
+ *
+ * Return: the allocating function's name (__func__ of the caller).
+ */
 const char *page_owner_site(unsigned long pfn)
 {
 	return (owner_site && pfn < max_pfn && owner_site[pfn]) ? owner_site[pfn] : "?";
@@ -207,6 +217,13 @@ int mem_init(size_t bytes)
 	return 0;
 }
 
+/**
+ * mem_exit() - release the simulated physical memory at shutdown.
+ *
+ * The host memory, memmap and site table are kept for the next boot of
+ * the same size (see mem_cache); under ASan they are poisoned until then,
+ * so a pointer kept past a shutdown is still caught.
+ */
 void mem_exit(void)
 {
 	if (phys_base && mem_map && owner_site) {
@@ -231,6 +248,9 @@ void mem_exit(void)
 	max_pfn = 0;
 }
 
+/**
+ * nr_free_frames() - frames in the buddy allocator's free lists.
+ */
 unsigned long nr_free_frames(void)
 {
 	return (unsigned long)atomic_long_read(&free_frames);

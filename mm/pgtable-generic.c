@@ -33,6 +33,13 @@ unsigned long vm_pgprot(unsigned long vm_flags)
 	return prot;
 }
 
+/**
+ * pgtable_alloc() - a zeroed page-table page for @mm.
+ * @mm: the address space it is charged to (pgtables_bytes, NR_PAGETABLE).
+ *
+ * Fails when FAULT_PGTABLE_ALLOC is injected.
+ * Return: the table (free with pgtable_free()), or NULL.
+ */
 pte_t *pgtable_alloc(struct mm_struct *mm)
 {
 	pte_t *table;
@@ -48,6 +55,11 @@ pte_t *pgtable_alloc(struct mm_struct *mm)
 	return table;
 }
 
+/**
+ * pgtable_free() - free a page-table page pgtable_alloc() gave @mm.
+ * @mm: the address space it was charged to.
+ * @table: the table, no longer linked into @mm's tables.
+ */
 void pgtable_free(struct mm_struct *mm, void *table)
 {
 	free(table);
@@ -76,6 +88,15 @@ static unsigned long *table_of(struct mm_struct *mm, unsigned long *slot, bool a
 	return table;
 }
 
+/**
+ * pmd_offset_mm() - the PMD slot of @mm for @addr.
+ * @mm: the address space.
+ * @addr: a user address.
+ * @alloc: install missing upper tables (racing installers agree by cmpxchg).
+ *
+ * Return: the slot, or NULL if a level is missing (and !@alloc) or its
+ * allocation failed.
+ */
 pmd_t *pmd_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
 {
 	unsigned long *pud, *pmd;
@@ -107,7 +128,12 @@ pte_t *pte_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
 	return pte ? &pte[pte_index(addr)] : NULL;
 }
 
-/* Tear-down only: no walker may be running on @mm any more. */
+/**
+ * free_pgd_range() - free every page table of @mm below the PGD.
+ * @mm: an address space being torn down, its VMAs already zapped.
+ *
+ * Context: tear-down only: no walker may be running on @mm any more.
+ */
 void free_pgd_range(struct mm_struct *mm)
 {
 	int i, j, k;

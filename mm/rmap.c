@@ -35,7 +35,14 @@ void page_add_anon_rmap_new(struct folio *folio, struct vm_area_struct *vma,
 	SetPageAnonExclusive(&folio->page);
 }
 
-/* One more mapping of @page (fork, split, shared fault). */
+/**
+ * page_dup_rmap() - one more mapping of @page (fork, split, shared fault).
+ * @page: the page now mapped once more.
+ * @pmd: mapped by a PMD (counts in the folio's entire_mapcount) rather
+ *	than by a PTE (the page's own mapcount).
+ *
+ * Takes no reference: the caller's mapping holds one.
+ */
 void page_dup_rmap(struct page *page, bool pmd)
 {
 	struct folio *folio = page_folio(page);
@@ -48,7 +55,14 @@ void page_dup_rmap(struct page *page, bool pmd)
 		atomic_inc(&folio->_nr_pages_mapped);
 }
 
-/* One mapping of @page gone (zap, COW, split). */
+/**
+ * page_remove_rmap() - one mapping of @page gone (zap, COW, split).
+ * @page: the page mapped once less.
+ * @pmd: it was a PMD mapping (see page_dup_rmap()).
+ *
+ * A mapcount going below -1 (more unmaps than maps) is reported as a
+ * violation. Drops no reference: the caller puts the mapping's.
+ */
 void page_remove_rmap(struct page *page, bool pmd)
 {
 	struct folio *folio = page_folio(page);
@@ -108,7 +122,10 @@ int mapping_vma_add(struct address_space *mapping, struct vm_area_struct *vma)
 	return ret;
 }
 
-/* mapping_vma_set_free() - the file is going away: free its (empty) VMA set. */
+/**
+ * mapping_vma_set_free() - the file is going away: free its VMA set.
+ * @mapping: the file's address_space; no VMA may map it any more (WARN).
+ */
 void mapping_vma_set_free(struct address_space *mapping)
 {
 	struct i_mmap_set *set = mapping->i_mmap;
@@ -121,7 +138,11 @@ void mapping_vma_set_free(struct address_space *mapping)
 	mapping->i_mmap = NULL;
 }
 
-/* mapping_vma_del() - @vma no longer maps @mapping's file. */
+/**
+ * mapping_vma_del() - @vma no longer maps @mapping's file (munmap, exit).
+ * @mapping: the file's address_space.
+ * @vma: a VMA mapping_vma_add() recorded; one not recorded is ignored.
+ */
 void mapping_vma_del(struct address_space *mapping, struct vm_area_struct *vma)
 {
 	struct i_mmap_set *set;

@@ -11,6 +11,15 @@
 #include <pinio/trace.h>
 #include "mm/internal.h"
 
+/**
+ * __folio_put() - free @folio, whose last reference was just dropped.
+ * @folio: a folio with refcount 0 (folio_put() and put_page() call this).
+ *
+ * The zero page, the huge zero folio and reserved pages are never freed:
+ * their refcount reaching 0 is reported as a violation (an unbalanced put:
+ * freeing them would be the use-after-free) and the folio stays allocated.
+ * Takes or drops no pin.
+ */
 void __folio_put(struct folio *folio)
 {
 	if (unlikely(is_zero_folio(folio) || folio_test_huge_zero(folio) ||

@@ -205,14 +205,3 @@ void t_blk_tmpfile(struct kunit *test, size_t size, char path[PATH_MAX])
 	}
 	close(fd);
 }
-
-bool t_blk_mem_is(const void *p, int c, size_t len)
-{
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (b[i] != (unsigned char)c)
-			return false;
-	return true;
-}

@@ -5,7 +5,8 @@
  * asynchronous completion with a record of who completed when, a hook
  * that records the bios a driver receives, whole-range reads and writes
  * of a disk, and temporary host files. Cross-suite helpers are
- * t_blk_-prefixed (conventions 7.2).
+ * t_blk_-prefixed (conventions 7.2); the byte and page-table helpers the
+ * block suites share with the mm ones are in mm_helpers.h.
  *
  * Helpers that ASSERT must run on the case's own thread.
  */
@@ -18,6 +19,7 @@
 
 #include "kunit/test.h"
 #include "mm/internal.h"
+#include "mm_helpers.h"
 
 #define T_BLK_MEM_BYTES		(64UL << 20)
 #define T_BLK_MAX_IO		64
@@ -89,8 +91,5 @@ int t_blk_rw(struct kunit *test, struct block_device *bdev, bool write, sector_t
 
 /* A host file of @size bytes (zeros) in /tmp (ASSERT); @path gets its name. unlink() it. */
 void t_blk_tmpfile(struct kunit *test, size_t size, char path[PATH_MAX]);
-
-/* Does every byte of [p, p+len) equal @c? */
-bool t_blk_mem_is(const void *p, int c, size_t len);
 
 #endif /* PINIO_TESTS_BLK_HELPERS_H */

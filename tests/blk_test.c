@@ -352,7 +352,7 @@ static void ram_write_read_roundtrip(struct kunit *test)
 	}
 	memset(zero, 0x5a, sizeof(zero));
 	KUNIT_EXPECT_EQ(test, t_blk_rw(test, bdev, false, 0, zero, sizeof(zero)), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(zero, 0, sizeof(zero)));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(zero, 0, sizeof(zero)));
 	blkdev_put(bdev);
 	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
 }
@@ -380,10 +380,10 @@ static void ram_subpage_bvecs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
 	bio_put(bio);
 	KUNIT_EXPECT_EQ(test, t_blk_rw(test, bdev, false, 0, buf, sizeof(buf)), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf, 0, 1536));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 1536, 0x01, 512));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 2048, 0x02, 1024));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 3072, 0, 1024));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf, 0, 1536));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 1536, 0x01, 512));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 2048, 0x02, 1024));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 3072, 0, 1024));
 	folio_put(p);
 	folio_put(q);
 	blkdev_put(bdev);
@@ -416,11 +416,11 @@ static void ram_discard_write_zeroes(struct kunit *test)
 	bio_put(bio);
 
 	KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, 0, buf, sizeof(buf)), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf, 0x77, 4096));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 4096, 0, 4096));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 8192, 0x77, 1024));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 9216, 0, 1024));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 10240, 0x77, 6144));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf, 0x77, 4096));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 4096, 0, 4096));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 8192, 0x77, 1024));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 9216, 0, 1024));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 10240, 0x77, 6144));
 	blkdev_put(bdev);
 	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
 }
@@ -884,7 +884,7 @@ static void null_disk_moves_nothing(struct kunit *test)
 	bio = t_blk_bio(test, bdev, REQ_OP_READ, 8, 1);
 	t_blk_add(test, bio, &f->page, PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(folio_address(f), 0x5a, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(folio_address(f), 0x5a, PAGE_SIZE));
 	bio_put(bio);
 
 	KUNIT_ASSERT_EQ(test, sim_disk_set_latency("null0", 5000000), 0);
@@ -964,7 +964,7 @@ static void file_backend_roundtrip(struct kunit *test)
 	fd = open(path, O_RDWR);
 	KUNIT_ASSERT_GE(test, fd, 0);
 	KUNIT_EXPECT_EQ(test, pread(fd, host, sizeof(host), 0), (ssize_t)sizeof(host));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(host, 0, 8192));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(host, 0, 8192));
 	KUNIT_EXPECT_MEMEQ(test, host + 8192, folio_address(f), 8192);
 	memset(host, 0xc7, 512);
 	KUNIT_EXPECT_EQ(test, pwrite(fd, host, 512, 65536), 512);
@@ -976,8 +976,8 @@ static void file_backend_roundtrip(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
 	bio_put(bio);
 	KUNIT_EXPECT_EQ(test, ((unsigned char *)folio_address(g))[0], 0x11);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is((char *)folio_address(g) + 1, 0xc7, 512));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is((char *)folio_address(g) + 513, 0x11, 4096 - 513));
+	KUNIT_EXPECT_TRUE(test, t_mem_is((char *)folio_address(g) + 1, 0xc7, 512));
+	KUNIT_EXPECT_TRUE(test, t_mem_is((char *)folio_address(g) + 513, 0x11, 4096 - 513));
 
 	folio_put(f);
 	folio_put(g);
@@ -1051,7 +1051,7 @@ static void file_flush_fua_reach_host(struct kunit *test)
 	fd = open(path, O_RDONLY);
 	KUNIT_ASSERT_GE(test, fd, 0);
 	KUNIT_EXPECT_EQ(test, pread(fd, host, sizeof(host), 0), (ssize_t)sizeof(host));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(host, 0x6b, sizeof(host)));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(host, 0x6b, sizeof(host)));
 	close(fd);
 	folio_put(f);
 	blkdev_put(bdev);
@@ -1096,8 +1096,8 @@ static void file_read_past_eof_zero_fills(struct kunit *test)
 	t_blk_add(test, bio, &f->page, PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
 	bio_put(bio);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(folio_address(f), 0x3e, 512));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is((char *)folio_address(f) + 512, 0, 4096 - 512));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(folio_address(f), 0x3e, 512));
+	KUNIT_EXPECT_TRUE(test, t_mem_is((char *)folio_address(f) + 512, 0, 4096 - 512));
 	folio_put(f);
 	blkdev_put(bdev);
 	KUNIT_EXPECT_EQ(test, sim_disk_destroy("file0"), 0);

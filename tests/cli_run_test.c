@@ -197,9 +197,24 @@ static const struct bad_case bad_cases[] = {
 	{ "--verify=md5", "bad value for verify: \"md5\"" },
 	{ "--direct=maybe", "bad value for direct" },
 	{ "--runtime=3x", "bad value for runtime" },
+	{ "--runtime=1.5", "bad value for runtime" },
+	{ "--runtime=-1", "bad value for runtime" },
+	{ "--runtime=1000000000000000s", "bad value for runtime" },
+	{ "--ramp_time=abc", "bad value for ramp_time" },
 	{ "--randseed=abc", "bad value for randseed" },
+	{ "--randseed=0x", "bad value for randseed" },
+	{ "--randseed=0x10000000000000000", "bad value for randseed" },
+	{ "--size=99999999999999999999", "bad value for size" },
+	{ "--size=16e", "bad value for size" },
+	{ "--size=+4k", "bad value for size" },
+	{ "--iodepth=1025", "bad value for iodepth: \"1025\" (1 to 1024)" },
+	{ "--rwmixwrite=101", "bad value for rwmixwrite" },
+	{ "--name=", "bad value for name: \"\"" },
+	{ "--filename=", "bad value for filename: \"\"" },
+	{ "--output-format", "option --output-format needs a value" },
 	{ "--device=ram:banana", "bad value for --device size: \"banana\"" },
 	{ "--device=ram:0", "bad value for --device size" },
+	{ "--device=ram:", "bad value for --device size: \"\"" },
 	{ "--device=disk:1G", "bad value for --device" },
 	{ "--device=file:", "file:PATH needs a path" },
 	{ "--fs=ext4", "bad value for --fs" },
@@ -232,6 +247,10 @@ static const struct bad_case bad_cases[] = {
 	{ "--dma=threads:9", "bad value for --dma" },
 	{ "--dma=threads:0", "bad value for --dma" },
 	{ "--dma=lots", "bad value for --dma" },
+	{ "--dma=threads:", "bad value for --dma" },
+	{ "--mem=", "bad value for --mem" },
+	{ "--zero-colours=0", "bad value for --zero-colours" },
+	{ "--lbs=0", "bad value for --lbs" },
 	{ "--mem=1M", "bad value for --mem" },
 	{ "--mem=100G", "bad value for --mem" },
 	{ "--mem=9000001", "bad value for --mem" },
@@ -286,6 +305,24 @@ static void cli_run_parse_bad_input(struct kunit *test)
 	KUNIT_EXPECT_NULL(test, strchr(err, '\n'));
 }
 
+/*
+ * The CLI's contract for bad usage: exit 2 with exactly one line on stderr,
+ * "pinio: " and a message containing @msg, nothing on stdout, no machine
+ * left booted.
+ */
+static void cli_expect_usage_error(struct kunit *test, const struct cli_result *r,
+				   const char *msg)
+{
+	KUNIT_EXPECT_EQ(test, r->code, 2);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(r->err, msg), "stderr \"%s\"", r->err);
+	KUNIT_EXPECT_EQ(test, strncmp(r->err, "pinio: ", 7), 0);
+	KUNIT_EXPECT_NOT_NULL(test, strchr(r->err, '\n'));
+	if (strchr(r->err, '\n'))
+		KUNIT_EXPECT_EQ(test, strchr(r->err, '\n')[1], '\0');
+	KUNIT_EXPECT_STREQ(test, r->out, "");
+	KUNIT_EXPECT_FALSE(test, sim_booted());
+}
+
 /* `pinio run` exits 2 with one line on stderr, nothing on stdout, no machine left. */
 static void cli_run_bad_input_exits_2(struct kunit *test)
 {
@@ -293,34 +330,73 @@ static void cli_run_bad_input_exits_2(struct kunit *test)
 	struct cli_result r;
 
 	cli_run(test, c->args, &r);
-	KUNIT_EXPECT_EQ(test, r.code, 2);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(r.err, c->msg), "stderr \"%s\"", r.err);
-	KUNIT_EXPECT_EQ(test, strncmp(r.err, "pinio: ", 7), 0);
-	/* exactly one line */
-	KUNIT_EXPECT_NOT_NULL(test, strchr(r.err, '\n'));
-	if (strchr(r.err, '\n'))
-		KUNIT_EXPECT_EQ(test, strchr(r.err, '\n')[1], '\0');
-	KUNIT_EXPECT_STREQ(test, r.out, "");
-	KUNIT_EXPECT_FALSE(test, sim_booted());
+	cli_expect_usage_error(test, &r, c->msg);
 	cli_result_free(&r);
 }
 
-static void cli_run_missing_file_exits_2(struct kunit *test)
-{
-	struct cli_result r;
+/*
+ * Files that are missing or wrong: a --device=file: or a job file checked
+ * on the host before anything is created. @content, when set, is written
+ * to a temporary file whose path replaces "@" in @args.
+ */
+struct bad_file_case {
+	const char *args;
+	const char *content;	/* NULL: @args names existing host paths */
+	size_t len;		/* of @content (it may hold a NUL) */
+	const char *msg;
+};
 
-	cli_run(test, "--device=file:/nonexistent/pinio-cli-test.img", &r);
-	KUNIT_EXPECT_EQ(test, r.code, 2);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(r.err, "No such file or directory"));
-	KUNIT_EXPECT_FALSE(test, sim_booted());
-	cli_result_free(&r);
-	cli_run(test, "--device=file:/tmp", &r);
-	KUNIT_EXPECT_EQ(test, r.code, 2);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(r.err, "not a regular file"));
-	cli_result_free(&r);
-	cli_run(test, "/nonexistent/job.fio", &r);
-	KUNIT_EXPECT_EQ(test, r.code, 2);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(r.err, "job file /nonexistent/job.fio"));
+/* A file's text and its length (the text may hold a NUL). */
+#define FILE_TEXT(t)	t, sizeof(t) - 1
+
+static const struct bad_file_case bad_file_cases[] = {
+	{ "--device=file:/nonexistent/pinio-cli-test.img", NULL, 0, "No such file or directory" },
+	{ "--device=file:/tmp", NULL, 0, "not a regular file or block device" },
+	{ "--device=file:/dev/null", NULL, 0, "not a regular file or block device" },
+	{ "--device=file:@", FILE_TEXT("tiny"), "smaller than one 512-byte block" },
+	{ "--device=file:", NULL, 0, "file:PATH needs a path" },
+	{ "/nonexistent/job.fio", NULL, 0, "job file /nonexistent/job.fio: No such file" },
+	{ "/tmp", NULL, 0, "job file /tmp: Is a directory" },
+	{ "@", FILE_TEXT(""), "no job section" },
+	{ "@", FILE_TEXT("[a]\nbs=4k\0\n"), "not a text file (NUL byte)" },
+	/* the parser's errors (jobfile_bad_cases) come back as FILE: line N: ... */
+	{ "@", FILE_TEXT("[a]\nbs=4k\nfoo=1\n"), ": line 3: unknown option \"foo\"" },
+	{ "--runtime=1 @", FILE_TEXT("[a]\nbs=banana\n"), ": line 2: bad value for bs" },
+};
+
+static void bad_file_case_desc(const struct bad_file_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s%s%.40s", c->args, c->content ? " with " : "",
+		 c->content ? c->content : "");
+	for (; *desc; desc++)
+		if (*desc == '\n')
+			*desc = ' ';
+}
+
+KUNIT_ARRAY_PARAM(bad_file, bad_file_cases, bad_file_case_desc);
+
+/* `pinio run` exits 2 with one line naming the file, nothing on stdout, no machine. */
+static void cli_run_bad_file_exits_2(struct kunit *test)
+{
+	const struct bad_file_case *c = test->param_value;
+	char path[] = "/tmp/pinio-cli-XXXXXX", args[256];
+	const char *at = strchr(c->args, '@');
+	struct cli_result r;
+	int fd = -1;
+
+	snprintf(args, sizeof(args), "%s", c->args);
+	if (c->content) {
+		fd = mkstemp(path);
+		KUNIT_ASSERT_GE(test, fd, 0);
+		KUNIT_ASSERT_EQ(test, write(fd, c->content, c->len), (ssize_t)c->len);
+		close(fd);
+		KUNIT_ASSERT_NOT_NULL(test, at);
+		snprintf(args, sizeof(args), "%.*s%s%s", (int)(at - c->args), c->args, path, at + 1);
+	}
+	cli_run(test, args, &r);
+	if (c->content)
+		unlink(path);
+	cli_expect_usage_error(test, &r, c->msg);
 	cli_result_free(&r);
 }
 
@@ -1106,7 +1182,7 @@ static struct kunit_case cli_run_test_cases[] = {
 	KUNIT_CASE(cli_run_parse_time),
 	KUNIT_CASE_PARAM(cli_run_parse_bad_input, bad_gen_params),
 	KUNIT_CASE_PARAM(cli_run_bad_input_exits_2, bad_gen_params),
-	KUNIT_CASE(cli_run_missing_file_exits_2),
+	KUNIT_CASE_PARAM(cli_run_bad_file_exits_2, bad_file_gen_params),
 	KUNIT_CASE(cli_run_parse_no_args_is_builtin_default),
 	KUNIT_CASE(cli_run_parse_globals_and_names),
 	KUNIT_CASE_PARAM(cli_run_parse_fs_engine_buffer, fs_gen_params),

@@ -13,9 +13,13 @@
  * and ends with no machine booted.
  */
 #include <ctype.h>
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <pinio/bug.h>
 #include <pinio/scenario.h>
@@ -194,13 +198,39 @@ static const struct cli_bad_case cli_scenario_bad[] = {
 	{ "banana", 2, "no scenario" },
 	{ "--profile=v7 R01", 2, "bad profile \"v7\"" },
 	{ "--profile= R01", 2, "bad profile" },
+	{ "--profile=v6.5,,v6.4 R01", 2, "bad profile" },
+	{ "--profile=v6.5, R01", 2, "bad profile" },
+	{ "--profile=v6.5,v6.4,v21,v6.5 R01", 2, "bad profile" },
+	{ "R01 --profile", 2, "--profile needs a value" },
 	{ "--frobnicate R01", 2, "unknown option" },
+	{ "R01 R26", 2, "no scenario \"R26\"" },
+	{ "--list banana", 2, "no scenario \"banana\"" },
+	{ "-q", 2, "name a scenario" },
 	{ "--help", 0, "usage: pinio scenario" },
 };
 
 static void cli_bad_desc(const struct cli_bad_case *c, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "'%s' -> %d", c->line, c->code);
+}
+
+/*
+ * The CLI's contract for bad usage (docs/cli.md): exit 2 with exactly one
+ * line on stderr naming the problem and nothing on stdout - nothing ran
+ * (a scenario or job that ran would print its verdict). --help (exit 0)
+ * prints its text on stdout.
+ */
+static void cli_expect_bad(struct kunit *test, const struct cli_bad_case *c,
+			   const struct cli_out *r)
+{
+	KUNIT_EXPECT_EQ(test, r->code, c->code);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(c->code ? r->err : r->out, c->says),
+				  "expected \"%s\" in: %s%s", c->says, r->out, r->err);
+	if (!c->code)
+		return;
+	KUNIT_EXPECT_EQ_MSG(test, cli_count(r->err, "\n"), 1U, "stderr: %s", r->err);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(r->err, "pinio "));
+	KUNIT_EXPECT_STREQ(test, r->out, "");
 }
 
 KUNIT_ARRAY_PARAM(cli_scenario_bad, cli_scenario_bad, cli_bad_desc);
@@ -212,11 +242,7 @@ static void cli_scenario_bad_usage(struct kunit *test)
 	struct cli_out r;
 
 	cli_call(test, scenario_main, "scenario", c->line, &r);
-	KUNIT_EXPECT_EQ(test, r.code, c->code);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(c->code ? r.err : r.out, c->says),
-				  "expected \"%s\" in: %s%s", c->says, r.out, r.err);
-	if (c->code)
-		KUNIT_EXPECT_EQ(test, cli_count(r.err, "\n"), 1U);
+	cli_expect_bad(test, c, &r);
 	cli_free(&r);
 }
 
@@ -267,8 +293,16 @@ static const struct cli_bad_case cli_kcompare_bad[] = {
 	{ "--reps=0", 2, "bad --reps" },
 	{ "--reps=-3", 2, "bad --reps" },
 	{ "--reps=banana", 2, "bad --reps" },
-	{ "--dir=", 2, "unknown argument" },
+	{ "--reps=1001", 2, "bad --reps \"1001\" (1 to 1000)" },
+	{ "--reps=+3", 2, "bad --reps" },
+	{ "--reps=3x", 2, "bad --reps" },
+	{ "--reps", 2, "--reps needs a value" },
+	{ "--dir", 2, "--dir needs a value" },
+	{ "--dir=", 2, "--dir needs a value" },
+	{ "--dir=/nonexistent/pinio-kcompare", 2, "No such file or directory" },
+	{ "--dir=/dev/null", 2, "Not a directory" },
 	{ "--bogus", 2, "unknown argument" },
+	{ "extra", 2, "unknown argument \"extra\"" },
 	{ "--help", 0, "usage: pinio kcompare" },
 };
 
@@ -280,8 +314,7 @@ static void cli_kcompare_bad_usage(struct kunit *test)
 	struct cli_out r;
 
 	cli_call(test, kcompare_main, "kcompare", c->line, &r);
-	KUNIT_EXPECT_EQ(test, r.code, c->code);
-	KUNIT_EXPECT_NOT_NULL(test, strstr(c->code ? r.err : r.out, c->says));
+	cli_expect_bad(test, c, &r);
 	cli_free(&r);
 }
 
@@ -514,12 +547,28 @@ static const struct cli_bad_case cli_trace_bad[] = {
 	{ "R99", 2, "no scenario \"R99\"" },
 	{ "R12 --format=png", 2, "bad format" },
 	{ "R12 --profile=v5", 2, "bad profile" },
+	{ "R12 --profile=both", 2, "bad profile" },
 	{ "R12 --max-lanes=0", 2, "bad --max-lanes" },
+	{ "R12 --max-lanes=4097", 2, "bad --max-lanes" },
+	{ "R12 --max-lanes=+5", 2, "bad --max-lanes" },
+	{ "R12 --max-events=0", 2, "bad --max-events" },
+	{ "R12 --max-events=1e6", 2, "bad --max-events" },
+	{ "R12 --frobnicate", 2, "unknown option \"--frobnicate\"" },
 	{ "--job 'bs=banana'", 2, "bad value for bs" },
+	{ "--job 'rw'", 2, "option rw needs a value" },
+	{ "--job 'iodepth=0'", 2, "bad value for iodepth" },
+	{ "--job 'bs=1000'", 2, "multiple of 512" },
+	{ "--job 'numjobs=2'", 2, "not supported by pinio trace" },
 	{ "--job 'rw=read direct=0'", 2, "only O_DIRECT" },
 	{ "--job 'size=1g'", 2, "size must be" },
 	{ "--job 'rw=read' --buffer=shm", 2, "bad buffer" },
 	{ "R12 --out", 2, "needs a value" },
+	{ "R12 -o", 2, "needs a value" },
+	/* --out is checked before anything runs: no verdict line, no file */
+	{ "R12 --out=", 2, "an empty path" },
+	{ "R12 --out=/nonexistent/pinio-trace/r12.svg", 2, "No such file or directory" },
+	{ "R12 --out=/dev/null/r12.svg", 2, "Not a directory" },
+	{ "R12 --out=/", 2, "Is a directory" },
 	{ "--help", 0, "usage: pinio trace" },
 };
 
@@ -531,10 +580,81 @@ static void cli_trace_bad_usage(struct kunit *test)
 	struct cli_out r;
 
 	cli_call(test, trace_main, "trace", c->line, &r);
-	KUNIT_EXPECT_EQ(test, r.code, c->code);
-	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(c->code ? r.err : r.out, c->says),
-				  "expected \"%s\" in: %s%s", c->says, r.out, r.err);
+	cli_expect_bad(test, c, &r);
 	cli_free(&r);
+}
+
+/* Entries of directory @dir other than . and .. */
+static unsigned int cli_dir_entries(const char *dir)
+{
+	unsigned int n = 0;
+	struct dirent *de;
+	DIR *d = opendir(dir);
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)))
+		n += strcmp(de->d_name, ".") && strcmp(de->d_name, "..");
+	closedir(d);
+	return n;
+}
+
+/*
+ * --out=FILE is written whole or not at all: the trace goes to a
+ * temporary FILE.PID.tmp beside it, renamed over FILE only once every byte
+ * is written; a failed write removes it and leaves FILE as it was.
+ *
+ *   dir/r12.svg "old"  --trace, RLIMIT_FSIZE 4 KiB (write fails)-->  "old"
+ *   dir/r12.svg "old"  --trace-->                                   <svg ...>
+ *
+ * Expect exit 1 ("writing failed") and "old" with nothing else in dir
+ * after the first; exit 0 and an SVG, still one entry, after the second.
+ */
+static void cli_trace_out_whole_or_nothing(struct kunit *test)
+{
+	char dir[] = "/tmp/pinio-trace-XXXXXX", path[64], line[128], got[16] = "";
+	struct rlimit old_lim, lim;
+	void (*old_sig)(int);
+	struct cli_out r;
+	FILE *f;
+
+	KUNIT_ASSERT_NOT_NULL(test, mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/r12.svg", dir);
+	f = fopen(path, "w");
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	fputs("old\n", f);
+	fclose(f);
+	snprintf(line, sizeof(line), "R12 --out=%s", path);
+
+	KUNIT_ASSERT_EQ(test, getrlimit(RLIMIT_FSIZE, &old_lim), 0);
+	lim = old_lim;
+	lim.rlim_cur = 4096;
+	old_sig = signal(SIGXFSZ, SIG_IGN);
+	KUNIT_ASSERT_EQ(test, setrlimit(RLIMIT_FSIZE, &lim), 0);
+	cli_call(test, trace_main, "trace", line, &r);
+	setrlimit(RLIMIT_FSIZE, &old_lim);
+	signal(SIGXFSZ, old_sig);
+	KUNIT_EXPECT_EQ(test, r.code, 1);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(r.err, "writing failed"), "stderr: %s", r.err);
+	cli_free(&r);
+	f = fopen(path, "r");
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_NOT_NULL(test, fgets(got, sizeof(got), f));
+	fclose(f);
+	KUNIT_EXPECT_STREQ(test, got, "old\n");
+	KUNIT_EXPECT_EQ(test, cli_dir_entries(dir), 1U);
+
+	cli_call(test, trace_main, "trace", line, &r);
+	KUNIT_EXPECT_EQ(test, r.code, 0);
+	cli_free(&r);
+	f = fopen(path, "r");
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	KUNIT_EXPECT_NOT_NULL(test, fgets(got, sizeof(got), f));
+	fclose(f);
+	KUNIT_EXPECT_EQ(test, strncmp(got, "<?xml", 5), 0);
+	KUNIT_EXPECT_EQ(test, cli_dir_entries(dir), 1U);
+	unlink(path);
+	rmdir(dir);
 }
 
 /*
@@ -574,6 +694,7 @@ static struct kunit_case cli_tools_test_cases[] = {
 	KUNIT_CASE(cli_trace_scenario_svg_and_json),
 	KUNIT_CASE(cli_trace_job),
 	KUNIT_CASE_PARAM(cli_trace_bad_usage, cli_trace_bad_gen_params),
+	KUNIT_CASE(cli_trace_out_whole_or_nothing),
 	{}
 };
 

@@ -192,15 +192,15 @@ static void dma_freed_page_not_touched(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, t_blk_done(&io), 0);
 
 	folio_put(b);	/* the last reference: B goes back to the buddy allocator */
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(page_address(bpage), 0xaa, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(page_address(bpage), 0xaa, PAGE_SIZE));
 	kunit_expect_violations(test, 1);
 	KUNIT_EXPECT_EQ(test, sim_disk_release("ram0"), 1);
 	KUNIT_EXPECT_TRUE(test, t_blk_wait(&io, 1, 5000));
 	KUNIT_EXPECT_EQ(test, io.count[0], 1);
 	KUNIT_EXPECT_EQ(test, io.status[0], BLK_STS_IOERR);
 	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_violations") - viol, 1UL);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(folio_address(a), 0xc3, PAGE_SIZE));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(page_address(bpage), 0xaa, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(folio_address(a), 0xc3, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(page_address(bpage), 0xaa, PAGE_SIZE));
 	bio_put(bio);
 	t_blk_io_destroy(&io);
 	folio_put(a);
@@ -256,7 +256,7 @@ static void dma_reused_page_not_touched(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_disk_release("ram0"), 1);
 	KUNIT_EXPECT_TRUE(test, t_blk_wait(&io, 1, 5000));
 	KUNIT_EXPECT_EQ(test, io.status[0], BLK_STS_IOERR);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(folio_address(c), 0x99, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(folio_address(c), 0x99, PAGE_SIZE));
 	bio_put(bio);
 	t_blk_io_destroy(&io);
 	folio_put(c);
@@ -283,14 +283,14 @@ static void dma_zero_page_read_refused(struct kunit *test)
 	t_blk_add(test, bio, ZERO_PAGE(0), PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), -EIO);
 	bio_put(bio);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(page_address(ZERO_PAGE(0)), 0, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(page_address(ZERO_PAGE(0)), 0, PAGE_SIZE));
 
 	bio = t_blk_bio(test, bdev, REQ_OP_WRITE, 0, 1);
 	t_blk_add(test, bio, ZERO_PAGE(0), PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
 	bio_put(bio);
 	KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, 0, buf, sizeof(buf)), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf, 0, sizeof(buf)));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf, 0, sizeof(buf)));
 	dma_kunit_ram_done(test, bdev);
 }
 
@@ -337,7 +337,7 @@ static void dma_pinned_user_pages(struct kunit *test)
 	bio_release_pages(bio, false);
 	bio_put(bio);
 	KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, 0, got, 2 * 4096), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(got, 0, 2 * 4096));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(got, 0, 2 * 4096));
 	KUNIT_EXPECT_EQ(test, sim_munmap(addr, 6 * PAGE_SIZE), 0);
 	dma_kunit_ram_done(test, bdev);
 }
@@ -373,13 +373,13 @@ static void dma_fault_submit_refused(struct kunit *test)
 	t_blk_add(test, bio, &p->page, PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), err);
 	bio_put(bio);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(folio_address(p), 0x21, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(folio_address(p), 0x21, PAGE_SIZE));
 	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_requests") - reqs, 0UL);
 	bio = t_blk_bio(test, bdev, REQ_OP_READ, 0, 1);
 	t_blk_add(test, bio, &p->page, PAGE_SIZE, 0);
 	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
 	bio_put(bio);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(folio_address(p), 0, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(folio_address(p), 0, PAGE_SIZE));
 	folio_put(p);
 	dma_kunit_ram_done(test, bdev);
 }
@@ -415,7 +415,7 @@ static void dma_fault_fail_nth(struct kunit *test)
 	for (i = 0; i < 4; i++) {
 		KUNIT_EXPECT_EQ(test, io.count[i], 1);
 		KUNIT_EXPECT_EQ(test, io.status[i], i == 2 ? BLK_STS_IOERR : BLK_STS_OK);
-		KUNIT_EXPECT_TRUE_MSG(test, t_blk_mem_is(buf + 4096 * i, i == 2 ? 0 : 0xb0 + i, 4096),
+		KUNIT_EXPECT_TRUE_MSG(test, t_mem_is(buf + 4096 * i, i == 2 ? 0 : 0xb0 + i, 4096),
 				      "bio %d", i);
 		bio_put(bio[i]);
 		folio_put(p[i]);
@@ -456,9 +456,9 @@ static void dma_fault_bad_sector(struct kunit *test)
 	bio_put(bio);
 	KUNIT_EXPECT_EQ(test, sim_disk_inject("ram0", NULL), 0);
 	KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, 16, buf, sizeof(buf)), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf, 0x5e, 1536));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 1536, 0, 4096 - 1536));
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf + 4096, 0x5f, 4096));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf, 0x5e, 1536));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 1536, 0, 4096 - 1536));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf + 4096, 0x5f, 4096));
 	folio_put(p);
 	dma_kunit_ram_done(test, bdev);
 }
@@ -515,9 +515,9 @@ static void dma_kunit_partial_round(struct kunit *test, const char *name, unsign
 		else
 			for (i = 0; i < 4; i++)
 				memcpy(buf + i * 4096, mem[i], 4096);
-		KUNIT_EXPECT_TRUE_MSG(test, t_blk_mem_is(buf, write ? 0x22 : 0x33, k),
+		KUNIT_EXPECT_TRUE_MSG(test, t_mem_is(buf, write ? 0x22 : 0x33, k),
 				      "%s %s: the first %u bytes", name, write ? "write" : "read", k);
-		KUNIT_EXPECT_TRUE_MSG(test, t_blk_mem_is(buf + k, write ? 0x11 : 0x44,
+		KUNIT_EXPECT_TRUE_MSG(test, t_mem_is(buf + k, write ? 0x11 : 0x44,
 							 DMA_PARTIAL_LEN - k),
 				      "%s %s: the bytes after %u", name, write ? "write" : "read", k);
 		bio_put(bio);
@@ -643,7 +643,7 @@ static void dma_fault_reorder(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, io.status[i], BLK_STS_OK);
 	}
 	KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, 0, buf, sizeof(buf)), 0);
-	KUNIT_EXPECT_TRUE(test, t_blk_mem_is(buf, 0x01, sizeof(buf)));
+	KUNIT_EXPECT_TRUE(test, t_mem_is(buf, 0x01, sizeof(buf)));
 	for (i = 0; i < 3; i++) {
 		bio_put(bio[i]);
 		folio_put(p[i]);

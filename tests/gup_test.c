@@ -25,13 +25,13 @@
 #include <pinio/sim.h>
 
 #include "kunit/test.h"
-#include "pin_test_util.h"
+#include "mm_helpers.h"
 
 static struct task_struct *gup_test_child;	/* forked by a case or a hook */
 
 static int gup_test_init(struct kunit *test)
 {
-	struct sim_config cfg = { .mem_bytes = PIN_TEST_MEM_BYTES };
+	struct sim_config cfg = { .mem_bytes = T_MM_MEM_BYTES };
 
 	gup_test_child = NULL;
 	return sim_boot(&cfg);
@@ -48,10 +48,10 @@ static void gup_test_exit(struct kunit *test)
 /* Map @nr small pages read-write and write-fault them with @c. */
 static unsigned long gup_map_written(struct kunit *test, unsigned long nr, int c)
 {
-	unsigned long addr = pin_test_mmap(test, nr * PAGE_SIZE, PROT_READ | PROT_WRITE,
-					   MAP_PRIVATE);
+	unsigned long addr = t_mm_mmap(test, nr * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE);
 
-	pin_test_touch_write(test, addr, nr * PAGE_SIZE, c);
+	t_mm_fill(test, addr, c, nr * PAGE_SIZE);
 	return addr;
 }
 
@@ -73,55 +73,55 @@ static void gup_set_vm_flags(struct kunit *test, unsigned long addr, unsigned lo
 
 struct invalid_args_case {
 	const char *desc;
-	enum pin_test_api api;
+	enum t_gup_api api;
 	unsigned int flags;
 	bool no_pages;		/* pass pages == NULL */
 	bool locked_zero;	/* remote APIs: pass *locked == 0 */
 };
 
 static const struct invalid_args_case invalid_args_cases[] = {
-	{ "GET|PIN: pin_user_pages_fast(FOLL_GET)", .api = API_PUP_FAST, .flags = FOLL_GET },
-	{ "GET|PIN: pin_user_pages(FOLL_GET)", .api = API_PUP, .flags = FOLL_GET },
-	{ "GET|PIN: pin_user_pages_unlocked(FOLL_GET)", .api = API_PUP_UNLOCKED,
+	{ "GET|PIN: pin_user_pages_fast(FOLL_GET)", .api = T_API_PUP_FAST, .flags = FOLL_GET },
+	{ "GET|PIN: pin_user_pages(FOLL_GET)", .api = T_API_PUP, .flags = FOLL_GET },
+	{ "GET|PIN: pin_user_pages_unlocked(FOLL_GET)", .api = T_API_PUP_UNLOCKED,
 	  .flags = FOLL_GET },
-	{ "GET|PIN: pin_user_pages_remote(FOLL_GET)", .api = API_PUP_REMOTE, .flags = FOLL_GET },
-	{ "external FOLL_PIN: get_user_pages_fast", .api = API_GUP_FAST, .flags = FOLL_PIN },
-	{ "external FOLL_PIN: get_user_pages", .api = API_GUP, .flags = FOLL_PIN },
-	{ "external FOLL_PIN: get_user_pages_unlocked", .api = API_GUP_UNLOCKED,
+	{ "GET|PIN: pin_user_pages_remote(FOLL_GET)", .api = T_API_PUP_REMOTE, .flags = FOLL_GET },
+	{ "external FOLL_PIN: get_user_pages_fast", .api = T_API_GUP_FAST, .flags = FOLL_PIN },
+	{ "external FOLL_PIN: get_user_pages", .api = T_API_GUP, .flags = FOLL_PIN },
+	{ "external FOLL_PIN: get_user_pages_unlocked", .api = T_API_GUP_UNLOCKED,
 	  .flags = FOLL_PIN },
-	{ "external FOLL_PIN: get_user_pages_remote", .api = API_GUP_REMOTE, .flags = FOLL_PIN },
-	{ "external FOLL_PIN: pin_user_pages_fast", .api = API_PUP_FAST, .flags = FOLL_PIN },
-	{ "external FOLL_PIN: pin_user_pages", .api = API_PUP, .flags = FOLL_PIN },
-	{ "LONGTERM without PIN: get_user_pages_fast", .api = API_GUP_FAST,
+	{ "external FOLL_PIN: get_user_pages_remote", .api = T_API_GUP_REMOTE, .flags = FOLL_PIN },
+	{ "external FOLL_PIN: pin_user_pages_fast", .api = T_API_PUP_FAST, .flags = FOLL_PIN },
+	{ "external FOLL_PIN: pin_user_pages", .api = T_API_PUP, .flags = FOLL_PIN },
+	{ "LONGTERM without PIN: get_user_pages_fast", .api = T_API_GUP_FAST,
 	  .flags = FOLL_LONGTERM },
-	{ "LONGTERM without PIN: get_user_pages", .api = API_GUP, .flags = FOLL_LONGTERM },
-	{ "LONGTERM without PIN: get_user_pages_unlocked", .api = API_GUP_UNLOCKED,
+	{ "LONGTERM without PIN: get_user_pages", .api = T_API_GUP, .flags = FOLL_LONGTERM },
+	{ "LONGTERM without PIN: get_user_pages_unlocked", .api = T_API_GUP_UNLOCKED,
 	  .flags = FOLL_LONGTERM },
-	{ "LONGTERM without PIN: get_user_pages_remote", .api = API_GUP_REMOTE,
+	{ "LONGTERM without PIN: get_user_pages_remote", .api = T_API_GUP_REMOTE,
 	  .flags = FOLL_LONGTERM },
-	{ "LONGTERM|PCI_P2PDMA: pin_user_pages_fast", .api = API_PUP_FAST,
+	{ "LONGTERM|PCI_P2PDMA: pin_user_pages_fast", .api = T_API_PUP_FAST,
 	  .flags = FOLL_LONGTERM | FOLL_PCI_P2PDMA },
-	{ "LONGTERM|PCI_P2PDMA: pin_user_pages_unlocked", .api = API_PUP_UNLOCKED,
+	{ "LONGTERM|PCI_P2PDMA: pin_user_pages_unlocked", .api = T_API_PUP_UNLOCKED,
 	  .flags = FOLL_LONGTERM | FOLL_PCI_P2PDMA },
-	{ "no pages[]: get_user_pages_fast", .api = API_GUP_FAST, .no_pages = true },
-	{ "no pages[]: pin_user_pages_fast", .api = API_PUP_FAST, .no_pages = true },
-	{ "no pages[]: pin_user_pages", .api = API_PUP, .no_pages = true },
-	{ "no pages[]: pin_user_pages_remote", .api = API_PUP_REMOTE, .no_pages = true },
-	{ "internal FOLL_TOUCH: pin_user_pages_fast", .api = API_PUP_FAST, .flags = FOLL_TOUCH },
-	{ "internal FOLL_TRIED: pin_user_pages_unlocked", .api = API_PUP_UNLOCKED,
+	{ "no pages[]: get_user_pages_fast", .api = T_API_GUP_FAST, .no_pages = true },
+	{ "no pages[]: pin_user_pages_fast", .api = T_API_PUP_FAST, .no_pages = true },
+	{ "no pages[]: pin_user_pages", .api = T_API_PUP, .no_pages = true },
+	{ "no pages[]: pin_user_pages_remote", .api = T_API_PUP_REMOTE, .no_pages = true },
+	{ "internal FOLL_TOUCH: pin_user_pages_fast", .api = T_API_PUP_FAST, .flags = FOLL_TOUCH },
+	{ "internal FOLL_TRIED: pin_user_pages_unlocked", .api = T_API_PUP_UNLOCKED,
 	  .flags = FOLL_TRIED },
-	{ "internal FOLL_REMOTE: get_user_pages", .api = API_GUP, .flags = FOLL_REMOTE },
-	{ "internal FOLL_FAST_ONLY: get_user_pages_fast", .api = API_GUP_FAST,
+	{ "internal FOLL_REMOTE: get_user_pages", .api = T_API_GUP, .flags = FOLL_REMOTE },
+	{ "internal FOLL_FAST_ONLY: get_user_pages_fast", .api = T_API_GUP_FAST,
 	  .flags = FOLL_FAST_ONLY },
-	{ "internal FOLL_UNLOCKABLE: pin_user_pages_remote", .api = API_PUP_REMOTE,
+	{ "internal FOLL_UNLOCKABLE: pin_user_pages_remote", .api = T_API_PUP_REMOTE,
 	  .flags = FOLL_UNLOCKABLE },
-	{ "not a fast flag (FOLL_DUMP): get_user_pages_fast", .api = API_GUP_FAST,
+	{ "not a fast flag (FOLL_DUMP): get_user_pages_fast", .api = T_API_GUP_FAST,
 	  .flags = FOLL_DUMP },
-	{ "not a fast flag (FOLL_ANON): pin_user_pages_fast", .api = API_PUP_FAST,
+	{ "not a fast flag (FOLL_ANON): pin_user_pages_fast", .api = T_API_PUP_FAST,
 	  .flags = FOLL_ANON },
-	{ "unknown bit 30: pin_user_pages_fast", .api = API_PUP_FAST, .flags = 1U << 30 },
-	{ "*locked == 0: get_user_pages_remote", .api = API_GUP_REMOTE, .locked_zero = true },
-	{ "*locked == 0: pin_user_pages_remote", .api = API_PUP_REMOTE, .locked_zero = true },
+	{ "unknown bit 30: pin_user_pages_fast", .api = T_API_PUP_FAST, .flags = 1U << 30 },
+	{ "*locked == 0: get_user_pages_remote", .api = T_API_GUP_REMOTE, .locked_zero = true },
+	{ "*locked == 0: pin_user_pages_remote", .api = T_API_PUP_REMOTE, .locked_zero = true },
 };
 
 static void invalid_args_desc(const struct invalid_args_case *c, char *desc)
@@ -139,9 +139,9 @@ static long invalid_args_call(const struct invalid_args_case *c, unsigned long a
 	long ret;
 
 	if (!c->locked_zero)
-		return pin_test_gup(c->api, addr, 2, c->flags, c->no_pages ? NULL : pages);
+		return t_gup(c->api, addr, 2, c->flags, c->no_pages ? NULL : pages);
 	mmap_read_lock(mm);
-	if (c->api == API_GUP_REMOTE)
+	if (c->api == T_API_GUP_REMOTE)
 		ret = get_user_pages_remote(mm, addr, 2, c->flags, pages, &locked);
 	else
 		ret = pin_user_pages_remote(mm, addr, 2, c->flags, pages, &locked);
@@ -162,22 +162,22 @@ static long invalid_args_call(const struct invalid_args_case *c, unsigned long a
 static void gup_invalid_args(struct kunit *test)
 {
 	const struct invalid_args_case *c = test->param_value;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long got = pin_test_vmstat(FOLL_GET_ACQUIRED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long got = t_mm_vmstat(FOLL_GET_ACQUIRED);
 	unsigned long addr = gup_map_written(test, 2, 0x11);
 	struct page *pages[4];
 	long ret;
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	KUNIT_EXPECT_WARN(test, ret = invalid_args_call(c, addr, pages));
-	KUNIT_EXPECT_EQ(test, ret, pin_test_api_invalid_is_zero(c->api) ? 0L : (long)-EINVAL);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), 0);
-	KUNIT_EXPECT_EQ(test, page_ref_count(pin_test_page_at(addr)), 1);
-	KUNIT_EXPECT_EQ(test, page_ref_count(pin_test_page_at(addr + PAGE_SIZE)), 1);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(FOLL_GET_ACQUIRED), got);
+	KUNIT_EXPECT_EQ(test, ret, t_gup_api_invalid_is_zero(c->api) ? 0L : (long)-EINVAL);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), 0);
+	KUNIT_EXPECT_EQ(test, page_ref_count(t_mm_page(current->mm, addr)), 1);
+	KUNIT_EXPECT_EQ(test, page_ref_count(t_mm_page(current->mm, addr + PAGE_SIZE)), 1);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(FOLL_GET_ACQUIRED), got);
 	KUNIT_EXPECT_FALSE(test, test_bit(MMF_HAS_PINNED, &current->mm->flags));
-	pin_test_munmap(test, addr, 2 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 2 * PAGE_SIZE);
 }
 
 /* ---- scenarios.md §5.3, bad inputs 1-15 -------------------------------- */
@@ -210,8 +210,8 @@ static void bad_snap_take(struct bad_snap *s, const struct bad_ctx *ctx)
 	int i;
 
 	sim_ledger_read(&s->ledger);
-	s->acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	s->released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	s->acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	s->released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	for (i = 0; i < ctx->nr_involved; i++)
 		s->ref[i] = folio_ref_count(page_folio(ctx->involved[i]));
 }
@@ -259,7 +259,7 @@ static void bad_setup_written(struct kunit *test, struct bad_ctx *ctx, unsigned 
 	ctx->len = nr * PAGE_SIZE;
 	ctx->addr = gup_map_written(test, nr, 0x22);
 	for (i = 0; i < nr; i++)
-		bad_involve(ctx, pin_test_page_at(ctx->addr + i * PAGE_SIZE));
+		bad_involve(ctx, t_mm_page(current->mm, ctx->addr + i * PAGE_SIZE));
 }
 
 static void bad_setup_rw4(struct kunit *test, struct bad_ctx *ctx)
@@ -273,9 +273,9 @@ static void bad_setup_hole(struct kunit *test, struct bad_ctx *ctx)
 	ctx->len = 4 * PAGE_SIZE;
 	ctx->addr = gup_map_written(test, 4, 0x22);
 	KUNIT_ASSERT_EQ(test, sim_munmap(ctx->addr + 2 * PAGE_SIZE, PAGE_SIZE), 0);
-	bad_involve(ctx, pin_test_page_at(ctx->addr));
-	bad_involve(ctx, pin_test_page_at(ctx->addr + PAGE_SIZE));
-	bad_involve(ctx, pin_test_page_at(ctx->addr + 3 * PAGE_SIZE));
+	bad_involve(ctx, t_mm_page(current->mm, ctx->addr));
+	bad_involve(ctx, t_mm_page(current->mm, ctx->addr + PAGE_SIZE));
+	bad_involve(ctx, t_mm_page(current->mm, ctx->addr + 3 * PAGE_SIZE));
 }
 
 /* The last user page, [TASK_SIZE_MAX - PAGE_SIZE, TASK_SIZE_MAX), written. */
@@ -285,24 +285,24 @@ static void bad_setup_top(struct kunit *test, struct bad_ctx *ctx)
 	ctx->addr = sim_mmap(TASK_SIZE_MAX - PAGE_SIZE, PAGE_SIZE, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 	KUNIT_ASSERT_EQ(test, ctx->addr, TASK_SIZE_MAX - PAGE_SIZE);
-	pin_test_touch_write(test, ctx->addr, PAGE_SIZE, 0x33);
-	bad_involve(ctx, pin_test_page_at(ctx->addr));
+	t_mm_fill(test, ctx->addr, 0x33, PAGE_SIZE);
+	bad_involve(ctx, t_mm_page(current->mm, ctx->addr));
 }
 
 /* One PROT_READ page, read-faulted: the zero page. */
 static void bad_setup_readonly(struct kunit *test, struct bad_ctx *ctx)
 {
 	ctx->len = PAGE_SIZE;
-	ctx->addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ, MAP_PRIVATE);
-	pin_test_touch_read(test, ctx->addr, PAGE_SIZE);
-	bad_involve(ctx, pin_test_page_at(ctx->addr));
+	ctx->addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ, MAP_PRIVATE);
+	t_mm_touch_read(test, ctx->addr, PAGE_SIZE);
+	bad_involve(ctx, t_mm_page(current->mm, ctx->addr));
 	KUNIT_ASSERT_TRUE(test, is_zero_page(ctx->involved[0]));
 }
 
 static void bad_setup_protnone(struct kunit *test, struct bad_ctx *ctx)
 {
 	ctx->len = PAGE_SIZE;
-	ctx->addr = pin_test_mmap(test, PAGE_SIZE, PROT_NONE, MAP_PRIVATE);
+	ctx->addr = t_mm_mmap(test, PAGE_SIZE, PROT_NONE, MAP_PRIVATE);
 }
 
 /*
@@ -313,14 +313,14 @@ static void bad_setup_protnone(struct kunit *test, struct bad_ctx *ctx)
 static void bad_setup_io(struct kunit *test, struct bad_ctx *ctx)
 {
 	ctx->len = PAGE_SIZE;
-	ctx->addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	ctx->addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	gup_set_vm_flags(test, ctx->addr, VM_IO);
 }
 
 static void bad_setup_pfnmap(struct kunit *test, struct bad_ctx *ctx)
 {
 	ctx->len = PAGE_SIZE;
-	ctx->addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	ctx->addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	gup_set_vm_flags(test, ctx->addr, VM_PFNMAP);
 }
 
@@ -328,9 +328,9 @@ static void bad_setup_pfnmap(struct kunit *test, struct bad_ctx *ctx)
 static void bad_setup_shmem(struct kunit *test, struct bad_ctx *ctx)
 {
 	ctx->len = PAGE_SIZE;
-	ctx->addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
-	pin_test_touch_write(test, ctx->addr, PAGE_SIZE, 0x44);
-	bad_involve(ctx, pin_test_page_at(ctx->addr));
+	ctx->addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED);
+	t_mm_fill(test, ctx->addr, 0x44, PAGE_SIZE);
+	bad_involve(ctx, t_mm_page(current->mm, ctx->addr));
 	KUNIT_ASSERT_FALSE(test, PageAnon(ctx->involved[0]));
 }
 
@@ -371,8 +371,8 @@ static void bad_setup_ref_near_max(struct kunit *test, struct bad_ctx *ctx)
 static void bad_setup_pinned2(struct kunit *test, struct bad_ctx *ctx)
 {
 	bad_setup_written(test, ctx, 2);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 2, FOLL_WRITE,
-						   ctx->setup_pins, BAD_NR), 2L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 2, FOLL_WRITE,
+					    ctx->setup_pins, BAD_NR), 2L);
 	ctx->nr_setup_pins = 2;
 	ctx->pages[0] = ctx->setup_pins[0];
 	ctx->pages[1] = ctx->setup_pins[1];
@@ -384,8 +384,8 @@ static void bad_setup_pinned_holes(struct kunit *test, struct bad_ctx *ctx)
 	struct page *pinned[3];
 
 	bad_setup_written(test, ctx, 2);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 2, FOLL_WRITE,
-						   pinned, ARRAY_SIZE(pinned)), 2L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 2, FOLL_WRITE,
+					    pinned, ARRAY_SIZE(pinned)), 2L);
 	ctx->pages[0] = pinned[0];
 	ctx->pages[1] = NULL;
 	ctx->pages[2] = pinned[1];
@@ -410,8 +410,8 @@ static void bad_setup_unpinned(struct kunit *test, struct bad_ctx *ctx)
 static void bad_setup_unpinned_once(struct kunit *test, struct bad_ctx *ctx)
 {
 	bad_setup_written(test, ctx, 1);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 1, 0,
-						   ctx->pages, BAD_NR), 1L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 1, 0,
+					    ctx->pages, BAD_NR), 1L);
 	unpin_user_page(ctx->pages[0]);
 }
 
@@ -419,8 +419,8 @@ static void bad_setup_unpinned_once(struct kunit *test, struct bad_ctx *ctx)
 static void bad_setup_referenced(struct kunit *test, struct bad_ctx *ctx)
 {
 	bad_setup_written(test, ctx, 1);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_GUP_FAST, ctx->addr, 1, 0,
-						   ctx->pages, BAD_NR), 1L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_GUP_FAST, ctx->addr, 1, 0,
+					    ctx->pages, BAD_NR), 1L);
 	ctx->setup_ref = ctx->pages[0];
 }
 
@@ -478,7 +478,7 @@ struct bad_input {
 	const char *desc;
 	void (*setup)(struct kunit *test, struct bad_ctx *ctx);
 	/* Either a GUP call ... */
-	enum pin_test_api api;
+	enum t_gup_api api;
 	long at;			/* first page, relative to the mapping */
 	unsigned long abs;		/* or an absolute start address */
 	long nr;
@@ -494,83 +494,83 @@ struct bad_input {
 };
 
 static const struct bad_input bad_inputs[] = {
-	{ "1a", "pages == NULL: pin_user_pages_fast", bad_setup_rw4, API_PUP_FAST, 0, 0, 1, 0,
+	{ "1a", "pages == NULL: pin_user_pages_fast", bad_setup_rw4, T_API_PUP_FAST, 0, 0, 1, 0,
 	  true, .ret = -EINVAL, .warn = true },
-	{ "1b", "pages == NULL: get_user_pages_fast", bad_setup_rw4, API_GUP_FAST, 0, 0, 1, 0,
+	{ "1b", "pages == NULL: get_user_pages_fast", bad_setup_rw4, T_API_GUP_FAST, 0, 0, 1, 0,
 	  true, .ret = -EINVAL, .warn = true },
 	{ "1c", "pages == NULL: pin_user_pages_unlocked returns 0", bad_setup_rw4,
-	  API_PUP_UNLOCKED, 0, 0, 1, 0, true, .ret = 0, .warn = true },
-	{ "2a", "PIN|GET: pin_user_pages_fast(FOLL_GET)", bad_setup_rw4, API_PUP_FAST, 0, 0, 1,
+	  T_API_PUP_UNLOCKED, 0, 0, 1, 0, true, .ret = 0, .warn = true },
+	{ "2a", "PIN|GET: pin_user_pages_fast(FOLL_GET)", bad_setup_rw4, T_API_PUP_FAST, 0, 0, 1,
 	  FOLL_GET, .ret = -EINVAL, .warn = true },
-	{ "2b", "PIN|GET: pin_user_pages(FOLL_GET) returns 0", bad_setup_rw4, API_PUP, 0, 0, 1,
+	{ "2b", "PIN|GET: pin_user_pages(FOLL_GET) returns 0", bad_setup_rw4, T_API_PUP, 0, 0, 1,
 	  FOLL_GET, .ret = 0, .warn = true },
-	{ "2c", "PIN|GET: get_user_pages_fast(FOLL_PIN)", bad_setup_rw4, API_GUP_FAST, 0, 0, 1,
+	{ "2c", "PIN|GET: get_user_pages_fast(FOLL_PIN)", bad_setup_rw4, T_API_GUP_FAST, 0, 0, 1,
 	  FOLL_PIN, .ret = -EINVAL, .warn = true },
-	{ "3a", "LONGTERM without PIN: get_user_pages_fast", bad_setup_rw4, API_GUP_FAST, 0, 0,
+	{ "3a", "LONGTERM without PIN: get_user_pages_fast", bad_setup_rw4, T_API_GUP_FAST, 0, 0,
 	  1, FOLL_LONGTERM, .ret = -EINVAL, .warn = true },
 	{ "3b", "LONGTERM without PIN: get_user_pages_unlocked", bad_setup_rw4,
-	  API_GUP_UNLOCKED, 0, 0, 1, FOLL_LONGTERM, .ret = -EINVAL, .warn = true },
-	{ "4a", "internal flag FOLL_TOUCH: pin_user_pages_fast", bad_setup_rw4, API_PUP_FAST,
+	  T_API_GUP_UNLOCKED, 0, 0, 1, FOLL_LONGTERM, .ret = -EINVAL, .warn = true },
+	{ "4a", "internal flag FOLL_TOUCH: pin_user_pages_fast", bad_setup_rw4, T_API_PUP_FAST,
 	  0, 0, 1, FOLL_TOUCH, .ret = -EINVAL, .warn = true },
 	{ "4b", "internal flag FOLL_REMOTE: pin_user_pages_unlocked returns 0", bad_setup_rw4,
-	  API_PUP_UNLOCKED, 0, 0, 1, FOLL_REMOTE, .ret = 0, .warn = true },
-	{ "4c", "internal flag FOLL_UNLOCKABLE: get_user_pages", bad_setup_rw4, API_GUP, 0, 0,
+	  T_API_PUP_UNLOCKED, 0, 0, 1, FOLL_REMOTE, .ret = 0, .warn = true },
+	{ "4c", "internal flag FOLL_UNLOCKABLE: get_user_pages", bad_setup_rw4, T_API_GUP, 0, 0,
 	  1, FOLL_UNLOCKABLE, .ret = -EINVAL, .warn = true },
-	{ "4d", "unknown bit 30: pin_user_pages_fast", bad_setup_rw4, API_PUP_FAST, 0, 0, 1,
+	{ "4d", "unknown bit 30: pin_user_pages_fast", bad_setup_rw4, T_API_PUP_FAST, 0, 0, 1,
 	  1U << 30, .ret = -EINVAL, .warn = true },
-	{ "4e", "FOLL_DUMP is no fast flag: pin_user_pages_fast", bad_setup_rw4, API_PUP_FAST,
+	{ "4e", "FOLL_DUMP is no fast flag: pin_user_pages_fast", bad_setup_rw4, T_API_PUP_FAST,
 	  0, 0, 1, FOLL_DUMP, .ret = -EINVAL, .warn = true },
-	{ "5a", "nr_pages == 0: pin_user_pages_fast", bad_setup_rw4, API_PUP_FAST, 0, 0, 0, 0,
+	{ "5a", "nr_pages == 0: pin_user_pages_fast", bad_setup_rw4, T_API_PUP_FAST, 0, 0, 0, 0,
 	  .ret = 0 },
-	{ "5b", "nr_pages == 0: pin_user_pages_unlocked", bad_setup_rw4, API_PUP_UNLOCKED, 0,
+	{ "5b", "nr_pages == 0: pin_user_pages_unlocked", bad_setup_rw4, T_API_PUP_UNLOCKED, 0,
 	  0, 0, 0, .ret = 0 },
-	{ "5c", "nr_pages == 0: get_user_pages", bad_setup_rw4, API_GUP, 0, 0, 0, 0, .ret = 0 },
-	{ "6a", "start + len wraps: pin_user_pages_fast", bad_setup_rw4, API_PUP_FAST, 0,
+	{ "5c", "nr_pages == 0: get_user_pages", bad_setup_rw4, T_API_GUP, 0, 0, 0, 0, .ret = 0 },
+	{ "6a", "start + len wraps: pin_user_pages_fast", bad_setup_rw4, T_API_PUP_FAST, 0,
 	  ULONG_MAX & PAGE_MASK, 2, 0, .ret = -EOVERFLOW },
-	{ "6b", "nr_pages = -1 wraps: get_user_pages_fast", bad_setup_rw4, API_GUP_FAST, 0, 0,
+	{ "6b", "nr_pages = -1 wraps: get_user_pages_fast", bad_setup_rw4, T_API_GUP_FAST, 0, 0,
 	  -1, 0, .ret = -EOVERFLOW },
-	{ "7a", "end past TASK_SIZE_MAX: pin_user_pages_fast", bad_setup_top, API_PUP_FAST, 0,
+	{ "7a", "end past TASK_SIZE_MAX: pin_user_pages_fast", bad_setup_top, T_API_PUP_FAST, 0,
 	  0, 2, FOLL_WRITE, .ret = -EFAULT },
 	{ "7b", "end == TASK_SIZE_MAX is inside: pin_user_pages_fast", bad_setup_top,
-	  API_PUP_FAST, 0, 0, 1, FOLL_WRITE, .ret = 1, .held = 1 },
-	{ "7c", "start at TASK_SIZE_MAX: get_user_pages_fast", bad_setup_top, API_GUP_FAST, 0,
+	  T_API_PUP_FAST, 0, 0, 1, FOLL_WRITE, .ret = 1, .held = 1 },
+	{ "7c", "start at TASK_SIZE_MAX: get_user_pages_fast", bad_setup_top, T_API_GUP_FAST, 0,
 	  TASK_SIZE_MAX, 1, 0, .ret = -EFAULT },
 	{ "7d", "start at TASK_SIZE_MAX: pin_user_pages_unlocked", bad_setup_top,
-	  API_PUP_UNLOCKED, 0, TASK_SIZE_MAX, 1, 0, .ret = -EFAULT },
-	{ "8a", "first page unmapped: pin_user_pages_fast", bad_setup_hole, API_PUP_FAST, 2, 0,
+	  T_API_PUP_UNLOCKED, 0, TASK_SIZE_MAX, 1, 0, .ret = -EFAULT },
+	{ "8a", "first page unmapped: pin_user_pages_fast", bad_setup_hole, T_API_PUP_FAST, 2, 0,
 	  2, FOLL_WRITE, .ret = -EFAULT },
-	{ "8b", "page 2 unmapped: pin_user_pages_fast keeps 2", bad_setup_hole, API_PUP_FAST,
+	{ "8b", "page 2 unmapped: pin_user_pages_fast keeps 2", bad_setup_hole, T_API_PUP_FAST,
 	  0, 0, 4, FOLL_WRITE, .ret = 2, .held = 2 },
 	{ "8c", "page 2 unmapped: pin_user_pages_unlocked keeps 2", bad_setup_hole,
-	  API_PUP_UNLOCKED, 0, 0, 4, FOLL_WRITE, .ret = 2, .held = 2 },
-	{ "8d", "page 2 unmapped: pin_user_pages keeps 2", bad_setup_hole, API_PUP, 0, 0, 4, 0,
+	  T_API_PUP_UNLOCKED, 0, 0, 4, FOLL_WRITE, .ret = 2, .held = 2 },
+	{ "8d", "page 2 unmapped: pin_user_pages keeps 2", bad_setup_hole, T_API_PUP, 0, 0, 4, 0,
 	  .ret = 2, .held = 2 },
 	{ "9a", "WRITE on a PROT_READ VMA: pin_user_pages_fast", bad_setup_readonly,
-	  API_PUP_FAST, 0, 0, 1, FOLL_WRITE, .ret = -EFAULT },
+	  T_API_PUP_FAST, 0, 0, 1, FOLL_WRITE, .ret = -EFAULT },
 	{ "9b", "WRITE on a PROT_READ VMA: get_user_pages_unlocked", bad_setup_readonly,
-	  API_GUP_UNLOCKED, 0, 0, 1, FOLL_WRITE, .ret = -EFAULT },
-	{ "9c", "read of PROT_NONE: pin_user_pages_fast", bad_setup_protnone, API_PUP_FAST, 0,
+	  T_API_GUP_UNLOCKED, 0, 0, 1, FOLL_WRITE, .ret = -EFAULT },
+	{ "9c", "read of PROT_NONE: pin_user_pages_fast", bad_setup_protnone, T_API_PUP_FAST, 0,
 	  0, 1, 0, .ret = -EFAULT },
-	{ "9d", "VM_IO: pin_user_pages_unlocked", bad_setup_io, API_PUP_UNLOCKED, 0, 0, 1, 0,
+	{ "9d", "VM_IO: pin_user_pages_unlocked", bad_setup_io, T_API_PUP_UNLOCKED, 0, 0, 1, 0,
 	  .ret = -EFAULT },
-	{ "9e", "VM_PFNMAP: pin_user_pages_fast", bad_setup_pfnmap, API_PUP_FAST, 0, 0, 1,
+	{ "9e", "VM_PFNMAP: pin_user_pages_fast", bad_setup_pfnmap, T_API_PUP_FAST, 0, 0, 1,
 	  FOLL_WRITE, .ret = -EFAULT },
 	/* 10a (a writeback-fs file mapping) is gup_bad_input_10a_file_mapping. */
-	{ "10b", "LONGTERM|WRITE on shmem is allowed", bad_setup_shmem, API_PUP_FAST, 0, 0, 1,
+	{ "10b", "LONGTERM|WRITE on shmem is allowed", bad_setup_shmem, T_API_PUP_FAST, 0, 0, 1,
 	  FOLL_LONGTERM | FOLL_WRITE, .ret = 1, .held = 1 },
-	{ "11a", "refcount 0 on the first page: -ENOMEM", bad_setup_ref0_first, API_PUP_FAST,
+	{ "11a", "refcount 0 on the first page: -ENOMEM", bad_setup_ref0_first, T_API_PUP_FAST,
 	  0, 0, 3, 0, .ret = -ENOMEM, .warn = true },
 	{ "11b", "refcount 0 on page 1: short count 1", bad_setup_ref0_second,
-	  API_PUP_UNLOCKED, 0, 0, 3, 0, .ret = 1, .warn = true, .held = 1 },
+	  T_API_PUP_UNLOCKED, 0, 0, 3, 0, .ret = 1, .warn = true, .held = 1 },
 	{ "11c", "refcount < 0 on page 1: fast WARN, short count 1", bad_setup_refneg_second,
-	  API_PUP_FAST, 0, 0, 3, FOLL_WRITE, .ret = 1, .warn = true, .held = 1 },
+	  T_API_PUP_FAST, 0, 0, 3, FOLL_WRITE, .ret = 1, .warn = true, .held = 1 },
 	/*
 	 * scenarios.md lists "would overflow" with -ENOMEM; kernel-semantics.md
 	 * (R-REF-9, R-BUG-1) says the guard runs before the add, so the pin that
 	 * overflows succeeds and only the next one fails. We follow the latter.
 	 */
 	{ "11d", "refcount INT_MAX-1023: the pin succeeds and wraps", bad_setup_ref_near_max,
-	  API_PUP_FAST, 0, 0, 1, FOLL_WRITE, .ret = 1, .held = 1 },
+	  T_API_PUP_FAST, 0, 0, 1, FOLL_WRITE, .ret = 1, .held = 1 },
 	{ "12a", "unpin_user_pages(npages = -EFAULT)", bad_setup_pinned2,
 	  .call = bad_call_unpin_errno, .ret = 0, .warn = true },
 	{ "12b", "unpin_user_pages_dirty_lock(npages = -ENOMEM)", bad_setup_pinned2,
@@ -606,7 +606,7 @@ static long bad_input_call(const struct bad_input *b, struct bad_ctx *ctx)
 
 	if (b->call)
 		return b->call(ctx);
-	return pin_test_gup(b->api, start, b->nr, b->flags, b->no_pages ? NULL : ctx->pages);
+	return t_gup(b->api, start, b->nr, b->flags, b->no_pages ? NULL : ctx->pages);
 }
 
 /*
@@ -637,7 +637,7 @@ static void gup_bad_input(struct kunit *test)
 	b->setup(test, &ctx);
 	bad_snap_take(&before, &ctx);
 	if (gup_out)
-		pin_test_poison(ctx.pages, BAD_NR);
+		t_mm_poison(ctx.pages, BAD_NR);
 	kunit_expect_violations(test, b->violations);
 	if (b->warn)
 		KUNIT_EXPECT_WARN(test, ret = bad_input_call(b, &ctx));
@@ -645,7 +645,7 @@ static void gup_bad_input(struct kunit *test)
 		ret = bad_input_call(b, &ctx);
 	KUNIT_EXPECT_EQ(test, ret, b->ret);
 	if (gup_out)
-		pin_test_expect_written(test, ctx.pages, BAD_NR, ret);
+		t_mm_expect_written(test, ctx.pages, BAD_NR, ret);
 	for (i = 0; i < b->held; i++)
 		KUNIT_EXPECT_PTR_EQ(test, ctx.pages[i], ctx.involved[i]);
 
@@ -669,7 +669,7 @@ static void gup_bad_input(struct kunit *test)
 	if (ctx.owned)
 		folio_put(ctx.owned);
 	if (ctx.len)
-		pin_test_munmap(test, ctx.addr, ctx.len);
+		t_mm_munmap(test, ctx.addr, ctx.len);
 }
 
 /* ---- R-GUP-2: the fast path ---------------------------------------------- */
@@ -687,8 +687,8 @@ static void gup_bad_input(struct kunit *test)
  */
 static void gup_fast_path_all_pages(struct kunit *test)
 {
-	long fast = pin_test_vmstat(GUP_FAST_PAGES), fallback = pin_test_vmstat(GUP_FAST_FALLBACK);
-	long slow = pin_test_vmstat(GUP_SLOW_PAGES);
+	long fast = t_mm_vmstat(GUP_FAST_PAGES), fallback = t_mm_vmstat(GUP_FAST_FALLBACK);
+	long slow = t_mm_vmstat(GUP_SLOW_PAGES);
 	struct task_struct *me = current, *other, *child;
 	struct page *pages[6];
 	unsigned long addr, oaddr;
@@ -696,15 +696,15 @@ static void gup_fast_path_all_pages(struct kunit *test)
 
 	addr = gup_map_written(test, 4, 0x66);
 	KUNIT_EXPECT_FALSE(test, test_bit(MMF_HAS_PINNED, &current->mm->flags));
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_fast(addr + 123, 4, FOLL_WRITE, pages);
 	KUNIT_ASSERT_EQ(test, ret, 4);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_PTR_EQ(test, pages[i], pin_test_page_at(addr + i * PAGE_SIZE));
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_PAGES), fast + 4);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_FALLBACK), fallback);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_SLOW_PAGES), slow);
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], t_mm_page(current->mm, addr + i * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_PAGES), fast + 4);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_FALLBACK), fallback);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_SLOW_PAGES), slow);
 	KUNIT_EXPECT_TRUE(test, test_bit(MMF_HAS_PINNED, &current->mm->flags));
 	unpin_user_pages(pages, 4);
 	KUNIT_EXPECT_TRUE(test, test_bit(MMF_HAS_PINNED, &current->mm->flags));
@@ -718,13 +718,13 @@ static void gup_fast_path_all_pages(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, other);
 	sim_task_switch(other);
 	oaddr = gup_map_written(test, 1, 0x67);
-	KUNIT_EXPECT_EQ(test, pin_test_gup_checked(test, API_GUP_FAST, oaddr, 1, 0, pages,
-						   ARRAY_SIZE(pages)), 1L);
+	KUNIT_EXPECT_EQ(test, t_gup_checked(test, T_API_GUP_FAST, oaddr, 1, 0, pages,
+					    ARRAY_SIZE(pages)), 1L);
 	put_page(pages[0]);
 	KUNIT_EXPECT_FALSE(test, test_bit(MMF_HAS_PINNED, &other->mm->flags));
 	sim_task_switch(me);
 	sim_task_exit(other);
-	pin_test_munmap(test, addr, 4 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 4 * PAGE_SIZE);
 }
 
 enum fast_stop_kind {
@@ -778,44 +778,44 @@ static void gup_fast_stops_at_first_unusable_pte(struct kunit *test)
 	unsigned long addr;
 	int ret, i;
 
-	addr = pin_test_mmap(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	pin_test_touch_write(test, addr, 2 * PAGE_SIZE, 0x70);
-	pin_test_touch_write(test, addr + 3 * PAGE_SIZE, PAGE_SIZE, 0x73);
+	addr = t_mm_mmap(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	t_mm_fill(test, addr, 0x70, 2 * PAGE_SIZE);
+	t_mm_fill(test, addr + 3 * PAGE_SIZE, 0x73, PAGE_SIZE);
 	if (c->kind == STOP_ZERO_PAGE)
-		pin_test_touch_read(test, addr + 2 * PAGE_SIZE, PAGE_SIZE);
+		t_mm_touch_read(test, addr + 2 * PAGE_SIZE, PAGE_SIZE);
 	if (c->kind == STOP_COW_SHARED) {
-		pin_test_touch_write(test, addr + 2 * PAGE_SIZE, PAGE_SIZE, 0x72);
+		t_mm_fill(test, addr + 2 * PAGE_SIZE, 0x72, PAGE_SIZE);
 		gup_test_child = sim_fork();
 		KUNIT_ASSERT_FALSE(test, IS_ERR(gup_test_child));
 		/* The parent's writes break COW on pages 0, 1, 3 only. */
-		pin_test_touch_write(test, addr, 2 * PAGE_SIZE, 0x70);
-		pin_test_touch_write(test, addr + 3 * PAGE_SIZE, PAGE_SIZE, 0x73);
-		cpage = pin_test_page_at_mm(gup_test_child->mm, addr + 2 * PAGE_SIZE);
-		KUNIT_ASSERT_PTR_EQ(test, pin_test_page_at(addr + 2 * PAGE_SIZE), cpage);
-		KUNIT_ASSERT_FALSE(test, pte_write(pin_test_pte_at_mm(current->mm,
-								     addr + 2 * PAGE_SIZE)));
+		t_mm_fill(test, addr, 0x70, 2 * PAGE_SIZE);
+		t_mm_fill(test, addr + 3 * PAGE_SIZE, 0x73, PAGE_SIZE);
+		cpage = t_mm_page(gup_test_child->mm, addr + 2 * PAGE_SIZE);
+		KUNIT_ASSERT_PTR_EQ(test, t_mm_page(current->mm, addr + 2 * PAGE_SIZE), cpage);
+		KUNIT_ASSERT_FALSE(test, pte_write(t_mm_pte(current->mm,
+							    addr + 2 * PAGE_SIZE)));
 	}
 
-	faults = pin_test_vmstat(PGFAULT);
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	faults = t_mm_vmstat(PGFAULT);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = get_user_pages_fast_only(addr, 4, c->flags, pages);
 	KUNIT_EXPECT_EQ(test, ret, c->fast_only);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(PGFAULT), faults);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(PGFAULT), faults);
 	for (i = 0; i < ret; i++)
 		put_page(pages[i]);
 
-	fast = pin_test_vmstat(GUP_FAST_PAGES);
-	fallback = pin_test_vmstat(GUP_FAST_FALLBACK);
-	slow = pin_test_vmstat(GUP_SLOW_PAGES);
-	acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	fast = t_mm_vmstat(GUP_FAST_PAGES);
+	fallback = t_mm_vmstat(GUP_FAST_FALLBACK);
+	slow = t_mm_vmstat(GUP_SLOW_PAGES);
+	acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_fast(addr, 4, c->flags, pages);
 	KUNIT_ASSERT_EQ(test, ret, 4);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < 4; i++)
-		KUNIT_EXPECT_PTR_EQ(test, pages[i], pin_test_page_at(addr + i * PAGE_SIZE));
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], t_mm_page(current->mm, addr + i * PAGE_SIZE));
 	if (c->kind == STOP_ZERO_PAGE) {
 		KUNIT_EXPECT_TRUE(test, is_zero_page(pages[2]));
 	} else {
@@ -823,12 +823,12 @@ static void gup_fast_stops_at_first_unusable_pte(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, PageAnonExclusive(pages[2]));
 		KUNIT_EXPECT_PTR_NE(test, pages[2], cpage);
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_PAGES), fast + 2);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_FALLBACK), fallback + 1);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_SLOW_PAGES), slow + 2);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_PAGES), fast + 2);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_FALLBACK), fallback + 1);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_SLOW_PAGES), slow + 2);
 	/* Four pins held; the zero page's is not counted (R-ZERO-6). */
-	KUNIT_EXPECT_EQ(test, (pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired) -
-			      (pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released),
+	KUNIT_EXPECT_EQ(test, (t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired) -
+			(t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released),
 			c->kind == STOP_ZERO_PAGE ? 3L : 4L);
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 	unpin_user_pages(pages, 4);
@@ -836,7 +836,7 @@ static void gup_fast_stops_at_first_unusable_pte(struct kunit *test)
 		sim_task_exit(gup_test_child);
 		gup_test_child = NULL;
 	}
-	pin_test_munmap(test, addr, 4 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 4 * PAGE_SIZE);
 }
 
 /* ---- R-GUP-3: the slow path needs the caller's mmap_lock -------------------- */
@@ -855,27 +855,27 @@ static void gup_fast_stops_at_first_unusable_pte(struct kunit *test)
  */
 static void gup_slow_path_needs_mmap_lock(struct kunit *test)
 {
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
 	unsigned long addr = gup_map_written(test, 2, 0x77);
 	struct page *pages[4];
 	long ret;
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	KUNIT_EXPECT_WARN(test, ret = pin_user_pages(addr, 2, FOLL_WRITE, pages));
 	KUNIT_EXPECT_EQ(test, ret, (long)-EINVAL);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), 0);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), 0);
 	KUNIT_EXPECT_WARN(test, ret = get_user_pages(addr, 2, FOLL_WRITE, pages));
 	KUNIT_EXPECT_EQ(test, ret, (long)-EINVAL);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), 0);
-	KUNIT_EXPECT_EQ(test, page_ref_count(pin_test_page_at(addr)), 1);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), 0);
+	KUNIT_EXPECT_EQ(test, page_ref_count(t_mm_page(current->mm, addr)), 1);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
 
-	/* pin_test_gup() takes the mmap_lock around pin_user_pages(). */
-	ret = pin_test_gup_checked(test, API_PUP, addr, 2, FOLL_WRITE, pages, ARRAY_SIZE(pages));
+	/* t_gup() takes the mmap_lock around pin_user_pages(). */
+	ret = t_gup_checked(test, T_API_PUP, addr, 2, FOLL_WRITE, pages, ARRAY_SIZE(pages));
 	KUNIT_ASSERT_EQ(test, ret, 2L);
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1 + (int)GUP_PIN_COUNTING_BIAS);
 	unpin_user_pages(pages, 2);
-	pin_test_munmap(test, addr, 2 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 2 * PAGE_SIZE);
 }
 
 /* ---- R-GUP-4, R-GUP-8: what the VMA allows ------------------------------------ */
@@ -986,29 +986,29 @@ static void gup_check_vma_flags(struct kunit *test)
 	unsigned long addr;
 	long ret;
 
-	addr = pin_test_mmap(test, PAGE_SIZE, c->prot, c->map);
+	addr = t_mm_mmap(test, PAGE_SIZE, c->prot, c->map);
 	if (c->vm_flags)
 		gup_set_vm_flags(test, addr, c->vm_flags);
 	if (c->touch == TOUCH_READ)
-		pin_test_touch_read(test, addr, PAGE_SIZE);
+		t_mm_touch_read(test, addr, PAGE_SIZE);
 	else if (c->touch == TOUCH_WRITE)
-		pin_test_touch_write(test, addr, PAGE_SIZE, 0x88);
+		t_mm_fill(test, addr, 0x88, PAGE_SIZE);
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_unlocked(addr, 1, pages, c->flags);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	if (ret == 1) {
 		gup_expect_kind(test, pages[0], c->kind);
-		KUNIT_EXPECT_PTR_EQ(test, pages[0], pin_test_page_at(addr));
+		KUNIT_EXPECT_PTR_EQ(test, pages[0], t_mm_page(current->mm, addr));
 		if (c->flags & FOLL_WRITE)
-			KUNIT_EXPECT_EQ(test, pte_write(pin_test_pte_at_mm(current->mm, addr)),
+			KUNIT_EXPECT_EQ(test, pte_write(t_mm_pte(current->mm, addr)),
 					c->pte_writable);
 		KUNIT_EXPECT_EQ(test, sim_check(), 0);
 		unpin_user_pages(pages, 1);
 	}
 	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(), pins);
-	pin_test_munmap(test, addr, PAGE_SIZE);
+	t_mm_munmap(test, addr, PAGE_SIZE);
 }
 
 /* ---- R-GUP-6, EDGE-7: untouched memory ------------------------------------------ */
@@ -1017,7 +1017,7 @@ struct untouched_case {
 	const char *desc;
 	int map;
 	size_t len;
-	enum pin_test_api api;
+	enum t_gup_api api;
 	unsigned int flags;
 	enum gup_page_kind kind;
 	long new_folios;	/* live folios the call allocates */
@@ -1025,14 +1025,14 @@ struct untouched_case {
 
 static const struct untouched_case untouched_cases[] = {
 	{ "private anon, R/O pin (DIO write): zero pages", MAP_PRIVATE, 4 * PAGE_SIZE,
-	  API_PUP_FAST, 0, KIND_ZERO, 0 },
+	  T_API_PUP_FAST, 0, KIND_ZERO, 0 },
 	{ "private anon, FOLL_GET R/O: zero pages, referenced", MAP_PRIVATE, 4 * PAGE_SIZE,
-	  API_GUP_UNLOCKED, 0, KIND_ZERO, 0 },
+	  T_API_GUP_UNLOCKED, 0, KIND_ZERO, 0 },
 	{ "private anon, write pin (DIO read): fresh pages", MAP_PRIVATE, 4 * PAGE_SIZE,
-	  API_PUP_FAST, FOLL_WRITE, KIND_ANON, 4 },
+	  T_API_PUP_FAST, FOLL_WRITE, KIND_ANON, 4 },
 	{ "shmem, R/O pin: shmem pages, never the zero page", MAP_SHARED, 4 * PAGE_SIZE,
-	  API_PUP_UNLOCKED, 0, KIND_SHMEM, 4 },
-	{ "shmem, write pin: shmem pages", MAP_SHARED, 4 * PAGE_SIZE, API_PUP_FAST, FOLL_WRITE,
+	  T_API_PUP_UNLOCKED, 0, KIND_SHMEM, 4 },
+	{ "shmem, write pin: shmem pages", MAP_SHARED, 4 * PAGE_SIZE, T_API_PUP_FAST, FOLL_WRITE,
 	  KIND_SHMEM, 4 },
 };
 
@@ -1063,25 +1063,25 @@ static void gup_untouched_memory(struct kunit *test)
 	unsigned long addr;
 	long ret, i;
 
-	addr = pin_test_mmap(test, c->len, PROT_READ | PROT_WRITE, c->map);
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(c->api, addr, 4, c->flags, pages);
+	addr = t_mm_mmap(test, c->len, PROT_READ | PROT_WRITE, c->map);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(c->api, addr, 4, c->flags, pages);
 	KUNIT_ASSERT_EQ(test, ret, 4L);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < 4; i++) {
 		gup_expect_kind(test, pages[i], c->kind);
-		KUNIT_EXPECT_PTR_EQ(test, pages[i], pin_test_page_at(addr + i * PAGE_SIZE));
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], t_mm_page(current->mm, addr + i * PAGE_SIZE));
 		if (c->kind == KIND_ZERO)
 			KUNIT_EXPECT_PTR_EQ(test, pages[i], ZERO_PAGE(addr + i * PAGE_SIZE));
 		KUNIT_EXPECT_MEMEQ(test, page_address(pages[i]), zeros, PAGE_SIZE);
 	}
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live + c->new_folios);
-	if (c->kind == KIND_ZERO && !pin_test_api_pins(c->api))
+	if (c->kind == KIND_ZERO && !t_gup_api_pins(c->api))
 		KUNIT_EXPECT_EQ(test, page_ref_count(ZERO_PAGE(0)), 1 + 4);
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
-	pin_test_release(c->api, pages, ret);
+	t_gup_release(c->api, pages, ret);
 	KUNIT_EXPECT_EQ(test, page_ref_count(ZERO_PAGE(0)), 1);
-	pin_test_munmap(test, addr, c->len);
+	t_mm_munmap(test, addr, c->len);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live);
 }
 
@@ -1102,26 +1102,26 @@ enum unshare_result {
 struct unshare_case {
 	const char *desc;
 	enum unshare_src src;
-	enum pin_test_api api;
+	enum t_gup_api api;
 	unsigned int flags;
 	enum unshare_result result;
 };
 
 static const struct unshare_case unshare_cases[] = {
-	{ "exclusive anon, R/O pin: same page", SRC_EXCLUSIVE, API_PUP_FAST, 0, SAME_PAGE },
-	{ "COW-shared anon, R/O pin: unshared copy", SRC_COW_SHARED, API_PUP_FAST, 0,
+	{ "exclusive anon, R/O pin: same page", SRC_EXCLUSIVE, T_API_PUP_FAST, 0, SAME_PAGE },
+	{ "COW-shared anon, R/O pin: unshared copy", SRC_COW_SHARED, T_API_PUP_FAST, 0,
 	  NEW_ANON },
-	{ "COW-shared anon, R/O LONGTERM pin: unshared copy", SRC_COW_SHARED, API_PUP_UNLOCKED,
+	{ "COW-shared anon, R/O LONGTERM pin: unshared copy", SRC_COW_SHARED, T_API_PUP_UNLOCKED,
 	  FOLL_LONGTERM, NEW_ANON },
-	{ "COW-shared anon, write pin: COW copy", SRC_COW_SHARED, API_PUP_FAST, FOLL_WRITE,
+	{ "COW-shared anon, write pin: COW copy", SRC_COW_SHARED, T_API_PUP_FAST, FOLL_WRITE,
 	  NEW_ANON },
-	{ "COW-shared anon, FOLL_GET R/O: same page, no unshare", SRC_COW_SHARED, API_GUP_FAST,
+	{ "COW-shared anon, FOLL_GET R/O: same page, no unshare", SRC_COW_SHARED, T_API_GUP_FAST,
 	  0, SAME_PAGE },
-	{ "zero page, short-term R/O pin: the zero page", SRC_ZERO, API_PUP_FAST, 0,
+	{ "zero page, short-term R/O pin: the zero page", SRC_ZERO, T_API_PUP_FAST, 0,
 	  SAME_PAGE },
-	{ "zero page, R/O LONGTERM pin: unshared (EDGE-9)", SRC_ZERO, API_PUP_FAST,
+	{ "zero page, R/O LONGTERM pin: unshared (EDGE-9)", SRC_ZERO, T_API_PUP_FAST,
 	  FOLL_LONGTERM, NEW_ANON },
-	{ "shmem, R/O LONGTERM pin: same page (not a COW mapping)", SRC_SHMEM, API_PUP_FAST,
+	{ "shmem, R/O LONGTERM pin: same page (not a COW mapping)", SRC_SHMEM, T_API_PUP_FAST,
 	  FOLL_LONGTERM, SAME_PAGE },
 };
 
@@ -1151,24 +1151,24 @@ static void gup_must_unshare_table(struct kunit *test)
 	unsigned long addr;
 	long ret;
 
-	addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE,
-			     c->src == SRC_SHMEM ? MAP_SHARED : MAP_PRIVATE);
+	addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			 c->src == SRC_SHMEM ? MAP_SHARED : MAP_PRIVATE);
 	if (c->src == SRC_ZERO)
-		pin_test_touch_read(test, addr, PAGE_SIZE);
+		t_mm_touch_read(test, addr, PAGE_SIZE);
 	else
-		pin_test_touch_write(test, addr, PAGE_SIZE, 0x99);
+		t_mm_fill(test, addr, 0x99, PAGE_SIZE);
 	if (c->src == SRC_COW_SHARED) {
 		gup_test_child = sim_fork();
 		KUNIT_ASSERT_FALSE(test, IS_ERR(gup_test_child));
-		KUNIT_ASSERT_FALSE(test, PageAnonExclusive(pin_test_page_at(addr)));
+		KUNIT_ASSERT_FALSE(test, PageAnonExclusive(t_mm_page(current->mm, addr)));
 	}
-	before = pin_test_page_at(addr);
+	before = t_mm_page(current->mm, addr);
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(c->api, addr, 1, c->flags, pages);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(c->api, addr, 1, c->flags, pages);
 	KUNIT_ASSERT_EQ(test, ret, 1L);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
-	KUNIT_EXPECT_PTR_EQ(test, pages[0], pin_test_page_at(addr));
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	KUNIT_EXPECT_PTR_EQ(test, pages[0], t_mm_page(current->mm, addr));
 	if (c->result == SAME_PAGE) {
 		KUNIT_EXPECT_PTR_EQ(test, pages[0], before);
 	} else {
@@ -1177,20 +1177,20 @@ static void gup_must_unshare_table(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, PageAnon(pages[0]));
 		KUNIT_EXPECT_EQ(test, *(unsigned char *)page_address(pages[0]),
 				c->src == SRC_ZERO ? 0 : 0x99);
-		KUNIT_EXPECT_EQ(test, pte_write(pin_test_pte_at_mm(current->mm, addr)),
+		KUNIT_EXPECT_EQ(test, pte_write(t_mm_pte(current->mm, addr)),
 				(bool)(c->flags & FOLL_WRITE));
 	}
 	if (gup_test_child)
-		KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at_mm(gup_test_child->mm, addr), before);
-	if (pin_test_api_pins(c->api) && PageAnon(pages[0]))
+		KUNIT_EXPECT_PTR_EQ(test, t_mm_page(gup_test_child->mm, addr), before);
+	if (t_gup_api_pins(c->api) && PageAnon(pages[0]))
 		KUNIT_EXPECT_TRUE(test, PageAnonExclusive(pages[0]));
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
-	pin_test_release(c->api, pages, ret);
+	t_gup_release(c->api, pages, ret);
 	if (gup_test_child) {
 		sim_task_exit(gup_test_child);
 		gup_test_child = NULL;
 	}
-	pin_test_munmap(test, addr, PAGE_SIZE);
+	t_mm_munmap(test, addr, PAGE_SIZE);
 }
 
 /* ---- R-GUP-9, EDGE-8: partial success ------------------------------------------ */
@@ -1205,26 +1205,26 @@ enum partial_layout {
 struct partial_case {
 	const char *desc;
 	enum partial_layout layout;
-	enum pin_test_api api;
+	enum t_gup_api api;
 	unsigned int flags;
 	long ret;
 };
 
 static const struct partial_case partial_cases[] = {
-	{ "RW x3 + RO, write: pin_user_pages_fast -> 3", LAYOUT_RO_TAIL, API_PUP_FAST,
+	{ "RW x3 + RO, write: pin_user_pages_fast -> 3", LAYOUT_RO_TAIL, T_API_PUP_FAST,
 	  FOLL_WRITE, 3 },
-	{ "RW x3 + RO, write: pin_user_pages_unlocked -> 3", LAYOUT_RO_TAIL, API_PUP_UNLOCKED,
+	{ "RW x3 + RO, write: pin_user_pages_unlocked -> 3", LAYOUT_RO_TAIL, T_API_PUP_UNLOCKED,
 	  FOLL_WRITE, 3 },
-	{ "RW x3 + RO, write: pin_user_pages -> 3", LAYOUT_RO_TAIL, API_PUP, FOLL_WRITE, 3 },
-	{ "RW x3 + RO, write: pin_user_pages_remote -> 3", LAYOUT_RO_TAIL, API_PUP_REMOTE,
+	{ "RW x3 + RO, write: pin_user_pages -> 3", LAYOUT_RO_TAIL, T_API_PUP, FOLL_WRITE, 3 },
+	{ "RW x3 + RO, write: pin_user_pages_remote -> 3", LAYOUT_RO_TAIL, T_API_PUP_REMOTE,
 	  FOLL_WRITE, 3 },
-	{ "RW x3 + RO, write: get_user_pages_fast -> 3", LAYOUT_RO_TAIL, API_GUP_FAST,
+	{ "RW x3 + RO, write: get_user_pages_fast -> 3", LAYOUT_RO_TAIL, T_API_GUP_FAST,
 	  FOLL_WRITE, 3 },
-	{ "RW x3 + RO, read: all 4", LAYOUT_RO_TAIL, API_PUP_FAST, 0, 4 },
-	{ "hole at page 2: pin_user_pages_fast -> 2", LAYOUT_HOLE, API_PUP_FAST, 0, 2 },
+	{ "RW x3 + RO, read: all 4", LAYOUT_RO_TAIL, T_API_PUP_FAST, 0, 4 },
+	{ "hole at page 2: pin_user_pages_fast -> 2", LAYOUT_HOLE, T_API_PUP_FAST, 0, 2 },
 	{ "PROT_NONE at page 1: pin_user_pages_unlocked -> 1", LAYOUT_PROTNONE,
-	  API_PUP_UNLOCKED, 0, 1 },
-	{ "RO at page 0, write: -EFAULT, nothing held", LAYOUT_RO_HEAD, API_PUP_FAST,
+	  T_API_PUP_UNLOCKED, 0, 1 },
+	{ "RO at page 0, write: -EFAULT, nothing held", LAYOUT_RO_HEAD, T_API_PUP_FAST,
 	  FOLL_WRITE, -EFAULT },
 };
 
@@ -1251,7 +1251,7 @@ KUNIT_ARRAY_PARAM(partial, partial_cases, partial_desc);
 static void gup_partial_success(struct kunit *test)
 {
 	const struct partial_case *c = test->param_value;
-	bool pin = pin_test_api_pins(c->api);
+	bool pin = t_gup_api_pins(c->api);
 	long pins = mm_pins_outstanding();
 	struct page *pages[6], *mapped[4];
 	unsigned long addr;
@@ -1274,12 +1274,12 @@ static void gup_partial_success(struct kunit *test)
 		break;
 	}
 	for (i = 0; i < 4; i++)
-		mapped[i] = pin_test_page_at(addr + i * PAGE_SIZE);
+		mapped[i] = t_mm_page(current->mm, addr + i * PAGE_SIZE);
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(c->api, addr, 4, c->flags, pages);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(c->api, addr, 4, c->flags, pages);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < 4; i++) {
 		int want = 1;
 
@@ -1293,7 +1293,7 @@ static void gup_partial_success(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(),
 			pins + (pin && ret > 0 ? ret : 0));
-	pin_test_release(c->api, pages, ret);
+	t_gup_release(c->api, pages, ret);
 	for (i = 0; i < 4; i++)
 		if (mapped[i])
 			KUNIT_EXPECT_EQ(test, page_ref_count(mapped[i]), 1);
@@ -1316,27 +1316,27 @@ static void gup_partial_success(struct kunit *test)
  */
 static void gup_pinned_anon_is_exclusive(struct kunit *test)
 {
-	long copies = pin_test_vmstat(COW_FORK_COPY);
+	long copies = t_mm_vmstat(COW_FORK_COPY);
 	struct page *pages[6];
 	unsigned long addr = gup_map_written(test, 4, 0xcd);
 	struct task_struct *parent = current;
 	unsigned char byte = 0;
 	int i;
 
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr, 2, FOLL_WRITE, pages,
-						   3), 2L);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_UNLOCKED, addr + 2 * PAGE_SIZE, 2,
-						   0, &pages[2], 4), 2L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, addr, 2, FOLL_WRITE, pages,
+					    3), 2L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_UNLOCKED, addr + 2 * PAGE_SIZE, 2,
+					    0, &pages[2], 4), 2L);
 	for (i = 0; i < 4; i++)
 		KUNIT_EXPECT_TRUE(test, PageAnonExclusive(pages[i]));
 
 	gup_test_child = sim_fork();
 	KUNIT_ASSERT_FALSE(test, IS_ERR(gup_test_child));
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(COW_FORK_COPY), copies + 4);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(COW_FORK_COPY), copies + 4);
 	for (i = 0; i < 4; i++) {
-		struct page *c = pin_test_page_at_mm(gup_test_child->mm, addr + i * PAGE_SIZE);
+		struct page *c = t_mm_page(gup_test_child->mm, addr + i * PAGE_SIZE);
 
-		KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(addr + i * PAGE_SIZE), pages[i]);
+		KUNIT_EXPECT_PTR_EQ(test, t_mm_page(current->mm, addr + i * PAGE_SIZE), pages[i]);
 		KUNIT_EXPECT_TRUE(test, PageAnonExclusive(pages[i]));
 		KUNIT_EXPECT_EQ(test, page_mapcount(pages[i]), 1);
 		KUNIT_EXPECT_PTR_NE(test, c, pages[i]);
@@ -1350,7 +1350,7 @@ static void gup_pinned_anon_is_exclusive(struct kunit *test)
 	unpin_user_pages(pages, 4);
 	sim_task_exit(gup_test_child);
 	gup_test_child = NULL;
-	pin_test_munmap(test, addr, 4 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 4 * PAGE_SIZE);
 }
 
 /* ---- EDGE-32: GUP-fast racing fork ---------------------------------------------- */
@@ -1364,7 +1364,7 @@ enum race_mode {
 struct race_case {
 	const char *desc;
 	enum race_mode mode;
-	enum pin_test_api api;
+	enum t_gup_api api;
 	long fast_pages;	/* pinio_gup_fast_pages delta */
 	long fallbacks;		/* pinio_gup_fast_fallback delta */
 	long acquired;		/* nr_foll_pin_acquired delta after the call */
@@ -1375,14 +1375,14 @@ struct race_case {
 
 static const struct race_case race_cases[] = {
 	{ "seq moved mid-walk, pin: fast grabs undone, slow path", RACE_HOOK_BUMP,
-	  API_PUP_FAST, 0, 1, 2 * RACE_NR, RACE_NR },
+	  T_API_PUP_FAST, 0, 1, 2 * RACE_NR, RACE_NR },
 	{ "real fork mid-walk, pin: parent keeps exclusive copies", RACE_HOOK_FORK,
-	  API_PUP_FAST, 0, 1, 1 + RACE_NR, 1 },
-	{ "seq odd at start, pin: no fast walk at all", RACE_ODD_AT_START, API_PUP_FAST, 0, 1,
+	  T_API_PUP_FAST, 0, 1, 1 + RACE_NR, 1 },
+	{ "seq odd at start, pin: no fast walk at all", RACE_ODD_AT_START, T_API_PUP_FAST, 0, 1,
 	  RACE_NR, 0 },
-	{ "seq moved mid-walk, get: the seq is not sampled", RACE_HOOK_BUMP, API_GUP_FAST,
+	{ "seq moved mid-walk, get: the seq is not sampled", RACE_HOOK_BUMP, T_API_GUP_FAST,
 	  RACE_NR, 0, 0, 0 },
-	{ "seq odd at start, get: fast walk as usual", RACE_ODD_AT_START, API_GUP_FAST,
+	{ "seq odd at start, get: fast walk as usual", RACE_ODD_AT_START, T_API_GUP_FAST,
 	  RACE_NR, 0, 0, 0 },
 };
 
@@ -1425,10 +1425,10 @@ static void race_hook_fork(struct mm_struct *mm)
 static void gup_fast_vs_fork(struct kunit *test)
 {
 	const struct race_case *c = test->param_value;
-	long fast = pin_test_vmstat(GUP_FAST_PAGES), fallback = pin_test_vmstat(GUP_FAST_FALLBACK);
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	bool pin = pin_test_api_pins(c->api);
+	long fast = t_mm_vmstat(GUP_FAST_PAGES), fallback = t_mm_vmstat(GUP_FAST_FALLBACK);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
+	bool pin = t_gup_api_pins(c->api);
 	struct mm_struct *mm = current->mm;
 	struct page *pages[RACE_NR + 2], *old[RACE_NR];
 	unsigned long addr = gup_map_written(test, RACE_NR, 0xef);
@@ -1436,25 +1436,25 @@ static void gup_fast_vs_fork(struct kunit *test)
 	int i;
 
 	for (i = 0; i < RACE_NR; i++)
-		old[i] = pin_test_page_at(addr + i * PAGE_SIZE);
+		old[i] = t_mm_page(current->mm, addr + i * PAGE_SIZE);
 	if (c->mode == RACE_ODD_AT_START)
 		raw_write_seqcount_begin(&mm->write_protect_seq);
 	else
 		gup_fast_test_hook = c->mode == RACE_HOOK_FORK ? race_hook_fork : race_hook_bump;
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(c->api, addr, RACE_NR, FOLL_WRITE, pages);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(c->api, addr, RACE_NR, FOLL_WRITE, pages);
 	gup_fast_test_hook = NULL;
 	if (c->mode == RACE_ODD_AT_START)
 		raw_write_seqcount_end(&mm->write_protect_seq);
 
 	KUNIT_ASSERT_EQ(test, ret, (long)RACE_NR);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_PAGES) - fast, c->fast_pages);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_FALLBACK) - fallback, c->fallbacks);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired, c->acquired);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released, c->released);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_PAGES) - fast, c->fast_pages);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_FALLBACK) - fallback, c->fallbacks);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired, c->acquired);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released, c->released);
 	for (i = 0; i < RACE_NR; i++) {
-		KUNIT_EXPECT_PTR_EQ(test, pages[i], pin_test_page_at(addr + i * PAGE_SIZE));
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], t_mm_page(current->mm, addr + i * PAGE_SIZE));
 		KUNIT_EXPECT_EQ(test, page_ref_count(pages[i]),
 				1 + (pin ? (int)GUP_PIN_COUNTING_BIAS : 1));
 		KUNIT_EXPECT_TRUE(test, PageAnonExclusive(pages[i]));
@@ -1463,8 +1463,8 @@ static void gup_fast_vs_fork(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, gup_test_child);
 		KUNIT_ASSERT_FALSE(test, IS_ERR(gup_test_child));
 		for (i = 0; i < RACE_NR; i++) {
-			struct page *cp = pin_test_page_at_mm(gup_test_child->mm,
-							      addr + i * PAGE_SIZE);
+			struct page *cp = t_mm_page(gup_test_child->mm,
+						    addr + i * PAGE_SIZE);
 
 			KUNIT_EXPECT_PTR_NE(test, cp, pages[i]);
 			KUNIT_EXPECT_EQ(test, *(unsigned char *)page_address(cp), 0xef);
@@ -1473,21 +1473,21 @@ static void gup_fast_vs_fork(struct kunit *test)
 		/* Page 0 was maybe-pinned at fork time: the child got a copy of it. */
 		KUNIT_EXPECT_PTR_EQ(test, pages[0], old[0]);
 		for (i = 1; i < RACE_NR; i++)
-			KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at_mm(gup_test_child->mm,
-								     addr + i * PAGE_SIZE), old[i]);
+			KUNIT_EXPECT_PTR_EQ(test, t_mm_page(gup_test_child->mm,
+							    addr + i * PAGE_SIZE), old[i]);
 	} else {
 		for (i = 0; i < RACE_NR; i++)
 			KUNIT_EXPECT_PTR_EQ(test, pages[i], old[i]);
 	}
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
-	pin_test_release(c->api, pages, ret);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
-			pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released);
+	t_gup_release(c->api, pages, ret);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
+			t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released);
 	if (gup_test_child) {
 		sim_task_exit(gup_test_child);
 		gup_test_child = NULL;
 	}
-	pin_test_munmap(test, addr, RACE_NR * PAGE_SIZE);
+	t_mm_munmap(test, addr, RACE_NR * PAGE_SIZE);
 }
 
 /* ---- FOLL_NOFAULT (EDGE-38's GUP half) ------------------------------------------ */
@@ -1496,19 +1496,19 @@ struct nofault_case {
 	const char *desc;
 	int written;		/* leading pages written */
 	bool zero_rest;		/* the rest read-faulted (zero pages) or untouched */
-	enum pin_test_api api;
+	enum t_gup_api api;
 	unsigned int flags;
 	long ret;
 };
 
 static const struct nofault_case nofault_cases[] = {
-	{ "untouched, R/O pin: -EFAULT", 0, false, API_PUP_FAST, 0, -EFAULT },
-	{ "untouched, get_user_pages_unlocked: -EFAULT", 0, false, API_GUP_UNLOCKED, 0,
+	{ "untouched, R/O pin: -EFAULT", 0, false, T_API_PUP_FAST, 0, -EFAULT },
+	{ "untouched, get_user_pages_unlocked: -EFAULT", 0, false, T_API_GUP_UNLOCKED, 0,
 	  -EFAULT },
-	{ "2 written + 2 untouched: 2", 2, false, API_PUP_FAST, FOLL_WRITE, 2 },
-	{ "2 written + 2 untouched, slow only: 2", 2, false, API_PUP_UNLOCKED, 0, 2 },
-	{ "zero-page mapped, R/O pin: no fault needed", 0, true, API_PUP_FAST, 0, 4 },
-	{ "zero-page mapped, write pin: COW needs a fault", 0, true, API_PUP_FAST, FOLL_WRITE,
+	{ "2 written + 2 untouched: 2", 2, false, T_API_PUP_FAST, FOLL_WRITE, 2 },
+	{ "2 written + 2 untouched, slow only: 2", 2, false, T_API_PUP_UNLOCKED, 0, 2 },
+	{ "zero-page mapped, R/O pin: no fault needed", 0, true, T_API_PUP_FAST, 0, 4 },
+	{ "zero-page mapped, write pin: COW needs a fault", 0, true, T_API_PUP_FAST, FOLL_WRITE,
 	  -EFAULT },
 };
 
@@ -1540,29 +1540,29 @@ static void gup_nofault(struct kunit *test)
 	long ret;
 	int i;
 
-	addr = pin_test_mmap(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	addr = t_mm_mmap(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	if (c->written)
-		pin_test_touch_write(test, addr, c->written * PAGE_SIZE, 0x12);
+		t_mm_fill(test, addr, 0x12, c->written * PAGE_SIZE);
 	if (c->zero_rest)
-		pin_test_touch_read(test, addr + c->written * PAGE_SIZE,
-				    (4 - c->written) * PAGE_SIZE);
-	faults = pin_test_vmstat(PGFAULT);
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(c->api, addr, 4, c->flags | FOLL_NOFAULT, pages);
+		t_mm_touch_read(test, addr + c->written * PAGE_SIZE,
+				(4 - c->written) * PAGE_SIZE);
+	faults = t_mm_vmstat(PGFAULT);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(c->api, addr, 4, c->flags | FOLL_NOFAULT, pages);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(PGFAULT), faults);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(PGFAULT), faults);
 	for (i = c->written; i < 4; i++) {
-		struct page *p = pin_test_page_at(addr + i * PAGE_SIZE);
+		struct page *p = t_mm_page(current->mm, addr + i * PAGE_SIZE);
 
 		if (c->zero_rest)
 			KUNIT_EXPECT_TRUE(test, p && is_zero_page(p));
 		else
 			KUNIT_EXPECT_NULL(test, p);
 	}
-	pin_test_release(c->api, pages, ret);
+	t_gup_release(c->api, pages, ret);
 	KUNIT_EXPECT_EQ(test, mm_pins_outstanding(), pins);
-	pin_test_munmap(test, addr, 4 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 4 * PAGE_SIZE);
 }
 
 /* ---- R-GUP-5: follow_page_pte() ---------------------------------------------- */
@@ -1618,21 +1618,21 @@ static void gup_follow_page(struct kunit *test)
 	unsigned long addr;
 	long faults, ret;
 
-	addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, c->map);
+	addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, c->map);
 	if (c->touch == TOUCH_READ)
-		pin_test_touch_read(test, addr, PAGE_SIZE);
+		t_mm_touch_read(test, addr, PAGE_SIZE);
 	else if (c->touch == TOUCH_WRITE)
-		pin_test_touch_write(test, addr, PAGE_SIZE, 0x34);
-	faults = pin_test_vmstat(PGFAULT);
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(API_GUP, addr, 1, c->flags, c->no_pages ? NULL : pages);
+		t_mm_fill(test, addr, 0x34, PAGE_SIZE);
+	faults = t_mm_vmstat(PGFAULT);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(T_API_GUP, addr, 1, c->flags, c->no_pages ? NULL : pages);
 	KUNIT_EXPECT_EQ(test, ret, c->ret);
 	if (!c->no_pages)
-		pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+		t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	else
-		pin_test_expect_written(test, pages, ARRAY_SIZE(pages), 0);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(PGFAULT) != faults, c->faults);
-	page = pin_test_page_at(addr);
+		t_mm_expect_written(test, pages, ARRAY_SIZE(pages), 0);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(PGFAULT) != faults, c->faults);
+	page = t_mm_page(current->mm, addr);
 	if (c->touch == TOUCH_NONE)
 		KUNIT_EXPECT_EQ(test, page != NULL, c->faults);
 	if (page && !is_zero_page(page))
@@ -1642,7 +1642,7 @@ static void gup_follow_page(struct kunit *test)
 	if (page)
 		KUNIT_EXPECT_EQ(test, page_ref_count(page),
 				is_zero_page(page) || PageAnon(page) ? 1 : 2);
-	pin_test_munmap(test, addr, PAGE_SIZE);
+	t_mm_munmap(test, addr, PAGE_SIZE);
 }
 
 /* ---- remote GUP ---------------------------------------------------------- */
@@ -1672,21 +1672,21 @@ static void gup_remote_other_mm(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, b);
 	sim_task_switch(b);
 	baddr = gup_map_written(test, 2, 0x5b);
-	bpages[0] = pin_test_page_at(baddr);
-	bpages[1] = pin_test_page_at(baddr + PAGE_SIZE);
+	bpages[0] = t_mm_page(current->mm, baddr);
+	bpages[1] = t_mm_page(current->mm, baddr + PAGE_SIZE);
 	sim_task_switch(a);
 	bmm = b->mm;
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	pin_test_poison(refs, ARRAY_SIZE(refs));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(refs, ARRAY_SIZE(refs));
 	mmap_read_lock(bmm);
 	ret = pin_user_pages_remote(bmm, baddr, 2, FOLL_WRITE, pages, &locked);
 	KUNIT_EXPECT_EQ(test, get_user_pages_remote(bmm, baddr, 2, 0, refs, &locked), 2L);
 	mmap_read_unlock(bmm);
-	pin_test_expect_written(test, refs, ARRAY_SIZE(refs), 2);
+	t_mm_expect_written(test, refs, ARRAY_SIZE(refs), 2);
 	KUNIT_ASSERT_EQ(test, ret, 2L);
 	KUNIT_EXPECT_EQ(test, locked, 1);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	KUNIT_EXPECT_PTR_EQ(test, pages[0], bpages[0]);
 	KUNIT_EXPECT_PTR_EQ(test, pages[1], bpages[1]);
 	KUNIT_EXPECT_PTR_EQ(test, refs[1], bpages[1]);
@@ -1720,7 +1720,7 @@ static void gup_remote_other_mm(struct kunit *test)
  */
 static void gup_bad_input_10a_file_mapping(struct kunit *test)
 {
-	struct page *pages[2] = { PIN_TEST_POISON, PIN_TEST_POISON };
+	struct page *pages[2] = { T_MM_POISON_PTR, T_MM_POISON_PTR };
 	unsigned long addr, acq, rel;
 	struct sim_ledger before, after;
 	char byte = 'x';
@@ -1744,12 +1744,12 @@ static void gup_bad_input_10a_file_mapping(struct kunit *test)
 	sim_ledger_read(&before);
 	acq = sim_vmstat("nr_foll_pin_acquired");
 	rel = sim_vmstat("nr_foll_pin_released");
-	pages[1] = PIN_TEST_POISON;
+	pages[1] = T_MM_POISON_PTR;
 	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_LONGTERM | FOLL_WRITE, &pages[1]),
 			-EFAULT);
 	KUNIT_EXPECT_EQ(test, pin_user_pages_unlocked(addr, 1, &pages[1],
 						      FOLL_LONGTERM | FOLL_WRITE), -EFAULT);
-	KUNIT_EXPECT_PTR_EQ(test, pages[1], PIN_TEST_POISON);
+	KUNIT_EXPECT_PTR_EQ(test, pages[1], T_MM_POISON_PTR);
 	sim_ledger_read(&after);
 	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
 	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios);
@@ -1764,7 +1764,7 @@ static void gup_bad_input_10a_file_mapping(struct kunit *test)
 
 	/* A long-term read-only pin of a shared mapping is fine. */
 	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_LONGTERM, &pages[1]), 1);
-	if (pages[1] != PIN_TEST_POISON)
+	if (pages[1] != T_MM_POISON_PTR)
 		unpin_user_page(pages[1]);
 
 	KUNIT_EXPECT_EQ(test, sim_munmap(addr, PAGE_SIZE), 0);

@@ -25,6 +25,7 @@
 
 #include "kunit/test.h"
 #include "mm/internal.h"
+#include "mm_helpers.h"
 #include "sim/sim.h"
 
 #define IOV_KUNIT_BUF_SIZE	(1UL << 20)
@@ -100,11 +101,7 @@ static bool iov_kunit_iter_eq(const struct iov_iter *a, const struct iov_iter *b
 
 static unsigned long iov_kunit_mmap(struct kunit *test, size_t len)
 {
-	unsigned long addr = sim_mmap(0, len, PROT_READ | PROT_WRITE,
-				      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR_VALUE(addr), "sim_mmap: %ld", (long)addr);
-	return addr;
+	return t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 }
 
 /* The page task 1 maps at @addr, or NULL: a look at the page tables, no ref. */

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * tests/mm_helpers.c - helpers for the mm-level suites; see mm_helpers.h.
+ * tests/mm_helpers.c - helpers for the mm-level and pin suites; see
+ * mm_helpers.h.
  */
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 
 #include "mm_helpers.h"
@@ -13,6 +16,20 @@ void t_mm_poison(struct page **pages, size_t n)
 
 	for (i = 0; i < n; i++)
 		pages[i] = T_MM_POISON_PTR;
+}
+
+void t_mm_expect_written(struct kunit *test, struct page **pages, size_t n, long ret)
+{
+	size_t i, written = ret > 0 ? (size_t)ret : 0;
+
+	for (i = 0; i < n; i++) {
+		if (i < written)
+			KUNIT_EXPECT_PTR_NE_MSG(test, pages[i], T_MM_POISON_PTR,
+						"entry %zu of %ld not written", i, ret);
+		else
+			KUNIT_EXPECT_PTR_EQ_MSG(test, pages[i], T_MM_POISON_PTR,
+						"entry %zu written past %ld", i, ret);
+	}
 }
 
 int t_mm_boot(const struct sim_config *cfg)
@@ -47,6 +64,15 @@ void t_mm_munmap(struct kunit *test, unsigned long addr, size_t len)
 void t_mm_fill(struct kunit *test, unsigned long addr, int c, size_t len)
 {
 	KUNIT_ASSERT_EQ(test, sim_user_memset(addr, c, len), (ssize_t)len);
+}
+
+void t_mm_touch_read(struct kunit *test, unsigned long addr, size_t len)
+{
+	unsigned long a;
+	char c;
+
+	for (a = addr; a < addr + len; a += PAGE_SIZE)
+		KUNIT_ASSERT_EQ(test, sim_user_read(a, &c, 1), (ssize_t)1);
 }
 
 bool t_mem_is(const void *p, int c, size_t len)
@@ -125,6 +151,14 @@ struct page *t_mm_page(struct mm_struct *mm, unsigned long addr)
 	return w.page;
 }
 
+pte_t t_mm_pte(struct mm_struct *mm, unsigned long addr)
+{
+	struct t_mm_walk w;
+
+	t_mm_walk(mm, addr, &w);
+	return w.entry;
+}
+
 unsigned long t_mm_vm_flags(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
@@ -136,4 +170,100 @@ unsigned long t_mm_vm_flags(struct mm_struct *mm, unsigned long addr)
 		flags = vma->vm_flags;
 	mmap_read_unlock(mm);
 	return flags;
+}
+
+/* ---- the GUP entry points, by name ------------------------------------ */
+
+const char *t_gup_api_name(enum t_gup_api api)
+{
+	static const char *const names[NR_T_GUP_APIS] = {
+		[T_API_GUP_FAST] = "get_user_pages_fast",
+		[T_API_GUP_FAST_ONLY] = "get_user_pages_fast_only",
+		[T_API_GUP] = "get_user_pages",
+		[T_API_GUP_UNLOCKED] = "get_user_pages_unlocked",
+		[T_API_GUP_REMOTE] = "get_user_pages_remote",
+		[T_API_PUP_FAST] = "pin_user_pages_fast",
+		[T_API_PUP] = "pin_user_pages",
+		[T_API_PUP_UNLOCKED] = "pin_user_pages_unlocked",
+		[T_API_PUP_REMOTE] = "pin_user_pages_remote",
+	};
+
+	return api < NR_T_GUP_APIS ? names[api] : "?";
+}
+
+bool t_gup_api_pins(enum t_gup_api api)
+{
+	return api >= T_API_PUP_FAST;
+}
+
+bool t_gup_api_invalid_is_zero(enum t_gup_api api)
+{
+	return api == T_API_PUP || api == T_API_PUP_UNLOCKED || api == T_API_PUP_REMOTE;
+}
+
+long t_gup(enum t_gup_api api, unsigned long start, long nr_pages, unsigned int flags,
+	   struct page **pages)
+{
+	struct mm_struct *mm = current->mm;
+	long ret;
+
+	switch (api) {
+	case T_API_GUP_FAST:
+		return get_user_pages_fast(start, (int)nr_pages, flags, pages);
+	case T_API_GUP_FAST_ONLY:
+		return get_user_pages_fast_only(start, (int)nr_pages, flags, pages);
+	case T_API_PUP_FAST:
+		return pin_user_pages_fast(start, (int)nr_pages, flags, pages);
+	case T_API_GUP_UNLOCKED:
+		return get_user_pages_unlocked(start, (unsigned long)nr_pages, pages, flags);
+	case T_API_PUP_UNLOCKED:
+		return pin_user_pages_unlocked(start, (unsigned long)nr_pages, pages, flags);
+	default:
+		break;
+	}
+	mmap_read_lock(mm);
+	switch (api) {
+	case T_API_GUP:
+		ret = get_user_pages(start, (unsigned long)nr_pages, flags, pages);
+		break;
+	case T_API_PUP:
+		ret = pin_user_pages(start, (unsigned long)nr_pages, flags, pages);
+		break;
+	case T_API_GUP_REMOTE:
+		ret = get_user_pages_remote(mm, start, (unsigned long)nr_pages, flags, pages, NULL);
+		break;
+	case T_API_PUP_REMOTE:
+		ret = pin_user_pages_remote(mm, start, (unsigned long)nr_pages, flags, pages, NULL);
+		break;
+	default:
+		ret = -ENOSYS;
+		break;
+	}
+	mmap_read_unlock(mm);
+	return ret;
+}
+
+long t_gup_checked(struct kunit *test, enum t_gup_api api, unsigned long start, long nr_pages,
+		   unsigned int flags, struct page **pages, unsigned long size)
+{
+	long ret;
+
+	t_mm_poison(pages, size);
+	ret = t_gup(api, start, nr_pages, flags, pages);
+	t_mm_expect_written(test, pages, size, ret);
+	return ret;
+}
+
+void t_gup_release(enum t_gup_api api, struct page **pages, long n)
+{
+	long i;
+
+	if (n <= 0)
+		return;
+	if (t_gup_api_pins(api)) {
+		unpin_user_pages(pages, (unsigned long)n);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		put_page(pages[i]);
 }

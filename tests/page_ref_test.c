@@ -15,15 +15,16 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include <pinio/sim.h>
 
 #include "kunit/test.h"
-#include "pin_test_util.h"
+#include "mm_helpers.h"
 
 static int page_ref_test_init(struct kunit *test)
 {
-	struct sim_config cfg = { .mem_bytes = PIN_TEST_MEM_BYTES, .thp = true };
+	struct sim_config cfg = { .mem_bytes = T_MM_MEM_BYTES, .thp = true };
 
 	return sim_boot(&cfg);
 }
@@ -37,12 +38,12 @@ static void page_ref_test_exit(struct kunit *test)
 /* Map @nr small anonymous pages, write-fault them, return the first page. */
 static struct page *page_ref_map_small(struct kunit *test, unsigned long *addrp, unsigned long nr)
 {
-	unsigned long addr = pin_test_mmap(test, nr * PAGE_SIZE, PROT_READ | PROT_WRITE,
-					   MAP_PRIVATE);
+	unsigned long addr = t_mm_mmap(test, nr * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE);
 	struct page *page;
 
-	pin_test_touch_write(test, addr, nr * PAGE_SIZE, 0x5a);
-	page = pin_test_page_at(addr);
+	t_mm_fill(test, addr, 0x5a, nr * PAGE_SIZE);
+	page = t_mm_page(current->mm, addr);
 	KUNIT_ASSERT_NOT_NULL(test, page);
 	KUNIT_ASSERT_FALSE(test, folio_test_large(page_folio(page)));
 	*addrp = addr;
@@ -52,16 +53,16 @@ static struct page *page_ref_map_small(struct kunit *test, unsigned long *addrp,
 /* Map 2 MiB and write-fault it: one PMD-mapped order-9 anonymous folio. */
 static struct folio *page_ref_map_thp(struct kunit *test, unsigned long *addrp)
 {
-	unsigned long addr = pin_test_mmap(test, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned long addr = t_mm_mmap(test, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	struct folio *folio;
 
 	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(addr, PMD_SIZE));
-	pin_test_touch_write(test, addr, PAGE_SIZE, 0x5a);
-	KUNIT_ASSERT_NOT_NULL(test, pin_test_page_at(addr));
-	folio = page_folio(pin_test_page_at(addr));
+	t_mm_fill(test, addr, 0x5a, PAGE_SIZE);
+	KUNIT_ASSERT_NOT_NULL(test, t_mm_page(current->mm, addr));
+	folio = page_folio(t_mm_page(current->mm, addr));
 	KUNIT_ASSERT_TRUE(test, folio_test_large(folio));
 	KUNIT_ASSERT_EQ(test, folio_order(folio), (unsigned int)HPAGE_PMD_ORDER);
-	KUNIT_ASSERT_TRUE(test, pmd_leaf(pin_test_pte_at_mm(current->mm, addr)));
+	KUNIT_ASSERT_TRUE(test, pmd_leaf(t_mm_pte(current->mm, addr)));
 	*addrp = addr;
 	return folio;
 }
@@ -78,7 +79,7 @@ static struct folio *page_ref_map_thp(struct kunit *test, unsigned long *addrp)
  */
 static void page_ref_get_put_small_and_tail(struct kunit *test)
 {
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
 	unsigned long saddr, taddr;
 	struct page *page = page_ref_map_small(test, &saddr, 1), *tail;
 	struct folio *folio = page_folio(page), *thp;
@@ -105,9 +106,9 @@ static void page_ref_get_put_small_and_tail(struct kunit *test)
 	put_page(tail);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(thp), 1);
 
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
-	pin_test_munmap(test, saddr, PAGE_SIZE);
-	pin_test_munmap(test, taddr, PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
+	t_mm_munmap(test, saddr, PAGE_SIZE);
+	t_mm_munmap(test, taddr, PMD_SIZE);
 }
 
 /*
@@ -147,14 +148,14 @@ static void page_ref_last_put_frees(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_nr_free_frames(), free_before);
 }
 
-static const enum pin_test_api page_ref_apis[] = {
-	API_GUP_FAST, API_GUP_FAST_ONLY, API_GUP, API_GUP_UNLOCKED, API_GUP_REMOTE,
-	API_PUP_FAST, API_PUP, API_PUP_UNLOCKED, API_PUP_REMOTE,
+static const enum t_gup_api page_ref_apis[] = {
+	T_API_GUP_FAST, T_API_GUP_FAST_ONLY, T_API_GUP, T_API_GUP_UNLOCKED, T_API_GUP_REMOTE,
+	T_API_PUP_FAST, T_API_PUP, T_API_PUP_UNLOCKED, T_API_PUP_REMOTE,
 };
 
-static void page_ref_api_desc(const enum pin_test_api *api, char *desc)
+static void page_ref_api_desc(const enum t_gup_api *api, char *desc)
 {
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", pin_test_api_name(*api));
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", t_gup_api_name(*api));
 }
 
 KUNIT_ARRAY_PARAM(page_ref_api, page_ref_apis, page_ref_api_desc);
@@ -174,46 +175,46 @@ KUNIT_ARRAY_PARAM(page_ref_api, page_ref_apis, page_ref_api_desc);
  */
 static void page_ref_gup_api_small_pages(struct kunit *test)
 {
-	enum pin_test_api api = *(const enum pin_test_api *)test->param_value;
-	bool pin = pin_test_api_pins(api);
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	long got = pin_test_vmstat(FOLL_GET_ACQUIRED);
+	enum t_gup_api api = *(const enum t_gup_api *)test->param_value;
+	bool pin = t_gup_api_pins(api);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
+	long got = t_mm_vmstat(FOLL_GET_ACQUIRED);
 	struct page *pages[PAGE_REF_NR + 2];
 	unsigned long addr;
 	long ret, i;
 
 	page_ref_map_small(test, &addr, PAGE_REF_NR);
-	pin_test_poison(pages, ARRAY_SIZE(pages));
-	ret = pin_test_gup(api, addr, PAGE_REF_NR, FOLL_WRITE, pages);
+	t_mm_poison(pages, ARRAY_SIZE(pages));
+	ret = t_gup(api, addr, PAGE_REF_NR, FOLL_WRITE, pages);
 	KUNIT_ASSERT_EQ(test, ret, (long)PAGE_REF_NR);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 
 	for (i = 0; i < PAGE_REF_NR; i++) {
 		struct folio *folio = page_folio(pages[i]);
 
-		KUNIT_EXPECT_PTR_EQ(test, pages[i], pin_test_page_at(addr + i * PAGE_SIZE));
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], t_mm_page(current->mm, addr + i * PAGE_SIZE));
 		KUNIT_EXPECT_EQ(test, folio_ref_count(folio),
 				pin ? 1 + (int)GUP_PIN_COUNTING_BIAS : 2);
 		KUNIT_EXPECT_EQ(test, folio_maybe_dma_pinned(folio), pin);
 		KUNIT_EXPECT_EQ(test, sim_small_folio_pins(folio), pin ? 1L : 0L);
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED),
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED),
 			acquired + (pin ? PAGE_REF_NR : 0));
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(FOLL_GET_ACQUIRED), got + (pin ? 0 : PAGE_REF_NR));
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(FOLL_GET_ACQUIRED), got + (pin ? 0 : PAGE_REF_NR));
 	KUNIT_EXPECT_EQ(test, test_bit(MMF_HAS_PINNED, &current->mm->flags), pin);
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 
-	pin_test_release(api, pages, ret);
+	t_gup_release(api, pages, ret);
 	for (i = 0; i < PAGE_REF_NR; i++) {
 		KUNIT_EXPECT_EQ(test, folio_ref_count(page_folio(pages[i])), 1);
 		KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(page_folio(pages[i])));
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED),
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED),
 			released + (pin ? PAGE_REF_NR : 0));
 	/* MMF_HAS_PINNED is sticky for the mm's lifetime (R-GUP-2). */
 	KUNIT_EXPECT_EQ(test, test_bit(MMF_HAS_PINNED, &current->mm->flags), pin);
-	pin_test_munmap(test, addr, PAGE_REF_NR * PAGE_SIZE);
+	t_mm_munmap(test, addr, PAGE_REF_NR * PAGE_SIZE);
 }
 
 /*
@@ -232,9 +233,9 @@ static void page_ref_gup_api_small_pages(struct kunit *test)
 static void page_ref_gup_api_large_folio(struct kunit *test)
 {
 	static const unsigned int subpages[] = { 0, 1, 100, 257, 511 };
-	enum pin_test_api api = *(const enum pin_test_api *)test->param_value;
-	bool pin = pin_test_api_pins(api);
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
+	enum t_gup_api api = *(const enum t_gup_api *)test->param_value;
+	bool pin = t_gup_api_pins(api);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
 	struct page *one[ARRAY_SIZE(subpages)], *bulk[16 + 2];
 	unsigned long addr;
 	struct folio *folio = page_ref_map_thp(test, &addr);
@@ -244,10 +245,10 @@ static void page_ref_gup_api_large_folio(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(subpages); i++) {
 		struct page *p[2];
 
-		pin_test_poison(p, 2);
-		ret = pin_test_gup(api, addr + subpages[i] * PAGE_SIZE, 1, FOLL_WRITE, p);
+		t_mm_poison(p, 2);
+		ret = t_gup(api, addr + subpages[i] * PAGE_SIZE, 1, FOLL_WRITE, p);
 		KUNIT_ASSERT_EQ(test, ret, 1L);
-		pin_test_expect_written(test, p, 2, ret);
+		t_mm_expect_written(test, p, 2, ret);
 		KUNIT_EXPECT_PTR_EQ(test, p[0], folio_page(folio, subpages[i]));
 		one[i] = p[0];
 	}
@@ -256,15 +257,15 @@ static void page_ref_gup_api_large_folio(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, folio_maybe_dma_pinned(folio), pin);
 	KUNIT_EXPECT_EQ(test, page_maybe_dma_pinned(folio_page(folio, 300)), pin);
 
-	pin_test_poison(bulk, ARRAY_SIZE(bulk));
-	ret = pin_test_gup(api, addr + 32 * PAGE_SIZE, 16, FOLL_WRITE, bulk);
+	t_mm_poison(bulk, ARRAY_SIZE(bulk));
+	ret = t_gup(api, addr + 32 * PAGE_SIZE, 16, FOLL_WRITE, bulk);
 	KUNIT_ASSERT_EQ(test, ret, 16L);
-	pin_test_expect_written(test, bulk, ARRAY_SIZE(bulk), ret);
+	t_mm_expect_written(test, bulk, ARRAY_SIZE(bulk), ret);
 	for (i = 0; i < 16; i++)
 		KUNIT_EXPECT_PTR_EQ(test, bulk[i], folio_page(folio, 32 + i));
 	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1 + 5 + 16);
 	KUNIT_EXPECT_EQ(test, atomic_read(&folio->_pincount), pin ? 5 + 16 : 0);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED),
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED),
 			acquired + (pin ? 5 + 16 : 0));
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 
@@ -276,11 +277,11 @@ static void page_ref_gup_api_large_folio(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1 + 16);
 	KUNIT_EXPECT_EQ(test, atomic_read(&folio->_pincount), pin ? 16 : 0);
-	pin_test_release(api, bulk, ret);
+	t_gup_release(api, bulk, ret);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&folio->_pincount), 0);
 	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(folio));
-	pin_test_munmap(test, addr, PMD_SIZE);
+	t_mm_munmap(test, addr, PMD_SIZE);
 }
 
 /*
@@ -297,18 +298,18 @@ static void page_ref_gup_api_large_folio(struct kunit *test)
  */
 static void page_ref_unpin_runs_dirty(struct kunit *test)
 {
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	struct page *thp_pages[5], *small[3], *range[4], *mixed[6];
 	unsigned long taddr, saddr;
 	struct folio *thp = page_ref_map_thp(test, &taddr);
 
 	page_ref_map_small(test, &saddr, 2);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, taddr, 4, FOLL_WRITE,
-						   thp_pages, ARRAY_SIZE(thp_pages)), 4L);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, saddr, 2, FOLL_WRITE,
-						   small, ARRAY_SIZE(small)), 2L);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, taddr + 8 * PAGE_SIZE, 3,
-						   FOLL_WRITE, range, ARRAY_SIZE(range)), 3L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, taddr, 4, FOLL_WRITE,
+					    thp_pages, ARRAY_SIZE(thp_pages)), 4L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, saddr, 2, FOLL_WRITE,
+					    small, ARRAY_SIZE(small)), 2L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, taddr + 8 * PAGE_SIZE, 3,
+					    FOLL_WRITE, range, ARRAY_SIZE(range)), 3L);
 	KUNIT_EXPECT_EQ(test, atomic_read(&thp->_pincount), 7);
 	KUNIT_EXPECT_FALSE(test, folio_test_dirty(thp));
 	KUNIT_EXPECT_FALSE(test, PageDirty(small[0]));
@@ -332,9 +333,9 @@ static void page_ref_unpin_runs_dirty(struct kunit *test)
 	unpin_user_page_range_dirty_lock(range[0], 3, true);
 	KUNIT_EXPECT_EQ(test, atomic_read(&thp->_pincount), 0);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(thp), 1);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED), released + 9);
-	pin_test_munmap(test, taddr, PMD_SIZE);
-	pin_test_munmap(test, saddr, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED), released + 9);
+	t_mm_munmap(test, taddr, PMD_SIZE);
+	t_mm_munmap(test, saddr, 2 * PAGE_SIZE);
 }
 
 /*
@@ -374,16 +375,16 @@ static void page_ref_maybe_dma_pinned_fuzzy_and_exact(struct kunit *test)
 	for (i = 0; i < 2000; i++)
 		folio_get(thp);
 	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(thp));
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, taddr + 5 * PAGE_SIZE, 1,
-						   0, pin, ARRAY_SIZE(pin)), 1L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, taddr + 5 * PAGE_SIZE, 1,
+					    0, pin, ARRAY_SIZE(pin)), 1L);
 	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(thp));
 	KUNIT_EXPECT_TRUE(test, page_maybe_dma_pinned(folio_page(thp, 400)));
 	unpin_user_page(pin[0]);
 	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(thp));
 	folio_put_refs(thp, 2000);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(thp), 1);
-	pin_test_munmap(test, saddr, PAGE_SIZE);
-	pin_test_munmap(test, taddr, PMD_SIZE);
+	t_mm_munmap(test, saddr, PAGE_SIZE);
+	t_mm_munmap(test, taddr, PMD_SIZE);
 }
 
 /*
@@ -399,16 +400,16 @@ static void page_ref_maybe_dma_pinned_fuzzy_and_exact(struct kunit *test)
  */
 static void page_ref_false_positive_fork_copies(struct kunit *test)
 {
-	long copies = pin_test_vmstat(COW_FORK_COPY);
+	long copies = t_mm_vmstat(COW_FORK_COPY);
 	struct task_struct *parent = current, *child;
 	unsigned long addr;
 	struct page *page = page_ref_map_small(test, &addr, 2), *other, *cpage, *p[2];
 	char buf[8];
 
 	/* Any pin sets the sticky MMF_HAS_PINNED; take and drop one elsewhere. */
-	other = pin_test_page_at(addr + PAGE_SIZE);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr + PAGE_SIZE, 1,
-						   FOLL_WRITE, p, ARRAY_SIZE(p)), 1L);
+	other = t_mm_page(current->mm, addr + PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, addr + PAGE_SIZE, 1,
+					    FOLL_WRITE, p, ARRAY_SIZE(p)), 1L);
 	KUNIT_EXPECT_PTR_EQ(test, p[0], other);
 	unpin_user_page(p[0]);
 	KUNIT_ASSERT_TRUE(test, test_bit(MMF_HAS_PINNED, &current->mm->flags));
@@ -419,11 +420,11 @@ static void page_ref_false_positive_fork_copies(struct kunit *test)
 
 	child = sim_fork();
 	KUNIT_ASSERT_FALSE(test, IS_ERR(child));
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(COW_FORK_COPY), copies + 1);
-	KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(addr), page);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(COW_FORK_COPY), copies + 1);
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(current->mm, addr), page);
 	KUNIT_EXPECT_TRUE(test, PageAnonExclusive(page));
-	KUNIT_EXPECT_TRUE(test, pte_write(pin_test_pte_at_mm(parent->mm, addr)));
-	cpage = pin_test_page_at_mm(child->mm, addr);
+	KUNIT_EXPECT_TRUE(test, pte_write(t_mm_pte(parent->mm, addr)));
+	cpage = t_mm_page(child->mm, addr);
 	KUNIT_EXPECT_NOT_NULL(test, cpage);
 	KUNIT_EXPECT_PTR_NE(test, cpage, page);
 
@@ -436,7 +437,7 @@ static void page_ref_false_positive_fork_copies(struct kunit *test)
 	folio_ref_sub(page_folio(page), 1023);
 	sim_task_exit(child);
 	KUNIT_EXPECT_EQ(test, page_ref_count(page), 1);
-	pin_test_munmap(test, addr, 2 * PAGE_SIZE);
+	t_mm_munmap(test, addr, 2 * PAGE_SIZE);
 }
 
 /* ---- folio_add_pin (R-REF-6, R-BUG-7, EDGE-34) ------------------------------ */
@@ -501,8 +502,8 @@ static long add_pin_count(struct folio *folio)
 static void page_ref_folio_add_pin(struct kunit *test)
 {
 	const struct add_pin_case *c = test->param_value;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	long added = mm_folio_add_pins();
 	unsigned long addr = 0, len = PAGE_SIZE;
 	struct page *page, *pinned[2];
@@ -518,9 +519,9 @@ static void page_ref_folio_add_pin(struct kunit *test)
 		len = PMD_SIZE;
 		break;
 	case ADD_PIN_ZERO_PAGE:
-		addr = pin_test_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-		pin_test_touch_read(test, addr, PAGE_SIZE);
-		page = pin_test_page_at(addr);
+		addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		t_mm_touch_read(test, addr, PAGE_SIZE);
+		page = t_mm_page(current->mm, addr);
 		KUNIT_ASSERT_TRUE(test, is_zero_page(page));
 		folio = page_folio(page);
 		break;
@@ -531,9 +532,9 @@ static void page_ref_folio_add_pin(struct kunit *test)
 	}
 	if (c->target == ADD_PIN_SMALL_PINNED || c->target == ADD_PIN_LARGE_PINNED ||
 	    c->target == ADD_PIN_ZERO_PAGE) {
-		KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST,
-							   addr + (page - &folio->page) * PAGE_SIZE,
-							   1, 0, pinned, ARRAY_SIZE(pinned)), 1L);
+		KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST,
+						    addr + (page - &folio->page) * PAGE_SIZE,
+						    1, 0, pinned, ARRAY_SIZE(pinned)), 1L);
 		KUNIT_ASSERT_PTR_EQ(test, pinned[0], page);
 		pins = 1;
 	}
@@ -548,7 +549,7 @@ static void page_ref_folio_add_pin(struct kunit *test)
 		folio_add_pin(folio);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(folio), ref + c->ref_delta);
 	KUNIT_EXPECT_EQ(test, add_pin_count(folio), i + c->pincount_delta);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED),
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED),
 			acquired + (is_zero_page(page) ? 0 : pins));
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 
@@ -563,10 +564,10 @@ static void page_ref_folio_add_pin(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, mm_folio_add_pins(), added + c->pincount_delta);
 	/* R-BUG-7: the added pin was released but never acquired. */
 	KUNIT_EXPECT_EQ(test,
-			(pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released) -
-			(pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired),
+			(t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released) -
+			(t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired),
 			(long)c->pincount_delta);
-	pin_test_munmap(test, addr, len);
+	t_mm_munmap(test, addr, len);
 }
 
 /* ---- vmstat counters (R-REF-7) ------------------------------------------------ */
@@ -597,16 +598,16 @@ static void vmstat_map_small(struct kunit *test, struct vmstat_ctx *ctx, unsigne
 static void vmstat_fast_pin_small(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
-	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
-				      ARRAY_SIZE(ctx->pages));
+	ctx->n = t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+			       ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
 
 static void vmstat_slow_pin_small(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
-	ctx->n = pin_test_gup_checked(test, API_PUP_UNLOCKED, ctx->addr, 4, FOLL_WRITE, ctx->pages,
-				      ARRAY_SIZE(ctx->pages));
+	ctx->n = t_gup_checked(test, T_API_PUP_UNLOCKED, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+			       ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
 
@@ -614,8 +615,8 @@ static void vmstat_fast_pin_thp(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	page_ref_map_thp(test, &ctx->addr);
 	ctx->len = PMD_SIZE;
-	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 16, FOLL_WRITE, ctx->pages,
-				      ARRAY_SIZE(ctx->pages));
+	ctx->n = t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 16, FOLL_WRITE, ctx->pages,
+			       ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 16L);
 }
 
@@ -623,18 +624,18 @@ static void vmstat_slow_pin_thp(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	page_ref_map_thp(test, &ctx->addr);
 	ctx->len = PMD_SIZE;
-	ctx->n = pin_test_gup_checked(test, API_PUP_UNLOCKED, ctx->addr, 16, FOLL_WRITE,
-				      ctx->pages, ARRAY_SIZE(ctx->pages));
+	ctx->n = t_gup_checked(test, T_API_PUP_UNLOCKED, ctx->addr, 16, FOLL_WRITE,
+			       ctx->pages, ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 16L);
 }
 
 static void vmstat_pin_zero(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	ctx->len = 4 * PAGE_SIZE;
-	ctx->addr = pin_test_mmap(test, ctx->len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	pin_test_touch_read(test, ctx->addr, ctx->len);
-	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 4, 0, ctx->pages,
-				      ARRAY_SIZE(ctx->pages));
+	ctx->addr = t_mm_mmap(test, ctx->len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	t_mm_touch_read(test, ctx->addr, ctx->len);
+	ctx->n = t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 4, 0, ctx->pages,
+			       ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 	KUNIT_EXPECT_TRUE(test, is_zero_page(ctx->pages[3]));
 }
@@ -642,19 +643,19 @@ static void vmstat_pin_zero(struct kunit *test, struct vmstat_ctx *ctx)
 static void vmstat_get(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
-	ctx->n = pin_test_gup_checked(test, API_GUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
-				      ARRAY_SIZE(ctx->pages));
+	ctx->n = t_gup_checked(test, T_API_GUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+			       ARRAY_SIZE(ctx->pages));
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
 
 static void vmstat_failed_grab(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 1);
-	ctx->tweaked = pin_test_page_at(ctx->addr);
+	ctx->tweaked = t_mm_page(current->mm, ctx->addr);
 	set_page_count(ctx->tweaked, 0);	/* frozen: the grab must fail */
-	KUNIT_EXPECT_WARN(test, ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 1, 0,
-							      ctx->pages,
-							      ARRAY_SIZE(ctx->pages)));
+	KUNIT_EXPECT_WARN(test, ctx->n = t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 1, 0,
+						       ctx->pages,
+						       ARRAY_SIZE(ctx->pages)));
 	KUNIT_EXPECT_EQ(test, ctx->n, (long)-ENOMEM);
 	set_page_count(ctx->tweaked, 1);
 	ctx->n = 0;
@@ -678,8 +679,8 @@ static void vmstat_fast_undone(struct kunit *test, struct vmstat_ctx *ctx)
 {
 	vmstat_map_small(test, ctx, 4);
 	gup_fast_test_hook = vmstat_seq_bump;
-	ctx->n = pin_test_gup_checked(test, API_PUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
-				      ARRAY_SIZE(ctx->pages));
+	ctx->n = t_gup_checked(test, T_API_PUP_FAST, ctx->addr, 4, FOLL_WRITE, ctx->pages,
+			       ARRAY_SIZE(ctx->pages));
 	gup_fast_test_hook = NULL;
 	KUNIT_EXPECT_EQ(test, ctx->n, 4L);
 }
@@ -738,18 +739,18 @@ KUNIT_ARRAY_PARAM(vmstat, vmstat_cases, vmstat_desc);
 static void page_ref_vmstat_counters(struct kunit *test)
 {
 	const struct vmstat_case *c = test->param_value;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	struct vmstat_ctx ctx = { 0 };
 
 	c->acquire(test, &ctx);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired, c->acquired);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released, c->released_mid);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired, c->acquired);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released, c->released_mid);
 	c->release(test, &ctx);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired, c->acquired);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released, c->released);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired, c->acquired);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released, c->released);
 	if (ctx.len)
-		pin_test_munmap(test, ctx.addr, ctx.len);
+		t_mm_munmap(test, ctx.addr, ctx.len);
 }
 
 /*
@@ -765,7 +766,7 @@ static void page_ref_vmstat_counters(struct kunit *test)
  */
 static void page_ref_huge_zero_folio(struct kunit *test)
 {
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
 	struct folio *hzf = huge_zero_folio;
 	struct page *pages[6], *got[2];
 	unsigned long addr;
@@ -773,46 +774,46 @@ static void page_ref_huge_zero_folio(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, hzf);
 	ref = folio_ref_count(hzf);
-	addr = pin_test_mmap(test, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	addr = t_mm_mmap(test, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(addr, PMD_SIZE));
-	pin_test_touch_read(test, addr, PAGE_SIZE);
-	KUNIT_ASSERT_PTR_EQ(test, pin_test_page_at(addr), &hzf->page);
+	t_mm_touch_read(test, addr, PAGE_SIZE);
+	KUNIT_ASSERT_PTR_EQ(test, t_mm_page(current->mm, addr), &hzf->page);
 	KUNIT_EXPECT_TRUE(test, folio_test_large(hzf));
 	KUNIT_EXPECT_FALSE(test, is_zero_folio(hzf));
 	KUNIT_EXPECT_FALSE(test, is_zero_page(folio_page(hzf, 17)));
 	KUNIT_EXPECT_TRUE(test, is_huge_zero_page(folio_page(hzf, 17)));
 	KUNIT_EXPECT_TRUE(test, test_bit(MMF_HUGE_ZERO_PAGE, &current->mm->flags));
 
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr + 10 * PAGE_SIZE, 3, 0,
-						   pages, 4), 3L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, addr + 10 * PAGE_SIZE, 3, 0,
+					    pages, 4), 3L);
 	KUNIT_EXPECT_PTR_EQ(test, pages[0], folio_page(hzf, 10));
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 3);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 3);
 	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(hzf));
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_UNLOCKED, addr + 500 * PAGE_SIZE,
-						   1, 0, &pages[3], 3), 1L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_UNLOCKED, addr + 500 * PAGE_SIZE,
+					    1, 0, &pages[3], 3), 1L);
 	KUNIT_EXPECT_PTR_EQ(test, pages[3], folio_page(hzf, 500));
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 4);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 4);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired + 4);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired + 4);
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 	unpin_user_pages(pages, 4);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 0);
 	KUNIT_EXPECT_FALSE(test, folio_maybe_dma_pinned(hzf));
 
-	KUNIT_EXPECT_EQ(test, pin_test_gup_checked(test, API_GUP, addr, 1, FOLL_DUMP, got,
-						   ARRAY_SIZE(got)), (long)-EFAULT);
+	KUNIT_EXPECT_EQ(test, t_gup_checked(test, T_API_GUP, addr, 1, FOLL_DUMP, got,
+					    ARRAY_SIZE(got)), (long)-EFAULT);
 
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_GUP_FAST, addr + 7 * PAGE_SIZE, 1, 0,
-						   got, ARRAY_SIZE(got)), 1L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_GUP_FAST, addr + 7 * PAGE_SIZE, 1, 0,
+					    got, ARRAY_SIZE(got)), 1L);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 1);
 	KUNIT_EXPECT_EQ(test, atomic_read(&hzf->_pincount), 0);
 	release_pages(got, 1);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref + 1);
 	put_page(got[0]);
 	KUNIT_EXPECT_EQ(test, folio_ref_count(hzf), ref);
-	pin_test_munmap(test, addr, PMD_SIZE);
+	t_mm_munmap(test, addr, PMD_SIZE);
 }
 
 /*
@@ -828,19 +829,19 @@ static void page_ref_huge_zero_folio(struct kunit *test)
  */
 static void page_ref_unpin_errno_and_null_entries(struct kunit *test)
 {
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	struct page *pages[3], *holes[4];
 	unsigned long addr;
 
 	page_ref_map_small(test, &addr, 2);
-	KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr, 2, FOLL_WRITE, pages,
-						   ARRAY_SIZE(pages)), 2L);
+	KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, addr, 2, FOLL_WRITE, pages,
+					    ARRAY_SIZE(pages)), 2L);
 	KUNIT_EXPECT_WARN(test, unpin_user_pages(pages, (unsigned long)-EFAULT));
 	KUNIT_EXPECT_WARN(test, unpin_user_pages_dirty_lock(pages, (unsigned long)-ENOMEM, true));
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1 + (int)GUP_PIN_COUNTING_BIAS);
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[1]), 1 + (int)GUP_PIN_COUNTING_BIAS);
 	KUNIT_EXPECT_FALSE(test, PageDirty(pages[0]));
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED), released);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED), released);
 
 	holes[0] = pages[0];
 	holes[1] = NULL;
@@ -849,8 +850,8 @@ static void page_ref_unpin_errno_and_null_entries(struct kunit *test)
 	unpin_user_pages(holes, ARRAY_SIZE(holes));
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[0]), 1);
 	KUNIT_EXPECT_EQ(test, page_ref_count(pages[1]), 1);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED), released + 2);
-	pin_test_munmap(test, addr, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED), released + 2);
+	t_mm_munmap(test, addr, 2 * PAGE_SIZE);
 }
 
 static struct kunit_case page_ref_test_cases[] = {

@@ -17,11 +17,12 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include <pinio/sim.h>
 
 #include "kunit/test.h"
-#include "pin_test_util.h"
+#include "mm_helpers.h"
 
 struct zero_page_param {
 	const char *desc;
@@ -32,7 +33,7 @@ struct zero_page_param {
 static int zero_page_test_init(struct kunit *test)
 {
 	const struct zero_page_param *p = test->param_value;
-	struct sim_config cfg = { .mem_bytes = PIN_TEST_MEM_BYTES, .nr_zero_pages = 1 };
+	struct sim_config cfg = { .mem_bytes = T_MM_MEM_BYTES, .nr_zero_pages = 1 };
 
 	if (p) {
 		cfg.nr_zero_pages = p->colours;
@@ -99,9 +100,9 @@ static void zero_page_expect_untouched(struct kunit *test)
 /* Map @nr pages of private anonymous memory and read-fault them all. */
 static unsigned long zero_page_map_read(struct kunit *test, unsigned long nr, int prot)
 {
-	unsigned long addr = pin_test_mmap(test, nr * PAGE_SIZE, prot, MAP_PRIVATE);
+	unsigned long addr = t_mm_mmap(test, nr * PAGE_SIZE, prot, MAP_PRIVATE);
 
-	pin_test_touch_read(test, addr, nr * PAGE_SIZE);
+	t_mm_touch_read(test, addr, nr * PAGE_SIZE);
 	return addr;
 }
 
@@ -195,10 +196,10 @@ static void zero_page_read_fault_maps_colour(struct kunit *test)
 	const struct zero_page_param *p = test->param_value;
 	unsigned long nr = 2 * p->colours + 3, addr, i;
 	long live = atomic_long_read(&nr_live_folios);
-	long fast = pin_test_vmstat(GUP_FAST_PAGES);
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	long zpins = pin_test_vmstat(ZERO_PAGE_PIN), zunpins = pin_test_vmstat(ZERO_PAGE_UNPIN);
+	long fast = t_mm_vmstat(GUP_FAST_PAGES);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
+	long zpins = t_mm_vmstat(ZERO_PAGE_PIN), zunpins = t_mm_vmstat(ZERO_PAGE_UNPIN);
 	struct page *pages[ZERO_PAGE_MAX_PAGES];
 	long ret;
 
@@ -206,17 +207,17 @@ static void zero_page_read_fault_maps_colour(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live);
 	for (i = 0; i < nr; i++) {
 		unsigned long a = addr + i * PAGE_SIZE;
-		pte_t pte = pin_test_pte_at_mm(current->mm, a);
+		pte_t pte = t_mm_pte(current->mm, a);
 
 		KUNIT_EXPECT_TRUE(test, pte_special(pte));
 		KUNIT_EXPECT_FALSE(test, pte_write(pte));
 		KUNIT_EXPECT_EQ(test, pte_pfn(pte), my_zero_pfn(a));
 	}
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_fast(addr, (int)nr, 0, pages);
 	KUNIT_ASSERT_EQ(test, ret, (long)nr);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < nr; i++) {
 		unsigned long a = addr + i * PAGE_SIZE;
 
@@ -224,17 +225,17 @@ static void zero_page_read_fault_maps_colour(struct kunit *test)
 		KUNIT_EXPECT_TRUE(test, is_zero_page(pages[i]));
 		KUNIT_EXPECT_EQ(test, pages[i] == ZERO_PAGE(0), zero_page_colour_of(a) == 0);
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(GUP_FAST_PAGES), fast);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(ZERO_PAGE_PIN), zpins + (long)nr);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(GUP_FAST_PAGES), fast);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(ZERO_PAGE_PIN), zpins + (long)nr);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
 	zero_page_expect_untouched(test);
 
 	unpin_user_pages(pages, (unsigned long)ret);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(ZERO_PAGE_UNPIN), zunpins + (long)nr);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED), released);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(ZERO_PAGE_UNPIN), zunpins + (long)nr);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED), released);
 	zero_page_expect_untouched(test);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live);
-	pin_test_munmap(test, addr, nr * PAGE_SIZE);
+	t_mm_munmap(test, addr, nr * PAGE_SIZE);
 }
 
 /*
@@ -255,9 +256,9 @@ static void zero_page_pin_unpin_is_noop(struct kunit *test)
 {
 	const struct zero_page_param *p = test->param_value;
 	unsigned long n = p->colours, addr, k;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
-	static const enum pin_test_api apis[] = { API_PUP_FAST, API_PUP_UNLOCKED, API_PUP };
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
+	static const enum t_gup_api apis[] = { T_API_PUP_FAST, T_API_PUP_UNLOCKED, T_API_PUP };
 	struct sim_ledger before, after;
 	struct page *pinned[3], *z;
 	unsigned int i;
@@ -271,9 +272,9 @@ static void zero_page_pin_unpin_is_noop(struct kunit *test)
 	for (i = 0; i < ARRAY_SIZE(apis); i++) {
 		struct page *one[2];
 
-		pin_test_poison(one, 2);
-		KUNIT_ASSERT_EQ(test, pin_test_gup(apis[i], addr + k * PAGE_SIZE, 1, 0, one), 1L);
-		pin_test_expect_written(test, one, 2, 1);
+		t_mm_poison(one, 2);
+		KUNIT_ASSERT_EQ(test, t_gup(apis[i], addr + k * PAGE_SIZE, 1, 0, one), 1L);
+		t_mm_expect_written(test, one, 2, 1);
 		KUNIT_EXPECT_PTR_EQ(test, one[0], z);
 		pinned[i] = one[0];
 		zero_page_expect_untouched(test);
@@ -299,9 +300,9 @@ static void zero_page_pin_unpin_is_noop(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after.pins, before.pins);
 	KUNIT_EXPECT_EQ(test, after.zero_refs, before.zero_refs);
 	KUNIT_EXPECT_EQ(test, after.violations, before.violations);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED), released);
-	pin_test_munmap(test, addr, n * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED), released);
+	t_mm_munmap(test, addr, n * PAGE_SIZE);
 }
 
 /*
@@ -319,33 +320,33 @@ static void zero_page_pin_unpin_is_noop(struct kunit *test)
 static void zero_page_get_takes_reference(struct kunit *test)
 {
 	const struct zero_page_param *p = test->param_value;
-	static const enum pin_test_api apis[] = { API_GUP_FAST, API_GUP_UNLOCKED };
+	static const enum t_gup_api apis[] = { T_API_GUP_FAST, T_API_GUP_UNLOCKED };
 	unsigned long n = p->colours, nr = n + 1, addr, i, c;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
 	struct page *pages[ZERO_PAGE_MAX_PAGES];
 	unsigned int a;
 
 	addr = zero_page_map_read(test, nr, PROT_READ | PROT_WRITE);
 	for (a = 0; a < ARRAY_SIZE(apis); a++) {
-		long got = pin_test_vmstat(FOLL_GET_ACQUIRED), ret;
+		long got = t_mm_vmstat(FOLL_GET_ACQUIRED), ret;
 
-		pin_test_poison(pages, ARRAY_SIZE(pages));
-		ret = pin_test_gup(apis[a], addr, (long)nr, 0, pages);
+		t_mm_poison(pages, ARRAY_SIZE(pages));
+		ret = t_gup(apis[a], addr, (long)nr, 0, pages);
 		KUNIT_ASSERT_EQ(test, ret, (long)nr);
-		pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+		t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 		for (c = 0; c < n; c++) {
 			int want = 1 + (c == zero_page_colour_of(addr) ? 2 : 1);
 
 			KUNIT_EXPECT_EQ_MSG(test, page_ref_count(pfn_to_page(zero_pfn + c)), want,
-					    "%s, colour %lu", pin_test_api_name(apis[a]), c);
+					    "%s, colour %lu", t_gup_api_name(apis[a]), c);
 		}
-		KUNIT_EXPECT_EQ(test, pin_test_vmstat(FOLL_GET_ACQUIRED), got + (long)nr);
-		KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
+		KUNIT_EXPECT_EQ(test, t_mm_vmstat(FOLL_GET_ACQUIRED), got + (long)nr);
+		KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired);
 		for (i = 0; i < nr; i++)
 			put_page(pages[i]);
 		zero_page_expect_untouched(test);
 	}
-	pin_test_munmap(test, addr, nr * PAGE_SIZE);
+	t_mm_munmap(test, addr, nr * PAGE_SIZE);
 }
 
 /*
@@ -363,18 +364,18 @@ static void zero_page_get_takes_reference(struct kunit *test)
 static void zero_page_v6_4_pin_counts_bias(struct kunit *test)
 {
 	const struct zero_page_param *p = test->param_value;
-	static const enum pin_test_api apis[] = { API_PUP_FAST, API_PUP_UNLOCKED, API_PUP };
+	static const enum t_gup_api apis[] = { T_API_PUP_FAST, T_API_PUP_UNLOCKED, T_API_PUP };
 	unsigned long n = p->colours, addr, c;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	struct page *pages[ARRAY_SIZE(apis)][SIM_MAX_ZERO_PAGES];
 	unsigned int a;
 
 	KUNIT_ASSERT_EQ(test, sim_profile(), SIM_PROFILE_V6_4);
 	addr = zero_page_map_read(test, n, PROT_READ | PROT_WRITE);
 	for (a = 0; a < ARRAY_SIZE(apis); a++) {
-		KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, apis[a], addr, (long)n, 0, pages[a],
-							   ARRAY_SIZE(pages[a])), (long)n);
+		KUNIT_ASSERT_EQ(test, t_gup_checked(test, apis[a], addr, (long)n, 0, pages[a],
+						    ARRAY_SIZE(pages[a])), (long)n);
 		for (c = 0; c < n; c++) {
 			struct page *z = pfn_to_page(zero_pfn + c);
 
@@ -383,17 +384,17 @@ static void zero_page_v6_4_pin_counts_bias(struct kunit *test)
 			KUNIT_EXPECT_TRUE(test, page_maybe_dma_pinned(z));
 		}
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED), acquired + 3 * (long)n);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED), acquired + 3 * (long)n);
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 	for (a = 0; a < ARRAY_SIZE(apis); a++)
 		unpin_user_pages(pages[a], n);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_RELEASED), released + 3 * (long)n);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_RELEASED), released + 3 * (long)n);
 	zero_page_expect_untouched(test);
 
 	kunit_expect_violations(test, 1);
 	KUNIT_EXPECT_EQ(test, sim_unpin_user_page(ZERO_PAGE(0)), -EINVAL);
 	KUNIT_EXPECT_EQ(test, page_ref_count(ZERO_PAGE(0)), 1);
-	pin_test_munmap(test, addr, n * PAGE_SIZE);
+	t_mm_munmap(test, addr, n * PAGE_SIZE);
 }
 
 /*
@@ -412,50 +413,50 @@ static void zero_page_write_pin_gets_fresh_pages(struct kunit *test)
 {
 	const struct zero_page_param *p = test->param_value;
 	unsigned long n = p->colours, a, b, i;
-	long live = atomic_long_read(&nr_live_folios), cow = pin_test_vmstat(COW_FAULT);
+	long live = atomic_long_read(&nr_live_folios), cow = t_mm_vmstat(COW_FAULT);
 	struct page *pages[SIM_MAX_ZERO_PAGES + 2];
 	long ret;
 
-	a = pin_test_mmap(test, n * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	b = pin_test_mmap(test, n * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	a = t_mm_mmap(test, n * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	b = t_mm_mmap(test, n * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_fast(a, (int)n, 0, pages);
 	KUNIT_ASSERT_EQ(test, ret, (long)n);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < n; i++)
 		KUNIT_EXPECT_PTR_EQ(test, pages[i], ZERO_PAGE(a + i * PAGE_SIZE));
 	unpin_user_pages(pages, n);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live);
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_fast(a, (int)n, FOLL_WRITE, pages);
 	KUNIT_ASSERT_EQ(test, ret, (long)n);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < n; i++) {
 		unsigned long at = a + i * PAGE_SIZE;
 
 		zero_page_expect_fresh(test, pages[i]);
-		KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(at), pages[i]);
-		KUNIT_EXPECT_TRUE(test, pte_write(pin_test_pte_at_mm(current->mm, at)));
+		KUNIT_EXPECT_PTR_EQ(test, t_mm_page(current->mm, at), pages[i]);
+		KUNIT_EXPECT_TRUE(test, pte_write(t_mm_pte(current->mm, at)));
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(COW_FAULT), cow + (long)n);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(COW_FAULT), cow + (long)n);
 	unpin_user_pages(pages, n);
 
-	pin_test_poison(pages, ARRAY_SIZE(pages));
+	t_mm_poison(pages, ARRAY_SIZE(pages));
 	ret = pin_user_pages_unlocked(b, n, pages, FOLL_WRITE);
 	KUNIT_ASSERT_EQ(test, ret, (long)n);
-	pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+	t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 	for (i = 0; i < n; i++) {
 		zero_page_expect_fresh(test, pages[i]);
-		KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(b + i * PAGE_SIZE), pages[i]);
+		KUNIT_EXPECT_PTR_EQ(test, t_mm_page(current->mm, b + i * PAGE_SIZE), pages[i]);
 	}
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(COW_FAULT), cow + (long)n);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(COW_FAULT), cow + (long)n);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&nr_live_folios), live + 2 * (long)n);
 	unpin_user_pages(pages, n);
 	zero_page_expect_untouched(test);
-	pin_test_munmap(test, a, n * PAGE_SIZE);
-	pin_test_munmap(test, b, n * PAGE_SIZE);
+	t_mm_munmap(test, a, n * PAGE_SIZE);
+	t_mm_munmap(test, b, n * PAGE_SIZE);
 }
 
 /*
@@ -482,28 +483,29 @@ static void zero_page_longterm_pin_unshares(struct kunit *test)
 
 	for (k = 0; k < ARRAY_SIZE(prots); k++) {
 		addr = zero_page_map_read(test, n, prots[k]);
-		KUNIT_ASSERT_EQ(test, pin_test_gup_checked(test, API_PUP_FAST, addr, (long)n, 0, pages,
-							   ARRAY_SIZE(pages)), (long)n);
+		KUNIT_ASSERT_EQ(test, t_gup_checked(test, T_API_PUP_FAST, addr, (long)n, 0, pages,
+						    ARRAY_SIZE(pages)), (long)n);
 		for (i = 0; i < n; i++)
 			KUNIT_EXPECT_PTR_EQ(test, pages[i], ZERO_PAGE(addr + i * PAGE_SIZE));
 		unpin_user_pages(pages, n);
 
-		pin_test_poison(pages, ARRAY_SIZE(pages));
+		t_mm_poison(pages, ARRAY_SIZE(pages));
 		ret = pin_user_pages_fast(addr, (int)n, FOLL_LONGTERM, pages);
 		KUNIT_ASSERT_EQ(test, ret, (long)n);
-		pin_test_expect_written(test, pages, ARRAY_SIZE(pages), ret);
+		t_mm_expect_written(test, pages, ARRAY_SIZE(pages), ret);
 		for (i = 0; i < n; i++) {
-			pte_t pte = pin_test_pte_at_mm(current->mm, addr + i * PAGE_SIZE);
+			pte_t pte = t_mm_pte(current->mm, addr + i * PAGE_SIZE);
 
 			zero_page_expect_fresh(test, pages[i]);
-			KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at(addr + i * PAGE_SIZE), pages[i]);
+			KUNIT_EXPECT_PTR_EQ(test, t_mm_page(current->mm, addr + i * PAGE_SIZE),
+					    pages[i]);
 			KUNIT_EXPECT_FALSE(test, pte_write(pte));
 			KUNIT_EXPECT_FALSE(test, pte_special(pte));
 		}
 		KUNIT_EXPECT_EQ(test, sim_check(), 0);
 		unpin_user_pages(pages, n);
 		zero_page_expect_untouched(test);
-		pin_test_munmap(test, addr, n * PAGE_SIZE);
+		t_mm_munmap(test, addr, n * PAGE_SIZE);
 	}
 }
 
@@ -532,7 +534,7 @@ static void zero_page_fork_write_and_unmap(struct kunit *test)
 	zero_page_expect_untouched(test);
 	for (i = 0; i < n; i++) {
 		unsigned long a = addr + i * PAGE_SIZE;
-		pte_t pte = pin_test_pte_at_mm(child->mm, a);
+		pte_t pte = t_mm_pte(child->mm, a);
 
 		KUNIT_EXPECT_TRUE(test, pte_special(pte));
 		KUNIT_EXPECT_EQ(test, pte_pfn(pte), my_zero_pfn(a));
@@ -541,16 +543,16 @@ static void zero_page_fork_write_and_unmap(struct kunit *test)
 	sim_task_switch(child);
 	KUNIT_EXPECT_EQ(test, sim_user_write(addr, &c, 1), (ssize_t)1);
 	sim_task_switch(parent);
-	cpage = pin_test_page_at_mm(child->mm, addr);
+	cpage = t_mm_page(child->mm, addr);
 	KUNIT_ASSERT_NOT_NULL(test, cpage);
 	KUNIT_EXPECT_FALSE(test, is_zero_page(cpage));
 	KUNIT_EXPECT_EQ(test, *(char *)page_address(cpage), 'x');
-	KUNIT_EXPECT_PTR_EQ(test, pin_test_page_at_mm(parent->mm, addr), ZERO_PAGE(addr));
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(parent->mm, addr), ZERO_PAGE(addr));
 	zero_page_expect_untouched(test);
 
 	sim_task_exit(child);
 	zero_page_expect_untouched(test);
-	pin_test_munmap(test, addr, n * PAGE_SIZE);
+	t_mm_munmap(test, addr, n * PAGE_SIZE);
 	zero_page_expect_untouched(test);
 }
 
@@ -571,7 +573,7 @@ static void zero_page_storm_pin(struct kunit *test, unsigned long addr, struct p
 		KUNIT_ASSERT_EQ_MSG(test, ret, (long)k, "chunk at page %lu", at);
 		/* The array was poisoned once: nothing past this chunk may be written. */
 		if (at + k < STORM_PINS)
-			KUNIT_ASSERT_PTR_EQ(test, pages[at + k], PIN_TEST_POISON);
+			KUNIT_ASSERT_PTR_EQ(test, pages[at + k], T_MM_POISON_PTR);
 	}
 }
 
@@ -607,8 +609,8 @@ static void zero_page_pin_storm(struct kunit *test)
 	const struct zero_page_param *p = test->param_value;
 	bool v6_4 = p->profile == SIM_PROFILE_V6_4;
 	unsigned long len = STORM_PINS * PAGE_SIZE, addr, i, wrong = 0, extra = 0;
-	long acquired = pin_test_vmstat(NR_FOLL_PIN_ACQUIRED);
-	long released = pin_test_vmstat(NR_FOLL_PIN_RELEASED);
+	long acquired = t_mm_vmstat(NR_FOLL_PIN_ACQUIRED);
+	long released = t_mm_vmstat(NR_FOLL_PIN_RELEASED);
 	struct page *z = ZERO_PAGE(0), **pages, *more[8];
 	struct folio *folio;
 	long ret, expect;
@@ -617,14 +619,14 @@ static void zero_page_pin_storm(struct kunit *test)
 	pages = calloc(STORM_PINS, sizeof(*pages));
 	KUNIT_ASSERT_NOT_NULL(test, pages);
 	test->priv = pages;
-	pin_test_poison(pages, STORM_PINS);
-	addr = pin_test_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE);
+	t_mm_poison(pages, STORM_PINS);
+	addr = t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_NORESERVE);
 
 	zero_page_storm_pin(test, addr, pages, 0, STORM_PINS - 1);
 	for (i = 0; i < STORM_PINS - 1; i++)
 		wrong += pages[i] != z;
 	KUNIT_EXPECT_EQ(test, wrong, 0UL);
-	KUNIT_EXPECT_PTR_EQ(test, pages[STORM_PINS - 1], PIN_TEST_POISON);
+	KUNIT_EXPECT_PTR_EQ(test, pages[STORM_PINS - 1], T_MM_POISON_PTR);
 	/* 1 + 1024 * (2^21 - 1): the largest count a pin can leave positive. */
 	KUNIT_EXPECT_EQ(test, page_ref_count(z), v6_4 ? 2147482625 : 1);
 
@@ -635,15 +637,15 @@ static void zero_page_pin_storm(struct kunit *test)
 	expect = v6_4 ? INT_MIN + 1 : 1;
 	KUNIT_EXPECT_EQ(test, page_ref_count(z), (int)expect);
 	KUNIT_EXPECT_EQ(test, page_maybe_dma_pinned(z), v6_4);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
 			v6_4 ? (long)STORM_PINS : 0L);
 
 	/* Pin 2^21 + 1, every way in. */
-	pin_test_poison(more, ARRAY_SIZE(more));
+	t_mm_poison(more, ARRAY_SIZE(more));
 	if (v6_4) {
 		KUNIT_EXPECT_WARN(test, ret = pin_user_pages_unlocked(addr, 1, &more[0], 0));
 		KUNIT_EXPECT_EQ(test, ret, (long)-ENOMEM);
-		KUNIT_EXPECT_WARN(test, ret = pin_test_gup(API_PUP, addr, 1, 0, &more[1]));
+		KUNIT_EXPECT_WARN(test, ret = t_gup(T_API_PUP, addr, 1, 0, &more[1]));
 		KUNIT_EXPECT_EQ(test, ret, (long)-ENOMEM);
 		KUNIT_EXPECT_WARN(test, ret = pin_user_pages_fast(addr, 1, 0, &more[2]));
 		KUNIT_EXPECT_EQ(test, ret, (long)-ENOMEM);
@@ -651,13 +653,13 @@ static void zero_page_pin_storm(struct kunit *test)
 		KUNIT_EXPECT_NULL(test, folio);
 		KUNIT_EXPECT_WARN(test, ret = get_user_pages_fast(addr, 1, 0, &more[3]));
 		KUNIT_EXPECT_EQ(test, ret, (long)-ENOMEM);
-		pin_test_expect_written(test, more, ARRAY_SIZE(more), 0);
+		t_mm_expect_written(test, more, ARRAY_SIZE(more), 0);
 		KUNIT_EXPECT_EQ(test, page_ref_count(z), (int)expect);
 	} else {
 		KUNIT_EXPECT_EQ(test, pin_user_pages_unlocked(addr, 1, &more[0], 0), 1L);
-		KUNIT_EXPECT_EQ(test, pin_test_gup(API_PUP, addr, 1, 0, &more[1]), 1L);
+		KUNIT_EXPECT_EQ(test, t_gup(T_API_PUP, addr, 1, 0, &more[1]), 1L);
 		KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, 0, &more[2]), 1);
-		pin_test_expect_written(test, more, ARRAY_SIZE(more), 3);
+		t_mm_expect_written(test, more, ARRAY_SIZE(more), 3);
 		folio = try_grab_folio(z, 1, FOLL_PIN);
 		KUNIT_EXPECT_PTR_EQ(test, folio, page_folio(z));
 		extra = 3;
@@ -667,7 +669,7 @@ static void zero_page_pin_storm(struct kunit *test)
 			for (i = 0; i < 3; i++) {
 				if (i)
 					zero_page_storm_unpin(pages, STORM_PINS);
-				pin_test_poison(pages, STORM_PINS);
+				t_mm_poison(pages, STORM_PINS);
 				zero_page_storm_pin(test, addr, pages, 0, STORM_PINS);
 			}
 		}
@@ -682,11 +684,11 @@ static void zero_page_pin_storm(struct kunit *test)
 		unpin_user_pages(more, extra);
 	KUNIT_EXPECT_EQ(test, page_ref_count(z), 1);
 	KUNIT_EXPECT_EQ(test, sim_small_folio_pins(page_folio(z)), 0L);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
-			pin_test_vmstat(NR_FOLL_PIN_RELEASED) - released);
-	KUNIT_EXPECT_EQ(test, pin_test_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
+			t_mm_vmstat(NR_FOLL_PIN_RELEASED) - released);
+	KUNIT_EXPECT_EQ(test, t_mm_vmstat(NR_FOLL_PIN_ACQUIRED) - acquired,
 			v6_4 ? (long)STORM_PINS : 0L);
-	pin_test_munmap(test, addr, len);
+	t_mm_munmap(test, addr, len);
 }
 
 static struct kunit_case zero_page_test_cases[] = {

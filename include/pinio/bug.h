@@ -52,6 +52,7 @@ void pinio_warn_quiet(bool quiet);
 #endif
 
 struct page;
+/* Print @page's state and event history to stderr (mm/debug.c). */
 void dump_page(struct page *page, const char *reason);
 
 #endif /* PINIO_BUG_H */

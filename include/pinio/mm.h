@@ -331,8 +331,27 @@ long pin_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned l
 bool folio_mark_dirty(struct folio *folio);
 bool set_page_dirty(struct page *page);
 bool set_page_dirty_lock(struct page *page);
+/**
+ * folio_lock() - take @folio's lock (PG_locked).
+ * @folio: the folio.
+ *
+ * Context: spins, yielding the host thread, while another holds it; the
+ * lock is not recursive. Held around truncation, writeback and dirtying
+ * under set_page_dirty_lock().
+ */
 void folio_lock(struct folio *folio);
+/**
+ * folio_trylock() - take @folio's lock if it is free.
+ * @folio: the folio.
+ *
+ * Return: true if the lock was taken.
+ */
 bool folio_trylock(struct folio *folio);
+/**
+ * folio_unlock() - release @folio's lock; unlocking a folio that is not
+ * locked is a VM_BUG_ON_FOLIO().
+ * @folio: the folio.
+ */
 void folio_unlock(struct folio *folio);
 bool folio_clear_dirty_for_io(struct folio *folio);
 

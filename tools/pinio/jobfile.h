@@ -191,6 +191,8 @@ void job_list_free(struct job_list *list);
  */
 int job_parse_size(const char *s, uint64_t *out);
 int job_parse_time_ns(const char *s, uint64_t *out);
+/* A plain decimal number: digits only (no sign, space or unit), at most @max. */
+int job_parse_u64(const char *s, uint64_t max, uint64_t *out);
 
 /**
  * job_set_option() - apply one fio job option to @job.

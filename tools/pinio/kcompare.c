@@ -41,6 +41,7 @@
 #include <pinio/scenario.h>
 #include <pinio/sim.h>
 
+#include "jobfile.h"
 #include "pinio.h"
 #include "subcmd.h"
 
@@ -445,8 +446,9 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 	unsigned int agree = 0, comparable = 0, quirks = 0, nr = 0, i, extra;
 	bool quirk;
 	struct kc_host h = { .fd = -1 };
+	struct stat st;
 	long leaks;
-	int ret, d;
+	int ret, d, e;
 
 	for (i = 1; i < (unsigned int)argc; i++) {
 		const char *a = argv[i];
@@ -454,13 +456,18 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
 			kcompare_usage(out);
 			return PINIO_EXIT_OK;
-		} else if (!strncmp(a, "--dir=", 6) && a[6]) {
+		} else if (!strcmp(a, "--dir") || !strcmp(a, "--dir=")) {
+			fprintf(err, "pinio kcompare: --dir needs a value (--dir=DIR)\n");
+			return PINIO_EXIT_USAGE;
+		} else if (!strcmp(a, "--reps")) {
+			fprintf(err, "pinio kcompare: --reps needs a value (--reps=N)\n");
+			return PINIO_EXIT_USAGE;
+		} else if (!strncmp(a, "--dir=", 6)) {
 			o.dir = a + 6;
 		} else if (!strncmp(a, "--reps=", 7)) {
-			char *end;
-			unsigned long n = strtoul(a + 7, &end, 10);
+			uint64_t n;
 
-			if (*end || !n || n > 1000 || a[7] == '-') {
+			if (job_parse_u64(a + 7, 1000, &n) || !n) {
 				fprintf(err, "pinio kcompare: bad --reps \"%s\" (1 to 1000)\n", a + 7);
 				return PINIO_EXIT_USAGE;
 			}
@@ -474,6 +481,16 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 				a);
 			return PINIO_EXIT_USAGE;
 		}
+	}
+	/* A --dir that is not there is bad usage; one that takes no file, a skip. */
+	if (strlen(o.dir) + sizeof("/pinio-kcompare.XXXXXX") > sizeof(h.path)) {
+		fprintf(err, "pinio kcompare: --dir=%.64s...: path too long\n", o.dir);
+		return PINIO_EXIT_USAGE;
+	}
+	e = stat(o.dir, &st) ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	if (e) {
+		fprintf(err, "pinio kcompare: --dir=%s: %s\n", o.dir, strerror(e));
+		return PINIO_EXIT_USAGE;
 	}
 	if (sim_booted()) {
 		fprintf(err, "pinio kcompare: the machine is already booted\n");

@@ -69,7 +69,7 @@ static void scenario_list(FILE *out)
 /* Parse "v6.5,v6.4", "both" or "all" into @p; the number of profiles, or -EINVAL. */
 static int scenario_parse_profiles(const char *arg, enum sim_profile *p)
 {
-	char buf[64], *tok, *save = NULL;
+	char buf[64], *tok, *next;
 	int n = 0;
 
 	if (!strcmp(arg, "both")) {
@@ -86,12 +86,11 @@ static int scenario_parse_profiles(const char *arg, enum sim_profile *p)
 	if (strlen(arg) >= sizeof(buf))
 		return -EINVAL;
 	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	/* strsep, not strtok: an empty element ("v6.5,,v6.4", "v6.5,") is an error */
+	for (next = buf; (tok = strsep(&next, ",")) != NULL; n++)
 		if (n == SCEN_MAX_PROFILES || sim_profile_parse(tok, &p[n]))
 			return -EINVAL;
-		n++;
-	}
-	return n ? n : -EINVAL;
+	return n;
 }
 
 int scenario_main(int argc, char **argv, FILE *out, FILE *err)
@@ -121,8 +120,13 @@ int scenario_main(int argc, char **argv, FILE *out, FILE *err)
 		} else if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
 			quiet = true;
 		} else if (!strncmp(a, "--profile=", 10) || !strcmp(a, "--profile")) {
-			const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : "");
+			const char *v = a[9] == '=' ? a + 10 : (i + 1 < argc ? argv[++i] : NULL);
 
+			if (!v) {
+				fprintf(err, "pinio scenario: --profile needs a value (--profile=P)\n");
+				free(pick);
+				return PINIO_EXIT_USAGE;
+			}
 			nr_profiles = scenario_parse_profiles(v, profiles);
 			if (nr_profiles < 0) {
 				fprintf(err, "pinio scenario: bad profile \"%s\" "

@@ -17,6 +17,8 @@
  * runs here, on a `ram` disk, through sim_pread/sim_pwrite or the async
  * ring.
  *
+ * trace_internal.h lists the files the command is spread over.
+ *
  * Exit: 0 recorded and written (and a scenario passed), 1 a failure,
  * 2 bad usage.
  */
@@ -25,423 +27,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <time.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <pinio/mm.h>
-#include <pinio/scenario.h>
-#include <pinio/sim.h>
 #include <pinio/trace.h>
 
-#include "jobfile.h"
 #include "pinio.h"
 #include "subcmd.h"
-#include "svg.h"
-
-#define TR_DEFAULT_EVENTS	1000000UL
-#define TR_DEFAULT_LANES	32
-#define TR_JOB_MAX_BYTES	(16UL << 20)
-#define TR_JOB_SLOTS		16
-
-enum tr_format { TR_FMT_AUTO, TR_FMT_SVG, TR_FMT_JSON, TR_FMT_TEXT };
-enum tr_buffer { TR_BUF_ANON, TR_BUF_UNTOUCHED, TR_BUF_THP };
-
-struct tr_opts {
-	enum sim_profile profile;
-	enum tr_format format;
-	const char *out;
-	unsigned int max_lanes;
-	size_t max_events;
-	enum tr_buffer buffer;
-	const char *job;
-	const char *scenario;
-};
-
-/* ---- building lanes from the records ------------------------------------- */
-
-/* A small open-addressing map pfn -> order of the folios alive at a point. */
-struct tr_folios {
-	unsigned long *pfn;	/* ~0UL: empty */
-	unsigned char *order;
-	size_t cap;
-};
-
-static size_t tr_hash(unsigned long pfn, size_t cap)
-{
-	return (size_t)(pfn * 0x9e3779b97f4a7c15ULL >> 17) & (cap - 1);
-}
-
-static long tr_folio_find(const struct tr_folios *m, unsigned long pfn)
-{
-	size_t i = tr_hash(pfn, m->cap);
-
-	while (m->pfn[i] != ~0UL) {
-		if (m->pfn[i] == pfn)
-			return (long)i;
-		i = (i + 1) & (m->cap - 1);
-	}
-	return -1;
-}
-
-static void tr_folio_set(struct tr_folios *m, unsigned long pfn, unsigned int order)
-{
-	size_t i = tr_hash(pfn, m->cap);
-
-	while (m->pfn[i] != ~0UL && m->pfn[i] != pfn)
-		i = (i + 1) & (m->cap - 1);
-	m->pfn[i] = pfn;
-	m->order[i] = (unsigned char)order;
-}
-
-/* Linear probing: delete by re-inserting the rest of the cluster. */
-static void tr_folio_del(struct tr_folios *m, unsigned long pfn)
-{
-	long at = tr_folio_find(m, pfn);
-	size_t i;
-
-	if (at < 0)
-		return;
-	m->pfn[at] = ~0UL;
-	for (i = ((size_t)at + 1) & (m->cap - 1); m->pfn[i] != ~0UL; i = (i + 1) & (m->cap - 1)) {
-		unsigned long p = m->pfn[i];
-		unsigned int o = m->order[i];
-
-		m->pfn[i] = ~0UL;
-		tr_folio_set(m, p, o);
-	}
-}
-
-/* The head of the live large folio covering @pfn, or @pfn itself. */
-static unsigned long tr_head(const struct tr_folios *m, unsigned long pfn, unsigned int *order)
-{
-	unsigned int o;
-	long at;
-
-	for (o = 1; o <= 10; o++) {
-		unsigned long head = pfn & ~((1UL << o) - 1);
-
-		at = tr_folio_find(m, head);
-		if (at >= 0 && m->order[at] >= o) {
-			*order = m->order[at];
-			return head;
-		}
-	}
-	at = tr_folio_find(m, pfn);
-	*order = at >= 0 ? m->order[at] : 0;
-	return pfn;
-}
-
-/* pfn -> lane index map, same scheme. */
-struct tr_lanemap {
-	unsigned long *pfn;
-	unsigned int *lane;
-	size_t cap;
-};
-
-static long tr_lane_find(const struct tr_lanemap *m, unsigned long pfn)
-{
-	size_t i = tr_hash(pfn, m->cap);
-
-	while (m->pfn[i] != ~0UL) {
-		if (m->pfn[i] == pfn)
-			return m->lane[i];
-		i = (i + 1) & (m->cap - 1);
-	}
-	return -1;
-}
-
-static void tr_lane_add(struct tr_lanemap *m, unsigned long pfn, unsigned int lane)
-{
-	size_t i = tr_hash(pfn, m->cap);
-
-	while (m->pfn[i] != ~0UL)
-		i = (i + 1) & (m->cap - 1);
-	m->pfn[i] = pfn;
-	m->lane[i] = lane;
-}
-
-/* enum page_owner (mm_types.h) as the leak report names it. */
-static const char *tr_owner_name(unsigned int owner)
-{
-	static const char *const names[NR_PAGE_OWNERS] = {
-		[OWNER_NONE] = "none",		[OWNER_KERNEL] = "kernel",
-		[OWNER_ANON] = "anon",		[OWNER_SHMEM] = "shmem",
-		[OWNER_PAGECACHE] = "pagecache", [OWNER_BOUNCE] = "bounce",
-		[OWNER_PIPE] = "pipe",		[OWNER_TEST] = "test",
-	};
-
-	return owner < NR_PAGE_OWNERS && names[owner] ? names[owner] : "?";
-}
-
-static void tr_lane_del(struct tr_lanemap *m, unsigned long pfn)
-{
-	size_t i = tr_hash(pfn, m->cap), j;
-
-	while (m->pfn[i] != ~0UL && m->pfn[i] != pfn)
-		i = (i + 1) & (m->cap - 1);
-	if (m->pfn[i] == ~0UL)
-		return;
-	m->pfn[i] = ~0UL;
-	for (j = (i + 1) & (m->cap - 1); m->pfn[j] != ~0UL; j = (j + 1) & (m->cap - 1)) {
-		unsigned long p = m->pfn[j];
-		unsigned int l = m->lane[j];
-
-		m->pfn[j] = ~0UL;
-		tr_lane_add(m, p, l);
-	}
-}
-
-/* How many lanes a frame has had: a counter per pfn, same scheme. */
-static unsigned int *tr_gen_slot(struct tr_lanemap *m, unsigned long pfn)
-{
-	size_t i = tr_hash(pfn, m->cap);
-
-	while (m->pfn[i] != ~0UL && m->pfn[i] != pfn)
-		i = (i + 1) & (m->cap - 1);
-	if (m->pfn[i] == ~0UL) {
-		m->pfn[i] = pfn;
-		m->lane[i] = 0;
-	}
-	return &m->lane[i];
-}
-
-/*
- * Build @d's lanes from its records: one lane per page, a large folio's
- * subpages folded into its head's lane (folios known from their alloc
- * events); owners read now from the memmap, or inferred from the events
- * of pages already freed. Runs while the machine is still up.
- */
-static int tr_build(struct tr_data *d)
-{
-	struct tr_folios fm = { 0 };
-	struct tr_lanemap lm = { 0 }, gm = { 0 };
-	size_t i, cap = 64, lanes_cap = 64;
-	long *pins = NULL, outstanding = 0;
-	int ret = -ENOMEM;
-
-	while (cap < 4 * (d->nr + 16))
-		cap <<= 1;
-	fm.cap = lm.cap = gm.cap = cap;
-	fm.pfn = malloc(cap * sizeof(*fm.pfn));
-	fm.order = calloc(cap, 1);
-	lm.pfn = malloc(cap * sizeof(*lm.pfn));
-	lm.lane = calloc(cap, sizeof(*lm.lane));
-	gm.pfn = malloc(cap * sizeof(*gm.pfn));
-	gm.lane = calloc(cap, sizeof(*gm.lane));
-	d->lane_of = calloc(d->nr ? d->nr : 1, sizeof(*d->lane_of));
-	d->lanes = calloc(lanes_cap, sizeof(*d->lanes));
-	pins = calloc(lanes_cap, sizeof(*pins));
-	if (!fm.pfn || !fm.order || !lm.pfn || !lm.lane || !gm.pfn || !gm.lane || !d->lane_of ||
-	    !d->lanes || !pins)
-		goto out;
-	memset(fm.pfn, 0xff, cap * sizeof(*fm.pfn));
-	memset(lm.pfn, 0xff, cap * sizeof(*lm.pfn));
-	memset(gm.pfn, 0xff, cap * sizeof(*gm.pfn));
-
-	for (i = 0; i < d->nr; i++) {
-		const struct trace_record *r = &d->recs[i];
-		unsigned int order = 0;
-		unsigned long head;
-		struct tr_lane *l;
-		long li;
-
-		if (r->ev == PE_PIN)
-			outstanding += r->val;
-		else if (r->ev == PE_ADD_PIN)
-			outstanding++;
-		else if (r->ev == PE_UNPIN)
-			outstanding -= r->val;
-
-		if (r->ev == PE_ALLOC)
-			tr_folio_set(&fm, r->pfn, (unsigned int)r->val);
-		head = tr_head(&fm, r->pfn, &order);
-		li = tr_lane_find(&lm, head);
-		if (li < 0) {
-			if (d->nr_lanes == lanes_cap) {
-				struct tr_lane *nl = realloc(d->lanes, 2 * lanes_cap * sizeof(*nl));
-				long *np;
-
-				if (!nl)
-					goto out;
-				d->lanes = nl;
-				np = realloc(pins, 2 * lanes_cap * sizeof(*np));
-				if (!np)
-					goto out;
-				pins = np;
-				memset(d->lanes + lanes_cap, 0, lanes_cap * sizeof(*nl));
-				memset(pins + lanes_cap, 0, lanes_cap * sizeof(*np));
-				lanes_cap *= 2;
-			}
-			li = (long)d->nr_lanes++;
-			tr_lane_add(&lm, head, (unsigned int)li);
-			l = &d->lanes[li];
-			l->pfn = head;
-			l->order = order;
-			l->first_ns = r->ns;
-			l->zero = head >= d->zero_pfn && head < d->zero_pfn + d->nr_zero;
-			l->gen = ++*tr_gen_slot(&gm, head);
-			l->during_io = r->ev == PE_ALLOC && outstanding > 0;
-		}
-		l = &d->lanes[li];
-		d->lane_of[i] = (unsigned int)li;
-		l->nr_events++;
-		l->last_ns = r->ns;
-		if (r->ev == PE_ALLOC && r->val)
-			l->order = (unsigned int)r->val;
-		if ((r->ev == PE_FAULT || r->ev == PE_MAP || r->ev == PE_COW || r->ev == PE_UNMAP) &&
-		    !l->va)
-			l->va = (unsigned long)r->val;
-		if ((r->ev == PE_FAULT || r->ev == PE_MAP || r->ev == PE_COW || r->ev == PE_UNMAP) &&
-		    !l->owner[0])
-			snprintf(l->owner, sizeof(l->owner), "anon");
-		if (tr_io_event(r->ev))
-			l->io = true;
-		if (r->ev == PE_PIN)
-			pins[li] += r->val;
-		else if (r->ev == PE_ADD_PIN)
-			pins[li]++;
-		else if (r->ev == PE_UNPIN)
-			pins[li] -= r->val;
-		if (pins[li] > l->max_pins)
-			l->max_pins = pins[li];
-		if (r->ev == PE_FREE && r->pfn == head) {
-			/* The frame's next use is another lane. */
-			tr_folio_del(&fm, head);
-			tr_lane_del(&lm, head);
-		}
-	}
-	/* The zero page always has a lane: flat, unless the profile pins it. */
-	for (i = 0; i < d->nr_lanes && !d->lanes[i].zero; i++)
-		;
-	if (i == d->nr_lanes) {
-		if (d->nr_lanes == lanes_cap) {
-			struct tr_lane *nl = realloc(d->lanes, (lanes_cap + 1) * sizeof(*nl));
-
-			if (!nl)
-				goto out;
-			d->lanes = nl;
-		}
-		memset(&d->lanes[d->nr_lanes], 0, sizeof(d->lanes[0]));
-		d->lanes[d->nr_lanes].pfn = d->zero_pfn;
-		d->lanes[d->nr_lanes].zero = true;
-		d->lanes[d->nr_lanes].gen = 1;
-		d->nr_lanes++;
-	}
-	/* Owners of pages still allocated; the rest keep what their events said. */
-	for (i = 0; i < d->nr_lanes; i++) {
-		struct tr_lane *l = &d->lanes[i];
-		struct page *page;
-
-		if (l->zero) {
-			snprintf(l->owner, sizeof(l->owner), "zero page");
-			continue;
-		}
-		if (!pfn_valid(l->pfn) || l->gen != *tr_gen_slot(&gm, l->pfn))
-			continue;	/* an earlier use of a frame used again */
-		page = pfn_to_page(l->pfn);
-		if (page->owner != OWNER_NONE)
-			snprintf(l->owner, sizeof(l->owner), "%s", tr_owner_name(page->owner));
-		else if (!l->owner[0])
-			snprintf(l->owner, sizeof(l->owner), "freed");
-	}
-	ret = 0;
-out:
-	free(fm.pfn);
-	free(fm.order);
-	free(lm.pfn);
-	free(lm.lane);
-	free(gm.pfn);
-	free(gm.lane);
-	free(pins);
-	return ret;
-}
-
-static void tr_data_free(struct tr_data *d)
-{
-	free(d->recs);
-	free(d->lane_of);
-	free(d->lanes);
-	memset(d, 0, sizeof(*d));
-}
-
-/*
- * Stop the recorder and keep its records, with what only the running
- * machine knows: the zero pages and the owners of pages still alive.
- */
-static int tr_capture(struct tr_data *d)
-{
-	const struct trace_record *recs;
-	size_t nr;
-
-	trace_recorder_stop();
-	recs = trace_recorder_records(&nr);
-	d->dropped = trace_recorder_dropped();
-	d->recs = malloc((nr ? nr : 1) * sizeof(*d->recs));
-	if (!d->recs)
-		return -ENOMEM;
-	if (nr)
-		memcpy(d->recs, recs, nr * sizeof(*recs));
-	d->nr = nr;
-	d->zero_pfn = zero_pfn;
-	d->nr_zero = sim_get_config()->nr_zero_pages ? sim_get_config()->nr_zero_pages : 1;
-	d->zero_pins_skipped = sim_vmstat("pinio_zero_page_pins");
-	return tr_build(d);
-}
-
-struct tr_hook {
-	struct tr_data *d;
-	int err;
-	bool captured;
-};
-
-/* When the recorder started, on the same clock as its records. */
-static uint64_t tr_start_ns;
-
-static uint64_t tr_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static int tr_recorder_start(size_t max_events)
-{
-	int err = trace_recorder_start(max_events);
-
-	tr_start_ns = tr_now();
-	return err;
-}
-
-static void tr_add_step(struct tr_data *d, unsigned int nr, const char *text)
-{
-	struct tr_step *st;
-
-	if (d->nr_steps == TR_MAX_STEPS)
-		return;
-	st = &d->steps[d->nr_steps++];
-	st->ns = tr_now() - tr_start_ns;
-	st->nr = nr;
-	snprintf(st->text, sizeof(st->text), "%s", text);
-}
-
-static void tr_on_step(struct sim_scenario_ctx *ctx, unsigned int step, const char *text)
-{
-	struct tr_hook *h = ctx->hook_arg;
-
-	if (!h->captured)
-		tr_add_step(h->d, step, text);
-}
-
-static void tr_before_shutdown(struct sim_scenario_ctx *ctx)
-{
-	struct tr_hook *h = ctx->hook_arg;
-
-	if (h->captured)
-		return;
-	h->captured = true;
-	h->err = tr_capture(h->d);
-}
+#include "trace_internal.h"
 
 /* ---- output ------------------------------------------------------------------ */
 
@@ -534,178 +127,113 @@ static int tr_write_text(FILE *f, const struct tr_data *d, unsigned int max_lane
 	return ferror(f) ? -EIO : 0;
 }
 
-/* ---- the built-in job --------------------------------------------------------------- */
+/* ---- the output file ------------------------------------------------------------ */
 
-/* Parse "rw=randread bs=4k size=64k" with `pinio run`'s option parser. */
-static int tr_job_parse(const char *spec, struct job *job, char *err, size_t errlen)
+#define TR_PATH_MAX	4096
+
+/*
+ * Check, before anything runs, that --out=@path can be written: not a
+ * directory, writable if it exists, in a directory that exists and takes
+ * new files. 0, or -1 with the reason in @msg.
+ */
+static int tr_out_check(const char *path, char *msg, size_t len)
 {
-	char *copy = strdup(spec), *tok, *save = NULL;
-	int ret = 0;
+	char dir[TR_PATH_MAX];
+	struct stat st;
+	char *slash;
+	int e = 0;
 
-	if (!copy) {
-		snprintf(err, errlen, "out of memory");
+	if (!*path) {
+		snprintf(msg, len, "an empty path");
 		return -1;
 	}
-	job_init_defaults(job);
-	job->size = 64 << 10;
-	for (tok = strtok_r(copy, " \t,", &save); tok && !ret; tok = strtok_r(NULL, " \t,", &save)) {
-		char *eq = strchr(tok, '=');
-
-		if (eq)
-			*eq++ = '\0';
-		if (!strcmp(tok, "filename") || !strcmp(tok, "numjobs") || !strcmp(tok, "verify")) {
-			snprintf(err, errlen, "%s is not supported by pinio trace's built-in job", tok);
-			ret = -1;
-		} else {
-			ret = job_set_option(job, tok, eq, err, errlen);
+	if (strlen(path) >= sizeof(dir)) {
+		snprintf(msg, len, "path too long");
+		return -1;
+	}
+	if (!stat(path, &st)) {
+		if (S_ISDIR(st.st_mode)) {
+			snprintf(msg, len, "%s", strerror(EISDIR));
+			return -1;
+		}
+		if (access(path, W_OK)) {
+			snprintf(msg, len, "%s", strerror(errno));
+			return -1;
 		}
 	}
-	free(copy);
-	if (ret)
-		return -1;
-	if (!job->direct) {
-		snprintf(err, errlen, "direct=0: only O_DIRECT I/O is traced (buffered I/O needs simfs)");
-		return -1;
-	}
-	if (!job->size || job->size > TR_JOB_MAX_BYTES) {
-		snprintf(err, errlen, "size must be 1 to 16m for a trace (a small run)");
-		return -1;
-	}
-	if (job->bs > job->size || job->bs % 512) {
-		snprintf(err, errlen, "bs must be a multiple of 512 no larger than size");
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if (stat(dir, &st))
+		e = errno;
+	else if (!S_ISDIR(st.st_mode))
+		e = ENOTDIR;
+	else if (access(dir, W_OK | X_OK))
+		e = errno;
+	if (e) {
+		snprintf(msg, len, "its directory: %s", strerror(e));
 		return -1;
 	}
 	return 0;
 }
 
-static uint64_t tr_rand(uint64_t *s)
+/*
+ * The output, written whole or not at all: a regular file goes to
+ * PATH.PID.tmp first and is renamed over PATH only when everything was
+ * written, so a failed write leaves no partial file (and an old PATH as it
+ * was). Anything else - a symlink (--out=/dev/stdout), a device, a FIFO -
+ * is written in place, through the link: renaming over it would replace
+ * the link or the device node.
+ */
+struct tr_out {
+	FILE *f;
+	const char *path;
+	char tmp[TR_PATH_MAX + 32];
+};
+
+static FILE *tr_out_open(struct tr_out *o, const char *path)
 {
-	*s ^= *s << 13;
-	*s ^= *s >> 7;
-	*s ^= *s << 17;
-	return *s;
+	struct stat st;
+	int fd;
+
+	o->path = path;
+	o->tmp[0] = '\0';
+	if (!lstat(path, &st) && !S_ISREG(st.st_mode)) {
+		o->f = fopen(path, "w");
+		return o->f;
+	}
+	snprintf(o->tmp, sizeof(o->tmp), "%s.%ld.tmp", path, (long)getpid());
+	fd = open(o->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		o->tmp[0] = '\0';
+		return NULL;
+	}
+	o->f = fdopen(fd, "w");
+	if (!o->f) {
+		close(fd);
+		unlink(o->tmp);
+		o->tmp[0] = '\0';
+	}
+	return o->f;
 }
 
-/* Run @job on a fresh machine, recording; fills @d before shutting down. */
-static int tr_job_run(const struct tr_opts *o, const struct job *job, struct tr_data *d)
+/* Close the output; with @werr (or a failed close) drop it. 0 or -errno. */
+static int tr_out_close(struct tr_out *o, int werr)
 {
-	struct sim_config cfg = { .mem_bytes = 64UL << 20, .thp = o->buffer == TR_BUF_THP,
-				  .profile = o->profile };
-	unsigned int depth = job_ioengine_async(job->ioengine) ? job->iodepth : 1;
-	uint64_t nr_ios = job->size / job->bs, i, seed = job->randseed ? job->randseed : 0x9e37;
-	/*
-	 * fio gives each of the iodepth I/Os its own buffer; here every I/O
-	 * gets its own slot, up to TR_JOB_SLOTS of them (or iodepth, if
-	 * more), so that the picture shows one page after another rather than
-	 * one page reused.
-	 */
-	unsigned int slots = (unsigned int)max_t(uint64_t, depth,
-						 min_t(uint64_t, nr_ios, TR_JOB_SLOTS));
-	size_t buf_len = (size_t)slots * job->bs;
-	unsigned long map, buf;
-	size_t map_len = buf_len + (o->buffer == TR_BUF_THP ? 4UL << 20 : 0);
-	struct sim_aio *ring = NULL;
-	char err_step[120];
-	unsigned int inflight = 0, reads = 0;
-	int fd, err, bad = 0;
-	long leaks;
-
-	err = sim_boot(&cfg);
-	if (err)
-		return err;
-	err = sim_ramdisk_create("ram0", ALIGN(job->size, 1UL << 20), 512);
-	if (err)
-		goto out_shutdown;
-	fd = sim_open("/dev/ram0", O_RDWR | O_DIRECT, 0);
-	if (fd < 0) {
-		err = fd;
-		goto out_disk;
-	}
-	map = sim_mmap(0, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (IS_ERR_VALUE(map)) {
-		err = (int)(long)map;
-		goto out_close;
-	}
-	buf = o->buffer == TR_BUF_THP ? ALIGN(map + 1, 2UL << 20) : map;
-	if (o->buffer != TR_BUF_THP)
-		sim_madvise(map, map_len, MADV_NOHUGEPAGE);
-	if (depth > 1) {
-		ring = sim_aio_create(depth);
-		if (IS_ERR(ring)) {
-			err = (int)PTR_ERR(ring);
-			goto out_unmap;
-		}
-	}
-	err = tr_recorder_start(o->max_events);
-	if (err)
-		goto out_ring;
-	/* Anonymous buffers are written first, so that their faults are in the trace too. */
-	if (o->buffer != TR_BUF_UNTOUCHED) {
-		tr_add_step(d, 1, "fill the buffer (write faults)");
-		sim_user_memset(buf, 0x6a, buf_len);
-	}
-	snprintf(err_step, sizeof(err_step), "%llu O_DIRECT %s of %llu bytes, %s",
-		 (unsigned long long)nr_ios, job_rw_name(job->rw), (unsigned long long)job->bs,
-		 ring ? "async ring" : "synchronous");
-	tr_add_step(d, 2, err_step);
-
-	for (i = 0; i < nr_ios; i++) {
-		uint64_t off = job_rw_random(job->rw) ? tr_rand(&seed) % nr_ios * job->bs :
-			       i * job->bs;
-		bool write = !job_rw_reads(job->rw) ||
-			     (job_rw_writes(job->rw) && tr_rand(&seed) % 100 >= job->rwmixread);
-		unsigned long b = buf + (i % slots) * job->bs;
-		ssize_t ret;
-
-		reads += !write;
-		if (!ring) {
-			ret = write ? sim_pwrite(fd, b, job->bs, (off_t)off) :
-				      sim_pread(fd, b, job->bs, (off_t)off);
-			bad += ret != (ssize_t)job->bs;
-			continue;
-		}
-		if (inflight == depth) {
-			int64_t res;
-			uint64_t tag;
-
-			if (sim_aio_reap(ring, 1, 1, &res, &tag) == 1) {
-				inflight--;
-				bad += res != (int64_t)job->bs;
-			}
-		}
-		if (sim_aio_submit(ring, fd, write, b, job->bs, (off_t)off, i))
-			bad++;
-		else
-			inflight++;
-	}
-	while (ring && inflight) {
-		int64_t res;
-		uint64_t tag;
-
-		if (sim_aio_reap(ring, 1, 1, &res, &tag) != 1)
-			break;
-		inflight--;
-		bad += res != (int64_t)job->bs;
-	}
-	(void)reads;
-	err = tr_capture(d);
-	if (!err && bad)
-		err = -EIO;
-out_ring:
-	trace_recorder_stop();
-	if (ring)
-		sim_aio_destroy(ring);
-out_unmap:
-	sim_munmap(map, map_len);
-out_close:
-	sim_close(fd);
-out_disk:
-	sim_disk_destroy("ram0");
-out_shutdown:
-	leaks = sim_shutdown();
-	if (!err && leaks)
-		err = -EUCLEAN;
-	return err;
+	if (fclose(o->f) && !werr)
+		werr = -EIO;
+	if (!o->tmp[0])
+		return werr;
+	if (!werr && rename(o->tmp, o->path))
+		werr = -errno;
+	if (werr)
+		unlink(o->tmp);
+	return werr;
 }
 
 /* ---- the command ------------------------------------------------------------------ */
@@ -763,7 +291,6 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o, FILE *err)
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i], *v;
 		bool missing = false;
-		char *end;
 
 		if ((v = tr_optval(argc, argv, &i, "--profile", &missing))) {
 			if (sim_profile_parse(v, &o->profile)) {
@@ -785,21 +312,21 @@ static int tr_parse(int argc, char **argv, struct tr_opts *o, FILE *err)
 				return -1;
 			}
 		} else if ((v = tr_optval(argc, argv, &i, "--max-lanes", &missing))) {
-			unsigned long n = strtoul(v, &end, 10);
+			uint64_t n;
 
-			if (*end || !n || n > 4096 || *v == '-') {
+			if (job_parse_u64(v, 4096, &n) || !n) {
 				fprintf(err, "pinio trace: bad --max-lanes \"%s\" (1 to 4096)\n", v);
 				return -1;
 			}
 			o->max_lanes = (unsigned int)n;
 		} else if ((v = tr_optval(argc, argv, &i, "--max-events", &missing))) {
-			unsigned long n = strtoul(v, &end, 10);
+			uint64_t n;
 
-			if (*end || !n || n > 100000000UL || *v == '-') {
+			if (job_parse_u64(v, 100000000UL, &n) || !n) {
 				fprintf(err, "pinio trace: bad --max-events \"%s\" (1 to 10^8)\n", v);
 				return -1;
 			}
-			o->max_events = n;
+			o->max_events = (size_t)n;
 		} else if ((v = tr_optval(argc, argv, &i, "--buffer", &missing))) {
 			if (!strcmp(v, "anon"))
 				o->buffer = TR_BUF_ANON;
@@ -851,6 +378,7 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 			     .max_events = TR_DEFAULT_EVENTS };
 	struct tr_data d = { .profile = NULL };
 	const struct sim_scenario *s = NULL;
+	struct tr_out to;
 	struct job job;
 	char msg[256];
 	FILE *f;
@@ -876,6 +404,10 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 	} else if (tr_job_parse(o.job, &job, msg, sizeof(msg))) {
 		fprintf(err, "pinio trace: --job: %s\n", msg);
+		return PINIO_EXIT_USAGE;
+	}
+	if (o.out && tr_out_check(o.out, msg, sizeof(msg))) {
+		fprintf(err, "pinio trace: cannot write --out=%s: %s\n", o.out, msg);
 		return PINIO_EXIT_USAGE;
 	}
 	if (sim_booted()) {
@@ -926,7 +458,7 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 		}
 	}
 
-	f = o.out ? fopen(o.out, "w") : out;
+	f = o.out ? tr_out_open(&to, o.out) : out;
 	if (!f) {
 		fprintf(err, "pinio trace: cannot write %s: %s\n", o.out, strerror(errno));
 		tr_data_free(&d);
@@ -938,12 +470,10 @@ int trace_main(int argc, char **argv, FILE *out, FILE *err)
 		werr = tr_write_json(f, &d);
 	else
 		werr = tr_write_text(f, &d, o.max_lanes);
-	if (f != out) {
-		if (fclose(f))
-			werr = -EIO;
-	} else {
+	if (f != out)
+		werr = tr_out_close(&to, werr);
+	else
 		fflush(f);
-	}
 	if (werr) {
 		fprintf(err, "pinio trace: writing failed: %s\n", strerror(-werr));
 		ret = PINIO_EXIT_FAIL;
@@ -959,3 +489,4 @@ int cmd_trace(int argc, char **argv)
 {
 	return trace_main(argc, argv, stdout, stderr);
 }
+
