@@ -104,9 +104,12 @@ $(BENCH_DIR)/%: $(OBJDIR)/bench/%.o $(LIB) $(FLAGS_STAMP)
 	$(call msg,LD,bench/$*)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
-# dio_bench's random_ops case drives the random tester of tests/ops/.
+# dio_bench is bench/dio_bench.c plus its pieces in bench/dio/; its
+# random_ops case drives the random tester of tests/ops/.
 BENCH_OPS_OBJS := $(call obj,$(sort $(wildcard tests/ops/*.c)))
-$(BENCH_DIR)/dio_bench: $(OBJDIR)/bench/dio_bench.o $(BENCH_OPS_OBJS) $(LIB) $(FLAGS_STAMP)
+BENCH_DIO_OBJS := $(call obj,$(sort $(wildcard bench/dio/*.c)))
+$(BENCH_DIR)/dio_bench: $(OBJDIR)/bench/dio_bench.o $(BENCH_DIO_OBJS) $(BENCH_OPS_OBJS) $(LIB) \
+			$(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,LD,bench/dio_bench)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(LIB) $(LDLIBS)

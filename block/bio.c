@@ -5,13 +5,12 @@
  *
  * Faithful: allocation with BIO_INLINE_VECS inline vecs or a table rounded
  * to 16/64/128/256; bio_endio() with chaining; the merge rule (R-BIO-5);
- * bio_add_page/folio/hw_page/pc_page (R-BIO-9); bio_iov_iter_get_pages()
- * with the per-extraction trim and the same-page pin drop, page-pointer
- * scratch array at the end of the unused bvec space (R-BIO-6..8, 10);
- * bio_release_pages() per profile (R-BIO-3); the dirty protocol with a
- * real worker thread (R-BIO-11/12); splits and clones that own nothing.
+ * bio_add_page/folio/hw_page/pc_page (R-BIO-9); splits and clones that
+ * own nothing. User memory into a bio (bio_iov_iter_get_pages()), page
+ * release and the dirty protocol are in block/bio-iov.c.
  * Simplified: one global bio allocator stands in for every bio_set; no
- * integrity, crypt, cgroup or mempool reserve. Added: a live-bio count,
+ * integrity, crypt, cgroup or mempool reserve; a per-thread cache of
+ * freed bios stands in for the per-cpu one. Added: a live-bio count,
  * a serial bi_id, detection of a double completion, a checked add for
  * mode-mixing tests (sim_bio_add_page_mode()), FAULT_META_ALLOC injection.
  */
@@ -60,16 +59,68 @@ long nr_live_bios(void)
 	return atomic_long_read(&live_bios);
 }
 
-static struct bio *bio_alloc_raw(unsigned short inline_vecs, bool kmalloced)
+/*
+ * A per-thread cache of freed bio_alloc() bios (the kernel's per-cpu bio
+ * cache behind REQ_ALLOC_CACHE), so that a bio allocated and freed on one
+ * thread (inline DMA) costs no malloc()/free(). Every bio_alloc() bio has
+ * the same size (header, bio, BIO_INLINE_VECS inline vecs; a larger table
+ * is separate and freed), so any of them can be reused. A cached bio is
+ * "freed" for the ledger (nr_live_bios()) and its header says so, so a
+ * double bio_put() is still caught. Under AddressSanitizer the cache is
+ * off, so that a use after free of a bio is still reported. The cache of
+ * a thread is freed when the thread exits.
+ */
+#define BIO_CACHE_MAX	(PINIO_ASAN ? 0 : 16)
+
+struct bio_cache {
+	struct bio_alloc_hdr *free;	/* linked through ->table */
+	unsigned int nr;
+};
+
+static __thread struct bio_cache bio_cache;
+static __thread bool bio_cache_armed;
+static pthread_key_t bio_cache_key;
+static pthread_once_t bio_cache_key_once = PTHREAD_ONCE_INIT;
+
+static void bio_cache_exit(void *arg)
 {
 	struct bio_alloc_hdr *hdr;
-	size_t size = sizeof(*hdr) + sizeof(struct bio) + inline_vecs * sizeof(struct bio_vec);
+
+	while ((hdr = bio_cache.free) != NULL) {
+		bio_cache.free = (struct bio_alloc_hdr *)hdr->table;
+		free(hdr);
+	}
+	bio_cache.nr = 0;
+}
+
+static void bio_cache_key_init(void)
+{
+	pthread_key_create(&bio_cache_key, bio_cache_exit);
+}
+
+static size_t bio_alloc_size(unsigned short inline_vecs)
+{
+	return sizeof(struct bio_alloc_hdr) + sizeof(struct bio) +
+	       inline_vecs * sizeof(struct bio_vec);
+}
+
+static struct bio *bio_alloc_raw(unsigned short inline_vecs, bool kmalloced)
+{
+	struct bio_alloc_hdr *hdr = NULL;
+	size_t size = bio_alloc_size(inline_vecs);
 
 	if (should_fail_alloc(FAULT_META_ALLOC))
 		return NULL;
-	hdr = calloc(1, size);
-	if (!hdr)
-		return NULL;
+	if (!kmalloced && bio_cache.free) {
+		hdr = bio_cache.free;
+		bio_cache.free = (struct bio_alloc_hdr *)hdr->table;
+		bio_cache.nr--;
+		memset(hdr, 0, size);
+	} else {
+		hdr = calloc(1, size);
+		if (!hdr)
+			return NULL;
+	}
 	hdr->magic = BIO_HDR_MAGIC;
 	hdr->kmalloced = kmalloced;
 	atomic_long_inc(&live_bios);
@@ -83,8 +134,20 @@ static void bio_free_raw(struct bio *bio)
 	BUG_ON(hdr->magic != BIO_HDR_MAGIC);
 	hdr->magic = BIO_HDR_FREED;
 	free(hdr->table);
-	free(hdr);
 	atomic_long_dec(&live_bios);
+	if (!hdr->kmalloced && bio_cache.nr < BIO_CACHE_MAX) {
+		if (unlikely(!bio_cache_armed)) {
+			/* The key's destructor empties the cache at thread exit. */
+			pthread_once(&bio_cache_key_once, bio_cache_key_init);
+			pthread_setspecific(bio_cache_key, &bio_cache);
+			bio_cache_armed = true;
+		}
+		hdr->table = (struct bio_vec *)bio_cache.free;
+		bio_cache.free = hdr;
+		bio_cache.nr++;
+		return;
+	}
+	free(hdr);
 }
 
 /* The bvec slab sizes: 16, 64, 128 or 256 entries (biovec_slabs). */
@@ -273,6 +336,21 @@ static void bio_chain_endio(struct bio *bio)
 	bio_endio(__bio_chain_endio(bio));
 }
 
+/*
+ * PE_COMPLETE on every page @bio owns a bvec of (while the recorder runs;
+ * a split clone has none of its own: its parent's completion covers them).
+ */
+static void bio_trace_complete(struct bio *bio)
+{
+	struct bvec_iter_all iter_all;
+	struct bio_vec *bvec;
+
+	if (bio_flagged(bio, BIO_CLONED) && !bio->bi_vcnt)
+		return;
+	bio_for_each_segment_all(bvec, bio, iter_all)
+		trace_page_event(page_to_pfn(bvec->bv_page), PE_COMPLETE, (long)bio->bi_id);
+}
+
 static void bio_report_double_completion(struct bio *bio)
 {
 	atomic_long_inc(&nr_violations);
@@ -303,6 +381,8 @@ again:
 		goto again;
 	}
 	bio_set_flag(bio, BIO_SIM_ENDED);
+	if (trace_recorder_on())
+		bio_trace_complete(bio);
 	bio_uninit(bio);
 	if (bio->bi_end_io)
 		bio->bi_end_io(bio);
@@ -408,9 +488,18 @@ static bool page_is_mergeable(const struct bio_vec *bv, struct page *page, unsig
 	return bv->bv_page + bv_end / PAGE_SIZE == page + off / PAGE_SIZE;
 }
 
-/* Try to grow the last bvec by the fragment (R-BIO-5). Never touches pins. */
-static bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
-				 unsigned int off, bool *same_page)
+/**
+ * __bio_try_merge_page() - grow @bio's last bvec by a fragment (R-BIO-5).
+ * @bio: the bio (not a clone: WARN and false).
+ * @page: the fragment's page.
+ * @len: its length.
+ * @off: its offset in @page.
+ * @same_page: set when the fragment starts in the page where the bvec ends.
+ *
+ * Never touches pins. Return: true if merged (BIO_MERGES counted).
+ */
+bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
+			  unsigned int off, bool *same_page)
 {
 	struct bio_vec *bv;
 
@@ -601,370 +690,6 @@ int sim_bio_add_page_mode(struct bio *bio, struct page *page, unsigned int len,
 			return -EINVAL;
 	}
 	return bio_add_page(bio, page, len, off);
-}
-
-/* ---- user memory into a bio ------------------------------------------------ */
-
-/**
- * bio_iov_bvec_set() - make @bio borrow @iter's bvec array (R-BIO-10).
- *
- * @bio must have been allocated with no vecs (WARN otherwise). Sets
- * BIO_CLONED and no cleanup mode (v6.4: BIO_NO_PAGE_REF): no pin, no
- * reference; the iterator's owner keeps the pages alive until completion.
- * Does not advance @iter.
- */
-void bio_iov_bvec_set(struct bio *bio, struct iov_iter *iter)
-{
-	size_t size = iov_iter_count(iter);
-
-	WARN_ON_ONCE(bio->bi_max_vecs);
-	if (bio_op(bio) == REQ_OP_ZONE_APPEND) {
-		struct request_queue *q = bdev_get_queue(bio->bi_bdev);
-
-		size = min(size, (size_t)q->limits.max_zone_append_sectors << SECTOR_SHIFT);
-	}
-	bio->bi_vcnt = (unsigned short)iter->nr_segs;
-	bio->bi_io_vec = (struct bio_vec *)iter->bvec;
-	bio->bi_iter.bi_bvec_done = (unsigned int)iter->iov_offset;
-	bio->bi_iter.bi_size = (unsigned int)size;
-	bio_set_flag(bio, BIO_CLONED);
-	if (sim_profile() == SIM_PROFILE_V6_4)
-		bio_set_flag(bio, BIO_NO_PAGE_REF);
-}
-
-/* Add one extracted page; drop the new pin if it merged into its own page. */
-static int bio_iov_add_page(struct bio *bio, struct page *page, unsigned int len,
-			    unsigned int offset)
-{
-	bool same_page = false;
-
-	if (WARN_ON_ONCE(bio->bi_iter.bi_size > UINT_MAX - len))
-		return -EIO;
-	if (!__bio_try_merge_page(bio, page, len, offset, &same_page)) {
-		__bio_add_page(bio, page, len, offset);
-		return 0;
-	}
-	if (same_page)
-		bio_release_page(bio, page);
-	return 0;
-}
-
-static int bio_iov_add_zone_append_page(struct bio *bio, struct page *page, unsigned int len,
-					unsigned int offset)
-{
-	struct request_queue *q = bdev_get_queue(bio->bi_bdev);
-	bool same_page = false;
-
-	if (bio_add_hw_page(q, bio, page, len, offset, q->limits.max_zone_append_sectors,
-			    &same_page) != (int)len)
-		return -EINVAL;
-	if (same_page)
-		bio_release_page(bio, page);
-	return 0;
-}
-
-/*
- * The logical block size to trim each extraction to. v6.5 reads it from
- * bi_bdev unconditionally; 6.6+ trims only when bi_bdev is set. Here a bio
- * with no bdev is trimmed to 512 bytes, the default, so INV-8 holds for it
- * too.
- */
-static unsigned int bio_trim_block_size(struct bio *bio)
-{
-	if (bio->bi_bdev && bio->bi_bdev->bd_queue)
-		return bdev_logical_block_size(bio->bi_bdev);
-	return SECTOR_SIZE;
-}
-
-/*
- * One extraction (R-BIO-7). The page pointers are written into the unused
- * end of the bvec table, as the kernel does: page i sits past every bvec
- * the loop can have written when it is read.
- */
-static int __bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
-{
-	const unsigned int ptrs_per_bvec = sizeof(struct bio_vec) / sizeof(struct page *);
-	unsigned short entries_left = bio->bi_max_vecs - bio->bi_vcnt;
-	unsigned int nr_pages = entries_left;
-	struct page **pages = (struct page **)(bio->bi_io_vec + bio->bi_vcnt);
-	unsigned int lbs = bio_trim_block_size(bio);
-	ssize_t size, left;
-	unsigned int len, i = 0;
-	size_t offset = 0, trim;
-	int ret = 0;
-
-	pages += entries_left * (ptrs_per_bvec - 1);
-	if (sim_profile() == SIM_PROFILE_V6_4)
-		size = iov_iter_get_pages2(iter, pages, UINT_MAX - bio->bi_iter.bi_size,
-					   nr_pages, &offset);
-	else
-		size = iov_iter_extract_pages(iter, &pages, UINT_MAX - bio->bi_iter.bi_size,
-					      nr_pages, 0, &offset);
-	if (unlikely(size <= 0))
-		return size ? (int)size : -EFAULT;
-
-	nr_pages = DIV_ROUND_UP(offset + size, PAGE_SIZE);
-
-	trim = (size_t)size & (lbs - 1);
-	iov_iter_revert(iter, trim);
-	size -= trim;
-	if (unlikely(!size)) {
-		ret = -EFAULT;
-		goto out;
-	}
-
-	for (left = size, i = 0; left > 0; left -= len, i++) {
-		struct page *page = pages[i];
-
-		len = (unsigned int)min_t(size_t, PAGE_SIZE - offset, (size_t)left);
-		if (bio_op(bio) == REQ_OP_ZONE_APPEND) {
-			ret = bio_iov_add_zone_append_page(bio, page, len, (unsigned int)offset);
-			if (ret)
-				break;
-		} else {
-			ret = bio_iov_add_page(bio, page, len, (unsigned int)offset);
-			if (ret)
-				break;
-		}
-		offset = 0;
-	}
-	iov_iter_revert(iter, (size_t)left);
-out:
-	while (i < nr_pages)
-		bio_release_page(bio, pages[i++]);
-	return ret;
-}
-
-/*
- * DEBUG_VM validator for a bio just built from an iterator: INV-5 (one
- * cleanup mode, no pages in a clone), INV-6 (sizes add up, every bvec
- * non-empty, vcnt within the table) and INV-8 (block-aligned size).
- */
-static void bio_check_built(struct bio *bio, unsigned int lbs)
-{
-#ifdef DEBUG_VM
-	unsigned long sum = 0;
-	unsigned int i;
-
-	VM_WARN_ON(bio_flagged(bio, BIO_PAGE_PINNED) && bio_flagged(bio, BIO_PAGE_REFFED));
-	if (bio_flagged(bio, BIO_CLONED))
-		return;
-	VM_WARN_ON(bio->bi_vcnt > bio->bi_max_vecs);
-	for (i = 0; i < bio->bi_vcnt; i++) {
-		VM_WARN_ON(!bio->bi_io_vec[i].bv_len);
-		sum += bio->bi_io_vec[i].bv_len;
-	}
-	VM_WARN_ON(sum != bio->bi_iter.bi_size);
-	/* A zone-append limit may stop mid-block (v6.5 does not re-trim). */
-	if (bio_op(bio) != REQ_OP_ZONE_APPEND)
-		VM_WARN_ON(bio->bi_iter.bi_size & (lbs - 1));
-#else
-	(void)bio;
-	(void)lbs;
-#endif
-}
-
-/**
- * bio_iov_iter_get_pages() - add user or kernel memory from @iter to @bio
- * (R-BIO-4, 7, 8, 10).
- * @bio: a fresh bio; for a BVEC iterator one allocated with 0 vecs
- *	(bio_iov_vecs_to_alloc() says so).
- * @iter: advanced by exactly the bytes added.
- *
- * BVEC: the bio borrows the array (BIO_CLONED, no pin, no reference).
- * Otherwise BIO_PAGE_PINNED is set iff iov_iter_extract_will_pin(), before
- * any page is added, and each page occurrence in the bio then holds one
- * pin (zero pages excepted, R-ZERO-6); kernel iterators take neither pin
- * nor reference. Each extraction is trimmed to the logical block size
- * (v6.5: per extraction, not once at the end). Under the v6.4 profile
- * pages come with FOLL_GET references from iov_iter_get_pages2() and the
- * bio releases them with put_page().
- *
- * Return: 0 if the bio has pages (a short bio is success: the caller
- * compares bi_size with what it asked for), else the last error: -EFAULT
- * (nothing extracted, or less than one logical block), -EINVAL (zone
- * append limit), -ENOMEM, or another extraction error.
- */
-int bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
-{
-	int ret = 0;
-
-	if (iov_iter_is_bvec(iter)) {
-		bio_iov_bvec_set(bio, iter);
-		iov_iter_advance(iter, bio->bi_iter.bi_size);
-		return 0;
-	}
-	if (sim_profile() != SIM_PROFILE_V6_4 && iov_iter_extract_will_pin(iter))
-		bio_set_flag(bio, BIO_PAGE_PINNED);
-	do {
-		ret = __bio_iov_iter_get_pages(bio, iter);
-	} while (!ret && iov_iter_count(iter) && !bio_full(bio, 0));
-	bio_check_built(bio, bio_trim_block_size(bio));
-	return bio->bi_vcnt ? 0 : ret;
-}
-
-/* ---- releasing and dirtying --------------------------------------------------- */
-
-/**
- * __bio_release_pages() - release every page occurrence of @bio, whatever
- * bi_iter says (R-BIO-3).
- * @mark_dirty: first dirty each non-compound page (v6.5 skips compound
- *	pages) with set_page_dirty_lock().
- *
- * Unpins (PINNED) or puts (REFFED / v6.4) one per page per bvec it
- * covers; the caller has checked that the bio owns pages.
- */
-void __bio_release_pages(struct bio *bio, bool mark_dirty)
-{
-	struct bvec_iter_all iter_all;
-	struct bio_vec *bvec;
-
-	bio_for_each_segment_all(bvec, bio, iter_all) {
-		if (mark_dirty && !PageCompound(bvec->bv_page))
-			set_page_dirty_lock(bvec->bv_page);
-		bio_release_page(bio, bvec->bv_page);
-	}
-}
-
-/**
- * bio_release_pages() - drop what @bio holds on its pages, per profile:
- * v6.5 only if PINNED (unpin); v21 PINNED (unpin) or REFFED (put); v6.4
- * unless BIO_NO_PAGE_REF (put). A bio that owns no pages is left alone,
- * not even dirtied. A clone or split never owns pages.
- */
-void bio_release_pages(struct bio *bio, bool mark_dirty)
-{
-	if (bio_owns_pages(bio))
-		__bio_release_pages(bio, mark_dirty);
-}
-
-/**
- * bio_set_pages_dirty() - dirty every non-compound page of @bio before a
- * read is submitted (R-BIO-11). Neither pins nor references.
- */
-void bio_set_pages_dirty(struct bio *bio)
-{
-	struct bvec_iter_all iter_all;
-	struct bio_vec *bvec;
-
-	bio_for_each_segment_all(bvec, bio, iter_all) {
-		if (!PageCompound(bvec->bv_page))
-			set_page_dirty_lock(bvec->bv_page);
-	}
-}
-
-/*
- * The deferred re-dirty work (R-BIO-12): a global list of bios linked
- * through bi_private and one worker thread, started on first use. The
- * worker re-dirties and releases in process context; bio_dirty_flush()
- * waits until the list is empty and the worker idle.
- */
-static pthread_mutex_t bio_dirty_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t bio_dirty_work = PTHREAD_COND_INITIALIZER;
-static pthread_cond_t bio_dirty_idle = PTHREAD_COND_INITIALIZER;
-static struct bio *bio_dirty_list;
-static bool bio_dirty_busy, bio_dirty_running, bio_dirty_stop;
-static pthread_t bio_dirty_thread;
-
-static void *bio_dirty_fn(void *arg)
-{
-	struct bio *bio, *next;
-
-	pthread_mutex_lock(&bio_dirty_lock);
-	for (;;) {
-		while (!bio_dirty_list && !bio_dirty_stop)
-			pthread_cond_wait(&bio_dirty_work, &bio_dirty_lock);
-		if (!bio_dirty_list)
-			break;
-		next = bio_dirty_list;
-		bio_dirty_list = NULL;
-		bio_dirty_busy = true;
-		pthread_mutex_unlock(&bio_dirty_lock);
-		while ((bio = next) != NULL) {
-			next = bio->bi_private;
-			bio_release_pages(bio, true);
-			bio_put(bio);
-		}
-		pthread_mutex_lock(&bio_dirty_lock);
-		bio_dirty_busy = false;
-		pthread_cond_broadcast(&bio_dirty_idle);
-	}
-	pthread_mutex_unlock(&bio_dirty_lock);
-	return NULL;
-}
-
-/**
- * bio_check_pages_dirty() - release a completed read bio, keeping its
- * pages dirty (R-BIO-12). Takes ownership of @bio.
- *
- * If every non-compound page is still dirty: release (unpin) and put now.
- * If writeback cleaned one during the read: queue the bio for the worker,
- * which re-dirties every page, releases and puts. Each page occurrence is
- * released exactly once either way.
- */
-void bio_check_pages_dirty(struct bio *bio)
-{
-	struct bvec_iter_all iter_all;
-	struct bio_vec *bvec;
-
-	bio_for_each_segment_all(bvec, bio, iter_all) {
-		if (!PageDirty(bvec->bv_page) && !PageCompound(bvec->bv_page))
-			goto defer;
-	}
-	bio_release_pages(bio, false);
-	bio_put(bio);
-	return;
-defer:
-	pthread_mutex_lock(&bio_dirty_lock);
-	if (!bio_dirty_running) {
-		bio_dirty_stop = false;
-		if (pthread_create(&bio_dirty_thread, NULL, bio_dirty_fn, NULL)) {
-			/* No thread: do the work here rather than lose it. */
-			pthread_mutex_unlock(&bio_dirty_lock);
-			bio_release_pages(bio, true);
-			bio_put(bio);
-			return;
-		}
-		bio_dirty_running = true;
-	}
-	bio->bi_private = bio_dirty_list;
-	bio_dirty_list = bio;
-	pthread_cond_signal(&bio_dirty_work);
-	pthread_mutex_unlock(&bio_dirty_lock);
-}
-
-/**
- * bio_dirty_flush() - wait until the deferred re-dirty worker has released
- * every bio queued so far.
- */
-void bio_dirty_flush(void)
-{
-	pthread_mutex_lock(&bio_dirty_lock);
-	while (bio_dirty_running && (bio_dirty_list || bio_dirty_busy))
-		pthread_cond_wait(&bio_dirty_idle, &bio_dirty_lock);
-	pthread_mutex_unlock(&bio_dirty_lock);
-}
-
-/**
- * bio_dirty_exit() - drain the deferred re-dirty list and stop its worker
- * thread (sim_shutdown()). Safe if it never started, and more than once.
- */
-void bio_dirty_exit(void)
-{
-	bool running;
-
-	pthread_mutex_lock(&bio_dirty_lock);
-	running = bio_dirty_running;
-	bio_dirty_stop = true;
-	pthread_cond_signal(&bio_dirty_work);
-	pthread_mutex_unlock(&bio_dirty_lock);
-	if (!running)
-		return;
-	pthread_join(bio_dirty_thread, NULL);
-	pthread_mutex_lock(&bio_dirty_lock);
-	bio_dirty_running = false;
-	bio_dirty_stop = false;
-	pthread_mutex_unlock(&bio_dirty_lock);
 }
 
 /* ---- advancing, cloning, splitting --------------------------------------------- */

@@ -153,6 +153,20 @@ static long split_point(const struct queue_limits *lim, struct bio *bio)
 	struct bvec_iter iter;
 	bool have_prv = false;
 
+	/*
+	 * One bvec within one page, which is all the iterator covers: the
+	 * loop below would count one segment and split only if it is larger
+	 * than max_bytes. Answer that directly (the 4 KiB I/O's case; the
+	 * kernel's bio_may_exceed_limits() shortcut).
+	 */
+	if (bio->bi_vcnt == 1 && bio->bi_iter.bi_idx == 0 && max_segs) {
+		const struct bio_vec *v = bio->bi_io_vec;
+
+		if (v->bv_offset + v->bv_len <= PAGE_SIZE &&
+		    bio->bi_iter.bi_size <= v->bv_len - bio->bi_iter.bi_bvec_done &&
+		    bio->bi_iter.bi_size <= max_bytes)
+			return 0;
+	}
 	bio_for_each_bvec(bv, bio, iter) {
 		if (have_prv && bvec_gap_to_prev(lim, &bvprv, bv.bv_offset))
 			goto split;
@@ -397,18 +411,33 @@ void submit_bio(struct bio *bio)
 	submit_bio_noacct(bio);
 }
 
+/*
+ * submit_bio_wait()'s completion (the kernel's on-stack completion).
+ * @state goes RUNNING -> DONE when the bio completes before its submitter
+ * waits (inline DMA: always), and then neither side touches the lock or
+ * the condition variable. A submitter that must wait moves it RUNNING ->
+ * WAITING first (after initialising @lock and @cond); the completion then
+ * finds WAITING and sets DONE under @lock, so the submitter can only
+ * return (and its stack frame go away) after the completion unlocked.
+ */
+enum { SBW_RUNNING, SBW_WAITING, SBW_DONE };
+
 struct submit_wait {
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	bool done;
+	int state;
 };
 
 static void submit_bio_wait_endio(struct bio *bio)
 {
 	struct submit_wait *w = bio->bi_private;
+	int running = SBW_RUNNING;
 
+	if (__atomic_compare_exchange_n(&w->state, &running, SBW_DONE, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;
 	pthread_mutex_lock(&w->lock);
-	w->done = true;
+	__atomic_store_n(&w->state, SBW_DONE, __ATOMIC_RELEASE);
 	pthread_cond_signal(&w->cond);
 	pthread_mutex_unlock(&w->lock);
 }
@@ -417,27 +446,35 @@ static void submit_bio_wait_endio(struct bio *bio)
  * submit_bio_wait() - submit a bio and wait for it.
  * @bio: as for submit_bio(); its bi_end_io and bi_private are replaced.
  *
- * The bio is not freed. Neither pins nor references pages.
+ * The bio is not freed. Neither pins nor references pages. A bio that
+ * completed during submit_bio() (inline DMA) is not waited for.
  *
  * Context: may sleep; not from a completion.
  * Return: 0, or the -errno of the bio's status (-EIO for an I/O error).
  */
 int submit_bio_wait(struct bio *bio)
 {
-	struct submit_wait w = { .done = false };
+	struct submit_wait w = { .state = SBW_RUNNING };
+	int running = SBW_RUNNING;
 
-	pthread_mutex_init(&w.lock, NULL);
-	pthread_cond_init(&w.cond, NULL);
 	bio->bi_private = &w;
 	bio->bi_end_io = submit_bio_wait_endio;
 	bio->bi_opf |= REQ_SYNC;
 	submit_bio(bio);
-	pthread_mutex_lock(&w.lock);
-	while (!w.done)
-		pthread_cond_wait(&w.cond, &w.lock);
-	pthread_mutex_unlock(&w.lock);
+	if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == SBW_DONE)
+		goto out;
+	pthread_mutex_init(&w.lock, NULL);
+	pthread_cond_init(&w.cond, NULL);
+	if (__atomic_compare_exchange_n(&w.state, &running, SBW_WAITING, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&w.lock);
+		while (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) != SBW_DONE)
+			pthread_cond_wait(&w.cond, &w.lock);
+		pthread_mutex_unlock(&w.lock);
+	}
 	pthread_cond_destroy(&w.cond);
 	pthread_mutex_destroy(&w.lock);
+out:
 	return blk_status_to_errno(bio->bi_status);
 }
 

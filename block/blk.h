@@ -19,6 +19,14 @@
 #include <pinio/bio.h>
 #include <pinio/blkdev.h>
 #include <pinio/sim.h>
+#include <pinio/trace.h>
+
+/* put_page() of a reference a bio held (PE_PUT while the recorder runs). */
+static inline void bio_put_page_ref(struct page *page)
+{
+	trace_page_event_rec(page_to_pfn(page), PE_PUT, 1);
+	put_page(page);
+}
 
 /**
  * bio_release_page() - give back one page occurrence of @bio.
@@ -33,13 +41,13 @@ static inline void bio_release_page(struct bio *bio, struct page *page)
 	switch (sim_profile()) {
 	case SIM_PROFILE_V6_4:
 		if (!bio_flagged(bio, BIO_NO_PAGE_REF))
-			put_page(page);
+			bio_put_page_ref(page);
 		break;
 	case SIM_PROFILE_V21:
 		if (bio_flagged(bio, BIO_PAGE_PINNED))
 			unpin_user_page(page);
 		else if (bio_flagged(bio, BIO_PAGE_REFFED))
-			put_page(page);
+			bio_put_page_ref(page);
 		break;
 	default:
 		if (bio_flagged(bio, BIO_PAGE_PINNED))
@@ -67,5 +75,13 @@ static inline bool bio_owns_pages(const struct bio *bio)
  * a later bio_check_pages_dirty() starts it again.
  */
 void bio_dirty_exit(void);
+
+/*
+ * __bio_try_merge_page() - grow @bio's last bvec by (@page, @off, @len)
+ * if R-BIO-5 allows; *@same_page says the fragment starts in the page
+ * where the bvec ended. block/bio.c; used by block/bio-iov.c.
+ */
+bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
+			  unsigned int off, bool *same_page);
 
 #endif /* PINIO_BLOCK_BLK_H */

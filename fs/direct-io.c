@@ -37,6 +37,9 @@
  * (fs/dio_internal.h) bring back R-BUG-4 (no head = tail) and R-BUG-5 (pins
  * with a REFFED bio under v21: a 1023-per-page leak).
  *
+ * This file walks the file and the user's pages; fs/direct-io-bio.c builds,
+ * submits and completes the bios (fs/direct-io.h is what they share).
+ *
  * Deviations: the bio_lock is a mutex with a condition variable for the
  * sync waiter; deferred completion (O_DSYNC async writes, writes over
  * cached pages) runs on a fresh thread instead of s_dio_done_wq; no
@@ -60,244 +63,8 @@
 #include <pinio/mm.h>
 #include <pinio/pagemap.h>
 #include <pinio/sim.h>
+#include "fs/direct-io.h"
 
-#include "fs/dio_internal.h"
-
-/* How many user pages the queue holds (fs/direct-io.c). */
-#define DIO_PAGES	64
-
-/* dio_complete() flags */
-#define DIO_COMPLETE_ASYNC	0x01	/* the kiocb is completed here */
-#define DIO_COMPLETE_INVALIDATE	0x02	/* invalidate cached pages after a write */
-
-/* How holders hold a page in this request. */
-enum dio_hold {
-	DIO_HOLD_PIN,	/* v6.5: extraction pins + folio_add_pin (if is_pinned) */
-	DIO_HOLD_REF,	/* v6.4 / v21: FOLL_GET + get_page/put_page */
-};
-
-/**
- * struct dio_submit - the submission state, on the submitter's stack.
- * @bio: the bio being built.
- * @blkbits: log2 of the I/O block (the fs block, or the device's logical
- *	block when the request is aligned only to that).
- * @blkfactor: fs block bits - @blkbits (> 0: sub-block I/O).
- * @start_zero_done: dio_zero_block(start) has run.
- * @pages_in_io: pages the request may still add (bio sizing).
- * @block_in_file: the next @blkbits block of the file to do.
- * @blocks_available: mapped blocks left from the last get_block.
- * @reap_counter: bios since the last reap.
- * @final_block_in_request: one past the last block of the request.
- * @boundary: the mapping said "submit at the end of this extent".
- * @get_block: the filesystem's mapper.
- * @logical_offset_in_bio: file offset of the bio's first byte.
- * @final_block_in_bio: the disk block after the bio's last.
- * @next_block_for_io: the next disk block (in @blkbits units).
- * @cur_page, @cur_page_offset, @cur_page_len, @cur_page_block,
- * @cur_page_fs_offset: the pending page section (holds one pin).
- * @iter: the user's iterator.
- * @head, @tail: dio->pages[head..tail) are queued (one pin each).
- * @from, @to: data offset in the first queued page, end in the last.
- * @working: the page do_direct_IO() took off the queue (INV-14 view).
- */
-struct dio_submit {
-	struct bio *bio;
-	unsigned int blkbits;
-	unsigned int blkfactor;
-	unsigned int start_zero_done;
-	int pages_in_io;
-	sector_t block_in_file;
-	unsigned int blocks_available;
-	int reap_counter;
-	sector_t final_block_in_request;
-	int boundary;
-	get_block_t *get_block;
-	loff_t logical_offset_in_bio;
-	sector_t final_block_in_bio;
-	sector_t next_block_for_io;
-	struct page *cur_page;
-	unsigned int cur_page_offset;
-	unsigned int cur_page_len;
-	sector_t cur_page_block;
-	loff_t cur_page_fs_offset;
-	struct iov_iter *iter;
-	unsigned int head;
-	unsigned int tail;
-	size_t from, to;
-	struct page *working;
-};
-
-/**
- * struct dio - one request, shared with the bio completions.
- * @flags: DIO_LOCKING, DIO_SKIP_HOLES.
- * @opf: REQ_OP_READ or REQ_OP_WRITE | REQ_SYNC | REQ_IDLE (| REQ_NOWAIT).
- * @inode, @i_size: the file and its size at submission.
- * @end_io: the filesystem's completion, or NULL.
- * @is_pinned: iov_iter_extract_will_pin() (v6.5; holders pin).
- * @hold: DIO_HOLD_PIN or DIO_HOLD_REF (profile).
- * @private: from the buffer_head, for end_io.
- * @bio_lock, @wait: protect @refcount, @bio_list, @waiting.
- * @page_errors: the first extraction error (writes go on with zeros).
- * @is_async: completes through ki_complete().
- * @defer_completion: the filesystem asked for process-context completion.
- * @should_dirty: READ into user memory.
- * @io_error: -EIO / -EAGAIN from a failed bio.
- * @refcount: bios in flight + 1 for the submitter.
- * @bio_list: sync: completed bios waiting to be reaped.
- * @waiting: the sync submitter sleeps on @wait.
- * @iocb, @result: the request and the bytes done (holes included).
- * @pages: the page queue.
- * @dbg_bios, @dbg_nr, @dbg_cap: submitted, unreleased bios (INV-14 hook only).
- */
-struct dio {
-	int flags;
-	blk_opf_t opf;
-	struct inode *inode;
-	loff_t i_size;
-	dio_iodone_t *end_io;
-	bool is_pinned;
-	enum dio_hold hold;
-	void *private;
-	pthread_mutex_t bio_lock;
-	pthread_cond_t wait;
-	int page_errors;
-	bool is_async;
-	bool defer_completion;
-	bool should_dirty;
-	int io_error;
-	unsigned long refcount;
-	struct bio *bio_list;
-	bool waiting;
-	struct kiocb *iocb;
-	ssize_t result;
-	struct page *pages[DIO_PAGES];
-	struct bio **dbg_bios;
-	unsigned int dbg_nr, dbg_cap;
-};
-
-struct dio_test_knobs dio_test_knobs;
-
-static atomic_long_t st_bios, st_reaps, st_zero_subst, st_zero_chunks, st_cleanups;
-static long st_last_ddio, st_last_page_errors;
-
-void dio_stats_read(struct dio_stats *s)
-{
-	s->bios = (unsigned long)atomic_long_read(&st_bios);
-	s->reaps = (unsigned long)atomic_long_read(&st_reaps);
-	s->zero_substitutions = (unsigned long)atomic_long_read(&st_zero_subst);
-	s->zero_block_chunks = (unsigned long)atomic_long_read(&st_zero_chunks);
-	s->cleanups = (unsigned long)atomic_long_read(&st_cleanups);
-	s->last_do_direct_io = __atomic_load_n(&st_last_ddio, __ATOMIC_RELAXED);
-	s->last_page_errors = __atomic_load_n(&st_last_page_errors, __ATOMIC_RELAXED);
-}
-
-/* ---- INV-14 holder view ---------------------------------------------------- */
-
-static long bio_entries_of(const struct bio *bio, const struct page *page)
-{
-	struct bvec_iter_all iter_all;
-	struct bio_vec *bvec;
-	long n = 0;
-
-	if (!bio)
-		return 0;
-	bio_for_each_segment_all(bvec, bio, iter_all)
-		n += bvec->bv_page == page;
-	return n;
-}
-
-long dio_holders_expected(const struct dio_holders *h, const struct page *page)
-{
-	long n = 0;
-	unsigned int i;
-
-	if (is_zero_page(page) || !h->is_pinned)
-		return 0;
-	for (i = h->head; i < h->tail; i++)
-		n += h->queue[i] == page;
-	n += h->working == page;
-	n += h->cur_page == page;
-	n += bio_entries_of(h->open_bio, page);
-	for (i = 0; i < h->nr_inflight; i++)
-		n += bio_entries_of(h->inflight[i], page);
-	return n;
-}
-
-static void dio_holders_check(struct dio *dio, struct dio_submit *sdio, const char *where)
-{
-	struct dio_holders h;
-
-	if (!dio_test_knobs.holders_hook)
-		return;
-	pthread_mutex_lock(&dio->bio_lock);
-	h = (struct dio_holders){
-		.where = where,
-		.is_pinned = dio->hold == DIO_HOLD_PIN && dio->is_pinned,
-		.queue = dio->pages,
-		.head = sdio->head,
-		.tail = sdio->tail,
-		.working = sdio->working,
-		.cur_page = sdio->cur_page,
-		.open_bio = sdio->bio,
-		.inflight = (const struct bio *const *)dio->dbg_bios,
-		.nr_inflight = dio->dbg_nr,
-	};
-	dio_test_knobs.holders_hook(&h, dio_test_knobs.holders_arg);
-	pthread_mutex_unlock(&dio->bio_lock);
-}
-
-/* Under bio_lock. Tracking failures only weaken the test view. */
-static void dio_dbg_track(struct dio *dio, struct bio *bio)
-{
-	if (!dio_test_knobs.holders_hook)
-		return;
-	if (dio->dbg_nr == dio->dbg_cap) {
-		unsigned int cap = dio->dbg_cap ? dio->dbg_cap * 2 : 16;
-		struct bio **n = realloc(dio->dbg_bios, cap * sizeof(*n));
-
-		if (!n)
-			return;
-		dio->dbg_bios = n;
-		dio->dbg_cap = cap;
-	}
-	dio->dbg_bios[dio->dbg_nr++] = bio;
-}
-
-static void dio_dbg_untrack(struct dio *dio, struct bio *bio)
-{
-	unsigned int i;
-
-	pthread_mutex_lock(&dio->bio_lock);
-	for (i = 0; i < dio->dbg_nr; i++) {
-		if (dio->dbg_bios[i] == bio) {
-			dio->dbg_bios[i] = dio->dbg_bios[--dio->dbg_nr];
-			break;
-		}
-	}
-	pthread_mutex_unlock(&dio->bio_lock);
-}
-
-/* ---- holder operations: one pin (or reference) per holder ------------------- */
-
-/* A new holder of @page (cur_page, a bio entry): folio_add_pin() / get_page(). */
-static inline void dio_pin_page(struct dio *dio, struct page *page)
-{
-	if (dio->hold == DIO_HOLD_REF)
-		get_page(page);
-	else if (dio->is_pinned)
-		folio_add_pin(page_folio(page));
-}
-
-/* A holder of @page is done with it. */
-static inline void dio_unpin_page(struct dio *dio, struct page *page)
-{
-	if (dio->hold == DIO_HOLD_REF)
-		put_page(page);
-	else if (dio->is_pinned)
-		unpin_user_page(page);
-}
-
-/* ---- the page queue (R-DIO-2) -------------------------------------------------- */
 
 static inline unsigned int dio_pages_present(struct dio_submit *sdio)
 {
@@ -333,7 +100,7 @@ static int dio_refill_pages(struct dio *dio, struct dio_submit *sdio)
 		sdio->tail = 1;
 		sdio->from = 0;
 		sdio->to = PAGE_SIZE;
-		atomic_long_inc(&st_zero_subst);
+		atomic_long_inc(&dio_st_zero_subst);
 		return 0;
 	}
 	if (ret >= 0) {
@@ -366,7 +133,7 @@ static struct page *dio_get_page(struct dio *dio, struct dio_submit *sdio)
  */
 static void dio_cleanup(struct dio *dio, struct dio_submit *sdio)
 {
-	atomic_long_inc(&st_cleanups);
+	atomic_long_inc(&dio_st_cleanups);
 	if (dio->hold == DIO_HOLD_REF) {
 		while (sdio->head < sdio->tail)
 			put_page(dio->pages[sdio->head++]);
@@ -376,235 +143,6 @@ static void dio_cleanup(struct dio *dio, struct dio_submit *sdio)
 		unpin_user_pages(dio->pages + sdio->head, sdio->tail - sdio->head);
 	if (!dio_test_knobs.cleanup_no_advance)
 		sdio->head = sdio->tail;
-}
-
-/* ---- bios (R-DIO-6) ------------------------------------------------------------------ */
-
-static void dio_bio_end_aio(struct bio *bio);
-static void dio_bio_end_io(struct bio *bio);
-
-static int dio_bio_alloc(struct dio *dio, struct dio_submit *sdio, struct block_device *bdev,
-			 sector_t first_sector, int nr_vecs)
-{
-	struct bio *bio = bio_alloc(bdev, (unsigned short)nr_vecs, dio->opf, 0);
-
-	if (!bio)
-		return -ENOMEM;
-	bio->bi_iter.bi_sector = first_sector;
-	bio->bi_end_io = dio->is_async ? dio_bio_end_aio : dio_bio_end_io;
-	switch (sim_profile()) {
-	case SIM_PROFILE_V6_4:
-		break;			/* no BIO_NO_PAGE_REF: completion puts */
-	case SIM_PROFILE_V21:
-		bio_set_flag(bio, BIO_PAGE_REFFED);	/* "for now require references" */
-		break;
-	default:
-		if (dio->is_pinned)
-			bio_set_flag(bio, BIO_PAGE_PINNED);
-		break;
-	}
-	sdio->bio = bio;
-	sdio->logical_offset_in_bio = sdio->cur_page_fs_offset;
-	return 0;
-}
-
-static void dio_bio_submit(struct dio *dio, struct dio_submit *sdio)
-{
-	struct bio *bio = sdio->bio;
-
-	bio->bi_private = dio;
-	pthread_mutex_lock(&dio->bio_lock);
-	dio->refcount++;
-	dio_dbg_track(dio, bio);
-	pthread_mutex_unlock(&dio->bio_lock);
-
-	/* Dirty before the I/O: completion may run where dirtying is not allowed. */
-	if (dio->is_async && bio_op_of(dio->opf) == REQ_OP_READ && dio->should_dirty)
-		bio_set_pages_dirty(bio);
-
-	atomic_long_inc(&st_bios);
-	sdio->bio = NULL;
-	sdio->boundary = 0;
-	sdio->logical_offset_in_bio = 0;
-	submit_bio(bio);
-}
-
-/*
- * dio_bio_complete() - account one finished bio and give back its pages:
- * async reads into user memory by bio_check_pages_dirty() (which takes the
- * bio), everything else by bio_release_pages(bio, dirty) + bio_put().
- */
-static blk_status_t dio_bio_complete(struct dio *dio, struct bio *bio)
-{
-	blk_status_t err = bio->bi_status;
-	bool should_dirty = bio_op_of(dio->opf) == REQ_OP_READ && dio->should_dirty;
-
-	if (err) {
-		if (err == BLK_STS_AGAIN && (bio->bi_opf & REQ_NOWAIT))
-			dio->io_error = -EAGAIN;
-		else
-			dio->io_error = -EIO;
-	}
-	dio_dbg_untrack(dio, bio);
-	if (dio->is_async && should_dirty) {
-		bio_check_pages_dirty(bio);
-	} else {
-		bio_release_pages(bio, should_dirty);
-		bio_put(bio);
-	}
-	return err;
-}
-
-/* Sync completion: queue the bio for the submitter to reap, wake it. */
-static void dio_bio_end_io(struct bio *bio)
-{
-	struct dio *dio = bio->bi_private;
-
-	pthread_mutex_lock(&dio->bio_lock);
-	bio->bi_private = dio->bio_list;
-	dio->bio_list = bio;
-	if (--dio->refcount == 1 && dio->waiting)
-		pthread_cond_signal(&dio->wait);
-	pthread_mutex_unlock(&dio->bio_lock);
-}
-
-static ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags);
-
-static void dio_aio_complete_work(void *arg)
-{
-	dio_complete(arg, 0, DIO_COMPLETE_ASYNC | DIO_COMPLETE_INVALIDATE);
-}
-
-struct dio_work {
-	void (*fn)(void *arg);
-	void *arg;
-};
-
-static void *dio_work_thread(void *p)
-{
-	struct dio_work w = *(struct dio_work *)p;
-
-	free(p);
-	w.fn(w.arg);
-	return NULL;
-}
-
-/*
- * dio_defer_work() - run @fn(@arg) in "process context": a new detached
- * thread standing in for the superblock's s_dio_done_wq; inline if no
- * thread can be made (used by both engines).
- */
-void dio_defer_work(void (*fn)(void *arg), void *arg)
-{
-	struct dio_work *w = malloc(sizeof(*w));
-	pthread_attr_t attr;
-	pthread_t t;
-	int err = -1;
-
-	if (w) {
-		w->fn = fn;
-		w->arg = arg;
-		pthread_attr_init(&attr);
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		err = pthread_create(&t, &attr, dio_work_thread, w);
-		pthread_attr_destroy(&attr);
-	}
-	if (err) {
-		free(w);
-		fn(arg);
-	}
-}
-
-/* Async completion: release now; the last bio completes the request. */
-static void dio_bio_end_aio(struct bio *bio)
-{
-	struct dio *dio = bio->bi_private;
-	unsigned long remaining;
-
-	dio_bio_complete(dio, bio);
-
-	pthread_mutex_lock(&dio->bio_lock);
-	remaining = --dio->refcount;
-	if (remaining == 1 && dio->waiting)
-		pthread_cond_signal(&dio->wait);
-	pthread_mutex_unlock(&dio->bio_lock);
-
-	if (remaining == 0) {
-		/*
-		 * O_DSYNC, or a write over cached pages to invalidate: complete
-		 * in process context (the kernel's s_dio_done_wq).
-		 */
-		if (dio->result && (dio->defer_completion ||
-				    (bio_op_of(dio->opf) == REQ_OP_WRITE &&
-				     dio->inode->i_mapping && dio->inode->i_mapping->nrpages)))
-			dio_defer_work(dio_aio_complete_work, dio);
-		else
-			dio_complete(dio, 0, DIO_COMPLETE_ASYNC | DIO_COMPLETE_INVALIDATE);
-	}
-}
-
-/* Wait for one completed bio (sync), or NULL once none is in flight. */
-static struct bio *dio_await_one(struct dio *dio)
-{
-	struct bio *bio = NULL;
-
-	pthread_mutex_lock(&dio->bio_lock);
-	while (dio->refcount > 1 && dio->bio_list == NULL) {
-		dio->waiting = true;
-		pthread_cond_wait(&dio->wait, &dio->bio_lock);
-		dio->waiting = false;
-	}
-	if (dio->bio_list) {
-		bio = dio->bio_list;
-		dio->bio_list = bio->bi_private;
-	}
-	pthread_mutex_unlock(&dio->bio_lock);
-	return bio;
-}
-
-static void dio_await_completion(struct dio *dio)
-{
-	struct bio *bio;
-
-	do {
-		bio = dio_await_one(dio);
-		if (bio)
-			dio_bio_complete(dio, bio);
-	} while (bio);
-}
-
-/*
- * dio_bio_reap() - every 64 bios, complete what has finished so far, which
- * bounds the memory pinned by one request (sync bios only reach the list).
- */
-static int dio_bio_reap(struct dio *dio, struct dio_submit *sdio)
-{
-	int ret = 0;
-
-	if (sdio->reap_counter++ >= 64) {
-		bool reaped = false;
-
-		for (;;) {
-			struct bio *bio;
-			int ret2;
-
-			pthread_mutex_lock(&dio->bio_lock);
-			bio = dio->bio_list;
-			if (bio)
-				dio->bio_list = bio->bi_private;
-			pthread_mutex_unlock(&dio->bio_lock);
-			if (!bio)
-				break;
-			reaped = true;
-			ret2 = blk_status_to_errno(dio_bio_complete(dio, bio));
-			if (ret == 0)
-				ret = ret2;
-		}
-		if (reaped)
-			atomic_long_inc(&st_reaps);
-		sdio->reap_counter = 0;
-	}
-	return ret;
 }
 
 static int dio_new_bio(struct dio *dio, struct dio_submit *sdio, sector_t start_sector,
@@ -749,7 +287,7 @@ static void dio_zero_block(struct dio *dio, struct dio_submit *sdio, int end,
 	this_chunk_bytes = this_chunk_blocks << sdio->blkbits;
 
 	page = ZERO_PAGE(0);
-	atomic_long_inc(&st_zero_chunks);
+	atomic_long_inc(&dio_st_zero_chunks);
 	if (submit_page_section(dio, sdio, page, 0, this_chunk_bytes, sdio->next_block_for_io,
 				map_bh))
 		return;
@@ -922,69 +460,6 @@ out:
 	return ret;
 }
 
-/*
- * dio_complete() - the request is over: the result (clipped to i_size for
- * reads; page_errors, then io_error take precedence), the filesystem's
- * end_io, invalidation after a write, inode_dio_end(), and for async
- * requests ki_pos and ki_complete(). Frees @dio.
- */
-static ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags)
-{
-	const enum req_op dio_op = bio_op_of(dio->opf);
-	struct kiocb *iocb = dio->iocb;
-	loff_t offset = iocb->ki_pos;
-	ssize_t transferred = 0;
-	int err;
-
-	if (ret == -EIOCBQUEUED)
-		ret = 0;
-	if (dio->result) {
-		transferred = dio->result;
-		if (dio_op == REQ_OP_READ && offset + transferred > dio->i_size)
-			transferred = dio->i_size - offset;
-		/* A fault after some I/O is a short count, not an error. */
-		if (unlikely(ret == -EFAULT) && transferred)
-			ret = 0;
-	}
-	if (ret == 0)
-		ret = dio->page_errors;
-	if (ret == 0)
-		ret = dio->io_error;
-	if (ret == 0)
-		ret = transferred;
-
-	if (dio->end_io) {
-		err = dio->end_io(iocb, offset, ret, dio->private);
-		if (err)
-			ret = err;
-	}
-
-	/* After end_io, which may convert unwritten extents. Failure is ignored. */
-	if ((flags & DIO_COMPLETE_INVALIDATE) && ret > 0 && dio_op == REQ_OP_WRITE &&
-	    iocb->ki_filp && iocb->ki_filp->f_mapping && iocb->ki_filp->f_mapping->nrpages)
-		(void)invalidate_inode_pages2_range(iocb->ki_filp->f_mapping,
-						    (pgoff_t)(offset >> PAGE_SHIFT),
-						    (pgoff_t)((offset + ret - 1) >> PAGE_SHIFT));
-
-	inode_dio_end(dio->inode);
-
-	__atomic_store_n(&st_last_page_errors, dio->page_errors, __ATOMIC_RELAXED);
-	if (flags & DIO_COMPLETE_ASYNC) {
-		iocb->ki_pos += transferred;
-		free(dio->dbg_bios);
-		pthread_cond_destroy(&dio->wait);
-		pthread_mutex_destroy(&dio->bio_lock);
-		free(dio);
-		iocb->ki_complete(iocb, ret);
-		return ret;
-	}
-	free(dio->dbg_bios);
-	pthread_cond_destroy(&dio->wait);
-	pthread_mutex_destroy(&dio->bio_lock);
-	free(dio);
-	return ret;
-}
-
 static unsigned int blksize_bits(unsigned int size)
 {
 	unsigned int bits = 9;
@@ -1119,7 +594,7 @@ ssize_t __blockdev_direct_IO(struct kiocb *iocb, struct inode *inode, struct blo
 	sdio.pages_in_io += iov_iter_npages(iter, INT_MAX);
 
 	retval = do_direct_IO(dio, &sdio, &map_bh);
-	__atomic_store_n(&st_last_ddio, (long)retval, __ATOMIC_RELAXED);
+	__atomic_store_n(&dio_st_last_ddio, (long)retval, __ATOMIC_RELAXED);
 	if (retval) {
 		dio_cleanup(dio, &sdio);
 		dio_holders_check(dio, &sdio, "cleanup-after-error");

@@ -17,8 +17,9 @@
  * Pipe to pipe moves buffers (a partial one is shared with ->get).
  *
  * Buffered files go through filemap_splice_read(): the page-cache folios
- * themselves, one reference per buffer (a file system sets it as its
- * ->splice_read). Simplified: order-0 cache folios only; no
+ * themselves, one buffer per page and one folio reference per buffer,
+ * large folios included (a file system sets it as its ->splice_read).
+ * Simplified: no
  * splice_direct_to_actor()/sendfile, no tee(), no SPLICE_F_MOVE stealing
  * (accepted and ignored, as the kernel does), no SIGPIPE (-EPIPE only),
  * no fsnotify. A blocking splice sleeps until the pipe changes; there are
@@ -190,7 +191,7 @@ ssize_t filemap_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_inf
 		return -EINVAL;
 	len = min_t(size_t, len, MAX_RW_COUNT);
 	while (len && !pipe_full(pipe->head, pipe->tail, pipe->max_usage)) {
-		size_t offset = (size_t)(pos & ~PAGE_MASK), part;
+		size_t offset, part;
 		struct pipe_buffer *buf;
 		struct folio *folio;
 		loff_t isize = i_size_read(inode);
@@ -208,19 +209,30 @@ ssize_t filemap_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_inf
 			folio_put(folio);
 			break;
 		}
-		part = min_t(size_t, PAGE_SIZE - offset, len);
-		part = min_t(size_t, part, (size_t)(isize - pos));
-		buf = pipe_head_buf(pipe);
-		*buf = (struct pipe_buffer){
-			.page = &folio->page,
-			.offset = (unsigned int)offset,
-			.len = (unsigned int)part,
-			.ops = &page_cache_pipe_buf_ops,
-		};
-		pipe->head++;
-		pos += part;
-		len -= part;
-		total += part;
+		/*
+		 * splice_folio_into_pipe(): one buffer per page of the folio,
+		 * each holding a reference on the (maybe large) folio.
+		 */
+		offset = (size_t)(pos - folio_pos(folio));
+		while (len && offset < folio_size(folio) && pos < isize &&
+		       !pipe_full(pipe->head, pipe->tail, pipe->max_usage)) {
+			part = min_t(size_t, PAGE_SIZE - offset % PAGE_SIZE, len);
+			part = min_t(size_t, part, (size_t)(isize - pos));
+			folio_get(folio);
+			buf = pipe_head_buf(pipe);
+			*buf = (struct pipe_buffer){
+				.page = folio_page(folio, offset / PAGE_SIZE),
+				.offset = (unsigned int)(offset % PAGE_SIZE),
+				.len = (unsigned int)part,
+				.ops = &page_cache_pipe_buf_ops,
+			};
+			pipe->head++;
+			offset += part;
+			pos += part;
+			len -= part;
+			total += part;
+		}
+		folio_put(folio);
 	}
 	*ppos = pos;
 	return total ? total : err;

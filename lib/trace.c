@@ -41,8 +41,9 @@ __thread int trace_pid;
  * @on, and stop waits for @inflight to drain, so after trace_recorder_stop()
  * every record is complete and visible to the stopping thread.
  */
+bool trace_recording;	/* the recorder's on switch, see trace.h */
+
 static struct {
-	bool on;
 	unsigned long inflight;
 	struct trace_record *recs;
 	size_t max;
@@ -149,7 +150,7 @@ static __noinline void trace_record(unsigned long pfn, enum page_event ev, long 
 	size_t idx;
 
 	__atomic_fetch_add(&rec.inflight, 1, __ATOMIC_SEQ_CST);
-	if (!__atomic_load_n(&rec.on, __ATOMIC_SEQ_CST))
+	if (!__atomic_load_n(&trace_recording, __ATOMIC_SEQ_CST))
 		goto out;
 	idx = __atomic_fetch_add(&rec.next, 1, __ATOMIC_RELAXED);
 	if (idx >= rec.max) {
@@ -199,7 +200,7 @@ void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const c
 	__atomic_store_n(&r->val[slot], val, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->site[slot], site, __ATOMIC_RELAXED);
 
-	if (unlikely(__atomic_load_n(&rec.on, __ATOMIC_RELAXED)))
+	if (unlikely(__atomic_load_n(&trace_recording, __ATOMIC_RELAXED)))
 		trace_record(pfn, ev, val);
 }
 
@@ -286,7 +287,7 @@ int trace_recorder_start(size_t max_records)
 
 	if (!max_records)
 		return -EINVAL;
-	if (__atomic_load_n(&rec.on, __ATOMIC_SEQ_CST))
+	if (__atomic_load_n(&trace_recording, __ATOMIC_SEQ_CST))
 		return -EBUSY;
 	recs = calloc(max_records, sizeof(*recs));
 	if (!recs)
@@ -297,7 +298,7 @@ int trace_recorder_start(size_t max_records)
 	__atomic_store_n(&rec.next, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&rec.dropped, 0, __ATOMIC_RELAXED);
 	rec.start_ns = now_ns();
-	__atomic_store_n(&rec.on, true, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&trace_recording, true, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -309,7 +310,7 @@ int trace_recorder_start(size_t max_records)
  */
 void trace_recorder_stop(void)
 {
-	__atomic_store_n(&rec.on, false, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&trace_recording, false, __ATOMIC_SEQ_CST);
 	while (__atomic_load_n(&rec.inflight, __ATOMIC_ACQUIRE))
 		sched_yield();
 }

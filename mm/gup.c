@@ -20,6 +20,13 @@
  * The simulation adds one thing: a shadow count of pins per small folio,
  * so that unpinning a page that holds no pin is caught and refused
  * (R22) instead of silently corrupting the refcount.
+ *
+ * This file holds the grab and release primitives, unpinning,
+ * folio_add_pin(), the argument checks and the lock-free fast path with
+ * its entry points: everything an O_DIRECT I/O touches. The slow path
+ * (follow_page_mask(), faulting, __get_user_pages() and the entry points
+ * that only take it) is in mm/gup_slow.c. Counter updates are added up
+ * per call (struct gup_acct) and applied once at its end.
  */
 #include <stdlib.h>
 #include <pinio/trace.h>
@@ -51,8 +58,40 @@ static bool zero_pin_is_noop(struct folio *folio)
 	return is_zero_folio(folio) && !profile_pins_zero_page();
 }
 
-/* Account @refs new pins on @folio (references already taken). */
-static void pin_account(struct folio *folio, int refs)
+/*
+ * Counter updates of one GUP call, added up and applied once at its end
+ * (gup_acct_flush()) instead of once per page: the totals at call
+ * boundaries are the same, only a concurrent reader could see a
+ * different intermediate value (as with the kernel's per-cpu deltas).
+ */
+struct gup_acct {
+	long get;	/* FOLL_GET references: pinio_foll_get_acquired */
+	long zero;	/* pins of a zero page that changed nothing */
+	long pin;	/* pins taken: nr_foll_pin_acquired, pins outstanding */
+	long unpin;	/* pins dropped: nr_foll_pin_released, pins outstanding */
+	long zero_unpin;
+};
+
+static __always_inline void gup_acct_flush(struct gup_acct *a)
+{
+	if (a->get)
+		mod_node_page_state(FOLL_GET_ACQUIRED, a->get);
+	if (a->zero)
+		mod_node_page_state(ZERO_PAGE_PIN, a->zero);
+	if (a->pin) {
+		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, a->pin);
+		pins_outstanding_add(a->pin);
+	}
+	if (a->zero_unpin)
+		mod_node_page_state(ZERO_PAGE_UNPIN, a->zero_unpin);
+	if (a->unpin) {
+		mod_node_page_state(NR_FOLL_PIN_RELEASED, a->unpin);
+		pins_outstanding_add(-a->unpin);
+	}
+}
+
+/* Record @refs new pins on @folio (references already taken); no counters. */
+static __always_inline void pin_account(struct folio *folio, int refs)
 {
 	/*
 	 * Fully ordered (a locked RMW): the pin must be visible before the
@@ -63,12 +102,11 @@ static void pin_account(struct folio *folio, int refs)
 		(void)atomic_add_return(refs, &folio->_pincount);
 	else
 		(void)atomic_add_return(refs, &small_pins[folio_pfn(folio)]);
-	pins_outstanding_add(refs);
 	trace_page_event(folio_pfn(folio), PE_PIN, refs);
 }
 
 /* try_get_folio(): the fast path's guarded, speculative reference. */
-static struct folio *try_get_folio(struct page *page, int refs)
+static __always_inline struct folio *try_get_folio(struct page *page, int refs)
 {
 	struct folio *folio;
 
@@ -86,6 +124,37 @@ retry:
 	return folio;
 }
 
+/* try_grab_folio() with its counter updates added to @a. */
+static __always_inline struct folio *__try_grab_folio(struct page *page, int refs,
+						      unsigned int flags, struct gup_acct *a)
+{
+	struct folio *folio;
+
+	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
+		return NULL;
+	if (flags & FOLL_GET) {
+		folio = try_get_folio(page, refs);
+		if (folio) {
+			a->get += refs;
+			trace_page_event_rec(folio_pfn(folio), PE_GET, refs);
+		}
+		return folio;
+	}
+	if (is_zero_page(page) && !profile_pins_zero_page()) {
+		a->zero += refs;
+		return page_folio(page);
+	}
+	folio = try_get_folio(page, refs);
+	if (!folio)
+		return NULL;
+	/* The +1 above, then the rest: never one step (R-REF-2). */
+	if (!folio_test_large(folio))
+		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
+	pin_account(folio, refs);
+	a->pin += refs;
+	return folio;
+}
+
 /**
  * try_grab_folio() - the fast path's grab of @refs pages of @page's folio.
  * @flags: FOLL_GET or FOLL_PIN (exactly one).
@@ -97,28 +166,10 @@ retry:
  */
 struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
 {
-	struct folio *folio;
+	struct gup_acct a = { 0 };
+	struct folio *folio = __try_grab_folio(page, refs, flags, &a);
 
-	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
-		return NULL;
-	if (flags & FOLL_GET) {
-		folio = try_get_folio(page, refs);
-		if (folio)
-			mod_node_page_state(FOLL_GET_ACQUIRED, refs);
-		return folio;
-	}
-	if (is_zero_page(page) && !profile_pins_zero_page()) {
-		mod_node_page_state(ZERO_PAGE_PIN, refs);
-		return page_folio(page);
-	}
-	folio = try_get_folio(page, refs);
-	if (!folio)
-		return NULL;
-	/* The +1 above, then the rest: never one step (R-REF-2). */
-	if (!folio_test_large(folio))
-		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
-	pin_account(folio, refs);
-	mod_node_page_state(NR_FOLL_PIN_ACQUIRED, refs);
+	gup_acct_flush(&a);
 	return folio;
 }
 
@@ -137,6 +188,7 @@ int try_grab_page(struct page *page, unsigned int flags)
 	if (flags & FOLL_GET) {
 		folio_ref_inc(folio);
 		mod_node_page_state(FOLL_GET_ACQUIRED, 1);
+		trace_page_event_rec(folio_pfn(folio), PE_GET, 1);
 	} else if (flags & FOLL_PIN) {
 		if (zero_pin_is_noop(folio)) {
 			mod_node_page_state(ZERO_PAGE_PIN, 1);
@@ -145,32 +197,35 @@ int try_grab_page(struct page *page, unsigned int flags)
 		folio_ref_add(folio, folio_test_large(folio) ? 1 : (int)GUP_PIN_COUNTING_BIAS);
 		pin_account(folio, 1);
 		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, 1);
+		pins_outstanding_add(1);
 	}
 	return 0;
 }
 
-/* Undo @refs grabs; returns -EINVAL (changing nothing) for an unpin of no pin. */
-static int __gup_put_folio(struct folio *folio, int refs, unsigned int flags)
+/*
+ * Undo @refs grabs, with the counter updates added to @a; returns -EINVAL
+ * (changing nothing) for an unpin of no pin.
+ */
+static __always_inline int __gup_put_folio(struct folio *folio, int refs,
+					    unsigned int flags, struct gup_acct *a)
 {
 	if (flags & FOLL_PIN) {
+		atomic_t *pins;
+
 		if (zero_pin_is_noop(folio)) {
-			mod_node_page_state(ZERO_PAGE_UNPIN, refs);
+			a->zero_unpin += refs;
 			return 0;
 		}
-		if (folio_test_large(folio)) {
-			if (atomic_read(&folio->_pincount) < refs)
-				goto bad_unpin;
-			atomic_sub(refs, &folio->_pincount);
-		} else {
-			if (atomic_read(&small_pins[folio_pfn(folio)]) < refs)
-				goto bad_unpin;
-			atomic_sub(refs, &small_pins[folio_pfn(folio)]);
-		}
-		mod_node_page_state(NR_FOLL_PIN_RELEASED, refs);
-		pins_outstanding_add(-refs);
+		pins = folio_test_large(folio) ? &folio->_pincount : &small_pins[folio_pfn(folio)];
+		if (atomic_read(pins) < refs)
+			goto bad_unpin;
+		atomic_sub(refs, pins);
+		a->unpin += refs;
 		trace_page_event(folio_pfn(folio), PE_UNPIN, refs);
 		if (!folio_test_large(folio))
 			refs *= GUP_PIN_COUNTING_BIAS;
+	} else {
+		trace_page_event_rec(folio_pfn(folio), PE_PUT, refs);
 	}
 	folio_put_refs(folio, refs);
 	return 0;
@@ -180,9 +235,19 @@ bad_unpin:
 	return -EINVAL;
 }
 
+/* __gup_put_folio() with its counters applied at once. */
+static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsigned int flags)
+{
+	struct gup_acct a = { 0 };
+	int ret = __gup_put_folio(folio, refs, flags, &a);
+
+	gup_acct_flush(&a);
+	return ret;
+}
+
 void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
 {
-	__gup_put_folio(folio, refs, flags);
+	gup_put_folio_now(folio, refs, flags);
 }
 
 /* A pinned anon page must be exclusive (R-GUP-10); debug builds check. */
@@ -227,7 +292,7 @@ static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
 int sim_unpin_user_page(struct page *page)
 {
 	sanity_check_pinned_pages(&page, 1);
-	return __gup_put_folio(page_folio(page), 1, FOLL_PIN);
+	return gup_put_folio_now(page_folio(page), 1, FOLL_PIN);
 }
 
 /**
@@ -245,7 +310,7 @@ void unpin_user_page(struct page *page)
  */
 void unpin_user_folio(struct folio *folio, unsigned long npages)
 {
-	__gup_put_folio(folio, (int)npages, FOLL_PIN);
+	gup_put_folio_now(folio, (int)npages, FOLL_PIN);
 }
 
 /* Entries from @i on that share a folio: one release per run (R-REF-4). */
@@ -264,6 +329,7 @@ static struct folio *gup_folio_next(struct page **list, unsigned long npages,
 
 static void __unpin_user_pages(struct page **pages, unsigned long npages, bool make_dirty)
 {
+	struct gup_acct a = { 0 };
 	unsigned long i;
 	unsigned int nr;
 
@@ -283,8 +349,9 @@ static void __unpin_user_pages(struct page **pages, unsigned long npages, bool m
 			folio_mark_dirty(folio);
 			folio_unlock(folio);
 		}
-		__gup_put_folio(folio, (int)nr, FOLL_PIN);
+		__gup_put_folio(folio, (int)nr, FOLL_PIN, &a);
 	}
+	gup_acct_flush(&a);
 }
 
 /**
@@ -329,7 +396,7 @@ void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, b
 			folio_mark_dirty(folio);
 			folio_unlock(folio);
 		}
-		__gup_put_folio(folio, (int)nr, FOLL_PIN);
+		gup_put_folio_now(folio, (int)nr, FOLL_PIN);
 		i += nr;
 	}
 }
@@ -356,6 +423,7 @@ int __folio_add_pin(struct folio *folio)
 	}
 	/* Deliberately no NR_FOLL_PIN_ACQUIRED: the kernel's asymmetry (R-BUG-7). */
 	pin_account(folio, 1);
+	pins_outstanding_add(1);
 	mod_node_page_state(FOLIO_ADD_PIN, 1);
 	trace_page_event(folio_pfn(folio), PE_ADD_PIN, 1);
 	return 0;
@@ -376,8 +444,21 @@ void folio_add_pin(struct folio *folio)
 
 /* ---- argument checks --------------------------------------------------- */
 
-static bool is_valid_gup_args(struct page **pages, int *locked, unsigned int *gup_flags_p,
-			      unsigned int to_set)
+/**
+ * is_valid_gup_args() - check and complete the flags of a GUP call.
+ * @pages: the caller's array (may be NULL without FOLL_GET/FOLL_PIN).
+ * @locked: NULL, or pointing at 1 (then FOLL_UNLOCKABLE is added).
+ * @gup_flags_p: in: the caller's flags; out: with @to_set and
+ *	FOLL_HONOR_NUMA_FAULT added.
+ * @to_set: flags the entry point adds (FOLL_PIN, FOLL_GET, ...).
+ *
+ * Shared with the slow path (mm/gup_slow.c).
+ * Return: true if the call may go on; false with a WARN for internal
+ * flags, both FOLL_GET and FOLL_PIN, FOLL_LONGTERM without FOLL_PIN, no
+ * @pages for a grab, or FOLL_LONGTERM with FOLL_PCI_P2PDMA.
+ */
+bool is_valid_gup_args(struct page **pages, int *locked, unsigned int *gup_flags_p,
+		       unsigned int to_set)
 {
 	unsigned int gup_flags = *gup_flags_p;
 
@@ -401,359 +482,6 @@ static bool is_valid_gup_args(struct page **pages, int *locked, unsigned int *gu
 	return true;
 }
 
-/* ---- slow path ----------------------------------------------------------- */
-
-bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags, struct page *page)
-{
-	if ((flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
-		return false;
-	if (!PageAnon(page)) {
-		/* Short-term R/O pins may see the zero page or the page cache. */
-		if (!(flags & FOLL_LONGTERM))
-			return false;
-		if (!vma)
-			return true;
-		return is_cow_mapping(vma->vm_flags);
-	}
-	smp_rmb();
-	return !PageAnonExclusive(page);
-}
-
-static bool vma_needs_dirty_tracking(struct vm_area_struct *vma)
-{
-	return (vma->vm_flags & VM_SHARED) && vma->vm_ops && vma->vm_ops->needs_dirty_tracking;
-}
-
-static bool writable_file_mapping_allowed(struct vm_area_struct *vma, unsigned int gup_flags)
-{
-	if ((gup_flags & (FOLL_PIN | FOLL_LONGTERM)) != (FOLL_PIN | FOLL_LONGTERM))
-		return true;
-	return !vma_needs_dirty_tracking(vma);
-}
-
-static int check_vma_flags(struct vm_area_struct *vma, unsigned int gup_flags)
-{
-	unsigned long vm_flags = vma->vm_flags;
-	bool write = gup_flags & FOLL_WRITE;
-
-	if (vm_flags & (VM_IO | VM_PFNMAP))
-		return -EFAULT;
-	if ((gup_flags & FOLL_ANON) && !vma_is_anonymous(vma))
-		return -EFAULT;
-	if (write) {
-		if (!vma_is_anonymous(vma) && !writable_file_mapping_allowed(vma, gup_flags))
-			return -EFAULT;
-		if (!(vm_flags & VM_WRITE)) {
-			if (!(gup_flags & FOLL_FORCE))
-				return -EFAULT;
-			if (!is_cow_mapping(vm_flags))
-				return -EFAULT;
-		}
-	} else if (!(vm_flags & VM_READ)) {
-		if (!(gup_flags & FOLL_FORCE))
-			return -EFAULT;
-		if (!(vm_flags & VM_MAYREAD))
-			return -EFAULT;
-	}
-	return 0;
-}
-
-/* A FOLL_FORCE write may follow an exclusive anon page in a R/O COW mapping. */
-static bool can_follow_write_pte(pte_t pte, struct page *page, struct vm_area_struct *vma,
-				 unsigned int flags)
-{
-	if (pte_write(pte))
-		return true;
-	if (!(flags & FOLL_FORCE))
-		return false;
-	if (vma->vm_flags & (VM_MAYSHARE | VM_SHARED))
-		return false;
-	if (!(vma->vm_flags & VM_MAYWRITE) || (vma->vm_flags & VM_WRITE))
-		return false;
-	return page && PageAnon(page) && PageAnonExclusive(page);
-}
-
-struct follow_page_context {
-	unsigned int page_mask;
-};
-
-/*
- * no_page_table(): nothing is mapped at the address (no table, or a none
- * PTE). A core dump (FOLL_DUMP) of anonymous memory nobody has touched must
- * not fault pages or page tables in just to find zeroes: -EFAULT leaves a
- * hole in the dump, as the kernel's no_page_table() does (R-GUP-5).
- * Otherwise NULL: the caller faults the page in.
- */
-static struct page *no_page_table(struct vm_area_struct *vma, unsigned int flags)
-{
-	if ((flags & FOLL_DUMP) && (vma_is_anonymous(vma) || !vma->vm_ops->fault))
-		return ERR_PTR(-EFAULT);
-	return NULL;
-}
-
-static struct page *follow_page_pte(struct vm_area_struct *vma, unsigned long address,
-				    pte_t *ptep, unsigned int flags)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	struct page *page;
-	pte_t pte;
-	int ret;
-
-	pthread_mutex_lock(&mm->page_table_lock);
-	pte = ptep_get(ptep);
-	if (!pte_present(pte) || pte_protnone(pte)) {
-		page = pte_none(pte) ? no_page_table(vma, flags) : NULL;
-		goto out;
-	}
-	page = pte_special(pte) ? NULL : pte_page(pte);
-	if ((flags & FOLL_WRITE) && !can_follow_write_pte(pte, page, vma, flags)) {
-		page = NULL;
-		goto out;
-	}
-	if (!page) {
-		if (flags & FOLL_DUMP) {
-			page = ERR_PTR(-EFAULT);
-			goto out;
-		}
-		if (!is_zero_pfn(pte_pfn(pte))) {
-			page = ERR_PTR(-EEXIST);
-			goto out;
-		}
-		page = pte_page(pte);	/* the exact colour mapped here */
-	}
-	if (!pte_write(pte) && gup_must_unshare(vma, flags, page)) {
-		page = ERR_PTR(-EMLINK);
-		goto out;
-	}
-	ret = try_grab_page(page, flags);
-	if (ret) {
-		page = ERR_PTR(ret);
-		goto out;
-	}
-	if ((flags & FOLL_TOUCH) && (flags & FOLL_WRITE) && !pte_dirty(pte) &&
-	    !PageDirty(page) && !is_zero_page(page))
-		set_page_dirty(page);
-out:
-	pthread_mutex_unlock(&mm->page_table_lock);
-	return page;
-}
-
-static struct page *follow_huge_pmd(struct vm_area_struct *vma, unsigned long address,
-				    pmd_t *pmdp, unsigned int flags,
-				    struct follow_page_context *ctx)
-{
-	struct mm_struct *mm = vma->vm_mm;
-	struct page *page;
-	pmd_t pmd;
-	int ret;
-
-	pthread_mutex_lock(&mm->page_table_lock);
-	pmd = pmdp_get(pmdp);
-	if (!pmd_leaf(pmd)) {
-		pthread_mutex_unlock(&mm->page_table_lock);
-		return ERR_PTR(-EAGAIN);	/* split under us: walk the PTEs */
-	}
-	if (pte_protnone(pmd) || ((flags & FOLL_WRITE) && !pte_write(pmd))) {
-		page = NULL;
-		goto out;
-	}
-	page = pte_page(pmd) + pte_index(address);
-	if ((flags & FOLL_DUMP) && folio_test_huge_zero(page_folio(page))) {
-		page = ERR_PTR(-EFAULT);
-		goto out;
-	}
-	/*
-	 * A PMD mapping keeps PageAnonExclusive on the head page only, so ask
-	 * about the head, as follow_trans_huge_pmd() does with pmd_page().
-	 * Asking about a tail subpage would demand an unshare that the fault
-	 * handler (rightly) finds nothing to do for: -EMLINK until GUP gives
-	 * up with -EFAULT (R-GUP-7, R06 on an exclusive R/O THP).
-	 */
-	if (!pte_write(pmd) && gup_must_unshare(vma, flags, pte_page(pmd))) {
-		page = ERR_PTR(-EMLINK);
-		goto out;
-	}
-	ret = try_grab_page(page, flags);
-	if (ret) {
-		page = ERR_PTR(ret);
-		goto out;
-	}
-	ctx->page_mask = HPAGE_PMD_NR - 1;
-out:
-	pthread_mutex_unlock(&mm->page_table_lock);
-	return page;
-}
-
-static struct page *follow_page_mask(struct vm_area_struct *vma, unsigned long address,
-				     unsigned int flags, struct follow_page_context *ctx)
-{
-	pmd_t *pmdp;
-	pte_t *ptep;
-
-	ctx->page_mask = 0;
-	for (;;) {
-		struct page *page;
-
-		pmdp = pmd_offset_mm(vma->vm_mm, address, false);
-		if (!pmdp || pmd_none(pmdp_get(pmdp)))
-			return no_page_table(vma, flags);
-		if (!pmd_leaf(pmdp_get(pmdp)))
-			break;
-		page = follow_huge_pmd(vma, address, pmdp, flags, ctx);
-		if (page != ERR_PTR(-EAGAIN))
-			return page;
-	}
-	ptep = pte_offset_mm(vma->vm_mm, address, false);
-	if (!ptep)
-		return no_page_table(vma, flags);
-	return follow_page_pte(vma, address, ptep, flags);
-}
-
-static int vm_fault_to_errno(vm_fault_t ret, unsigned int foll_flags)
-{
-	if (ret & VM_FAULT_OOM)
-		return -ENOMEM;
-	if (ret & VM_FAULT_HWPOISON)
-		return (foll_flags & FOLL_HWPOISON) ? -EHWPOISON : -EFAULT;
-	if (ret & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV))
-		return -EFAULT;
-	return 0;
-}
-
-static int faultin_page(struct vm_area_struct *vma, unsigned long address,
-			unsigned int flags, bool unshare)
-{
-	unsigned int fault_flags = 0;
-	vm_fault_t ret;
-
-	if (flags & FOLL_NOFAULT)
-		return -EFAULT;
-	if (flags & FOLL_WRITE)
-		fault_flags |= FAULT_FLAG_WRITE;
-	if (flags & FOLL_REMOTE)
-		fault_flags |= FAULT_FLAG_REMOTE;
-	if (unshare) {
-		fault_flags |= FAULT_FLAG_UNSHARE;
-		VM_BUG_ON(fault_flags & FAULT_FLAG_WRITE);
-	}
-	ret = handle_mm_fault(vma, address, fault_flags);
-	if (ret & VM_FAULT_ERROR)
-		return vm_fault_to_errno(ret, flags);
-	return 0;
-}
-
-/* __get_user_pages(): the slow path proper. Context: mmap_lock held. */
-static long __get_user_pages(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
-			     unsigned int gup_flags, struct page **pages)
-{
-	struct follow_page_context ctx = { 0 };
-	struct vm_area_struct *vma = NULL;
-	long ret = 0, i = 0;
-
-	if (!nr_pages)
-		return 0;
-	start &= PAGE_MASK;
-	do {
-		unsigned int page_increm;
-		struct page *page;
-		int retries = 0;
-
-		if (!vma || start >= vma->vm_end) {
-			vma = vma_lookup(mm, start);
-			if (!vma) {
-				ret = -EFAULT;
-				goto out;
-			}
-			ret = check_vma_flags(vma, gup_flags);
-			if (ret)
-				goto out;
-		}
-retry:
-		page = follow_page_mask(vma, start, gup_flags, &ctx);
-		if (!page || PTR_ERR(page) == -EMLINK) {
-			ret = faultin_page(vma, start, gup_flags, PTR_ERR(page) == -EMLINK);
-			if (!ret && ++retries < 64)
-				goto retry;
-			if (!ret)
-				ret = -EFAULT;
-			goto out;
-		} else if (PTR_ERR(page) == -EEXIST) {
-			if (pages) {
-				ret = -EEXIST;
-				goto out;
-			}
-		} else if (IS_ERR(page)) {
-			ret = PTR_ERR(page);
-			goto out;
-		}
-		page_increm = 1 + (~(start >> PAGE_SHIFT) & ctx.page_mask);
-		if (page_increm > nr_pages)
-			page_increm = (unsigned int)nr_pages;
-		if (pages) {
-			unsigned int j;
-
-			if (page_increm > 1 && !IS_ERR(page)) {
-				/* The rest of this large folio, as one grab. */
-				struct folio *folio = try_grab_folio(page, (int)page_increm - 1,
-								     gup_flags);
-
-				if (WARN_ON_ONCE(!folio)) {
-					gup_put_folio(page_folio(page), 1, gup_flags);
-					ret = -EFAULT;
-					goto out;
-				}
-			}
-			for (j = 0; j < page_increm; j++)
-				pages[i + j] = page + j;
-		}
-		mod_node_page_state(GUP_SLOW_PAGES, page_increm);
-		i += page_increm;
-		start += (unsigned long)page_increm << PAGE_SHIFT;
-		nr_pages -= page_increm;
-	} while (nr_pages);
-out:
-	return i ? i : ret;
-}
-
-/*
- * __get_user_pages_locked(): take the mmap_lock if the caller does not
- * hold it (*locked == 0), and add FOLL_GET when pages are wanted without a
- * pin.
- */
-static long __get_user_pages_locked(struct mm_struct *mm, unsigned long start,
-				    unsigned long nr_pages, struct page **pages, int *locked,
-				    unsigned int flags)
-{
-	bool must_unlock = false;
-	long ret;
-
-	if (!*locked) {
-		mmap_read_lock(mm);
-		must_unlock = true;
-		*locked = 1;
-	} else if (WARN_ON_ONCE(!mmap_lock_is_held(mm))) {
-		return -EINVAL;
-	}
-	if (flags & FOLL_PIN)
-		set_bit(MMF_HAS_PINNED, &mm->flags);
-	if (pages && !(flags & FOLL_PIN))
-		flags |= FOLL_GET;
-	ret = __get_user_pages(mm, start, nr_pages, flags, pages);
-	if (must_unlock) {
-		mmap_read_unlock(mm);
-		*locked = 0;
-	}
-	return ret;
-}
-
-/* FOLL_LONGTERM would migrate unpinnable pages first; all ours are pinnable. */
-static long __gup_longterm_locked(struct mm_struct *mm, unsigned long start,
-				  unsigned long nr_pages, struct page **pages, int *locked,
-				  unsigned int gup_flags)
-{
-	return __get_user_pages_locked(mm, start, nr_pages, pages, locked, gup_flags);
-}
-
 /* ---- fast path ------------------------------------------------------------ */
 
 static bool folio_fast_pin_allowed(struct folio *folio, unsigned int flags)
@@ -773,7 +501,7 @@ static bool folio_fast_pin_allowed(struct folio *folio, unsigned int flags)
 
 /* One PMD leaf: grab every subpage in [addr, end) with one atomic. */
 static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned long end,
-			 unsigned int flags, struct page **pages, int *nr)
+			 unsigned int flags, struct page **pages, int *nr, struct gup_acct *a)
 {
 	struct page *page;
 	struct folio *folio;
@@ -783,16 +511,16 @@ static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned l
 		return false;
 	page = pte_page(orig) + pte_index(addr);
 	refs = (int)((end - addr) >> PAGE_SHIFT);
-	folio = try_grab_folio(page, refs, flags);
+	folio = __try_grab_folio(page, refs, flags, a);
 	if (!folio)
 		return false;
 	if (pmdp_get(pmdp) != orig) {
-		gup_put_folio(folio, refs, flags);
+		__gup_put_folio(folio, refs, flags, a);
 		return false;
 	}
 	if (!folio_fast_pin_allowed(folio, flags) ||
 	    (!pte_write(orig) && gup_must_unshare(NULL, flags, &folio->page))) {
-		gup_put_folio(folio, refs, flags);
+		__gup_put_folio(folio, refs, flags, a);
 		return false;
 	}
 	for (i = 0; i < refs; i++)
@@ -802,7 +530,7 @@ static bool gup_huge_pmd(pmd_t *pmdp, pmd_t orig, unsigned long addr, unsigned l
 }
 
 static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned long end,
-			  unsigned int flags, struct page **pages, int *nr)
+			  unsigned int flags, struct page **pages, int *nr, struct gup_acct *a)
 {
 	pte_t *table = pmd_pgtable(pmd);
 
@@ -817,16 +545,16 @@ static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned l
 		if ((flags & FOLL_WRITE) && !pte_write(pte))
 			return false;
 		page = pte_page(pte);
-		folio = try_grab_folio(page, 1, flags);
+		folio = __try_grab_folio(page, 1, flags, a);
 		if (!folio)
 			return false;
 		if (pmdp_get(pmdp) != pmd || ptep_get(ptep) != pte) {
-			gup_put_folio(folio, 1, flags);
+			__gup_put_folio(folio, 1, flags, a);
 			return false;
 		}
 		if (!folio_fast_pin_allowed(folio, flags) ||
 		    (!pte_write(pte) && gup_must_unshare(NULL, flags, page))) {
-			gup_put_folio(folio, 1, flags);
+			__gup_put_folio(folio, 1, flags, a);
 			return false;
 		}
 		pages[(*nr)++] = page;
@@ -836,10 +564,15 @@ static bool gup_pte_range(pmd_t *pmdp, pmd_t pmd, unsigned long addr, unsigned l
 	return true;
 }
 
+/*
+ * The lockless walk. Counter updates of the whole walk (pins taken, and
+ * those given back when a re-check fails) are added once at its end.
+ */
 static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 				  unsigned int gup_flags, struct page **pages)
 {
 	struct mm_struct *mm = current->mm;
+	struct gup_acct acct = { 0 };
 	unsigned long addr = start;
 	unsigned int seq = 0;
 	int nr = 0;
@@ -861,9 +594,9 @@ static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 		if (pmd_none(pmd))
 			break;
 		if (pmd_leaf(pmd))
-			ok = gup_huge_pmd(pmdp, pmd, addr, next, gup_flags, pages, &nr);
+			ok = gup_huge_pmd(pmdp, pmd, addr, next, gup_flags, pages, &nr, &acct);
 		else
-			ok = gup_pte_range(pmdp, pmd, addr, next, gup_flags, pages, &nr);
+			ok = gup_pte_range(pmdp, pmd, addr, next, gup_flags, pages, &nr, &acct);
 		if (!ok)
 			break;
 		addr = next;
@@ -873,9 +606,11 @@ static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 		int i;
 
 		for (i = 0; i < nr; i++)
-			gup_put_folio(page_folio(pages[i]), 1, gup_flags);
+			__gup_put_folio(page_folio(pages[i]), 1, gup_flags, &acct);
+		gup_acct_flush(&acct);
 		return 0;
 	}
+	gup_acct_flush(&acct);
 	if (gup_flags & FOLL_PIN)
 		sanity_check_pinned_pages(pages, (unsigned long)nr);
 	mod_node_page_state(GUP_FAST_PAGES, nr);
@@ -895,7 +630,8 @@ static int gup_fast_fallback(unsigned long start, unsigned long nr_pages,
 		return -EINVAL;
 	if (!current || !current->mm)
 		return -EFAULT;
-	if (gup_flags & FOLL_PIN)
+	/* Test first, as the kernel's mm_set_has_pinned_flag(): no locked RMW once set. */
+	if ((gup_flags & FOLL_PIN) && !test_bit(MMF_HAS_PINNED, &current->mm->flags))
 		set_bit(MMF_HAS_PINNED, &current->mm->flags);
 	start &= PAGE_MASK;
 	if (nr_pages > (ULONG_MAX >> PAGE_SHIFT))
@@ -973,102 +709,4 @@ int pin_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flag
 	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN))
 		return -EINVAL;
 	return gup_fast_fallback(start, (unsigned long)(long)nr_pages, gup_flags, pages);
-}
-
-/**
- * get_user_pages() - references on user pages of current; slow path only.
- * @pages: may be NULL to only fault the pages in.
- *
- * Context: current->mm's mmap_lock held (WARN and -EINVAL otherwise).
- * Return: as get_user_pages_fast().
- */
-long get_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gup_flags,
-		    struct page **pages)
-{
-	int locked = 1;
-
-	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_TOUCH))
-		return -EINVAL;
-	if (!current || !current->mm)
-		return -EFAULT;
-	return __get_user_pages_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
-}
-
-/**
- * pin_user_pages() - pins on user pages of current; slow path only.
- *
- * Context: current->mm's mmap_lock held.
- * Return: pages pinned; 0 (not -EINVAL) if the flags are invalid (R-GUP-1).
- */
-long pin_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gup_flags,
-		    struct page **pages)
-{
-	int locked = 1;
-
-	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN))
-		return 0;
-	if (!current || !current->mm)
-		return -EFAULT;
-	return __gup_longterm_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
-}
-
-/**
- * get_user_pages_unlocked() - get_user_pages() taking the mmap_lock itself.
- */
-long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
-			     struct page **pages, unsigned int gup_flags)
-{
-	int locked = 0;
-
-	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_TOUCH | FOLL_UNLOCKABLE))
-		return -EINVAL;
-	if (!current || !current->mm)
-		return -EFAULT;
-	return __get_user_pages_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
-}
-
-/**
- * pin_user_pages_unlocked() - pin_user_pages() taking the mmap_lock itself.
- * Return: pages pinned; 0 for invalid flags.
- */
-long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
-			     struct page **pages, unsigned int gup_flags)
-{
-	int locked = 0;
-
-	if (!is_valid_gup_args(pages, NULL, &gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_UNLOCKABLE))
-		return 0;
-	if (!current || !current->mm)
-		return -EFAULT;
-	return __gup_longterm_locked(current->mm, start, nr_pages, pages, &locked, gup_flags);
-}
-
-/**
- * get_user_pages_remote() - references on pages of another @mm.
- * @locked: NULL or pointing at 1; the caller holds @mm's mmap_lock.
- */
-long get_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
-			   unsigned int gup_flags, struct page **pages, int *locked)
-{
-	int local_locked = 1;
-
-	if (!is_valid_gup_args(pages, locked, &gup_flags, FOLL_TOUCH | FOLL_REMOTE))
-		return -EINVAL;
-	return __get_user_pages_locked(mm, start, nr_pages, pages,
-				       locked ? locked : &local_locked, gup_flags);
-}
-
-/**
- * pin_user_pages_remote() - pins on pages of another @mm.
- * Return: pages pinned; 0 for invalid flags.
- */
-long pin_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
-			   unsigned int gup_flags, struct page **pages, int *locked)
-{
-	int local_locked = 1;
-
-	if (!is_valid_gup_args(pages, locked, &gup_flags, FOLL_PIN | FOLL_TOUCH | FOLL_REMOTE))
-		return 0;
-	return __gup_longterm_locked(mm, start, nr_pages, pages,
-				     locked ? locked : &local_locked, gup_flags);
 }

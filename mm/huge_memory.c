@@ -10,8 +10,10 @@
  * PMD or on a shared THP split the PMD and fall back to PTEs; fork of a
  * maybe-pinned THP splits and copies per PTE. Left out: khugepaged,
  * deferred folio splitting, mTHP sizes, the huge zero shrinker.
+ * split_folio() splits large page-cache folios (truncate).
  */
 #include <string.h>
+#include <pinio/pagemap.h>
 #include <pinio/trace.h>
 #include "mm/internal.h"
 
@@ -268,4 +270,41 @@ int copy_huge_pmd(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma
 	}
 	set_pmd(dst_pmd, pmd);
 	return 0;
+}
+
+/* ---- splitting large page-cache folios ----------------------------------------- */
+
+/**
+ * split_folio() - split the locked, large page-cache @folio into order-0
+ * folios (split_huge_page_to_list(), v6.5, for file folios).
+ * @folio: locked, large, in a page cache; the caller holds one reference.
+ *
+ * As can_split_folio() demands, nobody may hold the folio but the cache and
+ * the caller: a pin makes it -EBUSY at once (the kernel's -EAGAIN; before
+ * the unmap, so a pinned folio keeps its mappings). Otherwise the folio is
+ * unmapped from every VMA (the kernel unmaps and remaps; here the next
+ * access faults the new small folio in) and the references are counted
+ * again. Success: every page is an order-0 folio indexed in its place, with
+ * the cache's reference, the old flags (uptodate, dirty) and no lock but
+ * the first one's; the caller's reference and lock stay on the first.
+ * Takes no pin. Return: 0, -EBUSY (held elsewhere, pinned, under
+ * writeback), -EINVAL (not a large page-cache folio), -ENOMEM.
+ */
+int split_folio(struct folio *folio)
+{
+	struct address_space *mapping = folio->mapping;
+	int err;
+
+	VM_BUG_ON_FOLIO(!folio_test_locked(folio), folio);
+	if (!folio_test_large(folio) || !mapping || folio_test_anon(folio))
+		return -EINVAL;
+	if (folio_maybe_dma_pinned(folio) || folio_test_writeback(folio))
+		return -EBUSY;
+	if (folio_unmap_mapping(folio))
+		folio_mark_dirty(folio);	/* a store through a PTE must not be lost */
+	/* The cache's reference and the caller's, nothing else (checked again there). */
+	err = filemap_split_folio_index(mapping, folio);
+	if (!err)
+		mod_node_page_state(THP_SPLIT_PAGE, 1);
+	return err;
 }

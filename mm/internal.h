@@ -188,12 +188,24 @@ size_t pc_gang_lookup_range(struct address_space *mapping, unsigned long start,
 			    unsigned long end, struct folio **out, size_t max,
 			    unsigned long *next);
 
+/* Reclaim's list of mappings (mm/vmscan.c), from mapping_init()/_destroy(). */
+void mapping_reclaim_register(struct address_space *mapping);
+void mapping_reclaim_unregister(struct address_space *mapping);
+/* Turn the frames of large @folio into order-0 folios (mm/page_alloc.c). */
+void split_folio_frames(struct folio *folio);
+
 /* ---- GUP internals (mm/gup.c) ------------------------------------------ */
 
 struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags);
 int try_grab_page(struct page *page, unsigned int flags);
 void gup_put_folio(struct folio *folio, int refs, unsigned int flags);
 bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags, struct page *page);
+/* mm/gup.c's argument checks, shared with the slow path (mm/gup_slow.c). */
+bool is_valid_gup_args(struct page **pages, int *locked, unsigned int *gup_flags_p,
+		       unsigned int to_set);
+/* mm/gup_slow.c: the slow path proper, also the fast path's fallback. */
+long __gup_longterm_locked(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
+			   struct page **pages, int *locked, unsigned int gup_flags);
 /*
  * Test hook: called in the middle of the GUP-fast walk (after the first
  * grab), so a test can emulate a racing fork by bumping write_protect_seq.

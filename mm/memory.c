@@ -140,13 +140,19 @@ static vm_fault_t do_anonymous_page(struct vm_area_struct *vma, pte_t *ptep,
 	pte_t entry;
 
 	if (!(flags & FAULT_FLAG_WRITE)) {
+		bool mapped = false;
+
 		/* A special PTE to the zero page of this address's colour. */
 		entry = pfn_pte(my_zero_pfn(addr), vm_pgprot(vma->vm_flags) & ~_PAGE_RW) |
 			_PAGE_SPECIAL;
 		pthread_mutex_lock(&mm->page_table_lock);
-		if (pte_none(ptep_get(ptep)))
+		if (pte_none(ptep_get(ptep))) {
 			set_pte(ptep, entry);
+			mapped = true;
+		}
 		pthread_mutex_unlock(&mm->page_table_lock);
+		if (mapped)
+			trace_page_event_rec(my_zero_pfn(addr), PE_MAP, (long)addr);
 		return 0;
 	}
 	folio = folio_alloc_owner(__GFP_ZERO, 0, OWNER_ANON);
@@ -232,6 +238,7 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 		entry = pte_wrprotect(entry);
 	set_pte(ptep, entry);
 	pthread_mutex_unlock(&mm->page_table_lock);
+	trace_page_event_rec(page_to_pfn(vmf.page), PE_MAP, (long)addr);
 	return 0;
 }
 
@@ -521,6 +528,7 @@ static int copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struc
 			set_pte(src_pte, pte);
 		}
 		set_pte(dst_pte, pte);
+		trace_page_event_rec(page_to_pfn(page), PE_MAP, (long)addr);
 		return 0;
 	}
 	folio_get(folio);
@@ -529,6 +537,7 @@ static int copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struc
 	if (is_cow_mapping(src_vma->vm_flags))
 		pte = pte_wrprotect(pte);
 	set_pte(dst_pte, pte);
+	trace_page_event_rec(page_to_pfn(page), PE_MAP, (long)addr);
 	return 0;
 }
 

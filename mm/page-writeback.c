@@ -6,7 +6,9 @@
  * (which write-protects mapped PTEs first, page_mkclean) and synchronous
  * writeback of one folio or a range of a mapping through a_ops->writepage,
  * under the folio lock with PG_writeback set. Left out: background
- * writeback, dirty throttling, writeback on memory pressure. A folio with an address_space whose a_ops
+ * writeback and dirty throttling (writeback on memory pressure is
+ * mm/vmscan.c's). Dirty, writeback and uptodate state is per folio, large
+ * folios included. A folio with an address_space whose a_ops
  * provide dirty_folio is dirtied through it (the page cache tracks dirty
  * folios for writeback); anonymous and shmem folios just get PG_dirty.
  */
@@ -129,7 +131,7 @@ int folio_write_one(struct folio *folio)
 	if (err || folio_maybe_dma_pinned(folio))
 		set_bit(PG_dirty, &folio->flags);
 	if (!err)
-		mod_node_page_state(NR_WRITTEN, 1);
+		mod_node_page_state(NR_WRITTEN, folio_nr_pages(folio));
 	return err;
 }
 

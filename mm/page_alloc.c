@@ -440,3 +440,42 @@ void free_folio(struct folio *folio)
 	atomic_long_dec(&nr_live_folios);
 	mod_node_page_state(PGFREE, (long)nr);
 }
+
+/**
+ * split_folio_frames() - make every page of the large @folio an order-0
+ * folio of its own (the memmap half of __split_huge_page()).
+ *
+ * Each tail gets the head's owner, allocation site and its uptodate, dirty
+ * and referenced bits, _refcount 1 and no mapping; the head keeps its own
+ * references and flags but loses PG_head. The caller has checked that no
+ * page is mapped or pinned, holds the head locked, and sets each new
+ * folio's mapping and index. Each page is then freed on its own.
+ */
+void split_folio_frames(struct folio *folio)
+{
+	unsigned long nr = (unsigned long)folio_nr_pages(folio), pfn = folio_pfn(folio), i;
+	unsigned long keep = folio->flags & ((1UL << PG_uptodate) | (1UL << PG_dirty) |
+					     (1UL << PG_referenced));
+
+	VM_BUG_ON_FOLIO(!folio_test_large(folio) || atomic_read(&folio->_pincount), folio);
+	WRITE_ONCE(folio->_flags_1, 0);
+	folio->_folio_order = 0;
+	atomic_set(&folio->_entire_mapcount, 0);
+	atomic_set(&folio->_nr_pages_mapped, 0);
+	atomic_set(&folio->_pincount, 0);
+	for (i = 1; i < nr; i++) {
+		struct page *p = &folio->page + i;
+
+		INIT_LIST_HEAD(&p->lru);	/* compound_head: no longer a tail */
+		p->mapping = NULL;
+		p->index = 0;
+		p->private = 0;
+		p->owner = folio->page.owner;
+		atomic_set(&p->_mapcount, -1);
+		atomic_set(&p->_refcount, 1);
+		WRITE_ONCE(p->flags, keep);
+		owner_site[pfn + i] = owner_site[pfn];
+	}
+	clear_bit(PG_head, &folio->flags);
+	atomic_long_add((long)(nr - 1), &nr_live_folios);
+}

@@ -110,9 +110,28 @@ pmd_t *pmd_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
 	return &pmd[pmd_index(addr)];
 }
 
+/**
+ * pmd_lookup_lockless() - the PMD entry of @addr in @mm, for GUP-fast.
+ * @mm: the address space.
+ * @addr: user address.
+ *
+ * pmd_offset_mm(@mm, @addr, false) without the allocation paths: two
+ * loads, no lock.
+ * Return: the entry, or NULL if no PMD table covers @addr.
+ */
 pmd_t *pmd_lookup_lockless(struct mm_struct *mm, unsigned long addr)
 {
-	return pmd_offset_mm(mm, addr, false);
+	unsigned long e = ptep_get(&mm->pgd[pgd_index(addr)]);
+	unsigned long *pud, *pmd;
+
+	if (!e)
+		return NULL;
+	pud = (unsigned long *)(e & ~0xfffUL);
+	e = ptep_get(&pud[pud_index(addr)]);
+	if (!e)
+		return NULL;
+	pmd = (unsigned long *)(e & ~0xfffUL);
+	return &pmd[pmd_index(addr)];
 }
 
 pte_t *pte_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)

@@ -6,8 +6,8 @@
  * unmapped), _entire_mapcount for PMD mappings of a large folio and
  * _nr_pages_mapped for its PTE-mapped subpages; new anonymous folios get
  * PAGE_MAPPING_ANON and PageAnonExclusive. Left out: anon_vma chains and
- * reverse walks; a file folio is found in its mapping's VMA set (i_mmap)
- * by index, for write-protection at writeback and unmapping at truncate.
+ * reverse walks; a file folio (each page of a large one) is found in its
+ * mapping's VMA set (i_mmap) by index, for write-protection at writeback and unmapping at truncate.
  */
 #include <stdlib.h>
 #include <pinio/pagemap.h>
@@ -178,25 +178,30 @@ static bool rmap_walk_file(struct folio *folio, bool shared_only,
 	set = mapping->i_mmap;
 	for (i = 0; set && i < set->nr; i++) {
 		struct vm_area_struct *vma = set->vmas[i];
-		unsigned long npages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT, addr;
+		unsigned long npages = (vma->vm_end - vma->vm_start) >> PAGE_SHIFT, k;
 		struct mm_struct *mm = vma->vm_mm;
-		pmd_t *pmdp;
-		pte_t *ptep;
 
 		if (shared_only && !(vma->vm_flags & VM_SHARED))
 			continue;
-		if (folio->index < vma->vm_pgoff || folio->index - vma->vm_pgoff >= npages)
-			continue;
-		addr = vma->vm_start + ((folio->index - vma->vm_pgoff) << PAGE_SHIFT);
-		pmdp = pmd_offset_mm(mm, addr, false);
-		if (!pmdp || !pmd_table(pmdp_get(pmdp)))
-			continue;
-		pthread_mutex_lock(&mm->page_table_lock);
-		ptep = &pmd_pgtable(pmdp_get(pmdp))[pte_index(addr)];
-		if (pte_present(ptep_get(ptep)) && !pte_special(ptep_get(ptep)) &&
-		    pte_pfn(ptep_get(ptep)) == folio_pfn(folio))
-			ret |= fn(vma, ptep, addr, folio);
-		pthread_mutex_unlock(&mm->page_table_lock);
+		/* Each page of a large folio may be mapped by its own PTE. */
+		for (k = 0; k < (unsigned long)folio_nr_pages(folio); k++) {
+			unsigned long index = folio->index + k, addr;
+			pmd_t *pmdp;
+			pte_t *ptep;
+
+			if (index < vma->vm_pgoff || index - vma->vm_pgoff >= npages)
+				continue;
+			addr = vma->vm_start + ((index - vma->vm_pgoff) << PAGE_SHIFT);
+			pmdp = pmd_offset_mm(mm, addr, false);
+			if (!pmdp || !pmd_table(pmdp_get(pmdp)))
+				continue;
+			pthread_mutex_lock(&mm->page_table_lock);
+			ptep = &pmd_pgtable(pmdp_get(pmdp))[pte_index(addr)];
+			if (pte_present(ptep_get(ptep)) && !pte_special(ptep_get(ptep)) &&
+			    pte_pfn(ptep_get(ptep)) == folio_pfn(folio) + k)
+				ret |= fn(vma, ptep, addr, folio);
+			pthread_mutex_unlock(&mm->page_table_lock);
+		}
 	}
 	pthread_mutex_unlock(&mapping->i_mmap_lock);
 	return ret;
@@ -213,6 +218,13 @@ static bool mkclean_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long a
 	return pte_dirty(pte);
 }
 
+/**
+ * folio_mkclean() - write-protect and clean every shared PTE that maps a
+ * page of @folio.
+ * @folio: a locked page-cache folio (any order).
+ *
+ * Return: true if one of the PTEs was dirty (the caller dirties the folio).
+ */
 bool folio_mkclean(struct folio *folio)
 {
 	return rmap_walk_file(folio, true, mkclean_one);
@@ -229,7 +241,14 @@ static bool unmap_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long add
 	return pte_dirty(pte);
 }
 
-void folio_unmap_mapping(struct folio *folio)
+/**
+ * folio_unmap_mapping() - clear every PTE that maps a page of @folio in a
+ * VMA of its mapping, dropping the PTE's folio reference.
+ * @folio: a locked page-cache folio (the caller holds a reference too).
+ *
+ * Pins are untouched. Return: true if one of the PTEs was dirty.
+ */
+bool folio_unmap_mapping(struct folio *folio)
 {
-	rmap_walk_file(folio, false, unmap_one);
+	return rmap_walk_file(folio, false, unmap_one);
 }

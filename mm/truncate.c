@@ -9,8 +9,11 @@
  * a bio, a pin) is orphaned: mapping = NULL, out of the index, freed by its
  * last folio_put(), never re-inserted (I7). invalidate_inode_pages2_range()
  * writes dirty folios first (the kernel's launder_folio) instead of
- * dropping them. Left out: shadow entries, large-folio splitting, the
- * "cannot invalidate a pinned folio" -EBUSY of some filesystems.
+ * dropping them. A large folio that straddles the edge of a truncation is
+ * zeroed over the range and split (truncate_inode_partial_folio()); one
+ * that cannot be split stays whole if dirty. Invalidation drops large
+ * folios whole. Left out: shadow entries, the "cannot invalidate a pinned
+ * folio" -EBUSY of some filesystems.
  */
 #include <string.h>
 #include <pinio/pagemap.h>
@@ -33,77 +36,133 @@ static void folio_zero_segment(struct folio *folio, size_t from, size_t to)
 		memset((char *)folio_address(folio) + from, 0, to - from);
 }
 
+/*
+ * truncate_inode_partial_folio() - the locked @folio straddles an edge of
+ * bytes [@start, @end]: zero what lies inside, and split a large folio so
+ * that the pages wholly inside can leave the cache. A large folio that
+ * cannot be split (pinned, or held by a pipe or bio) is dropped whole if
+ * it is clean (it reads back from disk) and kept, zeroed over the range
+ * and unmapped, if it is dirty.
+ * Return: false if the folio stays large and in the cache.
+ */
+static bool truncate_inode_partial_folio(struct folio *folio, loff_t start, loff_t end)
+{
+	loff_t pos = folio_pos(folio);
+	size_t offset = pos < start ? (size_t)(start - pos) : 0;
+	size_t length = folio_size(folio);
+
+	if (pos + (loff_t)length - 1 <= end)
+		length -= offset;
+	else
+		length = (size_t)(end + 1 - pos) - offset;
+	if (length == folio_size(folio)) {
+		truncate_one_folio(folio);
+		return true;
+	}
+	folio_zero_segment(folio, offset, offset + length);
+	if (!folio_test_large(folio))
+		return true;
+	if (!split_folio(folio))
+		return true;
+	if (folio_test_dirty(folio)) {
+		/* Stays; a PTE past the new end must not survive (unmap_mapping_range()). */
+		if (folio_unmap_mapping(folio))
+			folio_mark_dirty(folio);
+		return false;
+	}
+	truncate_one_folio(folio);
+	return true;
+}
+
+/**
+ * truncate_inode_pages_range() - drop the cached bytes [@lstart, @lend].
+ * @mapping: the cache.
+ * @lstart: first byte.
+ * @lend: last byte, -1 for "to the end".
+ *
+ * Folios wholly inside leave the cache (unmapped, dirty data dropped, held
+ * ones orphaned, I7); folios across an edge are zeroed over the range and,
+ * if large, split (truncate_inode_partial_folio()). Takes no pin.
+ */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
 {
 	struct folio *batch[TRUNC_BATCH];
-	pgoff_t start, end, next;
+	pgoff_t next, last, resume = 0;
+	bool rescan = false;
 	size_t n, i;
 
 	if (lend < 0)
 		lend = LLONG_MAX;
 	if (lend < lstart)
 		return;
-	/* The partial folio at the start is zeroed from lstart, not dropped. */
-	start = (pgoff_t)((lstart + PAGE_SIZE - 1) >> PAGE_SHIFT);
-	end = (pgoff_t)(lend >> PAGE_SHIFT);
-	if ((lend & ~PAGE_MASK) != ~PAGE_MASK) {
-		if (!end)
-			goto partial;
-		end--;		/* partial folio at the end */
-	}
-	next = start;
-	while (next <= end) {
-		n = pc_gang_lookup_range(mapping, next, end, batch, TRUNC_BATCH, &next);
+	next = (pgoff_t)(lstart >> PAGE_SHIFT);
+	last = (pgoff_t)(lend >> PAGE_SHIFT);
+	while (next <= last) {
+		n = pc_gang_lookup_range(mapping, next, last, batch, TRUNC_BATCH, &next);
 		if (!n)
 			break;
 		for (i = 0; i < n; i++) {
-			folio_lock(batch[i]);
-			if (batch[i]->mapping == mapping)
-				truncate_one_folio(batch[i]);
-			folio_unlock(batch[i]);
-			folio_put(batch[i]);
+			struct folio *folio = batch[i];
+
+			folio_lock(folio);
+			if (folio->mapping == mapping && !rescan) {
+				loff_t pos = folio_pos(folio);
+
+				if (pos >= lstart && pos + (loff_t)folio_size(folio) - 1 <= lend) {
+					truncate_one_folio(folio);
+				} else if (folio_test_large(folio)) {
+					/* Split: its other pages are looked up again. */
+					if (truncate_inode_partial_folio(folio, lstart, lend) &&
+					    folio->mapping == mapping) {
+						rescan = true;
+						resume = folio->index + 1;
+					}
+				} else {
+					truncate_inode_partial_folio(folio, lstart, lend);
+				}
+			}
+			folio_unlock(folio);
+			folio_put(folio);
+		}
+		if (rescan) {
+			rescan = false;
+			next = resume;
+			continue;
 		}
 		if (!next)
 			break;
 	}
-partial:
-	if (lstart & ~PAGE_MASK) {
-		struct folio *folio = __filemap_get_folio(mapping, (pgoff_t)(lstart >> PAGE_SHIFT),
-							  FGP_LOCK);
-
-		if (!IS_ERR(folio)) {
-			size_t to = PAGE_SIZE;
-
-			if ((lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))
-				to = (size_t)(lend & ~PAGE_MASK) + 1;
-			folio_zero_segment(folio, (size_t)(lstart & ~PAGE_MASK), to);
-			folio_unlock(folio);
-			folio_put(folio);
-		}
-	}
-	if ((lend & ~PAGE_MASK) != ~PAGE_MASK &&
-	    !((lstart & ~PAGE_MASK) && (lend >> PAGE_SHIFT) == (lstart >> PAGE_SHIFT))) {
-		struct folio *folio = __filemap_get_folio(mapping, (pgoff_t)(lend >> PAGE_SHIFT),
-							  FGP_LOCK);
-
-		if (!IS_ERR(folio)) {
-			folio_zero_segment(folio, 0, (size_t)(lend & ~PAGE_MASK) + 1);
-			folio_unlock(folio);
-			folio_put(folio);
-		}
-	}
 }
 
+/**
+ * truncate_inode_pages() - drop the cache from byte @lstart to the end.
+ * @mapping: the cache.
+ * @lstart: first byte.
+ */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
 	truncate_inode_pages_range(mapping, lstart, -1);
 }
 
+/**
+ * truncate_pagecache() - the cache side of truncating @inode to @newsize.
+ * @inode: the file (i_size already @newsize).
+ * @newsize: the new size.
+ */
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {
 	truncate_inode_pages(inode->i_mapping, newsize);
 }
 
+/**
+ * invalidate_inode_pages2_range() - drop cached folios around direct I/O.
+ * @mapping: the cache.
+ * @start: first page index.
+ * @end: last page index (inclusive); large folios overlapping go whole.
+ *
+ * Dirty folios are written first; held ones are orphaned.
+ * Return: 0, or -EBUSY if a dirty folio could not be written.
+ */
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)
 {
 	struct folio *batch[TRUNC_BATCH];

@@ -27,7 +27,7 @@ static LIST_HEAD(vm_stat_threads);
 static pthread_mutex_t vm_stat_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t vm_stat_once = PTHREAD_ONCE_INIT;
 static pthread_key_t vm_stat_key;
-static __thread struct vm_stat_local *vm_stat_this;
+__thread long *vm_stat_this_v;	/* this thread's ->v, see vmstat.h */
 
 static void vm_stat_thread_exit(void *arg)
 {
@@ -39,6 +39,7 @@ static void vm_stat_thread_exit(void *arg)
 		atomic_long_add(__atomic_load_n(&l->v[i], __ATOMIC_RELAXED), &vm_stat_folded[i]);
 	list_del(&l->list);
 	pthread_mutex_unlock(&vm_stat_lock);
+	vm_stat_this_v = NULL;	/* runs on the exiting thread */
 	free(l);
 }
 
@@ -57,7 +58,7 @@ static __attribute__((noinline)) struct vm_stat_local *vm_stat_register(void)
 	list_add(&l->list, &vm_stat_threads);
 	pthread_mutex_unlock(&vm_stat_lock);
 	pthread_setspecific(vm_stat_key, l);
-	vm_stat_this = l;
+	vm_stat_this_v = l->v;
 	return l;
 }
 
@@ -88,17 +89,23 @@ static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 	[FOLIO_ADD_PIN]		= "pinio_folio_add_pins",
 	[BIO_MERGES]		= "pinio_bio_merges",
 	[BOUNCE_COPIES]		= "pinio_bounce_copies",
+	[THP_SPLIT_PAGE]	= "thp_split_page",
+	[PGSTEAL]		= "pgsteal_file",
+	[NR_VMSCAN_WRITE]	= "nr_vmscan_write",
+	[RECLAIM_SKIP_PINNED]	= "pinio_reclaim_skipped_pinned",
+	[PRESSURE_RECLAIM]	= "pinio_pressure_reclaims",
 };
 
-void mod_node_page_state(enum node_stat_item item, long delta)
+/**
+ * __mod_node_page_state_register() - mod_node_page_state() on a thread's
+ * first update: register its counter array, then add.
+ */
+void __mod_node_page_state_register(enum node_stat_item item, long delta)
 {
-	struct vm_stat_local *l = vm_stat_this;
-	long *p;
+	struct vm_stat_local *l = vm_stat_register();
 
-	if (unlikely(!l))
-		l = vm_stat_register();
-	p = &l->v[item];
-	__atomic_store_n(p, __atomic_load_n(p, __ATOMIC_RELAXED) + delta, __ATOMIC_RELAXED);
+	__atomic_store_n(&l->v[item], __atomic_load_n(&l->v[item], __ATOMIC_RELAXED) + delta,
+			 __ATOMIC_RELAXED);
 }
 
 long node_page_state(enum node_stat_item item)

@@ -11,6 +11,8 @@
 #   dio_bench --callgrind-4k N   N 4 KiB O_DIRECT random reads, QD1, one
 #                                thread, `ram` disk, inline DMA, raw path
 #                                (counted in cg_dio_4k)
+#   dio_bench --callgrind-1m K   K sequential 1 MiB O_DIRECT reads, same setup
+#                                on a 16 MiB disk (counted in cg_dio_1m)
 #   dio_bench --callgrind-pin M  M x pin_user_pages_fast() + unpin_user_pages()
 #                                of 512 small pages (cg_pin_small), then of
 #                                one PMD-mapped 2 MiB folio (cg_pin_thp)
@@ -27,7 +29,10 @@
 # reported as "inlined"; a function that appears under several source
 # files (inlined pieces) is taken at its largest entry.
 #
-# Usage: scripts/bench-callgrind.sh [N_IOS [N_PIN_ROUNDS]]  (20000, 200)
+# and for the 1 MiB read, per I/O and per 4 KiB page:
+#   callgrind: dio_1m ios=K instr/io=N instr/page=N ram_rw/page=N
+#
+# Usage: scripts/bench-callgrind.sh [N_IOS [N_PIN_ROUNDS [N_1M]]]  (20000, 200, 200)
 # Exits 77 if valgrind or callgrind_annotate is missing.
 set -euo pipefail
 
@@ -35,6 +40,7 @@ cd "$(dirname "$0")/.."
 
 n_ios=${1:-20000}
 n_pin=${2:-200}
+n_1m=${3:-200}
 O=${O:-build}
 bin=$O/bench/dio_bench
 
@@ -129,3 +135,16 @@ awk -v m="$n_pin" '
 			       k, tot[k] / pages, pin[k] / pages, unpin[k] / pages, m
 		}
 	}' "$tmp/pin.tree"
+
+valgrind --tool=callgrind --callgrind-out-file="$tmp/1m.out" --collect-atstart=no \
+	--toggle-collect=cg_dio_1m "$bin" --callgrind-1m "$n_1m" >"$tmp/1m.log" 2>&1 ||
+	{ cat "$tmp/1m.log"; exit 1; }
+inclusive "$tmp/1m.out" >"$tmp/1m.inc"
+awk -v n="$n_1m" '
+	{ c[$1] = $2 }
+	END {
+		t = ("cg_dio_1m" in c) ? c["cg_dio_1m"] : 0
+		r = ("ram_rw" in c) ? c["ram_rw"] : 0
+		printf "callgrind: dio_1m ios=%d instr/io=%.0f instr/page=%.1f ram_rw/page=%.1f\n",
+		       n, t / n, t / n / 256, r / n / 256
+	}' "$tmp/1m.inc"

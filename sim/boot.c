@@ -57,6 +57,7 @@ int sim_boot(const struct sim_config *cfg)
 		c.mem_bytes = SIM_DEFAULT_MEM_BYTES;
 	if (!c.nr_zero_pages)
 		c.nr_zero_pages = 1;
+	sim_set_watermarks(0, 0);	/* reclaim's defaults for the new memory size */
 	if (c.mem_bytes < (8UL << 20) || (c.mem_bytes & ~PAGE_MASK) ||
 	    c.mem_bytes > (64UL << 30))
 		return -EINVAL;

@@ -214,6 +214,65 @@ static void bio_alloc_rounds_vec_tables(struct kunit *test)
 }
 
 /*
+ * Freed bios may be reused (the per-thread bio cache, REQ_ALLOC_CACHE's
+ * model; off under ASan). Round after round, for 40 rounds (more than the
+ * cache holds), allocate bios of 0, 1, 20 and 4 vecs, scribble on every
+ * field a user may set, and put them all:
+ *   alloc  -> scribble (flags, vcnt, size, private, end_io, status, vecs)
+ *          -> bio_get + bio_put + bio_put
+ * Expect each new bio fresh whatever it was before: no flags, no vecs,
+ * zeroed inline vecs, status 0, no private or end_io, one reference and
+ * one completion outstanding, a new bi_id; nr_live_bios() exact.
+ */
+static void bio_alloc_after_put_is_fresh(struct kunit *test)
+{
+	static const unsigned short nrs[] = { 0, 1, 20, 4 };
+	long live = nr_live_bios();
+	unsigned long last_id = 0;
+	struct bio *bios[ARRAY_SIZE(nrs)];
+	int round;
+	size_t i, v;
+
+	for (round = 0; round < 40; round++) {
+		for (i = 0; i < ARRAY_SIZE(nrs); i++) {
+			struct bio *bio = bio_alloc(NULL, nrs[i], REQ_OP_READ, 0);
+
+			KUNIT_ASSERT_NOT_NULL(test, bio);
+			KUNIT_EXPECT_EQ(test, bio->bi_flags, 0);
+			KUNIT_EXPECT_EQ(test, bio->bi_vcnt, 0);
+			KUNIT_EXPECT_EQ(test, bio->bi_iter.bi_size, 0U);
+			KUNIT_EXPECT_EQ(test, bio->bi_status, BLK_STS_OK);
+			KUNIT_EXPECT_NULL(test, bio->bi_private);
+			KUNIT_EXPECT_TRUE(test, bio->bi_end_io == NULL);
+			KUNIT_EXPECT_EQ(test, atomic_read(&bio->__bi_cnt), 1);
+			KUNIT_EXPECT_EQ(test, atomic_read(&bio->__bi_remaining), 1);
+			KUNIT_EXPECT_GT(test, bio->bi_id, last_id);
+			last_id = bio->bi_id;
+			for (v = 0; v < BIO_INLINE_VECS; v++)
+				KUNIT_EXPECT_NULL(test, bio->bi_inline_vecs[v].bv_page);
+			/* Scribble. */
+			bio_set_flag(bio, BIO_PAGE_PINNED);
+			bio->bi_status = BLK_STS_IOERR;
+			bio->bi_private = bio;
+			bio->bi_end_io = bio_test_end_io;
+			bio->bi_iter.bi_size = 4096;
+			for (v = 0; v < BIO_INLINE_VECS; v++)
+				bio->bi_inline_vecs[v].bv_page = (struct page *)bio;
+			if (bio->bi_max_vecs)
+				bio->bi_vcnt = 1;
+			bios[i] = bio;
+		}
+		KUNIT_EXPECT_EQ(test, nr_live_bios(), live + (long)ARRAY_SIZE(nrs));
+		for (i = 0; i < ARRAY_SIZE(nrs); i++) {
+			bio_get(bios[i]);
+			bio_put(bios[i]);
+			bio_put(bios[i]);
+		}
+		KUNIT_EXPECT_EQ(test, nr_live_bios(), live);
+	}
+}
+
+/*
  * bio_kmalloc(8) + bio_init() with its inline vecs; bio_get() twice, then
  * three puts: the bio lives until the last.
  * Expect max_vecs 8, no pool, and the live count to drop on the third put
@@ -1425,6 +1484,7 @@ static void bio_profile_table_balances(struct kunit *test)
 
 static struct kunit_case bio_test_cases[] = {
 	KUNIT_CASE(bio_alloc_rounds_vec_tables),
+	KUNIT_CASE(bio_alloc_after_put_is_fresh),
 	KUNIT_CASE(bio_kmalloc_get_put),
 	KUNIT_CASE(bio_alloc_fault_injection_returns_null),
 	KUNIT_CASE(bio_chain_waits_for_children),

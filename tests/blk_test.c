@@ -721,6 +721,82 @@ static void split_piece_error_reaches_parent(struct kunit *test)
 }
 
 /*
+ * One bvec within one page: submission answers "does it fit?" without
+ * walking the bvecs (the kernel's bio_may_exceed_limits() shortcut), and
+ * must still split exactly where the walk would:
+ *
+ *   case                  limits                    bio              pieces
+ *   fits                  defaults                  4096 @ sector 0  4096
+ *   fits, mid-page        defaults                  2048+1024 @ 8    2048
+ *   max_sectors 4         max_sectors 4             4096 @ sector 0  2048 | 2048
+ *   pbs, unaligned start  pbs 4096, max_sectors 8   4096 @ sector 4  2048 | 2048
+ *
+ * (pbs case: the first piece ends on the physical block boundary at 8.)
+ * Expect the pieces the driver sees to have these sizes and sectors.
+ */
+struct split_one_case {
+	const char *desc;
+	unsigned int max_sectors, pbs;	/* 0: keep the default */
+	unsigned int off, len;
+	sector_t sector;
+	int n;
+	unsigned int size[2];
+};
+
+static const struct split_one_case split_one_cases[] = {
+	{ "fits", 0, 0, 0, 4096, 0, 1, { 4096 } },
+	{ "fits, mid-page", 0, 0, 1024, 2048, 8, 1, { 2048 } },
+	{ "max_sectors 4", 4, 0, 0, 4096, 0, 2, { 2048, 2048 } },
+	{ "pbs, unaligned start", 8, 4096, 0, 4096, 4, 2, { 2048, 2048 } },
+};
+
+static void split_one_desc(const struct split_one_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
+}
+
+KUNIT_ARRAY_PARAM(split_one, split_one_cases, split_one_desc);
+
+static void set_pbs(struct queue_limits *lim, unsigned long v)
+{
+	lim->physical_block_size = (unsigned int)v;
+}
+
+static void split_single_page_bio(struct kunit *test)
+{
+	const struct split_one_case *c = test->param_value;
+	struct block_device *bdev;
+	struct t_blk_seen seen;
+	struct folio *f;
+	struct bio *bio;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("ram0", MiB, 512), 0);
+	if (c->max_sectors)
+		blk_kunit_limits(test, "ram0", set_max_sectors, c->max_sectors);
+	if (c->pbs)
+		blk_kunit_limits(test, "ram0", set_pbs, c->pbs);
+	t_blk_seen_init(&seen);
+	KUNIT_ASSERT_EQ(test, sim_disk_set_bio_hook("ram0", t_blk_seen_hook, &seen), 0);
+	bdev = t_blk_open(test, "ram0");
+	f = t_blk_folio(test, 0, 0x33);
+	bio = t_blk_bio(test, bdev, REQ_OP_WRITE, c->sector, 1);
+	t_blk_add(test, bio, &f->page, c->len, c->off);
+	KUNIT_EXPECT_EQ(test, submit_bio_wait(bio), 0);
+	bio_put(bio);
+	KUNIT_ASSERT_EQ(test, seen.n, c->n);
+	for (i = 0; i < c->n; i++) {
+		KUNIT_EXPECT_EQ(test, seen.size[i], c->size[i]);
+		KUNIT_EXPECT_EQ(test, seen.sector[i],
+				c->sector + (i ? c->size[0] >> SECTOR_SHIFT : 0));
+	}
+	sim_disk_set_bio_hook("ram0", NULL, NULL);
+	folio_put(f);
+	blkdev_put(bdev);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
+}
+
+/*
  * A bio whose single lbs block already has more segments than allowed
  * cannot be split: lbs 4096, max_segments 1, one block made of two 2 KiB
  * halves from different pages.
@@ -1120,6 +1196,7 @@ static struct kunit_case blk_test_cases[] = {
 	KUNIT_CASE(split_segment_boundary_and_size),
 	KUNIT_CASE(split_virt_boundary_gap),
 	KUNIT_CASE(split_piece_error_reaches_parent),
+	KUNIT_CASE_PARAM(split_single_page_bio, split_one_gen_params),
 	KUNIT_CASE(split_impossible_fails),
 	KUNIT_CASE(set_limits_needs_idle),
 	KUNIT_CASE(destroy_drains_inflight),

@@ -240,7 +240,6 @@ static const struct bad_case bad_cases[] = {
 	  "longer than simfs allows" },
 	{ "--fs=simfs --size=300M", "past the end of what simfs holds" },
 	{ "--device=ram:8M --fs=simfs --name=x --numjobs=4 --size=2m", "more than simfs on /dev/ram0 holds" },
-	{ "--fs=simfs --mem=32M --direct=0 --size=64m", "buffers and page cache need" },
 	{ "--fs=simfs --name=a --filename=/mnt/f --rw=randrw --verify=crc32c --size=4m "
 	  "--name=b --filename=/mnt/f --rw=write --size=4m", "overlap on /mnt/f" },
 	{ "--profile=v7", "bad value for --profile" },
@@ -1114,6 +1113,9 @@ static void cli_run_simfs_runs(struct kunit *test)
 		 "--rw=randrw --size=1m --verify=crc32c"),
 		("--device=ram:16M --mem=32M --fs=simfs --name=a --filename=/mnt/f --rw=randrw --size=1m "
 		 "--verify=crc32c --numjobs=2 --name=r --filename=/mnt/f --offset=1m --size=1m --rw=read"),
+		/* Buffered file larger than --mem: reclaim writes back and evicts (mm/vmscan.c). */
+		("--device=ram:64M --mem=32M --fs=simfs --name=p --direct=0 --rw=randrw --size=40m "
+		 "--verify=crc32c --time_based --runtime=200ms"),
 	};
 	struct cli_result r;
 	size_t i;

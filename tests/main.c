@@ -18,6 +18,7 @@ static struct kunit_suite *const suites[] = {
 	&dma_suite,
 	&fault_inject_suite,
 	&fault_scenarios_suite,
+	&filemap_suite,
 	&fops_suite,
 	&fork_cow_suite,
 	&gup_suite,
@@ -31,8 +32,10 @@ static struct kunit_suite *const suites[] = {
 	&scenario_suite,
 	&scenarios_mm_suite,
 	&simfs_suite,
+	&simfs_dio_suite,
 	&splice_suite,
 	&trace_suite,
+	&trace_io_suite,
 	&zero_page_suite,
 	NULL,
 };

@@ -19,6 +19,7 @@ extern struct kunit_suite cli_tools_suite;
 extern struct kunit_suite dio_suite;
 extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;
+extern struct kunit_suite filemap_suite;
 extern struct kunit_suite fops_suite;
 extern struct kunit_suite fork_cow_suite;
 extern struct kunit_suite gup_suite;
@@ -35,8 +36,10 @@ extern struct kunit_suite refcount_suite;
 extern struct kunit_suite scenario_suite;
 extern struct kunit_suite scenarios_mm_suite;
 extern struct kunit_suite simfs_suite;
+extern struct kunit_suite simfs_dio_suite;
 extern struct kunit_suite splice_suite;
 extern struct kunit_suite trace_suite;
+extern struct kunit_suite trace_io_suite;
 extern struct kunit_suite zero_page_suite;
 
 #endif /* PINIO_TESTS_SUITES_H */

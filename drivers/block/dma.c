@@ -17,79 +17,18 @@
  * inline in the submitter's context (0 threads); both complete through
  * bio_endio(). Delayed requests (device latency, SIM_IO_DELAY) wait on a
  * timer list in due order, so many can be in flight at once. The device
- * faults of scenarios.md F4-F7 are applied here, per disk.
+ * faults of scenarios.md F4-F7 are applied here, per disk. This file holds
+ * the transfer, its checks, completion and submission; the queue and its
+ * worker threads are in drivers/block/dma-engine.c.
  */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <pinio/trace.h>
-#include "drivers/block/dma.h"
+#include "drivers/block/dma-internal.h"
 #include "mm/internal.h"
 
-struct dma_snap {
-	struct page *page;
-	unsigned int gen;
-	unsigned int off;
-	unsigned int len;
-};
 
-/**
- * struct dma_req - one bio on its way through the engine.
- * @list: on the ready, delayed or a device's held list.
- * @bio: the bio (a split piece or a whole bio).
- * @dd: its device; @disk, for disk_io_done().
- * @iter: bio->bi_iter as submitted.
- * @due_ns: CLOCK_MONOTONIC time before which the transfer may not start;
- *	0: at once (no latency, no delay: the clock is not read).
- * @error: injected completion error (0: none).
- * @limit: bytes that may move (a partial or bad-sector fault).
- * @fail: SIM_IO_FAIL: move nothing.
- * @violation: a page was refused.
- * @nr_pages: snapshot entries; @nr_ok: those checked and (to be) touched.
- * @iov: host iovecs of the transfer, @nr_iov of them, @iov_bytes in all.
- */
-struct dma_req {
-	struct list_head list;
-	struct bio *bio;
-	struct dma_dev *dd;
-	struct gendisk *disk;
-	struct bvec_iter iter;
-	uint64_t due_ns;
-	int error;
-	uint64_t limit;
-	bool fail;
-	bool violation;
-	unsigned int nr_pages;
-	unsigned int nr_ok;
-	int nr_iov;
-	uint64_t iov_bytes;
-	struct iovec *iov;
-	struct dma_snap snap[];
-};
-
-static struct {
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct list_head ready;
-	struct list_head delayed;	/* sorted by due_ns */
-	unsigned int nthreads;		/* configured; 0 = inline */
-	unsigned int running;		/* workers started */
-	bool stopping;
-	pthread_t tids[DMA_MAX_THREADS];
-} eng = {
-	.lock = PTHREAD_MUTEX_INITIALIZER,
-	.ready = LIST_HEAD_INIT(eng.ready),
-	.delayed = LIST_HEAD_INIT(eng.delayed),
-	.nthreads = DMA_DEFAULT_THREADS,
-};
-static pthread_once_t eng_once = PTHREAD_ONCE_INIT;
-/* Serializes starting and stopping the workers, and nr_devs. */
-static pthread_mutex_t eng_cfg_lock = PTHREAD_MUTEX_INITIALIZER;
-static long nr_devs;		/* disks using the engine */
-/* Requests accepted and not yet completed, held ones included. */
-static atomic_long_t eng_active;
-/* Requests a device holds (SIM_IO_HOLD, SIM_IO_REORDER). */
-static atomic_long_t eng_held;
 
 enum dma_stat_item {
 	DS_CHECKS,
@@ -148,39 +87,6 @@ unsigned long sim_dma_stat(const char *name)
 	return 0;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
-}
-
-static void sleep_until(uint64_t due)
-{
-	uint64_t now;
-	struct timespec ts;
-
-	if (!due)
-		return;		/* due at once: no clock read (see dma_submit_bio()) */
-	now = now_ns();
-	if (due <= now)
-		return;
-	ts.tv_sec = (time_t)((due - now) / 1000000000ULL);
-	ts.tv_nsec = (long)((due - now) % 1000000000ULL);
-	while (nanosleep(&ts, &ts))
-		;
-}
-
-static void eng_init_once(void)
-{
-	pthread_condattr_t attr;
-
-	pthread_condattr_init(&attr);
-	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-	pthread_cond_init(&eng.cond, &attr);
-	pthread_condattr_destroy(&attr);
-}
 
 /* ---- the transfer ------------------------------------------------------ */
 
@@ -234,11 +140,11 @@ static void dma_map(struct dma_req *rq, bool to_memory)
 		size_t len = (size_t)min_t(uint64_t, s->len, budget);
 		struct iovec *prev = rq->nr_iov ? &rq->iov[rq->nr_iov - 1] : NULL;
 
-		stat_add(DS_CHECKS, 1);
 		if (why) {
 			stat_add(DS_VIOLATIONS, 1);
 			page_alloc_report_violation(s->page, why);
 			rq->violation = true;
+			i++;
 			break;
 		}
 		trace_page_event(page_to_pfn(s->page), PE_DMA_START, (long)rq->bio->bi_id);
@@ -253,6 +159,50 @@ static void dma_map(struct dma_req *rq, bool to_memory)
 		rq->iov_bytes += len;
 		budget -= len;
 	}
+	/* The i pages looked at: one locked add per request, not per page. */
+	if (i)
+		stat_add(DS_CHECKS, i);
+}
+
+/*
+ * A per-thread cache of one request with room for DMA_REQ_CACHE_PAGES
+ * pages, so that the 4 KiB path allocates nothing (the kernel's blk-mq
+ * preallocates its requests). A request is freed on the thread that
+ * completes it: inline DMA frees on the submitter, so its cache always
+ * hits; a worker keeps one in its own cache. The thread's cached request
+ * is freed when the thread exits. Off under AddressSanitizer (PINIO_ASAN).
+ */
+#define DMA_REQ_CACHE_PAGES	16
+
+static __thread struct dma_req *dma_req_cached;
+static __thread bool dma_req_cache_armed;
+static pthread_key_t dma_req_key;
+static pthread_once_t dma_req_key_once = PTHREAD_ONCE_INIT;
+
+static void dma_req_cache_exit(void *arg)
+{
+	free(dma_req_cached);
+	dma_req_cached = NULL;
+}
+
+static void dma_req_key_init(void)
+{
+	pthread_key_create(&dma_req_key, dma_req_cache_exit);
+}
+
+static void dma_req_free(struct dma_req *rq)
+{
+	if (PINIO_ASAN || rq->cap != DMA_REQ_CACHE_PAGES || dma_req_cached) {
+		free(rq);
+		return;
+	}
+	if (unlikely(!dma_req_cache_armed)) {
+		/* The key's destructor frees the cache at thread exit. */
+		pthread_once(&dma_req_key_once, dma_req_key_init);
+		pthread_setspecific(dma_req_key, &dma_req_cached);
+		dma_req_cache_armed = true;
+	}
+	dma_req_cached = rq;
 }
 
 static void dma_finish(struct dma_req *rq, ssize_t res)
@@ -275,11 +225,11 @@ static void dma_finish(struct dma_req *rq, ssize_t res)
 	for (i = 0; i < rq->nr_ok; i++)
 		trace_page_event(page_to_pfn(rq->snap[i].page), PE_DMA_END, (long)bio->bi_id);
 	stat_add(DS_REQUESTS, 1);
-	free(rq);
+	dma_req_free(rq);
 	if (status != BLK_STS_OK)
 		bio->bi_status = status;
 	bio_endio(bio);
-	atomic_long_dec(&eng_active);
+	atomic_long_dec(&dma_eng_active);
 	disk_io_done(disk);
 }
 
@@ -306,7 +256,8 @@ struct dma_dev *dma_req_dev(const struct dma_req *rq)
 	return rq->dd;
 }
 
-static void dma_run(struct dma_req *rq)
+/* Run one request: transfer (or flush, discard) and complete it. */
+void dma_run(struct dma_req *rq)
 {
 	struct dma_dev *dd = rq->dd;
 	const struct dma_ops *ops = dd->ops;
@@ -365,217 +316,6 @@ static void dma_run(struct dma_req *rq)
 	dma_finish(rq, res);
 }
 
-/* ---- the queue and its workers ---------------------------------------- */
-
-static void *dma_worker(void *arg)
-{
-	pthread_mutex_lock(&eng.lock);
-	for (;;) {
-		struct dma_req *rq = NULL;
-
-		if (!list_empty(&eng.ready)) {
-			rq = list_first_entry(&eng.ready, struct dma_req, list);
-		} else if (!list_empty(&eng.delayed)) {
-			struct dma_req *first = list_first_entry(&eng.delayed, struct dma_req, list);
-
-			if (first->due_ns <= now_ns()) {
-				rq = first;
-			} else {
-				struct timespec ts = {
-					.tv_sec = (time_t)(first->due_ns / 1000000000ULL),
-					.tv_nsec = (long)(first->due_ns % 1000000000ULL),
-				};
-
-				pthread_cond_timedwait(&eng.cond, &eng.lock, &ts);
-				continue;
-			}
-		} else if (eng.stopping) {
-			break;
-		} else {
-			pthread_cond_wait(&eng.cond, &eng.lock);
-			continue;
-		}
-		list_del(&rq->list);
-		pthread_mutex_unlock(&eng.lock);
-		dma_run(rq);
-		pthread_mutex_lock(&eng.lock);
-	}
-	pthread_mutex_unlock(&eng.lock);
-	return NULL;
-}
-
-/* Hand a request to the workers, or run it here in inline mode. */
-static void dma_queue(struct dma_req *rq)
-{
-	struct dma_req *pos;
-
-	pthread_once(&eng_once, eng_init_once);
-	pthread_mutex_lock(&eng.lock);
-	if (!eng.running) {
-		pthread_mutex_unlock(&eng.lock);
-		sleep_until(rq->due_ns);
-		dma_run(rq);
-		return;
-	}
-	if (!rq->due_ns || rq->due_ns <= now_ns()) {
-		list_add_tail(&rq->list, &eng.ready);
-	} else {
-		list_for_each_entry(pos, &eng.delayed, list)
-			if (pos->due_ns > rq->due_ns)
-				break;
-		list_add_tail(&rq->list, &pos->list);
-	}
-	pthread_cond_signal(&eng.cond);
-	pthread_mutex_unlock(&eng.lock);
-}
-
-/**
- * dma_run_held() - queue requests a device held, in list order.
- * @list: a list of struct dma_req (emptied).
- *
- * In inline mode they run here, one after the other.
- */
-void dma_run_held(struct list_head *list)
-{
-	while (!list_empty(list)) {
-		struct dma_req *rq = list_first_entry(list, struct dma_req, list);
-
-		list_del(&rq->list);
-		atomic_long_dec(&eng_held);
-		dma_queue(rq);
-	}
-}
-
-/* Start eng.nthreads workers; eng_cfg_lock held. */
-static void __dma_engine_start(void)
-{
-	unsigned int i, n;
-
-	pthread_once(&eng_once, eng_init_once);
-	pthread_mutex_lock(&eng.lock);
-	n = eng.running ? 0 : eng.nthreads;
-	pthread_mutex_unlock(&eng.lock);
-	for (i = 0; i < n; i++)
-		if (pthread_create(&eng.tids[i], NULL, dma_worker, NULL))
-			break;
-	pthread_mutex_lock(&eng.lock);
-	if (n)
-		eng.running = i;
-	pthread_mutex_unlock(&eng.lock);
-}
-
-/* Let the workers drain their queue, then join them; eng_cfg_lock held. */
-static void __dma_engine_stop(void)
-{
-	unsigned int i, n;
-
-	pthread_once(&eng_once, eng_init_once);
-	pthread_mutex_lock(&eng.lock);
-	n = eng.running;
-	eng.stopping = true;
-	pthread_cond_broadcast(&eng.cond);
-	pthread_mutex_unlock(&eng.lock);
-	for (i = 0; i < n; i++)
-		pthread_join(eng.tids[i], NULL);
-	pthread_mutex_lock(&eng.lock);
-	eng.running = 0;
-	eng.stopping = false;
-	pthread_mutex_unlock(&eng.lock);
-}
-
-/**
- * dma_engine_dev_add() - a disk starts using the engine: start the
- * configured workers if none run.
- *
- * Context: not from a DMA worker.
- */
-void dma_engine_dev_add(void)
-{
-	pthread_mutex_lock(&eng_cfg_lock);
-	nr_devs++;
-	__dma_engine_start();
-	pthread_mutex_unlock(&eng_cfg_lock);
-}
-
-/**
- * dma_engine_dev_del() - a disk is gone. The workers keep running until
- * dma_engine_exit().
- */
-void dma_engine_dev_del(void)
-{
-	pthread_mutex_lock(&eng_cfg_lock);
-	nr_devs--;
-	pthread_mutex_unlock(&eng_cfg_lock);
-}
-
-/**
- * dma_engine_exit() - stop the workers once their queue is empty, and go
- * back to the default thread count for the next boot.
- *
- * Context: sim_shutdown(), after every disk is gone.
- */
-void dma_engine_exit(void)
-{
-	pthread_mutex_lock(&eng_cfg_lock);
-	__dma_engine_stop();
-	pthread_mutex_lock(&eng.lock);
-	eng.nthreads = DMA_DEFAULT_THREADS;
-	pthread_mutex_unlock(&eng.lock);
-	pthread_mutex_unlock(&eng_cfg_lock);
-}
-
-/**
- * sim_dma_set_threads() - choose inline DMA (0) or 1..8 worker threads.
- * @n: the thread count.
- *
- * Takes effect at once; the workers start now if any disk exists, else
- * with the first disk. Kept until changed or sim_shutdown(). With more
- * than one worker, requests (released ones too) may complete in any order.
- *
- * Waits for the I/O queued or running to complete; the caller submits
- * nothing meanwhile.
- *
- * Context: not from a completion or a DMA worker.
- * Return: 0, -EINVAL for @n > 8, -EBUSY while a disk holds I/O
- * (SIM_IO_HOLD, SIM_IO_REORDER).
- */
-int sim_dma_set_threads(unsigned int n)
-{
-	if (n > DMA_MAX_THREADS)
-		return -EINVAL;
-	pthread_mutex_lock(&eng_cfg_lock);
-	if (atomic_long_read(&eng_held)) {
-		pthread_mutex_unlock(&eng_cfg_lock);
-		return -EBUSY;
-	}
-	/* Let what is queued or running finish, completions included. */
-	while (__atomic_load_n(&eng_active.counter, __ATOMIC_ACQUIRE) > 0)
-		sleep_until(now_ns() + 20000);
-	__dma_engine_stop();
-	pthread_mutex_lock(&eng.lock);
-	eng.nthreads = n;
-	pthread_mutex_unlock(&eng.lock);
-	if (nr_devs)
-		__dma_engine_start();
-	pthread_mutex_unlock(&eng_cfg_lock);
-	return 0;
-}
-
-/**
- * sim_dma_threads() - the configured DMA thread count (0: inline).
- *
- * Return: the count.
- */
-unsigned int sim_dma_threads(void)
-{
-	unsigned int n;
-
-	pthread_mutex_lock(&eng.lock);
-	n = eng.nthreads;
-	pthread_mutex_unlock(&eng.lock);
-	return n;
-}
-
 /* ---- submission ------------------------------------------------------------ */
 
 /* What the armed fault does to one bio. */
@@ -604,27 +344,38 @@ static void dma_fault_take(struct dma_dev *dd, struct dma_fault_hit *hit)
 	hit->bytes = f->bytes;
 	hit->delay_ns = (uint64_t)f->delay_us * 1000;
 	hit->depth = f->depth;
-	if (f->nth)
+	if (f->nth) {
 		dd->fault_armed = false;
+		dma_dev_sync_plain(dd);
+	}
 	stat_add(DS_FAULTS, 1);
 }
 
 static struct dma_req *dma_req_alloc(struct bio *bio)
 {
-	unsigned int nr = 0, i = 0;
-	struct dma_req *rq;
+	unsigned int nr = 0, i = 0, cap;
+	struct dma_req *rq = NULL;
 	struct bvec_iter iter;
 	struct bio_vec bv;
 
 	if (bio_moves_data(bio))
 		bio_for_each_segment(bv, bio, iter)
 			nr++;
-	rq = malloc(sizeof(*rq) + nr * (sizeof(struct dma_snap) + sizeof(struct iovec)));
+	if (nr <= DMA_REQ_CACHE_PAGES) {
+		cap = DMA_REQ_CACHE_PAGES;
+		rq = dma_req_cached;
+		dma_req_cached = NULL;
+	} else {
+		cap = nr;
+	}
+	if (!rq)
+		rq = malloc(sizeof(*rq) + cap * (sizeof(struct dma_snap) + sizeof(struct iovec)));
 	if (!rq)
 		return NULL;
 	memset(rq, 0, sizeof(*rq));
 	rq->nr_pages = nr;
-	rq->iov = (struct iovec *)&rq->snap[nr];
+	rq->cap = cap;
+	rq->iov = (struct iovec *)&rq->snap[cap];
 	if (nr) {
 		bio_for_each_segment(bv, bio, iter) {
 			struct dma_snap *s = &rq->snap[i++];
@@ -667,14 +418,20 @@ void dma_submit_bio(struct bio *bio)
 	uint64_t latency;
 
 	INIT_LIST_HEAD(&release);
-	pthread_mutex_lock(&dd->lock);
-	hook = dd->hook;
-	hook_arg = dd->hook_arg;
-	latency = dd->latency_ns;
-	dma_fault_take(dd, &hit);
-	pthread_mutex_unlock(&dd->lock);
-	if (hook)
-		hook(bio, hook_arg);
+	if (__atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE)) {
+		/* No fault, latency or hook: nothing to read under dd->lock. */
+		memset(&hit, 0, sizeof(hit));
+		latency = 0;
+	} else {
+		pthread_mutex_lock(&dd->lock);
+		hook = dd->hook;
+		hook_arg = dd->hook_arg;
+		latency = dd->latency_ns;
+		dma_fault_take(dd, &hit);
+		pthread_mutex_unlock(&dd->lock);
+		if (hook)
+			hook(bio, hook_arg);
+	}
 
 	if (hit.flags & SIM_IO_FAIL_SUBMIT) {
 		dma_fail_now(bio, errno_to_blk_status(hit.error));
@@ -685,7 +442,7 @@ void dma_submit_bio(struct bio *bio)
 		dma_fail_now(bio, BLK_STS_RESOURCE);
 		return;
 	}
-	atomic_long_inc(&eng_active);
+	atomic_long_inc(&dma_eng_active);
 	rq->bio = bio;
 	rq->dd = dd;
 	rq->disk = bio->bi_bdev->bd_disk;
@@ -696,7 +453,7 @@ void dma_submit_bio(struct bio *bio)
 	 * fault reads the clock: clock_gettime() costs ~50 ns in a VM guest,
 	 * a tenth of a 4 KiB I/O.
 	 */
-	rq->due_ns = latency ? now_ns() + latency : 0;
+	rq->due_ns = latency ? dma_now_ns() + latency : 0;
 	if (hit.flags & SIM_IO_FAIL) {
 		rq->fail = true;
 		rq->error = hit.error;
@@ -714,13 +471,13 @@ void dma_submit_bio(struct bio *bio)
 		rq->error = hit.error;
 	}
 	if (hit.flags & SIM_IO_DELAY)
-		rq->due_ns = (rq->due_ns ? rq->due_ns : now_ns()) + hit.delay_ns;
+		rq->due_ns = (rq->due_ns ? rq->due_ns : dma_now_ns()) + hit.delay_ns;
 
 	if (hit.flags & (SIM_IO_HOLD | SIM_IO_REORDER)) {
 		pthread_mutex_lock(&dd->lock);
 		list_add_tail(&rq->list, &dd->held);
 		dd->nr_held++;
-		atomic_long_inc(&eng_held);
+		atomic_long_inc(&dma_eng_held);
 		dd->held_newest_first = (hit.flags & SIM_IO_REORDER) && !(hit.flags & SIM_IO_HOLD);
 		if ((hit.flags & SIM_IO_REORDER) && !(hit.flags & SIM_IO_HOLD) &&
 		    dd->nr_held >= hit.depth) {

@@ -67,6 +67,9 @@ struct dma_ops {
  * @held_newest_first: they were held by SIM_IO_REORDER: release LIFO.
  * @latency_ns: added to every bio's completion time.
  * @hook: test observer of every bio received.
+ * @plain: no fault armed, no latency, no hook (atomic; written under
+ *	@lock by dma_dev_sync_plain() after any of them changes): the
+ *	submit path then skips @lock.
  * @destroyed: sim_disk_destroy() claimed it (atomic).
  * @node: on the list of all dma_devs.
  */
@@ -83,9 +86,17 @@ struct dma_dev {
 	uint64_t latency_ns;
 	sim_bio_hook_fn hook;
 	void *hook_arg;
+	bool plain;
 	int destroyed;
 	struct list_head node;
 };
+
+/* Recompute @dd->plain; call with @dd->lock held after changing its config. */
+static inline void dma_dev_sync_plain(struct dma_dev *dd)
+{
+	__atomic_store_n(&dd->plain, !dd->fault_armed && !dd->latency_ns && !dd->hook,
+			 __ATOMIC_RELEASE);
+}
 
 /* drivers/block/dma.c */
 void dma_submit_bio(struct bio *bio);

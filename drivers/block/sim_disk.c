@@ -107,6 +107,7 @@ static void sim_disk_fault_reset(void)
 		dd->fault_armed = false;
 		dd->hook = NULL;
 		dd->hook_arg = NULL;
+		dma_dev_sync_plain(dd);
 		take_held(dd, &release);
 		pthread_mutex_unlock(&dd->lock);
 	}
@@ -123,6 +124,7 @@ void dma_dev_init(struct dma_dev *dd, const struct dma_ops *ops)
 {
 	memset(dd, 0, sizeof(*dd));
 	dd->ops = ops;
+	dd->plain = true;
 	pthread_mutex_init(&dd->lock, NULL);
 	INIT_LIST_HEAD(&dd->held);
 	sim_fault_register_reset(sim_disk_fault_reset);
@@ -224,6 +226,7 @@ static void sim_disk_delete(struct dma_dev *dd)
 
 	pthread_mutex_lock(&dd->lock);
 	dd->fault_armed = false;
+	dma_dev_sync_plain(dd);
 	take_held(dd, &release);
 	pthread_mutex_unlock(&dd->lock);
 	dma_run_held(&release);
@@ -331,6 +334,7 @@ int sim_disk_set_latency(const char *name, uint64_t ns)
 		return -ENOENT;
 	pthread_mutex_lock(&dd->lock);
 	dd->latency_ns = ns;
+	dma_dev_sync_plain(dd);
 	pthread_mutex_unlock(&dd->lock);
 	put_disk(dd->disk);
 	return 0;
@@ -356,6 +360,7 @@ int sim_disk_set_bio_hook(const char *name, sim_bio_hook_fn fn, void *arg)
 	pthread_mutex_lock(&dd->lock);
 	dd->hook = fn;
 	dd->hook_arg = fn ? arg : NULL;
+	dma_dev_sync_plain(dd);
 	pthread_mutex_unlock(&dd->lock);
 	put_disk(dd->disk);
 	return 0;
@@ -386,6 +391,7 @@ int sim_disk_inject(const char *name, const struct sim_io_fault *f)
 		dd->fault_seen = 0;
 	}
 	dd->fault_armed = f != NULL;
+	dma_dev_sync_plain(dd);
 	pthread_mutex_unlock(&dd->lock);
 	put_disk(dd->disk);
 	return 0;

@@ -29,9 +29,13 @@
 
 /* ---- address_space operations ----------------------------------------------- */
 
+/* Blocks of the largest folio: 2^MAX_PAGECACHE_ORDER pages of 512-byte blocks. */
+#define SIMFS_FOLIO_MAX_BLOCKS	((PAGE_SIZE << MAX_PAGECACHE_ORDER) / 512)
+
 /*
- * Read or write the fs blocks of @folio in runs of contiguous disk blocks.
- * @blk[k]: disk block of block k of the page, or 0 for "not on disk".
+ * Read or write the fs blocks of @folio in runs of contiguous disk blocks,
+ * one bvec per page of the run.
+ * @blk[k]: disk block of block k of the folio, or 0 for "not on disk".
  */
 static int simfs_folio_io(struct simfs_sb_info *sbi, struct folio *folio, const uint64_t *blk,
 			  unsigned int nr, blk_opf_t op)
@@ -41,6 +45,7 @@ static int simfs_folio_io(struct simfs_sb_info *sbi, struct folio *folio, const 
 
 	while (k < nr && !ret) {
 		unsigned int run = 1;
+		size_t off, end;
 		struct bio *bio;
 
 		if (!blk[k]) {
@@ -49,11 +54,20 @@ static int simfs_folio_io(struct simfs_sb_info *sbi, struct folio *folio, const 
 		}
 		while (k + run < nr && blk[k + run] == blk[k] + run)
 			run++;
-		bio = bio_alloc(sbi->bdev, 1, op, 0);
+		off = (size_t)k * bs;
+		end = off + (size_t)run * bs;
+		bio = bio_alloc(sbi->bdev, (unsigned short)(DIV_ROUND_UP(end, PAGE_SIZE) -
+							    off / PAGE_SIZE), op, 0);
 		if (!bio)
 			return -ENOMEM;
 		bio->bi_iter.bi_sector = (blk[k] << sbi->bits) >> SECTOR_SHIFT;
-		__bio_add_page(bio, &folio->page, run * bs, k * bs);
+		while (off < end) {
+			size_t part = min_t(size_t, end - off, PAGE_SIZE - off % PAGE_SIZE);
+
+			__bio_add_page(bio, folio_page(folio, off / PAGE_SIZE), (unsigned int)part,
+				       (unsigned int)(off % PAGE_SIZE));
+			off += part;
+		}
 		ret = submit_bio_wait(bio);
 		bio_put(bio);
 		k += run;
@@ -67,9 +81,11 @@ static int simfs_read_folio(struct file *file, struct folio *folio)
 	struct inode *inode = folio->mapping->host;
 	struct simfs_inode *si = SIMFS_I(inode);
 	struct simfs_sb_info *sbi = si->sbi;
-	unsigned int nr = PAGE_SIZE >> sbi->bits, bs = 1U << sbi->bits, k;
-	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits, blk[8] = { 0 };
-	loff_t isize = i_size_read(inode), start = (loff_t)folio->index << PAGE_SHIFT;
+	unsigned int nr = (unsigned int)(folio_size(folio) >> sbi->bits), bs = 1U << sbi->bits, k;
+	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits;
+	uint64_t blk[SIMFS_FOLIO_MAX_BLOCKS] = { 0 };
+	loff_t isize = i_size_read(inode), start = folio_pos(folio);
+	size_t size = folio_size(folio);
 	char *addr = folio_address(folio);
 	int ret;
 
@@ -86,9 +102,9 @@ static int simfs_read_folio(struct file *file, struct folio *folio)
 	pthread_mutex_unlock(&sbi->lock);
 	ret = simfs_folio_io(sbi, folio, blk, nr, REQ_OP_READ);
 	/* Whatever lies past EOF reads as zeros, also through mmap. */
-	if (!ret && isize < start + (loff_t)PAGE_SIZE)
+	if (!ret && isize < start + (loff_t)size)
 		memset(addr + max_t(loff_t, isize - start, 0), 0,
-		       (size_t)(PAGE_SIZE - max_t(loff_t, isize - start, 0)));
+		       (size_t)((loff_t)size - max_t(loff_t, isize - start, 0)));
 	if (!ret)
 		set_bit(PG_uptodate, &folio->flags);
 	folio_unlock(folio);
@@ -97,16 +113,18 @@ static int simfs_read_folio(struct file *file, struct folio *folio)
 
 /*
  * a_ops->writepage: allocate blocks under holes, write every block below
- * EOF, then mark unwritten blocks written. The folio is locked and under
- * writeback; stores through user mappings were write-protected.
+ * EOF, then mark unwritten blocks written. The folio (of any order) is
+ * locked and under writeback; stores through user mappings were
+ * write-protected.
  */
 static int simfs_writepage(struct folio *folio)
 {
 	struct inode *inode = folio->mapping->host;
 	struct simfs_inode *si = SIMFS_I(inode);
 	struct simfs_sb_info *sbi = si->sbi;
-	unsigned int nr = PAGE_SIZE >> sbi->bits, k;
-	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits, blk[8] = { 0 };
+	unsigned int nr = (unsigned int)(folio_size(folio) >> sbi->bits), k;
+	uint64_t first = ((uint64_t)folio->index << PAGE_SHIFT) >> sbi->bits;
+	uint64_t blk[SIMFS_FOLIO_MAX_BLOCKS] = { 0 };
 	uint64_t eof_blocks = DIV_ROUND_UP((uint64_t)i_size_read(inode), 1U << sbi->bits);
 	bool unwritten = false;
 	int ret = 0;
@@ -130,7 +148,7 @@ static int simfs_writepage(struct folio *folio)
 		ret = simfs_folio_io(sbi, folio, blk, nr, REQ_OP_WRITE);
 	if (!ret && unwritten) {
 		pthread_mutex_lock(&sbi->lock);
-		ret = simfs_ext_set_written(si, first, nr);
+		ret = simfs_ext_set_written(si, first, min_t(uint64_t, nr, eof_blocks - first));
 		pthread_mutex_unlock(&sbi->lock);
 	}
 	return ret;
@@ -413,7 +431,15 @@ int simfs_setsize(struct inode *inode, loff_t newsize)
 	inode_dio_wait(inode);
 	old = i_size_read(inode);
 	if (newsize < old) {
-		/* The folio holding the new EOF keeps its head; its tail becomes zeros. */
+		i_size_write(inode, newsize);
+		truncate_pagecache(inode, newsize);
+		/*
+		 * The folio holding the new EOF keeps its head; its tail (which
+		 * truncate zeroed, or read_folio zeroes past the new i_size) is
+		 * dirtied so the zeros reach the block on disk. Looked up only
+		 * now: a reference held across the truncate would keep a large
+		 * folio from splitting.
+		 */
 		if (newsize & ~PAGE_MASK) {
 			partial = filemap_get_uptodate_folio(NULL, inode->i_mapping,
 							     (pgoff_t)(newsize >> PAGE_SHIFT));
@@ -421,13 +447,13 @@ int simfs_setsize(struct inode *inode, loff_t newsize)
 				pthread_rwlock_unlock(&inode->i_rwsem);
 				return (int)PTR_ERR(partial);
 			}
-		}
-		i_size_write(inode, newsize);
-		truncate_pagecache(inode, newsize);
-		if (partial) {
 			folio_lock(partial);
-			if (partial->mapping == inode->i_mapping)
+			if (partial->mapping == inode->i_mapping && folio_contains_pos(partial, newsize)) {
+				size_t off = (size_t)(newsize - folio_pos(partial));
+
+				memset((char *)folio_address(partial) + off, 0, folio_size(partial) - off);
 				folio_mark_dirty(partial);
+			}
 			folio_unlock(partial);
 			folio_put(partial);
 		}

@@ -46,6 +46,7 @@ struct simfs_inode *simfs_inode_new(struct simfs_sb_info *sbi, const char *name,
 	si->vfs.i_mapping = &si->vfs.i_data;
 	si->vfs.i_private = si;
 	mapping_init(&si->vfs.i_data, &si->vfs, &simfs_aops);
+	mapping_set_large_folios(&si->vfs.i_data, sbi->folio_order);
 	pthread_rwlock_init(&si->vfs.i_rwsem, NULL);
 	sbi->inodes[sbi->nr_inodes++] = si;
 	return si;

@@ -89,11 +89,15 @@ enum simfs_dio_engine {
  *	is allocatable only when free in both, so a crash never finds a
  *	committed file pointing at blocks reused since.
  */
+/* Largest page-cache folio of a mount without folio_order=: 2^N pages. */
+#define SIMFS_DEFAULT_FOLIO_ORDER	4U
+
 struct simfs_sb_info {
 	struct super_block sb;
 	struct block_device *bdev;
 	char dir[256];
 	enum simfs_dio_engine dio;
+	unsigned int folio_order;
 	pthread_mutex_t lock;
 	pthread_mutex_t commit_lock;
 	struct simfs_disk_super ds;

@@ -366,7 +366,8 @@ static bool mount_busy(const char *dir, struct block_device *bdev)
 
 /**
  * simfs_mount() - mount the simfs on @bdev at @dir.
- * @opts: "dio=iomap" (default) or "dio=legacy".
+ * @opts: "dio=iomap" (default) or "dio=legacy"; "folio_order=N" (0..4):
+ *	the largest page-cache folio of its files, 2^N pages.
  *
  * Takes over the caller's reference on @bdev (dropped at unmount, or on
  * failure). Return: 0, -EINVAL (not a simfs, bad option or directory),
@@ -376,7 +377,7 @@ static bool mount_busy(const char *dir, struct block_device *bdev)
  */
 int simfs_mount(struct block_device *bdev, const char *dir, const char *opts)
 {
-	static const char *const known[] = { "dio", NULL };
+	static const char *const known[] = { "dio", "folio_order", NULL };
 	size_t lbs = bdev_logical_block_size(bdev);
 	struct simfs_sb_info *sbi;
 	char val[32], *head;
@@ -398,6 +399,13 @@ int simfs_mount(struct block_device *bdev, const char *dir, const char *opts)
 			sbi->dio = SIMFS_DIO_LEGACY;
 		else if (strcmp(val, "iomap"))
 			goto out_free;
+	}
+	sbi->folio_order = SIMFS_DEFAULT_FOLIO_ORDER;
+	if (opt_get(opts, "folio_order", val, sizeof(val))) {
+		ret = -EINVAL;
+		if (strlen(val) != 1 || val[0] < '0' || val[0] > '0' + (int)MAX_PAGECACHE_ORDER)
+			goto out_free;
+		sbi->folio_order = (unsigned int)(val[0] - '0');
 	}
 	head = calloc(1, max_t(size_t, lbs, sizeof(sbi->ds)));
 	ret = -ENOMEM;

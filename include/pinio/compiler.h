@@ -23,6 +23,22 @@
 #define __printf(a, b)	__attribute__((format(printf, a, b)))
 #define __cold		__attribute__((cold))
 
+/*
+ * PINIO_ASAN: built with AddressSanitizer. Object caches that reuse freed
+ * memory (the per-thread bio and DMA request caches) are off then, so that
+ * a use after free is still reported.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define PINIO_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PINIO_ASAN	1
+#endif
+#endif
+#ifndef PINIO_ASAN
+#define PINIO_ASAN	0
+#endif
+
 #define READ_ONCE(x)	__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define WRITE_ONCE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
 #define smp_mb()	__atomic_thread_fence(__ATOMIC_SEQ_CST)

@@ -45,7 +45,8 @@ struct address_space_operations {
  * struct address_space - the owner of page-cache or shmem folios.
  * @a_ops: operations; NULL means "just set PG_dirty".
  * @host: the inode or shmem object.
- * @nrpages: folios currently indexed.
+ * @nrpages: pages currently indexed (a large folio counts all its pages).
+ * @max_folio_order: largest page-cache folio (mapping_set_large_folios()).
  * @needs_writeback: dirty folios must be written back (false for shmem):
  *	decides whether long-term writable pins are refused (R-GUP-4, R-WB-1).
  */
@@ -54,6 +55,10 @@ struct address_space {
 	void *host;
 	unsigned long nrpages;
 	bool needs_writeback;
+	unsigned char max_folio_order;
+	/* On the list of mappings reclaim walks (mm/vmscan.c). */
+	struct list_head reclaim_link;
+	int reclaim_busy;
 	/*
 	 * The page cache's index of this mapping (mm/filemap.c owns its
 	 * layout), NULL while nothing is cached.

@@ -9,7 +9,9 @@
  * and folio->index say where it lives. A truncated or invalidated folio
  * leaves the index at once; if someone still holds it (a pipe, a bio, a
  * pin) it is orphaned (mapping = NULL) and freed by its last put, never
- * re-inserted (I7). Deviation: only order-0 folios are cached.
+ * re-inserted (I7). Folios are order 0 up to mapping_max_folio_order()
+ * (large folios, aligned to their size, one index slot and one cache
+ * reference each, unlike the kernel's one reference per page).
  */
 #ifndef PINIO_PAGEMAP_H
 #define PINIO_PAGEMAP_H
@@ -25,6 +27,63 @@ typedef unsigned long pgoff_t;
 /* __filemap_get_folio() flags */
 #define FGP_LOCK	0x01U	/* return the folio locked */
 #define FGP_CREAT	0x02U	/* add a new (zeroed, !uptodate) folio if none */
+/*
+ * FGP_RECLAIM: the caller holds no folio lock, fs lock or page-table lock,
+ * so a new folio may first run reclaim when memory is low (the simulation's
+ * stand-in for the kernel's __GFP_FS-and-may-writepage context).
+ */
+#define FGP_RECLAIM	0x04U
+#define FGP_WRITEBEGIN	(FGP_LOCK | FGP_CREAT)
+/* Bits 26..31 of fgp_flags: the order a new folio should have (a hint). */
+#define FGF_ORDER_SHIFT	26
+#define FGF_GET_ORDER(fgp)	(((fgp) >> FGF_ORDER_SHIFT) & 0x3fU)
+
+/* The largest page-cache folio: 2^4 pages, 64 KiB. */
+#define MAX_PAGECACHE_ORDER	4U
+
+/* fgf_set_order() - the hint for a folio of @order. */
+static inline unsigned int fgf_set_order(unsigned int order)
+{
+	return (order & 0x3fU) << FGF_ORDER_SHIFT;
+}
+
+/* fgf_order_of() - the largest order whose folio fits in @size bytes. */
+static inline unsigned int fgf_order_of(size_t size)
+{
+	unsigned int order = 0;
+
+	while (order < MAX_PAGECACHE_ORDER && (PAGE_SIZE << (order + 1)) <= size)
+		order++;
+	return order;
+}
+
+/*
+ * mapping_set_large_folios() - let @mapping cache folios up to @max_order
+ * (at most MAX_PAGECACHE_ORDER); 0, the default, means order 0 only.
+ */
+static inline void mapping_set_large_folios(struct address_space *mapping,
+					    unsigned int max_order)
+{
+	mapping->max_folio_order = (unsigned char)(max_order < MAX_PAGECACHE_ORDER ?
+						   max_order : MAX_PAGECACHE_ORDER);
+}
+
+static inline unsigned int mapping_max_folio_order(const struct address_space *mapping)
+{
+	return mapping->max_folio_order;
+}
+
+/* Byte offset in the file of @folio's first byte. */
+static inline loff_t folio_pos(const struct folio *folio)
+{
+	return (loff_t)folio->index << PAGE_SHIFT;
+}
+
+/* Does @folio (as indexed now) hold file byte @pos? */
+static inline bool folio_contains_pos(const struct folio *folio, loff_t pos)
+{
+	return pos >= folio_pos(folio) && pos - folio_pos(folio) < (loff_t)folio_size(folio);
+}
 
 /**
  * mapping_init() - set up an address_space embedded in an inode.
@@ -38,8 +97,11 @@ void mapping_init(struct address_space *mapping, void *host,
 void mapping_destroy(struct address_space *mapping);
 
 /**
- * __filemap_get_folio() - find (or create) the folio at @index.
- * @fgp_flags: FGP_LOCK, FGP_CREAT.
+ * __filemap_get_folio() - find (or create) the folio holding @index.
+ * @fgp_flags: FGP_LOCK, FGP_CREAT, FGP_RECLAIM, fgf_set_order(): a new
+ *	folio gets that order, clamped to the mapping's maximum and to the
+ *	alignment of @index, and smaller if it would overlap a cached folio
+ *	or memory is short.
  *
  * Takes a reference for the caller (folio_put() it); never a pin.
  * Return: the folio, ERR_PTR(-ENOENT) if not cached and no FGP_CREAT,
@@ -65,12 +127,30 @@ int filemap_add_folio(struct address_space *mapping, struct folio *folio, pgoff_
  * and drop the cache's reference; mapping becomes NULL (orphan).
  */
 void filemap_remove_folio(struct folio *folio);
+/*
+ * filemap_split_folio_index() - the page-cache half of split_folio(): the
+ * slot of the locked, unmapped large @folio becomes one slot per page.
+ * Return: 0, -EBUSY (held by someone but the cache and the caller), -ENOMEM.
+ */
+int filemap_split_folio_index(struct address_space *mapping, struct folio *folio);
+/*
+ * filemap_remove_folio_unused() - remove the locked, clean @folio only if
+ * the cache and the caller are its sole holders and it is unmapped, all
+ * under the index lock (reclaim). Return: true if removed.
+ */
+bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *folio);
 /* Is @folio still indexed at folio->index of @mapping? (tests, I7) */
 bool filemap_folio_indexed(struct address_space *mapping, struct folio *folio);
 
-/* An uptodate folio at @index (read in through a_ops->read_folio), with a reference. */
+/*
+ * An uptodate folio holding @index (read in through a_ops->read_folio), with
+ * a reference; it may be a large folio starting before @index.
+ */
 struct folio *filemap_get_uptodate_folio(struct file *file, struct address_space *mapping,
 					 pgoff_t index);
+/* The same, creating with @fgp_flags (fgf_set_order(), FGP_RECLAIM). */
+struct folio *filemap_get_uptodate_folio_hint(struct file *file, struct address_space *mapping,
+					      pgoff_t index, unsigned int fgp_flags);
 
 /**
  * filemap_read() - buffered read at iocb->ki_pos into @iter, clamped to
@@ -121,6 +201,33 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart);
 /* truncate_pagecache() - the cache side of a size change to @newsize. */
 void truncate_pagecache(struct inode *inode, loff_t newsize);
 
+/**
+ * split_folio() - split the locked, large page-cache @folio into order-0
+ * folios in place (mm/huge_memory.c). The folio is unmapped from user
+ * mappings first (they fault back in). Refused while anyone but the cache
+ * and the caller holds it: a pin (folio_maybe_dma_pinned()), a pipe, a bio.
+ * On success @folio is the first page's folio, still locked and holding the
+ * caller's reference; the others are unlocked, each with the cache's.
+ * Return: 0, -EBUSY (held elsewhere), -EINVAL (not a large cached folio),
+ * -ENOMEM.
+ */
+int split_folio(struct folio *folio);
+
+/**
+ * shrink_page_cache() - reclaim page-cache folios (mm/vmscan.c): write back
+ * dirty ones (@may_writepage), then evict folios that are clean, unmapped,
+ * not under writeback, not pinned (folio_maybe_dma_pinned(), R-WB-2) and
+ * held by nobody but the cache. Never blocks on a folio lock.
+ * Return: pages evicted.
+ */
+unsigned long shrink_page_cache(unsigned long nr_to_reclaim, bool may_writepage);
+/*
+ * pressure_reclaim() - if free memory is below the low watermark (or
+ * @nr_pages more would take it there), reclaim until it is above the high
+ * one. Does nothing when called from reclaim itself.
+ */
+void pressure_reclaim(unsigned long nr_pages);
+
 /* ---- file mappings ------------------------------------------------------ */
 
 /* vm_ops->fault of a page-cache file: the uptodate cache folio, read in if needed. */
@@ -137,7 +244,7 @@ void mapping_vma_set_free(struct address_space *mapping);
  * @folio (locked). Return: true if one of them was dirty.
  */
 bool folio_mkclean(struct folio *folio);
-/* Unmap @folio (locked) from every VMA of its mapping. */
-void folio_unmap_mapping(struct folio *folio);
+/* Unmap @folio (locked) from every VMA of its mapping. Return: a PTE was dirty. */
+bool folio_unmap_mapping(struct folio *folio);
 
 #endif /* PINIO_PAGEMAP_H */

@@ -356,6 +356,24 @@ int sim_setrlimit_memlock(unsigned long bytes);
 /* Pages the (single) user has charged as locked memory (registered buffers). */
 unsigned long sim_user_locked_pages(void);
 
+/* ---- memory pressure (mm/vmscan.c) ------------------------------------ */
+
+/**
+ * sim_reclaim() - reclaim page-cache memory now, as memory pressure does:
+ * dirty file folios are written back (@may_writepage), then folios that are
+ * clean, unmapped, unpinned and held only by the cache are evicted; a folio
+ * that may be DMA-pinned is never touched.
+ * @nr_pages: at most this many pages (0: all that can go).
+ * Return: pages evicted.
+ */
+unsigned long sim_reclaim(unsigned long nr_pages, bool may_writepage);
+/**
+ * sim_set_watermarks() - free-frame watermarks: a page-cache allocation
+ * below @low reclaims up to @high. 0, 0: the defaults (1/64 of memory and
+ * twice that). Return: 0, -EINVAL (@high < @low, or only one of them 0).
+ */
+int sim_set_watermarks(unsigned long low, unsigned long high);
+
 /* ---- observing ------------------------------------------------------ */
 
 /**

@@ -6,11 +6,21 @@
  * call site) in a small ring, printed when an invariant fails, after the
  * kernel's CONFIG_DEBUG_PAGE_REF tracepoints; (2) an optional global
  * recorder that a tool turns on to keep every event of a run (pinio trace).
+ *
+ * Events on the hot paths of every I/O (pin, unpin, bio_add, dma_start,
+ * dma_end) always go to the rings. Four events are recorded only while
+ * the recorder runs, so that they cost one load and a branch otherwise:
+ * PE_GET and PE_PUT (FOLL_GET references taken and dropped by GUP and
+ * bio release), PE_MAP (an existing page mapped at an address without a
+ * fault of its own: the zero page, a page-cache page, a fork's shared
+ * page) and PE_COMPLETE (each page of a bio at bio_endio()); see
+ * trace_page_event_rec().
  */
 #ifndef PINIO_TRACE_H
 #define PINIO_TRACE_H
 
 #include <pinio/compiler.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -44,6 +54,24 @@ void trace_exit(void);
 /* Record an event on frame @pfn. Cheap; safe from any thread. */
 void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const char *site);
 #define trace_page_event(pfn, ev, val) __trace_page_event(pfn, ev, val, __func__)
+
+/* True while the global recorder runs (trace_recorder_start/stop). */
+extern bool trace_recording;
+
+static inline bool trace_recorder_on(void)
+{
+	return unlikely(__atomic_load_n(&trace_recording, __ATOMIC_RELAXED));
+}
+
+/*
+ * An event recorded (ring and recorder) only while the recorder runs:
+ * for events too frequent to pay for on every I/O.
+ */
+#define trace_page_event_rec(pfn, ev, val)					\
+	do {									\
+		if (trace_recorder_on())					\
+			__trace_page_event(pfn, ev, val, __func__);		\
+	} while (0)
 
 /* Print the last events of frame @pfn, oldest first, each line prefixed by @prefix. */
 void trace_page_history(FILE *f, unsigned long pfn, const char *prefix);

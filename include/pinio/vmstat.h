@@ -38,10 +38,37 @@ enum node_stat_item {
 	FOLIO_ADD_PIN,		/* pinio_folio_add_pins: folio_add_pin() on non-zero folios */
 	BIO_MERGES,		/* pinio_bio_merges: fragments merged into a bio's last bvec */
 	BOUNCE_COPIES,		/* pinio_bounce_copies: blk-map bounce bios (copy, not map) */
+	THP_SPLIT_PAGE,		/* thp_split_page: large folios split */
+	PGSTEAL,		/* pgsteal_file: page-cache pages evicted by reclaim */
+	NR_VMSCAN_WRITE,	/* nr_vmscan_write: pages reclaim wrote back */
+	RECLAIM_SKIP_PINNED,	/* pinio_reclaim_skipped_pinned: maybe-pinned folios kept */
+	PRESSURE_RECLAIM,	/* pinio_pressure_reclaims: runs below the low watermark */
 	NR_VM_STAT_ITEMS,
 };
 
-void mod_node_page_state(enum node_stat_item item, long delta);
+/*
+ * This thread's counter deltas (NULL until its first update). The update
+ * is inline: the hot paths (a pin, an unpin) add with one plain relaxed
+ * load and store on the thread's own array, no call and no locked
+ * instruction; readers sum every thread's array (mm/vmstat.c).
+ */
+extern __thread long *vm_stat_this_v;
+void __mod_node_page_state_register(enum node_stat_item item, long delta);
+
+/**
+ * mod_node_page_state() - add @delta to counter @item on this thread.
+ */
+static inline void mod_node_page_state(enum node_stat_item item, long delta)
+{
+	long *v = vm_stat_this_v;
+
+	if (unlikely(!v)) {
+		__mod_node_page_state_register(item, delta);
+		return;
+	}
+	__atomic_store_n(&v[item], __atomic_load_n(&v[item], __ATOMIC_RELAXED) + delta,
+			 __ATOMIC_RELAXED);
+}
 static inline void inc_node_page_state(enum node_stat_item item) { mod_node_page_state(item, 1); }
 static inline void count_vm_event(enum node_stat_item item) { mod_node_page_state(item, 1); }
 long node_page_state(enum node_stat_item item);

@@ -1,54 +1,59 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * R07, fork during an in-flight DIO read (scenarios.md §6). The classic
- * reason O_DIRECT moved from FOLL_GET to FOLL_PIN: fork() write-protects
- * anonymous pages for COW, but a page under DMA must stay the parent's.
+ * R07, fork during an in-flight DIO read (scenarios.md §6; EDGE-31). The
+ * classic reason O_DIRECT moved from FOLL_GET to FOLL_PIN: fork()
+ * write-protects anonymous pages for COW, but a page under DMA must stay
+ * the parent's.
  *
- * On a raw `ram` disk (no filesystem needed) that holds its bios, an
- * async O_DIRECT read into anonymous buffer B (bytes 'O') is started; the
- * process forks while the read is in flight; the disk then writes its
- * data 'D' into the pages; both processes read B.
+ * Three times, once per backing: the raw `ram` disk raw0, then a file on
+ * simfs through dio=iomap (iomap_dio_rw()) and through dio=legacy
+ * (__blockdev_direct_IO()). The target holds 'D' in [0, 16K) and holds its
+ * bios; an async O_DIRECT read into anonymous buffer B (bytes 'O') is
+ * started; the process forks while the read is in flight; the disk then
+ * writes its data 'D' into the pages; both processes read B.
+ *
+ *        parent B: O O O O --pinned by the read--> D D D D
+ *  fork  child  B': copies of the pinned pages:    O O O O
  *
  * v6.5 and v21: the read pinned B, so fork gives the child a copy of each
  * pinned page at once (copy_present_page); the DMA lands in the parent's.
  * Expect the parent to see 'D', the child 'O' in an unpinned copy,
- * pins(B) == 0 after completion, and no DMA violation (I9).
- * v6.4: the read took plain FOLL_GET references; fork shares B's pages
- * COW between both processes, and the device writes into the shared
- * pages: the child sees the parent's I/O data - the leak FOLL_PIN fixed.
+ * pins(B) == 0 after completion, and no DMA violation (I9), through every
+ * backing.
+ * v6.4 (every backing) and v21 through dio=legacy (the series left
+ * fs/direct-io.c on references, BIO_PAGE_REFFED, "for now"): the read took
+ * plain FOLL_GET references; fork shares B's pages COW between both
+ * processes, and the device writes into the shared pages: the child sees
+ * the parent's I/O data - the leak FOLL_PIN fixed.
  */
 #include "sim/scenarios/scen.h"
 
 #define R07_PAGES	4
 #define R07_LEN		(R07_PAGES * PAGE_SIZE)
 
-int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
+/* One round through @t; false when it could not set itself up. */
+static bool r07_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 {
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
-	struct task_struct *parent, *child = NULL;
+	struct task_struct *parent = sim_current(), *child = NULL;
 	struct sim_aio *ring = NULL;
+	/* References, not pins: v6.4, and v21's legacy engine (R-DIO-*). */
+	bool refs = scen_v64(ctx) ||
+		    (ctx->profile == SIM_PROFILE_V21 && t->backing == SCEN_LEGACY);
 	struct page *pp, *cp;
-	unsigned long buf = 0;
+	unsigned long buf;
 	long dma_viol;
 	int64_t res = 0;
 	uint64_t tag;
-	int fd = -1, err;
+	int err;
 
-	err = scen_boot(ctx, NULL);
-	if (err)
-		return err;
-	parent = sim_current();
-	if (scen_ramdisk(ctx, "ram0", 1UL << 20, 512))
-		goto out;
-	fd = scen_open(ctx, "/dev/ram0", O_RDWR | O_DIRECT);
-	if (fd < 0)
-		goto out;
-
-	scen_step(ctx, "the disk holds 'D' in [0, 16K); buffer B (4 pages) holds 'O'");
-	scen_disk_fill(ctx, fd, 0, 'D', R07_LEN);
+	scen_step(ctx, "%s: the target holds 'D' in [0, 16K); buffer B (4 pages) holds 'O'",
+		  scen_backing_name(t->backing));
 	buf = scen_mmap_small(ctx, R07_LEN);
-	if (!buf || !scen_fill(ctx, buf, 'O', R07_LEN))
-		goto out;
+	if (!buf || !scen_fill(ctx, buf, 'O', R07_LEN)) {
+		scen_munmap(ctx, buf, R07_LEN);
+		return false;
+	}
 	pp = scen_page(buf);
 	scen_counter(ctx, "pins(B[0])", scen_pins(pp));
 	scen_counter(ctx, "ref(B[0])", scen_refs(pp));
@@ -58,17 +63,19 @@ int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 	ring = sim_aio_create(4);
 	if (IS_ERR(ring)) {
 		scen_expect(ctx, false, "sim_aio_create() = %ld", PTR_ERR(ring));
-		ring = NULL;
+		scen_munmap(ctx, buf, R07_LEN);
+		return false;
+	}
+	sim_disk_inject(t->disk, &hold);
+	err = sim_aio_submit(ring, t->fd, false, buf, R07_LEN, 0, 7);
+	if (!scen_expect_eq(ctx, err, 0, "submitted")) {
+		sim_disk_inject(t->disk, NULL);
 		goto out;
 	}
-	sim_disk_inject("ram0", &hold);
-	err = sim_aio_submit(ring, fd, false, buf, R07_LEN, 0, 7);
-	if (!scen_expect_eq(ctx, err, 0, "submitted"))
-		goto out;
 	scen_counter(ctx, "pins(B[0])", scen_pins(pp));
 	scen_counter(ctx, "ref(B[0])", scen_refs(pp));
-	if (scen_v64(ctx))
-		scen_note(ctx, "v6.4: a FOLL_GET reference, not a pin");
+	if (refs)
+		scen_note(ctx, "%s: a FOLL_GET reference, not a pin", sim_profile_name(ctx->profile));
 
 	scen_step(ctx, "fork while the read is in flight");
 	scen_counter(ctx, "pinio_fork_copied_pinned", (long)sim_vmstat("pinio_fork_copied_pinned"));
@@ -76,23 +83,23 @@ int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 	if (IS_ERR_OR_NULL(child)) {
 		scen_expect(ctx, false, "sim_fork() = %ld", PTR_ERR(child));
 		child = NULL;
-		sim_disk_inject("ram0", NULL);
-		sim_disk_release("ram0");
+		sim_disk_inject(t->disk, NULL);
+		sim_disk_release(t->disk);
 		sim_aio_reap(ring, 1, 1, &res, &tag);
 		goto out;
 	}
 	scen_counter(ctx, "pinio_fork_copied_pinned", (long)sim_vmstat("pinio_fork_copied_pinned"));
 	cp = scen_page_at(child->mm, buf);
-	if (scen_v64(ctx)) {
-		scen_expect(ctx, cp == pp, "v6.4: the child maps the very page under DMA (COW-shared)");
+	if (refs) {
+		scen_expect(ctx, cp == pp, "references: the child maps the very page under DMA (COW-shared)");
 	} else {
 		scen_expect(ctx, cp && cp != pp, "the child got its own copy of the pinned page");
 		scen_expect(ctx, cp && scen_pins(cp) == 0, "the child's copy is not pinned");
 	}
 
 	scen_step(ctx, "the disk moves 'D' into the pages and completes; reap");
-	sim_disk_inject("ram0", NULL);
-	sim_disk_release("ram0");
+	sim_disk_inject(t->disk, NULL);
+	sim_disk_release(t->disk);
 	scen_expect_eq(ctx, sim_aio_reap(ring, 1, 1, &res, &tag), 1, "one completion");
 	scen_expect_eq(ctx, (long)res, R07_LEN, "the read's result");
 	scen_counter(ctx, "pins(B[0])", scen_pins(pp));
@@ -104,9 +111,9 @@ int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 	scen_step(ctx, "both processes read B");
 	scen_expect(ctx, scen_user_is(buf, 'D', R07_LEN), "the parent sees the device's 'D'");
 	sim_task_switch(child);
-	if (scen_v64(ctx))
+	if (refs)
 		scen_expect(ctx, scen_user_is(buf, 'D', R07_LEN),
-			    "v6.4: the child sees 'D' too - the parent's I/O leaked into the child");
+			    "references: the child sees 'D' too - the parent's I/O leaked into the child");
 	else
 		scen_expect(ctx, scen_user_is(buf, 'O', R07_LEN),
 			    "the child sees the pre-I/O 'O'");
@@ -115,12 +122,35 @@ int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 out:
 	if (child)
 		sim_task_exit(child);
-	if (ring)
-		sim_aio_destroy(ring);
-	if (fd >= 0)
-		sim_close(fd);
+	sim_aio_destroy(ring);
 	scen_munmap(ctx, buf, R07_LEN);
-	sim_disk_destroy("ram0");
+	return true;
+}
+
+int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
+{
+	enum scen_backing b;
+	int err;
+
+	err = scen_boot(ctx, NULL);
+	if (err)
+		return err;
+	for (b = SCEN_RAW; b < NR_SCEN_BACKINGS; b++) {
+		struct scen_dio_target t;
+		bool ok;
+
+		if (b != SCEN_RAW && scen_fs_setup(ctx, scen_backing_mount_opts(b)))
+			break;
+		ok = scen_dio_target_open(ctx, b, "d", 'D', R07_LEN, &t);
+		if (ok) {
+			ok = r07_round(ctx, &t);
+			scen_dio_target_close(ctx, &t);
+		}
+		if (b != SCEN_RAW)
+			scen_fs_teardown(ctx);
+		if (!ok)
+			break;
+	}
 	scen_shutdown(ctx);
 	return 0;
 }

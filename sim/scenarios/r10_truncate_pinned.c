@@ -6,8 +6,12 @@
  * be freed exactly once after it, and never come back.
  *
  * Page P of file p on simfs ('P') is mapped MAP_SHARED; an async O_DIRECT
- * write from the mapping to a `raw` disk pins P, and the disk holds the
- * bio; then ftruncate(p, 0).
+ * write from the mapping pins P, and the disk holds the bio; then
+ * ftruncate(p, 0). Three rounds: the write goes to the raw disk raw0, then
+ * to file q on the same simfs through dio=iomap and through dio=legacy.
+ *
+ *   p's cache: [P] --truncate--> (out of the index, orphan, pinned)
+ *   P --DIO write (held)--> target ... release --> target == 'P', P freed
  * Expect P out of the index, unmapped, mapping NULL, still pinned and
  * still 'P'; when the disk runs the bio it reads 'P' from P (no DMA
  * violation); P freed at completion (live folios -1); after growing the
@@ -18,38 +22,34 @@
 
 #include "sim/scenarios/scen.h"
 
-int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
+/* One round with the write going to @t; false if it could not set itself up. */
+static bool r10_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 {
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
-	struct sim_aio *ring = NULL;
+	struct sim_aio *ring;
 	struct sim_ledger before, after;
 	struct address_space *m;
 	unsigned long addr = 0, viol;
 	struct folio *p, *q;
 	unsigned int gen;
-	int fd = -1, raw = -1, err;
+	int fd;
 	int64_t res = 0;
 	uint64_t tag;
 
-	err = scen_boot(ctx, NULL);
-	if (err)
-		return err;
-	if (scen_fs_setup(ctx, NULL))
-		goto out;
-	if (scen_ramdisk(ctx, "raw0", 1UL << 20, 512))
-		goto out_fs;
-	raw = scen_open(ctx, "/dev/raw0", O_RDWR | O_DIRECT);
 	ring = sim_aio_create(2);
-	if (raw < 0 || IS_ERR(ring)) {
-		ring = IS_ERR(ring) ? NULL : ring;
-		goto out_raw;
+	if (IS_ERR(ring)) {
+		scen_expect(ctx, false, "sim_aio_create() = %ld", PTR_ERR(ring));
+		return false;
 	}
 	viol = sim_dma_stat("dma_violations");
 
-	scen_step(ctx, "file p (4 KiB of 'P'); page P mapped MAP_SHARED");
+	scen_step(ctx, "%s: file p (4 KiB of 'P'); page P mapped MAP_SHARED",
+		  scen_backing_name(t->backing));
 	fd = scen_fs_create(ctx, "p", 'P', PAGE_SIZE);
-	if (fd < 0)
-		goto out_raw;
+	if (fd < 0) {
+		sim_aio_destroy(ring);
+		return false;
+	}
 	m = scen_fs_mapping(fd);
 	addr = sim_mmap(0, PAGE_SIZE, PROT_READ, MAP_SHARED, fd, 0);
 	if (IS_ERR_VALUE(addr) || !scen_user_is(addr, 'P', PAGE_SIZE)) {
@@ -61,9 +61,10 @@ int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
 	gen = p->gen;
 	scen_expect(ctx, filemap_folio_indexed(m, p), "P is p's page-cache page");
 
-	scen_step(ctx, "async O_DIRECT write from P to /dev/raw0; the disk holds it");
-	sim_disk_inject("raw0", &hold);
-	scen_expect_eq(ctx, sim_aio_submit(ring, raw, true, addr, PAGE_SIZE, 0, 1), 0, "submitted");
+	scen_step(ctx, "async O_DIRECT write from P to the target; the disk holds it");
+	sim_disk_inject(t->disk, &hold);
+	scen_expect_eq(ctx, sim_aio_submit(ring, t->fd, true, addr, PAGE_SIZE, 0, 1), 0,
+		       "submitted");
 	scen_counter(ctx, "pins(P)", scen_pins(&p->page));
 	scen_counter(ctx, "ref(P)", scen_refs(&p->page));
 
@@ -79,15 +80,15 @@ int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
 
 	scen_step(ctx, "the disk reads P and completes");
 	sim_ledger_read(&before);
-	sim_disk_inject("raw0", NULL);
-	sim_disk_release("raw0");
+	sim_disk_inject(t->disk, NULL);
+	sim_disk_release(t->disk);
 	scen_expect_eq(ctx, sim_aio_reap(ring, 1, 1, &res, &tag), 1, "one completion");
 	scen_expect_eq(ctx, (long)res, PAGE_SIZE, "the write's result");
 	sim_ledger_read(&after);
 	scen_counter(ctx, "live folios", after.live_folios);
 	scen_expect_eq(ctx, (long)(sim_dma_stat("dma_violations") - viol), 0,
 		       "no DMA violation: P was alive when the device read it");
-	scen_expect(ctx, scen_disk_is(ctx, raw, 0, 'P', PAGE_SIZE), "/dev/raw0 holds 'P'");
+	scen_expect(ctx, scen_disk_is(ctx, t->fd, 0, 'P', PAGE_SIZE), "the target holds 'P'");
 	scen_expect_eq(ctx, after.live_folios - before.live_folios, -1,
 		       "P was freed once, by the I/O's release");
 
@@ -107,17 +108,33 @@ int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
 
 out_close:
 	scen_munmap(ctx, addr, PAGE_SIZE);
-	if (fd >= 0)
-		sim_close(fd);
-out_raw:
-	if (ring)
-		sim_aio_destroy(ring);
-	if (raw >= 0)
-		sim_close(raw);
-	sim_disk_destroy("raw0");
-out_fs:
-	scen_fs_teardown(ctx);
-out:
+	sim_close(fd);
+	sim_aio_destroy(ring);
+	return true;
+}
+
+int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
+{
+	enum scen_backing b;
+	int err;
+
+	err = scen_boot(ctx, NULL);
+	if (err)
+		return err;
+	for (b = SCEN_RAW; b < NR_SCEN_BACKINGS; b++) {
+		struct scen_dio_target t;
+		bool ok = false;
+
+		if (scen_fs_setup(ctx, scen_backing_mount_opts(b)))
+			break;
+		if (scen_dio_target_open(ctx, b, "q", 'Q', PAGE_SIZE, &t)) {
+			ok = r10_round(ctx, &t);
+			scen_dio_target_close(ctx, &t);
+		}
+		scen_fs_teardown(ctx);
+		if (!ok)
+			break;
+	}
 	scen_shutdown(ctx);
 	return 0;
 }

@@ -132,4 +132,38 @@ struct folio *scen_fs_cache_folio(int fd, unsigned long index);
 bool scen_fs_file_is(struct sim_scenario_ctx *ctx, const char *name, off_t off, int c,
 		     size_t len);
 
+/*
+ * Where a scenario's O_DIRECT I/O goes: the raw disk raw0, or a file on
+ * the simfs at /mnt through one of its two engines (scenarios.md asks for
+ * R07-R11 and R23-R25 "on both DIO engines where they apply").
+ */
+enum scen_backing {
+	SCEN_RAW,
+	SCEN_IOMAP,
+	SCEN_LEGACY,
+	NR_SCEN_BACKINGS,
+};
+
+struct scen_dio_target {
+	enum scen_backing backing;
+	int fd;			/* O_RDWR | O_DIRECT */
+	const char *disk;	/* what to hold (SIM_IO_HOLD) to keep its bios in flight */
+};
+
+/* "raw device", "simfs dio=iomap", "simfs dio=legacy". */
+const char *scen_backing_name(enum scen_backing b);
+/* "dio=iomap" / "dio=legacy" (NULL for the raw disk). */
+const char *scen_backing_mount_opts(enum scen_backing b);
+/*
+ * scen_dio_target_open() - an O_DIRECT descriptor whose first @len bytes
+ * hold @c: raw0 (a new 1 MiB `ram` disk), or /mnt/@name (simfs must be
+ * mounted with scen_backing_mount_opts(), written and fsync'd, so every
+ * block is allocated and the engines go straight to the disk).
+ * Return: true, or false (FAIL recorded, t->fd < 0).
+ */
+bool scen_dio_target_open(struct sim_scenario_ctx *ctx, enum scen_backing b, const char *name,
+			  int c, size_t len, struct scen_dio_target *t);
+/* Close the target (and destroy raw0). */
+void scen_dio_target_close(struct sim_scenario_ctx *ctx, struct scen_dio_target *t);
+
 #endif /* PINIO_SIM_SCENARIOS_SCEN_H */

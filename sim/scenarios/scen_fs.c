@@ -103,3 +103,65 @@ bool scen_fs_file_is(struct sim_scenario_ctx *ctx, const char *name, off_t off, 
 	}
 	return ok;
 }
+
+/* ---- O_DIRECT targets: the raw disk or simfs through an engine ------------- */
+
+const char *scen_backing_name(enum scen_backing b)
+{
+	switch (b) {
+	case SCEN_RAW:
+		return "raw device";
+	case SCEN_IOMAP:
+		return "simfs dio=iomap";
+	case SCEN_LEGACY:
+		return "simfs dio=legacy";
+	default:
+		return "?";
+	}
+}
+
+const char *scen_backing_mount_opts(enum scen_backing b)
+{
+	return b == SCEN_IOMAP ? "dio=iomap" : b == SCEN_LEGACY ? "dio=legacy" : NULL;
+}
+
+bool scen_dio_target_open(struct sim_scenario_ctx *ctx, enum scen_backing b, const char *name,
+			  int c, size_t len, struct scen_dio_target *t)
+{
+	char path[64];
+	int fd;
+
+	t->backing = b;
+	t->fd = -1;
+	if (b == SCEN_RAW) {
+		t->disk = "raw0";
+		if (scen_ramdisk(ctx, "raw0", 1UL << 20, 512))
+			return false;
+		t->fd = scen_open(ctx, "/dev/raw0", O_RDWR | O_DIRECT);
+		if (t->fd >= 0 && !scen_disk_fill(ctx, t->fd, 0, c, len)) {
+			sim_close(t->fd);
+			t->fd = -1;
+		}
+		if (t->fd < 0)
+			sim_disk_destroy("raw0");
+		return t->fd >= 0;
+	}
+	t->disk = SCEN_FS_DISK;
+	fd = scen_fs_create(ctx, name, c, len);
+	if (fd < 0)
+		return false;
+	sim_close(fd);
+	snprintf(path, sizeof(path), "/mnt/%s", name);
+	t->fd = scen_open(ctx, path, O_RDWR | O_DIRECT);
+	return t->fd >= 0;
+}
+
+void scen_dio_target_close(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
+{
+	(void)ctx;
+	if (t->fd >= 0)
+		sim_close(t->fd);
+	t->fd = -1;
+	if (t->backing == SCEN_RAW)
+		sim_disk_destroy("raw0");
+}

@@ -292,9 +292,11 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 					copies = 0;
 			}
 			fs_need += copies * file;
-			/* Buffered I/O: the page cache keeps the whole file (no reclaim). */
-			if (!job->direct)
-				mem_need += copies * file;
+			/*
+			 * Buffered I/O needs no room for the whole file: reclaim
+			 * (mm/vmscan.c) writes back and evicts page-cache folios
+			 * when free memory falls below the low watermark.
+			 */
 			if (opts->buffer == RUN_BUFFER_FILE_MMAP)
 				fs_need += job->numjobs * job_buffer_bytes(opts, job);
 		}
@@ -331,7 +333,7 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 		fmt_bytes(opts->mem_bytes, b2, sizeof(b2));
 		job_seterr(err, errlen,
 		       "the jobs' %s need %s of simulated memory, more than half of --mem=%s",
-		       simfs ? "buffers and page cache" : "buffers", b1, b2);
+		       "buffers", b1, b2);
 		return -1;
 	}
 	return 0;

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * drivers/block/dma-engine.c - the DMA engine's queue and worker threads.
+ *
+ * No kernel twin (see drivers/block/dma.c). Requests from dma_submit_bio()
+ * go to a ready list, or to a delayed list sorted by due time, and 1..8
+ * workers (default 2) take them one at a time and run them with
+ * dma_run(); with 0 workers (inline mode) the submitter runs them itself.
+ * The workers start with the first disk and stop at sim_shutdown() or when
+ * sim_dma_set_threads() changes their number.
+ */
+#include <stdlib.h>
+#include "drivers/block/dma-internal.h"
+
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct list_head ready;
+	struct list_head delayed;	/* sorted by due_ns */
+	unsigned int nthreads;		/* configured; 0 = inline */
+	unsigned int running;		/* workers started */
+	bool stopping;
+	pthread_t tids[DMA_MAX_THREADS];
+} eng = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.ready = LIST_HEAD_INIT(eng.ready),
+	.delayed = LIST_HEAD_INIT(eng.delayed),
+	.nthreads = DMA_DEFAULT_THREADS,
+};
+static pthread_once_t eng_once = PTHREAD_ONCE_INIT;
+/* Serializes starting and stopping the workers, and nr_devs. */
+static pthread_mutex_t eng_cfg_lock = PTHREAD_MUTEX_INITIALIZER;
+static long nr_devs;		/* disks using the engine */
+atomic_long_t dma_eng_active;
+atomic_long_t dma_eng_held;
+
+static void sleep_until(uint64_t due)
+{
+	uint64_t now;
+	struct timespec ts;
+
+	if (!due)
+		return;		/* due at once: no clock read (see dma_submit_bio()) */
+	now = dma_now_ns();
+	if (due <= now)
+		return;
+	ts.tv_sec = (time_t)((due - now) / 1000000000ULL);
+	ts.tv_nsec = (long)((due - now) % 1000000000ULL);
+	while (nanosleep(&ts, &ts))
+		;
+}
+
+static void eng_init_once(void)
+{
+	pthread_condattr_t attr;
+
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&eng.cond, &attr);
+	pthread_condattr_destroy(&attr);
+}
+
+/* ---- the queue and its workers ---------------------------------------- */
+
+static void *dma_worker(void *arg)
+{
+	pthread_mutex_lock(&eng.lock);
+	for (;;) {
+		struct dma_req *rq = NULL;
+
+		if (!list_empty(&eng.ready)) {
+			rq = list_first_entry(&eng.ready, struct dma_req, list);
+		} else if (!list_empty(&eng.delayed)) {
+			struct dma_req *first = list_first_entry(&eng.delayed, struct dma_req, list);
+
+			if (first->due_ns <= dma_now_ns()) {
+				rq = first;
+			} else {
+				struct timespec ts = {
+					.tv_sec = (time_t)(first->due_ns / 1000000000ULL),
+					.tv_nsec = (long)(first->due_ns % 1000000000ULL),
+				};
+
+				pthread_cond_timedwait(&eng.cond, &eng.lock, &ts);
+				continue;
+			}
+		} else if (eng.stopping) {
+			break;
+		} else {
+			pthread_cond_wait(&eng.cond, &eng.lock);
+			continue;
+		}
+		list_del(&rq->list);
+		pthread_mutex_unlock(&eng.lock);
+		dma_run(rq);
+		pthread_mutex_lock(&eng.lock);
+	}
+	pthread_mutex_unlock(&eng.lock);
+	return NULL;
+}
+
+/*
+ * Hand a request to the workers, or run it here in inline mode. Inline
+ * mode is told by one atomic load, without eng.lock: eng.running changes
+ * only in sim_dma_set_threads() (whose caller submits nothing meanwhile)
+ * and when the first disk starts the workers; a submitter that reads a
+ * stale 0 runs its request inline, which is always correct. A non-zero
+ * value is checked again under the lock before the request is queued, so
+ * no request is queued after the workers have stopped.
+ */
+void dma_queue(struct dma_req *rq)
+{
+	struct dma_req *pos;
+
+	if (!__atomic_load_n(&eng.running, __ATOMIC_ACQUIRE)) {
+		sleep_until(rq->due_ns);
+		dma_run(rq);
+		return;
+	}
+	pthread_once(&eng_once, eng_init_once);
+	pthread_mutex_lock(&eng.lock);
+	if (!eng.running) {
+		pthread_mutex_unlock(&eng.lock);
+		sleep_until(rq->due_ns);
+		dma_run(rq);
+		return;
+	}
+	if (!rq->due_ns || rq->due_ns <= dma_now_ns()) {
+		list_add_tail(&rq->list, &eng.ready);
+	} else {
+		list_for_each_entry(pos, &eng.delayed, list)
+			if (pos->due_ns > rq->due_ns)
+				break;
+		list_add_tail(&rq->list, &pos->list);
+	}
+	pthread_cond_signal(&eng.cond);
+	pthread_mutex_unlock(&eng.lock);
+}
+
+/**
+ * dma_run_held() - queue requests a device held, in list order.
+ * @list: a list of struct dma_req (emptied).
+ *
+ * In inline mode they run here, one after the other.
+ */
+void dma_run_held(struct list_head *list)
+{
+	while (!list_empty(list)) {
+		struct dma_req *rq = list_first_entry(list, struct dma_req, list);
+
+		list_del(&rq->list);
+		atomic_long_dec(&dma_eng_held);
+		dma_queue(rq);
+	}
+}
+
+/* Start eng.nthreads workers; eng_cfg_lock held. */
+static void __dma_engine_start(void)
+{
+	unsigned int i, n;
+
+	pthread_once(&eng_once, eng_init_once);
+	pthread_mutex_lock(&eng.lock);
+	n = eng.running ? 0 : eng.nthreads;
+	pthread_mutex_unlock(&eng.lock);
+	for (i = 0; i < n; i++)
+		if (pthread_create(&eng.tids[i], NULL, dma_worker, NULL))
+			break;
+	pthread_mutex_lock(&eng.lock);
+	if (n)
+		__atomic_store_n(&eng.running, i, __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&eng.lock);
+}
+
+/* Let the workers drain their queue, then join them; eng_cfg_lock held. */
+static void __dma_engine_stop(void)
+{
+	unsigned int i, n;
+
+	pthread_once(&eng_once, eng_init_once);
+	pthread_mutex_lock(&eng.lock);
+	n = eng.running;
+	eng.stopping = true;
+	pthread_cond_broadcast(&eng.cond);
+	pthread_mutex_unlock(&eng.lock);
+	for (i = 0; i < n; i++)
+		pthread_join(eng.tids[i], NULL);
+	pthread_mutex_lock(&eng.lock);
+	__atomic_store_n(&eng.running, 0, __ATOMIC_RELEASE);
+	eng.stopping = false;
+	pthread_mutex_unlock(&eng.lock);
+}
+
+/**
+ * dma_engine_dev_add() - a disk starts using the engine: start the
+ * configured workers if none run.
+ *
+ * Context: not from a DMA worker.
+ */
+void dma_engine_dev_add(void)
+{
+	pthread_mutex_lock(&eng_cfg_lock);
+	nr_devs++;
+	__dma_engine_start();
+	pthread_mutex_unlock(&eng_cfg_lock);
+}
+
+/**
+ * dma_engine_dev_del() - a disk is gone. The workers keep running until
+ * dma_engine_exit().
+ */
+void dma_engine_dev_del(void)
+{
+	pthread_mutex_lock(&eng_cfg_lock);
+	nr_devs--;
+	pthread_mutex_unlock(&eng_cfg_lock);
+}
+
+/**
+ * dma_engine_exit() - stop the workers once their queue is empty, and go
+ * back to the default thread count for the next boot.
+ *
+ * Context: sim_shutdown(), after every disk is gone.
+ */
+void dma_engine_exit(void)
+{
+	pthread_mutex_lock(&eng_cfg_lock);
+	__dma_engine_stop();
+	pthread_mutex_lock(&eng.lock);
+	eng.nthreads = DMA_DEFAULT_THREADS;
+	pthread_mutex_unlock(&eng.lock);
+	pthread_mutex_unlock(&eng_cfg_lock);
+}
+
+/**
+ * sim_dma_set_threads() - choose inline DMA (0) or 1..8 worker threads.
+ * @n: the thread count.
+ *
+ * Takes effect at once; the workers start now if any disk exists, else
+ * with the first disk. Kept until changed or sim_shutdown(). With more
+ * than one worker, requests (released ones too) may complete in any order.
+ *
+ * Waits for the I/O queued or running to complete; the caller submits
+ * nothing meanwhile.
+ *
+ * Context: not from a completion or a DMA worker.
+ * Return: 0, -EINVAL for @n > 8, -EBUSY while a disk holds I/O
+ * (SIM_IO_HOLD, SIM_IO_REORDER).
+ */
+int sim_dma_set_threads(unsigned int n)
+{
+	if (n > DMA_MAX_THREADS)
+		return -EINVAL;
+	pthread_mutex_lock(&eng_cfg_lock);
+	if (atomic_long_read(&dma_eng_held)) {
+		pthread_mutex_unlock(&eng_cfg_lock);
+		return -EBUSY;
+	}
+	/* Let what is queued or running finish, completions included. */
+	while (__atomic_load_n(&dma_eng_active.counter, __ATOMIC_ACQUIRE) > 0)
+		sleep_until(dma_now_ns() + 20000);
+	__dma_engine_stop();
+	pthread_mutex_lock(&eng.lock);
+	eng.nthreads = n;
+	pthread_mutex_unlock(&eng.lock);
+	if (nr_devs)
+		__dma_engine_start();
+	pthread_mutex_unlock(&eng_cfg_lock);
+	return 0;
+}
+
+/**
+ * sim_dma_threads() - the configured DMA thread count (0: inline).
+ *
+ * Return: the count.
+ */
+unsigned int sim_dma_threads(void)
+{
+	unsigned int n;
+
+	pthread_mutex_lock(&eng.lock);
+	n = eng.nthreads;
+	pthread_mutex_unlock(&eng.lock);
+	return n;
+}

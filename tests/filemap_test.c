@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for large folios in the page cache (mm/filemap.c,
+ * mm/truncate.c, mm/huge_memory.c's split_folio(), mm/rmap.c) and for
+ * reclaim under memory pressure (mm/vmscan.c), on simfs: the orders that
+ * buffered writes and reads allocate, per-folio dirty/writeback/uptodate
+ * state, mmap faults mapping the right subpage, pins of file pages on large
+ * folios (R-REF-3, EDGE-5), truncate splitting a straddling folio or
+ * keeping it as truncate_inode_partial_folio() does, ITER_XARRAY and
+ * splice over large folios, and writeback plus eviction on memory
+ * pressure with pinned folios left alone (R-WB-2).
+ *
+ * Every case boots a 64 MiB machine with a 16 MiB ram disk "fmd" in .init,
+ * makes and mounts simfs at /mnt itself and unmounts it, so every cache
+ * folio is gone before the ledger is compared.
+ */
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include <pinio/fs.h>
+#include <pinio/pagemap.h>
+#include <pinio/pipe_fs_i.h>
+#include <pinio/sim.h>
+#include <pinio/uio.h>
+
+#include "kunit/test.h"
+#include "mm_helpers.h"
+#include "mm/internal.h"
+#include "sim/sim.h"
+
+#define FM_DISK		"fmd"
+#define FM_DEV		"/dev/fmd"
+#define FM_MNT		"/mnt"
+#define FM_FILE		FM_MNT "/f"
+
+static const struct sim_config fm_cfg = {
+	.mem_bytes = 64UL << 20,
+};
+
+static int filemap_test_init(struct kunit *test)
+{
+	int ret = t_mm_boot(&fm_cfg);
+
+	if (ret)
+		return ret;
+	return sim_ramdisk_create(FM_DISK, 16UL << 20, 512);
+}
+
+static void filemap_test_exit(struct kunit *test)
+{
+	if (!sim_booted())
+		return;
+	sim_set_watermarks(0, 0);
+	sim_umount(FM_MNT);
+	sim_disk_destroy(FM_DISK);
+	t_mm_shutdown(test);
+}
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static unsigned char fm_pat(size_t i, unsigned int seed)
+{
+	return (unsigned char)((i * 7 + seed * 31 + (i >> 12)) & 0xff) | 1;
+}
+
+static void fm_mount(struct kunit *test, const char *opts)
+{
+	KUNIT_ASSERT_EQ(test, sim_mkfs(FM_DEV, "simfs", NULL), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, opts), 0);
+}
+
+static int fm_open(struct kunit *test, const char *path, int flags)
+{
+	int fd = sim_open(path, flags, 0644);
+
+	KUNIT_ASSERT_GE_MSG(test, fd, 0, "sim_open(%s) = %d", path, fd);
+	return fd;
+}
+
+static struct address_space *fm_mapping(int fd)
+{
+	struct file *file = sim_fget(fd);
+	struct address_space *m = file ? file->f_mapping : NULL;
+
+	if (file)
+		fput(file);
+	return m;
+}
+
+/* Write bytes [@off, @off + @len) of pattern @seed (indexed by file offset). */
+static void fm_pwrite(struct kunit *test, int fd, off_t off, size_t len, unsigned int seed)
+{
+	unsigned long ubuf = t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned char *b = malloc(len);
+	size_t i;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	for (i = 0; i < len; i++)
+		b[i] = fm_pat((size_t)off + i, seed);
+	KUNIT_ASSERT_EQ(test, sim_user_write(ubuf, b, len), (ssize_t)len);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, len, off), (ssize_t)len);
+	free(b);
+	t_mm_munmap(test, ubuf, len);
+}
+
+/*
+ * Read [@off, @off + @len): pattern @seed below @zero_from (file offset),
+ * zeros from there on.
+ */
+static bool fm_pread_is(struct kunit *test, int fd, off_t off, size_t len, unsigned int seed,
+			off_t zero_from)
+{
+	unsigned long ubuf = t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned char *b = malloc(len);
+	bool ok = b && sim_pread(fd, ubuf, len, off) == (ssize_t)len &&
+		  sim_user_read(ubuf, b, len) == (ssize_t)len;
+	size_t i;
+
+	for (i = 0; ok && i < len; i++)
+		ok = b[i] == ((off_t)(off + (off_t)i) < zero_from ? fm_pat((size_t)off + i, seed) : 0);
+	free(b);
+	t_mm_munmap(test, ubuf, len);
+	return ok;
+}
+
+/* The order of the cached folio holding @index, or -1 if none. */
+static int fm_order_at(struct address_space *m, pgoff_t index)
+{
+	struct folio *f = filemap_get_folio(m, index);
+	int order;
+
+	if (IS_ERR(f))
+		return -1;
+	order = (int)folio_order(f);
+	folio_put(f);
+	return order;
+}
+
+/* ---- orders ------------------------------------------------------------------- */
+
+/*
+ * Which folios a buffered write allocates (FGP_WRITEBEGIN with the size of
+ * what is left as the order hint, clamped to the mount's folio_order and
+ * to the alignment of the index):
+ *
+ *   64K at 0, max 4:   [0 ........ 15]                     one order-4
+ *   64K at 12K, max 4: [3][4..7][8 ...... 15][16,17][18]   0,2,3,1,0
+ *   64K at 0, max 2:   [0..3][4..7][8..11][12..15]         four order-2
+ *   64K at 0, max 0:   16 order-0 folios
+ *   16K at 32K, max 4: [8..11]                             order 2
+ *
+ * Expect those orders at the listed indexes, nrpages = the pages written,
+ * the bytes read back, and (after a remount, cache empty) a 64K read to
+ * bring the file in as large folios again.
+ */
+struct fm_order_case {
+	const char *name;
+	const char *opts;
+	off_t off;
+	size_t len;
+	unsigned int nr;
+	struct { pgoff_t index; int order; } want[6];
+};
+
+static const struct fm_order_case fm_order_cases[] = {
+	{ "64K at 0, folio_order=4", "folio_order=4", 0, 65536, 1, { { 0, 4 } } },
+	{ "64K at 12K, folio_order=4", NULL, 12288, 65536, 5,
+	  { { 3, 0 }, { 4, 2 }, { 8, 3 }, { 16, 1 }, { 18, 0 } } },
+	{ "64K at 0, folio_order=2", "folio_order=2", 0, 65536, 4,
+	  { { 0, 2 }, { 4, 2 }, { 8, 2 }, { 12, 2 } } },
+	{ "64K at 0, folio_order=0", "folio_order=0", 0, 65536, 3,
+	  { { 0, 0 }, { 7, 0 }, { 15, 0 } } },
+	{ "16K at 32K, folio_order=4", "folio_order=4", 32768, 16384, 2, { { 8, 2 }, { 7, -1 } } },
+};
+
+static void fm_order_desc(const struct fm_order_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(fm_order, fm_order_cases, fm_order_desc);
+
+static void filemap_write_orders(struct kunit *test)
+{
+	const struct fm_order_case *c = test->param_value;
+	struct address_space *m;
+	unsigned int k;
+	int fd;
+
+	fm_mount(test, c->opts);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, c->off, c->len, 1);
+	for (k = 0; k < c->nr; k++)
+		KUNIT_EXPECT_EQ_MSG(test, fm_order_at(m, c->want[k].index), c->want[k].order,
+				    "index %lu", c->want[k].index);
+	KUNIT_EXPECT_EQ(test, m->nrpages,
+			(unsigned long)(DIV_ROUND_UP(c->off + (off_t)c->len, PAGE_SIZE) -
+					c->off / PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, c->off, c->len, 1, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+
+	/* Cold cache: one read of the whole range brings it in, large again. */
+	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, c->opts), 0);
+	fd = fm_open(test, FM_FILE, O_RDONLY);
+	m = fm_mapping(fd);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 0UL);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, c->off, c->len, 1, LLONG_MAX));
+	if (!c->off && c->len == 65536)
+		KUNIT_EXPECT_EQ(test, fm_order_at(m, 5), c->want[0].order);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/* ---- per-folio state ---------------------------------------------------------- */
+
+/*
+ * Dirty, writeback and uptodate are per folio:
+ *
+ *   write 64K -> [0..15] dirty, uptodate
+ *   fsync     -> clean; nr_written += 16 (every page of the folio)
+ *   remount, read 4K at 0 -> [0] order 0 only (a 4K read asks for order 0)
+ *   write 100 bytes at 40000 -> a new order-0 folio [9], read in from the
+ *   disk first (not uptodate, and the write covers only part of it)
+ *
+ * Expect the counters and bytes above, and every byte on disk after a
+ * second remount.
+ */
+static void filemap_large_folio_state(struct kunit *test)
+{
+	unsigned long written;
+	struct address_space *m;
+	struct folio *f;
+	int fd;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 65536, 2);
+	f = filemap_get_folio(m, 7);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_EQ(test, folio_order(f), 4U);
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f) && folio_test_uptodate(f));
+	written = sim_vmstat("nr_written");
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(f));
+	KUNIT_EXPECT_FALSE(test, folio_test_writeback(f));
+	KUNIT_EXPECT_EQ(test, sim_vmstat("nr_written") - written, 16UL);
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+
+	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, NULL), 0);
+	fd = fm_open(test, FM_FILE, O_RDWR);
+	m = fm_mapping(fd);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 4096, 2, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, fm_order_at(m, 0), 0);
+	KUNIT_EXPECT_EQ(test, fm_order_at(m, 1), -1);
+	/* A partial write into an uncached page reads it in first. */
+	fm_pwrite(test, fd, 40000, 100, 3);
+	KUNIT_EXPECT_EQ(test, fm_order_at(m, 9), 0);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 36864, 3136, 2, LLONG_MAX));
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 40000, 100, 3, LLONG_MAX));
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 40100, 65536 - 40100, 2, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, NULL), 0);
+	fd = fm_open(test, FM_FILE, O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 40000, 2, LLONG_MAX));
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 40000, 100, 3, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/* ---- mmap and pins ------------------------------------------------------------- */
+
+/*
+ * A 64K file in one order-4 folio, mapped MAP_SHARED:
+ *
+ *   VA:    +0   +4K  ...  +20K ... +60K
+ *   PTE -> p0   p1        p5        p15   (subpages of the one folio)
+ *
+ * Expect each touched address to map folio_page(F, k) (the right subpage),
+ * one folio reference per PTE; a store through +20K to dirty the folio and
+ * reach the disk at fsync. Pinning 5 pages from +12K (R-REF-3, EDGE-5):
+ * _pincount 5 and _refcount +5, folio_maybe_dma_pinned(); unpinning gives
+ * both back. A long-term writable pin is refused (R-GUP-8).
+ */
+static void filemap_large_folio_mmap_pin(struct kunit *test)
+{
+	static const unsigned int touch[] = { 0, 1, 5, 15 };
+	struct page *pages[5];
+	unsigned long addr;
+	struct folio *f;
+	unsigned int k;
+	int fd, ref0;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	fm_pwrite(test, fd, 0, 65536, 4);
+	KUNIT_ASSERT_EQ(test, sim_fsync(fd), 0);
+	f = filemap_get_folio(fm_mapping(fd), 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, folio_order(f), 4U);
+	addr = sim_mmap(0, 65536, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	ref0 = folio_ref_count(f);
+	for (k = 0; k < ARRAY_SIZE(touch); k++) {
+		unsigned char c = 0;
+
+		KUNIT_EXPECT_EQ(test, sim_user_read(addr + touch[k] * PAGE_SIZE + 9, &c, 1), 1);
+		KUNIT_EXPECT_EQ(test, c, fm_pat(touch[k] * PAGE_SIZE + 9, 4));
+		KUNIT_EXPECT_PTR_EQ(test, t_mm_page(t_mm(), addr + touch[k] * PAGE_SIZE),
+				    folio_page(f, touch[k]));
+	}
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + (int)ARRAY_SIZE(touch));
+	ref0 = folio_ref_count(f);
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(f));
+
+	/* A store through the mapping dirties the (whole) folio. */
+	{
+		unsigned char z = 0xee;
+
+		KUNIT_EXPECT_EQ(test, sim_user_write(addr + 5 * PAGE_SIZE + 100, &z, 1), 1);
+	}
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+
+	/* R-REF-3 / EDGE-5: 5 pins through 5 subpages of one large folio. */
+	{
+		unsigned char *all = malloc(65536);
+
+		KUNIT_ASSERT_NOT_NULL(test, all);	/* fault every page in first */
+		KUNIT_EXPECT_EQ(test, sim_user_read(addr, all, 65536), 65536L);
+		free(all);
+	}
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 16 - (int)ARRAY_SIZE(touch));
+	ref0 = folio_ref_count(f);
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + 3 * PAGE_SIZE, 5, FOLL_WRITE, pages), 5);
+	for (k = 0; k < 5; k++)
+		KUNIT_EXPECT_PTR_EQ(test, pages[k], folio_page(f, 3 + k));
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->_pincount), 5);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 5);
+	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(f));
+	unpin_user_pages(pages, 5);
+	KUNIT_EXPECT_EQ(test, atomic_read(&f->_pincount), 0);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0);
+	/* R-GUP-8: no long-term writable pin of a writeback-backed file. */
+	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE | FOLL_LONGTERM, pages),
+			-EFAULT);
+
+	t_mm_munmap(test, addr, 65536);
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, NULL), 0);
+	fd = fm_open(test, FM_FILE, O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 5 * PAGE_SIZE + 100, 4, LLONG_MAX));
+	{
+		unsigned long b = t_mm_mmap(test, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		unsigned char c = 0;
+
+		KUNIT_EXPECT_EQ(test, sim_pread(fd, b, 1, 5 * PAGE_SIZE + 100), 1);
+		KUNIT_EXPECT_EQ(test, sim_user_read(b, &c, 1), 1);
+		KUNIT_EXPECT_EQ(test, c, 0xee);
+		t_mm_munmap(test, b, 4096);
+	}
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/* ---- truncate -------------------------------------------------------------- */
+
+/*
+ * ftruncate(f, 10000) of a 64K file cached as one order-4 folio F:
+ *
+ *   F: [0 1 2|3 ................ 15]      10000 falls in page 2
+ *        keep  zero from 10000 on, pages 3..15 go
+ *
+ *   split:  nobody else holds F -> split; pages 0..2 stay (order 0),
+ *           3..15 leave the cache; thp_split_page + 1
+ *   pinned, dirty: split refused (folio_maybe_dma_pinned) -> F stays whole
+ *           and indexed, zeroed from 10000, unmapped; the pin is intact
+ *   pinned, clean: split refused -> F leaves the cache whole (orphaned,
+ *           still pinned); it reads back from the disk
+ *
+ * Expect the cache shape above and, in every case, a 10000-byte file whose
+ * bytes are the pattern, with zeros after a re-extension to 64K.
+ */
+enum fm_trunc_kind { FM_TRUNC_SPLIT, FM_TRUNC_PINNED_DIRTY, FM_TRUNC_PINNED_CLEAN };
+
+struct fm_trunc_case {
+	const char *name;
+	enum fm_trunc_kind kind;
+};
+
+static const struct fm_trunc_case fm_trunc_cases[] = {
+	{ "unheld: split", FM_TRUNC_SPLIT },
+	{ "pinned, dirty: kept whole", FM_TRUNC_PINNED_DIRTY },
+	{ "pinned, clean: dropped whole", FM_TRUNC_PINNED_CLEAN },
+};
+
+static void fm_trunc_desc(const struct fm_trunc_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->name);
+}
+
+KUNIT_ARRAY_PARAM(fm_trunc, fm_trunc_cases, fm_trunc_desc);
+
+static void filemap_truncate_large_folio(struct kunit *test)
+{
+	const struct fm_trunc_case *c = test->param_value;
+	unsigned long splits, addr = 0;
+	struct address_space *m;
+	struct page *pin = NULL;
+	struct folio *f;
+	int fd;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 65536, 5);
+	if (c->kind == FM_TRUNC_PINNED_CLEAN)
+		KUNIT_ASSERT_EQ(test, sim_fsync(fd), 0);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, folio_order(f), 4U);
+	if (c->kind != FM_TRUNC_SPLIT) {
+		/* A short (DIO-style) pin on page 1, then the mapping goes away. */
+		addr = sim_mmap(0, 65536, PROT_READ, MAP_SHARED, fd, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+		KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + PAGE_SIZE, 1, 0, &pin), 1);
+		KUNIT_EXPECT_PTR_EQ(test, pin, folio_page(f, 1));
+		t_mm_munmap(test, addr, 65536);
+	}
+	folio_put(f);	/* the test's reference would make the split fail */
+	splits = sim_vmstat("thp_split_page");
+
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 10000), 0);
+	switch (c->kind) {
+	case FM_TRUNC_SPLIT:
+		KUNIT_EXPECT_EQ(test, sim_vmstat("thp_split_page") - splits, 1UL);
+		KUNIT_EXPECT_EQ(test, m->nrpages, 3UL);
+		KUNIT_EXPECT_EQ(test, fm_order_at(m, 0), 0);
+		KUNIT_EXPECT_EQ(test, fm_order_at(m, 2), 0);
+		KUNIT_EXPECT_EQ(test, fm_order_at(m, 3), -1);
+		break;
+	case FM_TRUNC_PINNED_DIRTY:
+		KUNIT_EXPECT_EQ(test, sim_vmstat("thp_split_page") - splits, 0UL);
+		KUNIT_EXPECT_EQ(test, m->nrpages, 16UL);
+		KUNIT_EXPECT_EQ(test, fm_order_at(m, 15), 4);
+		KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(m, f));
+		KUNIT_EXPECT_TRUE(test, t_mem_is((char *)folio_address(f) + 10000, 0,
+						 65536 - 10000));
+		KUNIT_EXPECT_FALSE(test, folio_mapped(f));
+		KUNIT_EXPECT_EQ(test, atomic_read(&f->_pincount), 1);
+		break;
+	case FM_TRUNC_PINNED_CLEAN:
+		KUNIT_EXPECT_EQ(test, sim_vmstat("thp_split_page") - splits, 0UL);
+		KUNIT_EXPECT_FALSE(test, filemap_folio_indexed(m, f));
+		KUNIT_EXPECT_NULL(test, f->mapping);
+		KUNIT_EXPECT_EQ(test, atomic_read(&f->_pincount), 1);
+		/* Only the page holding the new EOF came back (read for its zero tail). */
+		KUNIT_EXPECT_EQ(test, fm_order_at(m, 5), -1);
+		break;
+	}
+	if (pin)
+		unpin_user_page(pin);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 10000, 5, LLONG_MAX));
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 65536), 0);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 65536, 5, 10000));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, NULL), 0);
+	fd = fm_open(test, FM_FILE, O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 65536, 5, 10000));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/* ---- ITER_XARRAY and splice ---------------------------------------------------- */
+
+/*
+ * ITER_XARRAY over a cached order-4 folio F (R-ITER-9), from byte 5000 for
+ * 20000 bytes:
+ *
+ *   F: [0 |1 2 3 4 5 |6 ... 15]   pages 1..5 hold bytes 5000..24999
+ *
+ * Expect iov_iter_extract_pages() to hand out folio_page(F, 1..5) with
+ * offset 904 and neither pin nor reference; copy_from_iter() over a fresh
+ * iterator to give the file's bytes.
+ */
+static void filemap_xarray_large_folio(struct kunit *test)
+{
+	struct page *pagev[8], **pages = pagev;
+	struct address_space *m;
+	struct iov_iter iter;
+	unsigned char *b;
+	size_t off0 = 0, i;
+	struct folio *f;
+	ssize_t got;
+	bool same = true;
+	int fd, ref0;
+	long pins0;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 65536, 6);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, folio_order(f), 4U);
+	ref0 = folio_ref_count(f);
+	pins0 = (long)sim_vmstat("nr_foll_pin_acquired");
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 5000, 20000);
+	got = iov_iter_extract_pages(&iter, &pages, 20000, 8, 0, &off0);
+	KUNIT_EXPECT_EQ(test, got, 20000L);
+	KUNIT_EXPECT_EQ(test, off0, (size_t)(5000 - 4096));
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], folio_page(f, 1 + i));
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0);
+	KUNIT_EXPECT_EQ(test, (long)sim_vmstat("nr_foll_pin_acquired"), pins0);
+
+	b = malloc(20000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 5000, 20000);
+	KUNIT_EXPECT_EQ(test, copy_from_iter(b, 20000, &iter), 20000UL);
+	for (i = 0; i < 20000; i++)
+		same &= b[i] == fm_pat(5000 + i, 6);
+	KUNIT_EXPECT_TRUE(test, same);
+	free(b);
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/*
+ * splice from a buffered file cached in one order-4 folio F, 20000 bytes
+ * at 1000 (filemap_splice_read(), splice_folio_into_pipe()):
+ *
+ *   pipe: [F.p0 +1000 3096][F.p1 4096]...[F.p5 520]   one buffer per page
+ *         part (bytes 1000..20999 touch pages 0..5), each with a reference on F
+ *
+ * Then truncate the file to 0 while F sits in the pipe.
+ * Expect 6 buffers and _refcount(F) + 6; after the truncate F is out of the
+ * cache (orphaned) but the pipe still reads the file's old bytes (I7);
+ * draining the pipe gives the references back.
+ */
+static void filemap_splice_large_folio(struct kunit *test)
+{
+	struct address_space *m;
+	struct folio *f;
+	unsigned long ubuf;
+	unsigned char *b;
+	off_t off = 1000;
+	int fd, pfd[2], ref0;
+	bool same = true;
+	size_t i;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 65536, 7);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, folio_order(f), 4U);
+	ref0 = folio_ref_count(f);
+	KUNIT_ASSERT_EQ(test, sim_pipe(pfd), 0);
+	KUNIT_ASSERT_EQ(test, sim_splice(fd, &off, pfd[1], NULL, 20000, 0), 20000L);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 6);
+
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_NULL(test, f->mapping);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), 6 + 1);	/* the pipe's and ours */
+
+	ubuf = t_mm_mmap(test, 20000, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	KUNIT_EXPECT_EQ(test, sim_read(pfd[0], ubuf, 20000), 20000L);
+	b = malloc(20000);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	KUNIT_EXPECT_EQ(test, sim_user_read(ubuf, b, 20000), 20000L);
+	for (i = 0; i < 20000; i++)
+		same &= b[i] == fm_pat(1000 + i, 7);
+	KUNIT_EXPECT_TRUE(test, same);
+	free(b);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), 1);
+	folio_put(f);
+	t_mm_munmap(test, ubuf, 20000);
+	KUNIT_EXPECT_EQ(test, sim_close(pfd[0]), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(pfd[1]), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/* ---- reclaim ------------------------------------------------------------------- */
+
+/*
+ * sim_reclaim() over a file of 256K (dirty, large folios) with one page
+ * pinned by a short pin whose mapping is gone, and one page still mapped:
+ *
+ *   cache: [F0 pinned][F1 ...][F2 mapped][F3]    all dirty
+ *   reclaim(may_writepage = false): nothing goes (every folio is dirty)
+ *   reclaim(true): F1, F3 written and evicted; F0 (maybe pinned, R-WB-2)
+ *                  and F2 (mapped) stay; F0 is not even written
+ *   unpin, unmap, reclaim: the cache is empty
+ *
+ * Expect the counters (nr_vmscan_write, pgsteal_file,
+ * pinio_reclaim_skipped_pinned) to move by those pages, and every byte to
+ * read back through a cold cache.
+ */
+static void filemap_reclaim_writeback_evict(struct kunit *test)
+{
+	unsigned long vw, steal, skipped, addr;
+	struct address_space *m;
+	struct page *pin;
+	struct folio *f0;
+	int fd;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 4 * 65536, 8);
+	KUNIT_ASSERT_EQ(test, m->nrpages, 64UL);
+	f0 = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f0));
+	addr = sim_mmap(0, 65536, PROT_READ, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + 2 * PAGE_SIZE, 1, 0, &pin), 1);
+	t_mm_munmap(test, addr, 65536);
+	folio_put(f0);
+	addr = sim_mmap(0, 65536, PROT_READ, MAP_SHARED, fd, 2 * 65536);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	{
+		unsigned char c;
+
+		KUNIT_ASSERT_EQ(test, sim_user_read(addr, &c, 1), 1);	/* fault F2 in */
+	}
+
+	vw = sim_vmstat("nr_vmscan_write");
+	steal = sim_vmstat("pgsteal_file");
+	skipped = sim_vmstat("pinio_reclaim_skipped_pinned");
+	KUNIT_EXPECT_EQ(test, sim_reclaim(0, false), 0UL);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 64UL);
+
+	KUNIT_EXPECT_EQ(test, sim_reclaim(0, true), 32UL);
+	KUNIT_EXPECT_EQ(test, sim_vmstat("nr_vmscan_write") - vw, 32UL);
+	KUNIT_EXPECT_EQ(test, sim_vmstat("pgsteal_file") - steal, 32UL);
+	KUNIT_EXPECT_GE(test, sim_vmstat("pinio_reclaim_skipped_pinned") - skipped, 1UL);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 32UL);
+	KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(m, f0));
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f0));
+	KUNIT_EXPECT_EQ(test, fm_order_at(m, 2 * 16), 4);
+
+	unpin_user_page(pin);
+	t_mm_munmap(test, addr, 65536);
+	KUNIT_EXPECT_EQ(test, sim_reclaim(0, true), 32UL);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 0UL);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 4 * 65536, 8, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, NULL), 0);
+	fd = fm_open(test, FM_FILE, O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 4 * 65536, 8, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/*
+ * Memory pressure: file a (1 MiB, dirty) is in the cache with one page
+ * pinned; the test allocates frames until fewer than 300 are free (the
+ * default low watermark of a 64 MiB machine is 256), then writes file b
+ * (1 MiB) buffered:
+ *
+ *   free: ....|300|--- b's folios ---> below 256: reclaim writes a back,
+ *   evicts it (not the pinned folio) and brings free up to 512
+ *
+ * Expect pinio_pressure_reclaims and pgsteal_file to move, the pinned
+ * folio of a to stay cached, and both files to read back whole after the
+ * test's frames are freed.
+ */
+static void filemap_reclaim_on_pressure(struct kunit *test)
+{
+	unsigned long steal, runs, addr, nr = 0, cap = 1UL << 15;
+	struct folio **hog = calloc(cap, sizeof(*hog));
+	struct address_space *ma;
+	struct page *pin;
+	struct folio *pf;
+	int fa, fb;
+
+	KUNIT_ASSERT_NOT_NULL(test, hog);
+	fm_mount(test, NULL);
+	fa = fm_open(test, FM_MNT "/a", O_RDWR | O_CREAT);
+	fb = fm_open(test, FM_MNT "/b", O_RDWR | O_CREAT);
+	ma = fm_mapping(fa);
+	fm_pwrite(test, fa, 0, 1UL << 20, 9);
+	addr = sim_mmap(0, PAGE_SIZE, PROT_READ, MAP_SHARED, fa, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, 0, &pin), 1);
+	t_mm_munmap(test, addr, PAGE_SIZE);
+	pf = page_folio(pin);
+
+	while (nr_free_frames() > 300 && nr < cap) {
+		hog[nr] = folio_alloc_owner(0, 0, OWNER_TEST);
+		if (!hog[nr])
+			break;
+		nr++;
+	}
+	KUNIT_ASSERT_LE(test, nr_free_frames(), 300UL);
+	steal = sim_vmstat("pgsteal_file");
+	runs = sim_vmstat("pinio_pressure_reclaims");
+	fm_pwrite(test, fb, 0, 1UL << 20, 10);
+	KUNIT_EXPECT_GT(test, sim_vmstat("pinio_pressure_reclaims"), runs);
+	KUNIT_EXPECT_GT(test, sim_vmstat("pgsteal_file"), steal);
+	KUNIT_EXPECT_LT(test, ma->nrpages, 256UL);
+	KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(ma, pf));
+	KUNIT_EXPECT_GE(test, nr_free_frames(), 256UL);
+
+	while (nr)
+		folio_put(hog[--nr]);
+	free(hog);
+	unpin_user_page(pin);
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fa, 0, 1UL << 20, 9, LLONG_MAX));
+	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fb, 0, 1UL << 20, 10, LLONG_MAX));
+	KUNIT_EXPECT_EQ(test, sim_close(fa), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fb), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/*
+ * Reclaim racing the page cache (`make tsan` runs this): a host thread
+ * calls sim_reclaim(32, true) in a loop while the test task, for each
+ * round r, writes 256K of pattern r buffered (large folios), reads it
+ * back, faults it through a MAP_SHARED mapping, truncates the file to a
+ * random length and extends it again.
+ *
+ *   task:     write r -> read -> mmap read -> truncate/extend -> ...
+ *   reclaim:  write back dirty folios, evict clean unmapped ones, again...
+ *
+ * Expect every read and mapped byte to be pattern r below the truncation
+ * point and zero above it, whatever reclaim evicted in between; no
+ * violation; nothing leaked.
+ */
+struct fm_reclaimer {
+	int stop;
+	unsigned long runs, freed;
+};
+
+static void *fm_reclaim_fn(void *arg)
+{
+	struct fm_reclaimer *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		r->freed += sim_reclaim(32, true);
+		r->runs++;
+	}
+	return NULL;
+}
+
+static void filemap_reclaim_stress(struct kunit *test)
+{
+	const size_t len = 4 * 65536;
+	unsigned int rounds = kunit_long() ? 200 : 40, r;
+	struct fm_reclaimer rec = { 0 };
+	unsigned char *b = malloc(len);
+	pthread_t th;
+	int fd;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	KUNIT_ASSERT_EQ(test, pthread_create(&th, NULL, fm_reclaim_fn, &rec), 0);
+	srand((unsigned int)kunit_seed());
+	for (r = 1; r <= rounds; r++) {
+		off_t cut = (off_t)(rand() % (int)len);
+		unsigned long addr;
+		bool same = true;
+		size_t i;
+
+		fm_pwrite(test, fd, 0, len, r);
+		KUNIT_EXPECT_TRUE_MSG(test, fm_pread_is(test, fd, 0, len, r, LLONG_MAX),
+				      "round %u", r);
+		addr = sim_mmap(0, len, PROT_READ, MAP_SHARED, fd, 0);
+		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+		KUNIT_EXPECT_EQ(test, sim_user_read(addr, b, len), (ssize_t)len);
+		for (i = 0; i < len; i++)
+			same &= b[i] == fm_pat(i, r);
+		KUNIT_EXPECT_TRUE_MSG(test, same, "round %u: mapped bytes", r);
+		t_mm_munmap(test, addr, len);
+		KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, cut), 0);
+		KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, (off_t)len), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, fm_pread_is(test, fd, 0, len, r, cut),
+				      "round %u: cut at %lld", r, (long long)cut);
+		if (!same)
+			break;
+	}
+	__atomic_store_n(&rec.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	kunit_info(test, "%u rounds; reclaim ran %lu times, evicted %lu pages", r - 1, rec.runs,
+		   rec.freed);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0L);
+	free(b);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/*
+ * Bad input: sim_set_watermarks() with high < low or only one of them 0
+ * is -EINVAL and changes nothing; sim_mount() with folio_order out of
+ * 0..4 is -EINVAL.
+ */
+static void filemap_bad_inputs(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, sim_set_watermarks(100, 50), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_set_watermarks(0, 50), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_set_watermarks(50, 0), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_set_watermarks(0, 0), 0);
+	KUNIT_ASSERT_EQ(test, sim_mkfs(FM_DEV, "simfs", NULL), 0);
+	KUNIT_EXPECT_EQ(test, sim_mount(FM_DEV, FM_MNT, "folio_order=5"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mount(FM_DEV, FM_MNT, "folio_order=x"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mount(FM_DEV, FM_MNT, "folio_order=12"), -EINVAL);
+	KUNIT_EXPECT_EQ(test, sim_mount(FM_DEV, FM_MNT, "folio_order=3"), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+static struct kunit_case filemap_test_cases[] = {
+	KUNIT_CASE_PARAM(filemap_write_orders, fm_order_gen_params),
+	KUNIT_CASE(filemap_large_folio_state),
+	KUNIT_CASE(filemap_large_folio_mmap_pin),
+	KUNIT_CASE_PARAM(filemap_truncate_large_folio, fm_trunc_gen_params),
+	KUNIT_CASE(filemap_xarray_large_folio),
+	KUNIT_CASE(filemap_splice_large_folio),
+	KUNIT_CASE(filemap_reclaim_writeback_evict),
+	KUNIT_CASE(filemap_reclaim_on_pressure),
+	KUNIT_CASE(filemap_reclaim_stress),
+	KUNIT_CASE(filemap_bad_inputs),
+	{}
+};
+
+struct kunit_suite filemap_suite = {
+	.name = "filemap",
+	.init = filemap_test_init,
+	.exit = filemap_test_exit,
+	.test_cases = filemap_test_cases,
+};
