@@ -55,7 +55,7 @@ KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAG
 .SUFFIXES:
 .SECONDARY:
 .PHONY: all test check tsan bench __bench hdrcheck lint model fuzz __fuzz fuzz-smoke \
-	replay valgrind __valgrind coverage __coverage soak run clean help FORCE
+	replay valgrind __valgrind coverage __coverage soak fault-exhaustive run clean help FORCE
 
 all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
 
@@ -189,6 +189,10 @@ coverage:
 __coverage: $(KUNIT) $(REPLAY_BINS)
 	$(Q)$(KUNIT) -t 0 $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) | tail -n 1
 	$(Q)set -e; for t in $(FUZZ_TARGETS); do $(O)/replay/$$t fuzz/corpus/$$t | tail -n 1; done
+# Every allocation of every scenario R01-R25 failed in turn (hours: R01 and
+# R09 make about 10^5 allocations each); CI runs a sample in the suite.
+fault-exhaustive: $(KUNIT)
+	$(Q)PINIO_FAULT_ALL=1 $(KUNIT) -t 0 -f 'fault_scenarios.*'
 
 # Long random runs: random_ops until SOAK_SECONDS have passed (0: until stopped).
 soak: $(KUNIT)
@@ -245,6 +249,7 @@ help:
 	@echo '  valgrind       memcheck: VALGRIND_TESTS (default scenario*) and the corpus replays'
 	@echo '  coverage       gcovr line coverage of scripts/coverage-files, each >= COVERAGE_MIN (90)'
 	@echo '  soak           random_ops sequences for SOAK_SECONDS (default 3600; 0: until stopped)'
+	@echo '  fault-exhaustive  fail every allocation of every scenario R01-R25 in turn (hours)'
 	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
 	@echo '  clean          remove $(O)/'
 	@echo '  help           this text'

@@ -11,11 +11,16 @@
  * completes inline). A result the file returns at once (an error, 0 at the
  * end of the device) is posted as a completion too, as io_uring does.
  * A slot stays in use from submit until reap, so completions never
- * overflow: a full ring refuses the submit with -EAGAIN. Left out: SQ/CQ
- * memory shared with user space, linked and fixed-buffer requests, polling.
+ * overflow: a full ring refuses the submit with -EAGAIN. Registered
+ * buffers (io_sqe_buffers_register()) are pinned long-term and charged to
+ * the user's locked memory against RLIMIT_MEMLOCK. Left out: SQ/CQ memory
+ * shared with user space, linked requests, I/O on the registered buffers
+ * (READ_FIXED), polling.
  */
 #include <stdlib.h>
 #include <pinio/fs.h>
+#include <pinio/mm.h>
+#include <pinio/sched.h>
 #include <pinio/uio.h>
 #include <pinio/fault-inject.h>
 #include "sim/sim.h"
@@ -40,8 +45,18 @@ struct sim_aio_req {
  * @inflight: submitted and not yet completed.
  * @lock, @cond: guard everything above; @cond signals a completion.
  */
+/* One registered buffer (io_uring's io_mapped_ubuf). */
+struct sim_aio_buf {
+	unsigned long addr, len;
+	unsigned long npages;
+	struct page **pages;
+};
+
 struct sim_aio {
 	unsigned int depth;
+	struct sim_aio_buf *bufs;	/* registered buffers, or NULL */
+	unsigned int nbufs;
+	unsigned long bufs_pages;	/* pages charged for them */
 	struct sim_aio_req *reqs;
 	unsigned int free_head;
 	unsigned int *cq;
@@ -263,6 +278,7 @@ void sim_aio_destroy(struct sim_aio *ring)
 {
 	if (IS_ERR_OR_NULL(ring))
 		return;
+	sim_aio_unregister_buffers(ring);
 	pthread_mutex_lock(&ring->lock);
 	while (ring->inflight)
 		pthread_cond_wait(&ring->cond, &ring->lock);
@@ -279,4 +295,173 @@ void sim_aio_destroy(struct sim_aio *ring)
 	free(ring->cq);
 	free(ring->reqs);
 	free(ring);
+}
+
+/* ---- registered buffers ------------------------------------------------ */
+
+/* The single user's locked memory (user_struct->locked_vm), in pages. */
+static unsigned long user_locked_pages;
+static pthread_mutex_t user_locked_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* __io_account_mem(): charge @npages unless the limit would be passed. */
+static int account_locked(unsigned long npages)
+{
+	unsigned long limit = current ? current->rlim_memlock >> PAGE_SHIFT : 0;
+	int ret = 0;
+
+	pthread_mutex_lock(&user_locked_lock);
+	if (npages > limit || user_locked_pages > limit - npages)
+		ret = -ENOMEM;
+	else
+		user_locked_pages += npages;
+	pthread_mutex_unlock(&user_locked_lock);
+	return ret;
+}
+
+static void unaccount_locked(unsigned long npages)
+{
+	pthread_mutex_lock(&user_locked_lock);
+	user_locked_pages -= npages;
+	pthread_mutex_unlock(&user_locked_lock);
+}
+
+unsigned long sim_user_locked_pages(void)
+{
+	unsigned long n;
+
+	pthread_mutex_lock(&user_locked_lock);
+	n = user_locked_pages;
+	pthread_mutex_unlock(&user_locked_lock);
+	return n;
+}
+
+int sim_setrlimit_memlock(unsigned long bytes)
+{
+	if (!current)
+		return -ESRCH;
+	current->rlim_memlock = bytes;
+	return 0;
+}
+
+static unsigned long buf_npages(unsigned long addr, unsigned long len)
+{
+	return ((addr + len - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
+}
+
+static void release_bufs(struct sim_aio_buf *bufs, unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		unpin_user_pages(bufs[i].pages, bufs[i].npages);
+		free(bufs[i].pages);
+	}
+	free(bufs);
+}
+
+/* Pin one buffer into @b: 0, -ENOMEM or -EFAULT (nothing of it kept). */
+static int pin_one(struct sim_aio_buf *b, unsigned long addr, unsigned long len)
+{
+	unsigned long npages = buf_npages(addr, len);
+	struct page **pages;
+	long got;
+
+	if (should_fail_alloc(FAULT_META_ALLOC))
+		return -ENOMEM;
+	pages = calloc(npages, sizeof(*pages));
+	if (!pages)
+		return -ENOMEM;
+	got = pin_user_pages_fast(addr & PAGE_MASK, (int)npages, FOLL_WRITE | FOLL_LONGTERM,
+				  pages);
+	if (got != (long)npages) {
+		if (got > 0)
+			unpin_user_pages(pages, (unsigned long)got);
+		free(pages);
+		return got < 0 && got != -ENOMEM ? (int)got : got < 0 ? -ENOMEM : -EFAULT;
+	}
+	/* The descriptor, allocated after the pin: its failure must unpin (B11). */
+	if (should_fail_alloc(FAULT_META_ALLOC)) {
+		unpin_user_pages(pages, npages);
+		free(pages);
+		return -ENOMEM;
+	}
+	b->addr = addr;
+	b->len = len;
+	b->npages = npages;
+	b->pages = pages;
+	return 0;
+}
+
+/**
+ * sim_aio_register_buffers() - pin @nr user buffers for the ring's use.
+ * @ring: the ring.
+ * @iov: host array of simulated user buffers.
+ * @nr: how many (1 .. SIM_AIO_MAX_REG_BUFFERS).
+ *
+ * Checks every buffer, charges all their pages to the user's locked memory
+ * against current's RLIMIT_MEMLOCK (io_account_mem()), then pins each one
+ * FOLL_WRITE | FOLL_LONGTERM. Any failure releases what was pinned and the
+ * charge: the machine is as before.
+ * Return: see pinio/sim.h.
+ */
+int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsigned int nr)
+{
+	struct sim_aio_buf *bufs;
+	unsigned long total = 0;
+	unsigned int i;
+	int ret;
+
+	if (IS_ERR_OR_NULL(ring) || !iov || !nr || nr > SIM_AIO_MAX_REG_BUFFERS)
+		return -EINVAL;
+	if (ring->bufs)
+		return -EBUSY;
+	for (i = 0; i < nr; i++) {
+		unsigned long addr = (unsigned long)iov[i].iov_base, len = iov[i].iov_len;
+
+		if (!len || len > (1UL << 30) || addr + len < addr)
+			return -EINVAL;
+		total += buf_npages(addr, len);
+	}
+	ret = account_locked(total);
+	if (ret)
+		return ret;
+	if (should_fail_alloc(FAULT_META_ALLOC)) {
+		unaccount_locked(total);
+		return -ENOMEM;
+	}
+	bufs = calloc(nr, sizeof(*bufs));
+	if (!bufs) {
+		unaccount_locked(total);
+		return -ENOMEM;
+	}
+	for (i = 0; i < nr; i++) {
+		ret = pin_one(&bufs[i], (unsigned long)iov[i].iov_base, iov[i].iov_len);
+		if (ret) {
+			release_bufs(bufs, i);
+			unaccount_locked(total);
+			return ret;
+		}
+	}
+	ring->bufs = bufs;
+	ring->nbufs = nr;
+	ring->bufs_pages = total;
+	return 0;
+}
+
+/**
+ * sim_aio_unregister_buffers() - unpin the registered buffers, uncharge them.
+ * Return: 0, -EINVAL (NULL ring), -ENXIO (none registered).
+ */
+int sim_aio_unregister_buffers(struct sim_aio *ring)
+{
+	if (IS_ERR_OR_NULL(ring))
+		return -EINVAL;
+	if (!ring->bufs)
+		return -ENXIO;
+	release_bufs(ring->bufs, ring->nbufs);
+	unaccount_locked(ring->bufs_pages);
+	ring->bufs = NULL;
+	ring->nbufs = 0;
+	ring->bufs_pages = 0;
+	return 0;
 }

@@ -27,6 +27,7 @@ static struct task_struct *task_alloc(struct mm_struct *mm)
 	if (!t)
 		return NULL;
 	t->mm = mm;
+	t->rlim_memlock = current_task ? current_task->rlim_memlock : SIM_DEFAULT_MEMLOCK;
 	pthread_mutex_lock(&tasks_lock);
 	t->pid = next_pid++;
 	list_add_tail(&t->tasks, &all_tasks);

@@ -7,14 +7,17 @@
 #include "suites.h"
 
 static struct kunit_suite *const suites[] = {
+	&aio_rsrc_suite,
 	&bio_suite,
 	&blk_suite,
 	&blk_map_suite,
 	&cli_run_suite,
 	&cli_tools_suite,
+	&crash_suite,
 	&dio_suite,
 	&dma_suite,
 	&fault_inject_suite,
+	&fault_scenarios_suite,
 	&filemap_suite,
 	&fops_suite,
 	&fork_cow_suite,

@@ -16,7 +16,8 @@
  * `-s SEED` reproduces a run; sequence i uses ops_seed_mix(SEED, i).
  * PINIO_OPS_TRACE=1 prints each sequence's seed before it runs (to find a
  * crashing one); PINIO_SOAK_SECONDS=N makes random_ops_sequences run for N
- * seconds instead of a fixed count (`make soak`).
+ * seconds instead of a fixed count (`make soak`); PINIO_OPS_DIR=dir replays
+ * every .ops file of dir instead of tests/ops/regressions/.
  */
 #include <dirent.h>
 #include <signal.h>
@@ -227,6 +228,14 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* PINIO_OPS_DIR=dir replays the .ops files of dir instead (a saved failure, say). */
+static const char *regression_dir(void)
+{
+	const char *d = getenv("PINIO_OPS_DIR");
+
+	return d && *d ? d : REGRESSION_DIR;
+}
+
 static void list_regressions(void)
 {
 	struct dirent *de;
@@ -235,7 +244,7 @@ static void list_regressions(void)
 	if (regressions_listed)
 		return;
 	regressions_listed = true;
-	d = opendir(REGRESSION_DIR);
+	d = opendir(regression_dir());
 	if (!d)
 		return;
 	while ((de = readdir(d)) && nr_regression_files < MAX_REGRESSIONS) {
@@ -290,7 +299,7 @@ static void random_ops_regression(struct kunit *test)
 
 	if (test->param_value == no_regressions)
 		kunit_skip(test, "no %s/*.ops found (run from the top of the tree)", REGRESSION_DIR);
-	snprintf(path, sizeof(path), "%s/%s", REGRESSION_DIR,
+	snprintf(path, sizeof(path), "%s/%s", regression_dir(),
 		 *(char *const *)test->param_value);
 	ret = ops_load_file(path, &cfg, &ops, &n, err, sizeof(err));
 	KUNIT_ASSERT_EQ_MSG(test, ret, 0, "%s: %s", path, err);

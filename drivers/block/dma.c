@@ -39,6 +39,7 @@ enum dma_stat_item {
 	DS_FUA,
 	DS_FAULTS,
 	DS_FDATASYNC,
+	DS_DSYNC_WRITES,
 	NR_DMA_STATS,
 };
 
@@ -47,6 +48,7 @@ static const char *const dma_stat_names[NR_DMA_STATS] = {
 	[DS_BYTES] = "dma_bytes",		[DS_REQUESTS] = "dma_requests",
 	[DS_FLUSHES] = "dma_flushes",		[DS_FUA] = "dma_fua",
 	[DS_FAULTS] = "dma_faults",		[DS_FDATASYNC] = "file_fdatasync",
+	[DS_DSYNC_WRITES] = "file_dsync_writes",
 };
 static atomic_long_t dma_stats[NR_DMA_STATS];
 

@@ -118,6 +118,9 @@ static ssize_t file_psync_rw(struct dma_dev *dd, bool write, const struct iovec 
 	size_t skip = 0;
 	int i = 0;
 
+	if (flags)
+		dma_count("file_dsync_writes", 1);
+
 	while (i < cnt) {
 		int nv = iov_window(v, iov, cnt, i, skip);
 		ssize_t n;
@@ -326,6 +329,8 @@ static int file_uring_rw(struct dma_dev *dd, struct dma_req *rq, bool write,
 	op->fd = file_pick_fd(fdk, iov, cnt, pos);
 	op->write = write;
 	op->rw_flags = write && (opf & REQ_FUA) ? RWF_DSYNC : 0;
+	if (op->rw_flags)
+		dma_count("file_dsync_writes", 1);
 	op->pos = pos;
 	pthread_mutex_lock(&ur->lock);
 	while (ur->inflight >= FILE_URING_DEPTH)

@@ -90,6 +90,10 @@ static int take_held(struct dma_dev *dd, struct list_head *out)
 	return n;
 }
 
+/* sim_disk_inject_new(): the fault every disk created from now on starts with. */
+static struct sim_io_fault new_disk_fault;
+static bool new_disk_fault_armed;
+
 /* sim_fault_reset() hook: disarm every disk's fault and hook, run what they hold. */
 static void sim_disk_fault_reset(void)
 {
@@ -97,6 +101,7 @@ static void sim_disk_fault_reset(void)
 	LIST_HEAD(release);
 
 	pthread_mutex_lock(&devs_lock);
+	new_disk_fault_armed = false;
 	list_for_each_entry(dd, &devs, node) {
 		pthread_mutex_lock(&dd->lock);
 		dd->fault_armed = false;
@@ -124,6 +129,10 @@ void dma_dev_init(struct dma_dev *dd, const struct dma_ops *ops)
 	INIT_LIST_HEAD(&dd->held);
 	sim_fault_register_reset(sim_disk_fault_reset);
 	pthread_mutex_lock(&devs_lock);
+	if (new_disk_fault_armed) {
+		dd->fault = new_disk_fault;
+		dd->fault_armed = true;
+	}
 	list_add_tail(&dd->node, &devs);
 	pthread_mutex_unlock(&devs_lock);
 	dma_engine_dev_add();
@@ -385,6 +394,26 @@ int sim_disk_inject(const char *name, const struct sim_io_fault *f)
 	dma_dev_sync_plain(dd);
 	pthread_mutex_unlock(&dd->lock);
 	put_disk(dd->disk);
+	return 0;
+}
+
+/**
+ * sim_disk_inject_new() - arm @f on every disk created from now on, until
+ * sim_fault_reset() (NULL disarms). Systematic fault runs use it on code
+ * that creates its own disks (the scenarios).
+ * Return: 0, -EINVAL as sim_disk_inject().
+ */
+int sim_disk_inject_new(const struct sim_io_fault *f)
+{
+	if (f && ((f->flags & ~SIM_IO_ALL_FLAGS) || f->error > 0 ||
+		  ((f->flags & SIM_IO_REORDER) && f->depth < 2)))
+		return -EINVAL;
+	sim_fault_register_reset(sim_disk_fault_reset);
+	pthread_mutex_lock(&devs_lock);
+	if (f)
+		new_disk_fault = *f;
+	new_disk_fault_armed = f != NULL;
+	pthread_mutex_unlock(&devs_lock);
 	return 0;
 }
 

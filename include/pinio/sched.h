@@ -21,7 +21,11 @@ struct task_struct {
 	bool exited;
 	struct list_head tasks;		/* all tasks */
 	char comm[16];
+	unsigned long rlim_memlock;	/* RLIMIT_MEMLOCK in bytes; fork inherits it */
 };
+
+/* RLIMIT_MEMLOCK of a new task: 8 MiB, Linux's default since 5.16. */
+#define SIM_DEFAULT_MEMLOCK	(8UL << 20)
 
 extern __thread struct task_struct *current_task;
 #define current current_task

@@ -200,6 +200,11 @@ struct sim_io_fault {
  */
 int sim_disk_inject(const char *name, const struct sim_io_fault *f);
 /*
+ * sim_disk_inject_new() - arm @f on every disk created from now on (each
+ * gets its own copy), until sim_fault_reset(); NULL disarms. 0 or -EINVAL.
+ */
+int sim_disk_inject_new(const struct sim_io_fault *f);
+/*
  * sim_disk_release() - run the bios NAME holds (HOLD: in arrival order,
  * REORDER: newest first). The number released, or -ENOENT.
  */
@@ -222,7 +227,8 @@ unsigned int sim_dma_threads(void);
  * and a device), "dma_requests" (bios the engine completed),
  * "dma_flushes" (flushes done), "dma_fua" (FUA writes), "dma_faults"
  * (bios a fault hit), "file_fdatasync" (fdatasync() calls of file
- * disks). 0 for an unknown name.
+ * disks), "file_dsync_writes" (host writes of file disks with RWF_DSYNC,
+ * one per FUA bio). 0 for an unknown name.
  */
 unsigned long sim_dma_stat(const char *name);
 /*
@@ -328,6 +334,27 @@ int sim_aio_submit(struct sim_aio *ring, int fd, bool write, unsigned long buf,
 int sim_aio_reap(struct sim_aio *ring, unsigned int min, unsigned int max,
 		 int64_t *res, uint64_t *tags);
 void sim_aio_destroy(struct sim_aio *ring);
+
+/*
+ * Registered (fixed) buffers, io_uring's IORING_REGISTER_BUFFERS: each
+ * buffer's pages are pinned FOLL_WRITE | FOLL_LONGTERM until unregistered
+ * (or the ring is destroyed), and charged to the user's locked memory
+ * against current's RLIMIT_MEMLOCK before anything is pinned (scenarios.md
+ * §5.3 bad input 32, F2). sim_aio_register_buffers(): 0; -EINVAL (NULL
+ * ring or iov, @nr 0 or above SIM_AIO_MAX_REG_BUFFERS, a buffer of length
+ * 0 or above 1 GiB, or one that wraps); -EBUSY (buffers registered
+ * already); -ENOMEM (the pages would exceed the limit, or an allocation
+ * failed: nothing pinned, nothing charged); -EFAULT (a page cannot be
+ * pinned: the pages pinned so far are released). sim_aio_unregister_buffers():
+ * 0, -EINVAL (NULL ring), -ENXIO (none registered).
+ */
+#define SIM_AIO_MAX_REG_BUFFERS	1024
+int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsigned int nr);
+int sim_aio_unregister_buffers(struct sim_aio *ring);
+/* sim_setrlimit_memlock() - set current's RLIMIT_MEMLOCK (bytes). 0, or -ESRCH with no task. */
+int sim_setrlimit_memlock(unsigned long bytes);
+/* Pages the (single) user has charged as locked memory (registered buffers). */
+unsigned long sim_user_locked_pages(void);
 
 /* ---- memory pressure (mm/vmscan.c) ------------------------------------ */
 

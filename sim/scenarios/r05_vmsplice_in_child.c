@@ -63,8 +63,12 @@ static void r05_child_pins(struct sim_scenario_ctx *ctx, bool mprotect)
 	scen_munmap(ctx, addr, R05_LEN);
 	sim_task_switch(parent);
 	scen_counter(ctx, "pinio_cow_faults", (long)sim_vmstat("pinio_cow_faults"));
-	if (ret != R05_PAGES)
+	if (ret != R05_PAGES) {
+		/* A short count (an injected failure): drop the pins that were taken. */
+		if (ret > 0)
+			unpin_user_pages(pages, (unsigned long)ret);
 		goto out_child;
+	}
 
 	scen_step(ctx, "parent:%s writes 'B'", mprotect ? " mprotect RO then RW," : "");
 	if (mprotect) {
@@ -96,8 +100,11 @@ static void r05_parent_pins(struct sim_scenario_ctx *ctx)
 	if (!addr || !scen_fill(ctx, addr, 'A', R05_LEN))
 		goto out_unmap;
 	ret = pin_user_pages_fast(addr, R05_PAGES, 0, pages);
-	if (!scen_expect_eq(ctx, ret, R05_PAGES, "the parent's R/O pins"))
+	if (!scen_expect_eq(ctx, ret, R05_PAGES, "the parent's R/O pins")) {
+		if (ret > 0)
+			unpin_user_pages(pages, (unsigned long)ret);
 		goto out_unmap;
+	}
 	scen_counter(ctx, "pinio_fork_copied_pinned", (long)sim_vmstat("pinio_fork_copied_pinned"));
 	child = sim_fork();
 	if (IS_ERR_OR_NULL(child)) {

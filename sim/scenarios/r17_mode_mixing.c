@@ -130,8 +130,11 @@ int scen_r17_mode_mixing(struct sim_scenario_ctx *ctx)
 out:
 	if (plain)
 		bio_put(plain);
-	if (bio)
+	/* An early exit (an injected allocation failure): drop what the bio holds. */
+	if (bio) {
+		bio_release_pages(bio, false);
 		bio_put(bio);
+	}
 	scen_munmap(ctx, buf, 3 * PAGE_SIZE);
 	scen_shutdown(ctx);
 	return 0;

@@ -43,6 +43,9 @@ int scen_r23_longterm_pin_fork(struct sim_scenario_ctx *ctx)
 	fd = scen_open(ctx, "/dev/ram0", O_RDWR | O_DIRECT);
 	bdev = blkdev_get_by_name("ram0");
 	if (fd < 0 || IS_ERR_OR_NULL(bdev)) {
+		/* An injected failure of one of the two: keep nothing of the other. */
+		if (!IS_ERR_OR_NULL(bdev))
+			blkdev_put(bdev);
 		bdev = NULL;
 		goto out;
 	}
@@ -52,8 +55,11 @@ int scen_r23_longterm_pin_fork(struct sim_scenario_ctx *ctx)
 	if (!buf || !scen_fill(ctx, buf, 'A', R23_LEN))
 		goto out;
 	ret = pin_user_pages_fast(buf, R23_PAGES, FOLL_LONGTERM | FOLL_WRITE, pages);
-	if (!scen_expect_eq(ctx, ret, R23_PAGES, "registered"))
+	if (!scen_expect_eq(ctx, ret, R23_PAGES, "registered")) {
+		if (ret > 0)
+			unpin_user_pages(pages, (unsigned long)ret);
 		goto out;
+	}
 	scen_counter(ctx, "pins(B[0])", scen_pins(pages[0]));
 	scen_counter(ctx, "pinio_fork_copied_pinned", (long)sim_vmstat("pinio_fork_copied_pinned"));
 

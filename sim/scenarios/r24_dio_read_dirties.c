@@ -37,8 +37,12 @@ static bool r24_round(struct sim_scenario_ctx *ctx, struct scen_dio_target *t)
 	addr = sim_mmap(0, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	if (IS_ERR_VALUE(addr) || !scen_user_is(addr, 'R', 2 * PAGE_SIZE)) {
 		scen_expect(ctx, false, "map r and read 'R'");
-		addr = IS_ERR_VALUE(addr) ? 0 : addr;
-		goto out_close;
+		if (IS_ERR_VALUE(addr)) {
+			addr = 0;
+			goto out_close;
+		}
+		/* Mapped but unreadable (an injected failure): unmap it too. */
+		goto out_unmap;
 	}
 	f0 = scen_fs_cache_folio(fd, 0);
 	f1 = scen_fs_cache_folio(fd, 1);

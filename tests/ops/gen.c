@@ -62,6 +62,8 @@ static const unsigned int op_weight[OPS_NR_OPS] = {
 	[OPS_GET] = 5, [OPS_PIN] = 14, [OPS_UNPIN] = 7, [OPS_PUT] = 4,
 	[OPS_FORK] = 4, [OPS_EXIT] = 2, [OPS_MPROTECT] = 4, [OPS_MADVISE] = 5,
 	[OPS_DMA_WRITE] = 9, [OPS_DMA_READ] = 4,
+	[OPS_DIO] = 14, [OPS_BUFRW] = 5, [OPS_FMMAP] = 2, [OPS_TRUNCATE] = 2,
+	[OPS_SPLICE] = 2, [OPS_VMSPLICE] = 2, [OPS_FSYNC] = 1, [OPS_COMPLETE] = 4,
 };
 
 static unsigned int pick_op(struct rng *r)
@@ -136,6 +138,26 @@ static void gen_op(struct rng *r, struct ops_op *op, unsigned int code)
 		break;
 	case OPS_DMA_WRITE:
 		f |= chance(r, 50) ? 1 : 0;
+		break;
+	case OPS_DIO:
+		f |= chance(r, 50) ? OPS_DIO_WRITE : 0;
+		if (chance(r, 35))
+			f |= OPS_DIO_ASYNC;
+		else if (chance(r, 8))
+			f |= OPS_DIO_FAULT;
+		else if (chance(r, 4))
+			f |= OPS_F_BAD;
+		/* Mostly small, page-aligned buffers; sometimes sector-shifted. */
+		if (chance(r, 60))
+			op->len = (uint16_t)(op->len & 0x0fff);
+		break;
+	case OPS_BUFRW:
+	case OPS_FMMAP:
+	case OPS_FSYNC:
+		f |= chance(r, 50) ? 1 : 0;
+		break;
+	case OPS_TRUNCATE:
+		f |= chance(r, 5) ? OPS_F_BAD : 0;
 		break;
 	default:
 		break;

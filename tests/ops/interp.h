@@ -35,6 +35,7 @@ struct ops_ctx {
 	bool zero_pins_count;		/* v6.4: a pin of a zero page is a real pin */
 	unsigned long va_budget;	/* frames mappings and sets may hold */
 	unsigned long free_at_fail;	/* free frames when the first check failed */
+	struct ops_blk *blk;		/* tests/ops/blk.c, set up by the first block op */
 	struct vcache_slot *vcache;
 	unsigned int vstamp;
 	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];
@@ -77,5 +78,17 @@ void ops_check_balances(struct ops_ctx *c);
 void ops_check_bindings(struct ops_ctx *c);
 /* sim_check(), exact pins and references of held folios, bindings. */
 void ops_check_machine(struct ops_ctx *c);
+
+/* tests/ops/blk.c: the block and filesystem ops. */
+struct ops_mtask *ops_op_task(struct ops_ctx *c);
+void ops_expect_ret(struct ops_ctx *c, const char *call, long ret, long want);
+void ops_skip(struct ops_ctx *c);
+void ops_blk_exec(struct ops_ctx *c);
+/* End of run: complete what is in flight, compare every file with the model. */
+void ops_blk_finish(struct ops_ctx *c);
+/* Free what blk.c holds (after a failure too); the machine is still up. */
+void ops_blk_free(struct ops_ctx *c);
+/* Pins held by in-flight async I/O (counted in the model's pins). */
+bool ops_blk_folio_busy(const struct ops_ctx *c, const struct folio *folio);
 
 #endif /* PINIO_TESTS_OPS_INTERP_H */

@@ -362,6 +362,7 @@ struct ops_mtask *model_fork(struct ops_model *m, struct ops_mtask *parent,
 		return NULL;
 	parent = &m->tasks[pi];
 	memcpy(c->h, parent->h, sizeof(c->h));
+	memcpy(c->fd, parent->fd, sizeof(c->fd));	/* fork copies the descriptor table */
 	c->nh = parent->nh;
 	c->nh_added = parent->nh_added;
 	for (i = 0; i < parent->nr; i++) {
@@ -462,6 +463,28 @@ void model_write(struct ops_mtask *t, unsigned long addr, unsigned long len,
 			memset(b->data + sub, pattern, n);
 		for (k = 0; ramp && k < n; k++)
 			b->data[sub + k] = ops_pattern_byte(pattern, ramp, done + k);
+		done += n;
+	}
+}
+
+/* Copy @len bytes of @buf into [addr, addr+len) of t's memory (all mapped). */
+void model_write_buf(struct ops_mtask *t, unsigned long addr, const unsigned char *buf,
+		     unsigned long len)
+{
+	unsigned long done = 0;
+
+	while (done < len) {
+		unsigned long a = addr + done;
+		struct ops_region *r = model_region_at(t, a);
+		unsigned int sub = a & ~PAGE_MASK;
+		unsigned int n = (unsigned int)((PAGE_SIZE - sub < len - done) ?
+						PAGE_SIZE - sub : len - done);
+		struct ops_blob *b;
+
+		if (!r)
+			abort();
+		b = blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)]);
+		memcpy(b->data + sub, buf + done, n);
 		done += n;
 	}
 }

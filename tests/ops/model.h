@@ -25,6 +25,7 @@
 #define OPS_MAX_TASKS		6
 #define OPS_MAX_HANDLES		16
 #define OPS_MAX_SETS		12
+#define OPS_NR_TARGETS		3	/* tests/ops/blk.c: raw disk, simfs iomap, simfs legacy */
 
 struct ops_blob {
 	unsigned int refs;
@@ -65,6 +66,7 @@ struct ops_mtask {
 	unsigned int nr, cap;
 	struct ops_handle h[OPS_MAX_HANDLES];
 	unsigned int nh, nh_added;
+	int fd[OPS_NR_TARGETS][2];	/* tests/ops/blk.c: fd + 1 per target, buffered/O_DIRECT; 0: none */
 };
 
 enum ops_page_kind {
@@ -151,6 +153,9 @@ const unsigned char *model_page_bytes(struct ops_mtask *t, unsigned long addr);
 /* Write a pattern (see ops_pattern_byte()) to [addr, addr+len) of t's memory. */
 void model_write(struct ops_mtask *t, unsigned long addr, unsigned long len,
 		 uint8_t pattern, bool ramp);
+/* Copy @buf to [addr, addr+len) of t's memory (what a read or a device put there). */
+void model_write_buf(struct ops_mtask *t, unsigned long addr, const unsigned char *buf,
+		     unsigned long len);
 /* Write a pattern into [sub, sub+len) of one object page. */
 void model_obj_write(struct ops_obj *obj, unsigned long idx, unsigned int sub,
 		     unsigned int len, uint8_t pattern, bool ramp);

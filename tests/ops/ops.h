@@ -43,6 +43,15 @@ enum ops_opcode {
 	OPS_MADVISE,	/* arg: advice */
 	OPS_DMA_WRITE,	/* a device writes into the pages of a held R/W pin set */
 	OPS_DMA_READ,	/* a device reads a held pin set: must see the user's bytes */
+	/* Block and filesystem ops (tests/ops/blk.c); arg bits 24-31 pick the target. */
+	OPS_DIO,	/* O_DIRECT pread/pwrite, sync or async (flags: OPS_DIO_*) */
+	OPS_BUFRW,	/* buffered pread/pwrite of a simfs file (flags bit 0: write) */
+	OPS_FMMAP,	/* map a file, store a pattern through the mapping, unmap */
+	OPS_TRUNCATE,	/* ftruncate() a simfs file */
+	OPS_SPLICE,	/* splice a file into a pipe, read the pipe into user memory */
+	OPS_VMSPLICE,	/* vmsplice user memory into a pipe, splice the pipe into a file */
+	OPS_FSYNC,	/* fsync() a target */
+	OPS_COMPLETE,	/* complete one in-flight async I/O (its disk's held bios) */
 	OPS_NR_OPS,
 };
 
@@ -65,6 +74,14 @@ enum ops_opcode {
 #define OPS_GUP_LONGTERM	0x04	/* FOLL_LONGTERM (pins only) */
 #define OPS_GUP_BIG		0x08	/* up to 600 pages, else up to 64 */
 #define OPS_GUP_LOCKED		0x10	/* slow path with mmap_lock held by the caller */
+
+/* OPS_DIO */
+#define OPS_DIO_WRITE		0x01	/* pwrite (memory to device), else pread */
+#define OPS_DIO_ASYNC		0x02	/* sim_aio_submit(), held in flight until OPS_COMPLETE */
+#define OPS_DIO_FAULT		0x04	/* sync, with a device fault on its first bio */
+
+/* OPS_FMMAP */
+#define OPS_FMMAP_PRIVATE	0x01	/* MAP_PRIVATE: the file must not change */
 
 /* OPS_UNPIN */
 #define OPS_UNPIN_DIRTY		0x01	/* unpin_user_pages_dirty_lock(.., true) */

@@ -1,0 +1,403 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Systematic fault injection over the regression scenarios R01-R25
+ * (suite "fault_scenarios"; issue 6, scenarios.md §5.4 F1/F2).
+ *
+ * For each runnable scenario a dry run counts the allocations it makes
+ * (every site: folios, metadata, page tables, user copies); then the Nth
+ * allocation is failed for N in 1..total: every N with PINIO_FAULT_ALL=1
+ * (`make fault-exhaustive`), else a bounded sample (the first three, the
+ * last, and evenly spaced ones in between; PINIO_FAULT_SAMPLES=n, default
+ * 10, about a minute for all 25 on 2 cores). Each run happens in a forked
+ * child with a time limit, so a crash or a hang is caught and named.
+ *
+ * The scenario's own expectations may fail under injection (it expects
+ * success): what must hold is that the run ends - no crash, no hang - with
+ * nothing leaked at shutdown (pins, references, folios, bios, mms) and no
+ * invariant violation beyond the ones the scenario announces. Runs where
+ * the failure was absorbed (a fallback; the scenario still passes) and
+ * runs where it surfaced (an error, so an expectation failed) are counted.
+ * PINIO_FAULT_SHOW=R06:21 narrates one such run in-process instead.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include <pinio/fault-inject.h>
+#include <pinio/mm.h>
+#include <pinio/scenario.h>
+#include <pinio/sim.h>
+
+#include "kunit/test.h"
+#include "mm/internal.h"
+#include "suites.h"
+
+/* Sampled values of N per scenario in the bounded run. */
+#define FS_SAMPLES		10
+/* Seconds a single faulted run may take before it counts as a hang. */
+#define FS_TIMEOUT		60
+
+struct fs_result {
+	int status;			/* enum sim_scenario_status */
+	long leaks;
+	long violations;		/* reported beyond the announced ones */
+	unsigned long allocs;		/* allocations seen up to the shutdown */
+	unsigned long injected;
+	bool reached_shutdown;
+};
+
+static void fs_before_shutdown(struct sim_scenario_ctx *ctx)
+{
+	struct fs_result *r = ctx->hook_arg;
+
+	r->reached_shutdown = true;
+	r->allocs = sim_fault_alloc_count();
+	r->injected = sim_fault_injected();
+}
+
+/* A device fault every disk of the run starts with (NULL: none). */
+static const struct sim_io_fault *fs_dev_fault;
+
+/* Run @s once with allocation @nth failed (0: none), in this process. */
+static void fs_run_here(const struct sim_scenario *s, unsigned long nth, struct fs_result *r)
+{
+	struct sim_scenario_ctx ctx;
+
+	memset(r, 0, sizeof(*r));
+	sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_5, NULL);
+	ctx.quiet = true;
+	ctx.before_shutdown = fs_before_shutdown;
+	ctx.hook_arg = r;
+	sim_fault_reset();
+	if (nth)
+		sim_fail_alloc_after(nth);
+	if (fs_dev_fault)
+		sim_disk_inject_new(fs_dev_fault);
+	pinio_warn_quiet(true);
+	r->status = sim_scenario_run(s, &ctx);
+	pinio_warn_quiet(false);
+	r->leaks = ctx.leaks;
+	r->violations = atomic_long_read(&nr_violations) - ctx.violations_expected;
+	if (r->violations < 0)
+		r->violations = 0;
+}
+
+/*
+ * Run it in a child: 0 and *@r filled, or -1 with @why set (a crash or a
+ * hang).
+ */
+static int fs_run(const struct sim_scenario *s, unsigned long nth, struct fs_result *r,
+		  char *why, size_t whysize)
+{
+	int fds[2], st;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe(fds))
+		return snprintf(why, whysize, "pipe failed"), -1;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return snprintf(why, whysize, "fork failed"), -1;
+	}
+	if (!pid) {
+		struct fs_result res;
+
+		close(fds[0]);
+		alarm(FS_TIMEOUT);
+		if (!freopen("/dev/null", "w", stderr))
+			_exit(3);
+		fs_run_here(s, nth, &res);
+		n = write(fds[1], &res, sizeof(res));
+		_exit(n == (ssize_t)sizeof(res) ? 0 : 3);
+	}
+	close(fds[1]);
+	n = read(fds[0], r, sizeof(*r));
+	close(fds[0]);
+	if (waitpid(pid, &st, 0) != pid)
+		return snprintf(why, whysize, "waitpid failed"), -1;
+	if (WIFSIGNALED(st)) {
+		snprintf(why, whysize, "%s", WTERMSIG(st) == SIGALRM ? "hung (no end after 60 s)" :
+			 strsignal(WTERMSIG(st)));
+		return -1;
+	}
+	if (!WIFEXITED(st) || WEXITSTATUS(st) || n != (ssize_t)sizeof(*r)) {
+		snprintf(why, whysize, "exited with %d", WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		return -1;
+	}
+	return 0;
+}
+
+static bool fs_all(void)
+{
+	const char *e = getenv("PINIO_FAULT_ALL");
+
+	return e && *e && strcmp(e, "0");
+}
+
+#if defined(__SANITIZE_ADDRESS__)
+#define FS_SAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FS_SAN 1
+#endif
+#endif
+
+/* PINIO_FAULT_SAMPLES=n: how many Ns per scenario (default FS_SAMPLES; 4 under ASan). */
+static unsigned long fs_samples(void)
+{
+	const char *e = getenv("PINIO_FAULT_SAMPLES");
+#ifdef FS_SAN
+	unsigned long n = e && *e ? strtoul(e, NULL, 0) : 4;
+#else
+	unsigned long n = e && *e ? strtoul(e, NULL, 0) : FS_SAMPLES;
+#endif
+
+	return n < 4 ? 4 : n;
+}
+
+/* The Ns to try out of @total: all of them, or a spread of fs_samples(). */
+static unsigned long fs_next(unsigned long prev, unsigned long total, bool all)
+{
+	unsigned long step, samples = fs_samples();
+
+	if (all || total <= samples)
+		return prev + 1;
+	if (prev < 3)
+		return prev + 1;
+	step = (total - 3) / (samples - 3);
+	if (!step)
+		step = 1;
+	if (prev < total && prev + step >= total)
+		return total;
+	return prev + step;
+}
+
+static const struct sim_scenario *fs_table(size_t *nr)
+{
+	return sim_scenario_table(nr);
+}
+
+static const void *fs_gen(const void *prev, char *desc)
+{
+	size_t nr, i;
+	const struct sim_scenario *t = fs_table(&nr);
+
+	i = prev ? (size_t)((const struct sim_scenario *)prev - t) + 1 : 0;
+	if (i >= nr)
+		return NULL;
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %s", t[i].id, t[i].name);
+	return &t[i];
+}
+
+/* Totals for the summary line (and docs/reliability.md). */
+static unsigned long fs_total_runs, fs_total_absorbed, fs_total_surfaced;
+
+/*
+ * Scenario: one of R01-R25 with its allocations failed one at a time.
+ *   dry run: count allocations A (and expect a pass)
+ *   for N in sample(1..A): fork { fail allocation N; run; shutdown }
+ * Expect every run to end (no crash, no hang), no leak at shutdown, no
+ * unannounced violation; a failed allocation that is absorbed (the run
+ * still passes) or surfaces as an error are both fine.
+ */
+static void fault_scenarios_fail_nth_alloc(struct kunit *test)
+{
+	const struct sim_scenario *s = test->param_value;
+	unsigned long total, nth, runs = 0, absorbed = 0, surfaced = 0;
+	bool all = fs_all();
+	struct fs_result r;
+	char why[96];
+
+	if (s->needs || !s->run)
+		kunit_skip(test, "%s needs %s", s->id, s->needs ? s->needs : "an implementation");
+	if (getenv("PINIO_FAULT_SHOW")) {
+		/* PINIO_FAULT_SHOW=ID:N narrates one faulted run here, to stderr. */
+		const char *v = getenv("PINIO_FAULT_SHOW"), *colon = strchr(v, ':');
+		struct sim_scenario_ctx ctx;
+
+		if (!colon || strncmp(v, s->id, (size_t)(colon - v)))
+			kunit_skip(test, "PINIO_FAULT_SHOW names another scenario");
+		sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_5, stderr);
+		sim_fault_reset();
+		sim_fail_alloc_after(strtoul(colon + 1, NULL, 0));
+		sim_scenario_run(s, &ctx);
+		kunit_info(test, "%s: %ld leaks", s->id, ctx.leaks);
+		return;
+	}
+	KUNIT_ASSERT_EQ_MSG(test, fs_run(s, 0, &r, why, sizeof(why)), 0, "dry run: %s", why);
+	if (r.status == SIM_SCENARIO_SKIP)
+		kunit_skip(test, "%s skips itself", s->id);
+	KUNIT_ASSERT_EQ_MSG(test, r.status, SIM_SCENARIO_PASS, "%s fails without injection", s->id);
+	KUNIT_EXPECT_EQ(test, r.leaks, 0);
+	total = r.allocs;
+	if (!r.reached_shutdown || !total)
+		kunit_skip(test, "%s: no allocation counted before its shutdown", s->id);
+	for (nth = fs_next(0, total, all); nth <= total; nth = fs_next(nth, total, all)) {
+		if (fs_run(s, nth, &r, why, sizeof(why))) {
+			KUNIT_FAIL(test, "%s with allocation %lu of %lu failed: %s", s->id, nth, total,
+				   why);
+			break;
+		}
+		runs++;
+		KUNIT_EXPECT_EQ_MSG(test, r.leaks, 0, "%s, allocation %lu of %lu failed: leaks",
+				    s->id, nth, total);
+		KUNIT_EXPECT_EQ_MSG(test, r.violations, 0,
+				    "%s, allocation %lu of %lu failed: unannounced violations", s->id,
+				    nth, total);
+		if (r.status == SIM_SCENARIO_PASS)
+			absorbed++;
+		else
+			surfaced++;
+		if (nth == total)
+			break;
+	}
+	fs_total_runs += runs;
+	fs_total_absorbed += absorbed;
+	fs_total_surfaced += surfaced;
+	kunit_info(test, "%s: %lu allocations, %lu runs with one failed: %lu absorbed, %lu surfaced as errors (totals so far: %lu runs, %lu absorbed, %lu surfaced)",
+		   s->id, total, runs, absorbed, surfaced, fs_total_runs, fs_total_absorbed,
+		   fs_total_surfaced);
+}
+
+/* Device completions of F4-F7 (REORDER and HOLD need I/O held in parallel: not here). */
+static const struct {
+	const char *what;
+	struct sim_io_fault f;
+} fs_dev_faults[] = {
+	{ "refuse the first bio at submit (-EAGAIN)", { .flags = SIM_IO_FAIL_SUBMIT, .error = -EAGAIN, .nth = 1 } },
+	{ "fail the first bio (-EIO)", { .flags = SIM_IO_FAIL, .nth = 1 } },
+	{ "fail the second bio (-EIO)", { .flags = SIM_IO_FAIL, .nth = 2 } },
+	{ "fail every bio (-EIO)", { .flags = SIM_IO_FAIL } },
+	{ "partial: 0 bytes of the first bio", { .flags = SIM_IO_PARTIAL, .nth = 1, .bytes = 0 } },
+	{ "partial: 511 bytes of the first bio", { .flags = SIM_IO_PARTIAL, .nth = 1, .bytes = 511 } },
+	{ "partial: 4095 bytes of the first bio", { .flags = SIM_IO_PARTIAL, .nth = 1, .bytes = 4095 } },
+	{ "partial: 4096 bytes of the third bio", { .flags = SIM_IO_PARTIAL, .nth = 3, .bytes = 4096 } },
+	{ "delay every bio 200 us", { .flags = SIM_IO_DELAY, .delay_us = 200 } },
+};
+
+/*
+ * Scenario: one of R01-R25 with each device completion fault of the table
+ * armed on every disk it creates (error, partial transfer, delay).
+ *   for each fault: fork { arm it for new disks; run; shutdown }
+ * Expect every run to end with nothing leaked and no unannounced
+ * violation; the scenario may pass (no disk, or the fault absorbed) or
+ * fail its expectations (the error surfaced).
+ */
+static void fault_scenarios_device_faults(struct kunit *test)
+{
+	const struct sim_scenario *s = test->param_value;
+	unsigned long runs = 0, surfaced = 0;
+	struct fs_result r;
+	char why[96];
+	size_t i;
+
+	if (s->needs || !s->run)
+		kunit_skip(test, "%s needs %s", s->id, s->needs ? s->needs : "an implementation");
+	for (i = 0; i < ARRAY_SIZE(fs_dev_faults); i++) {
+		fs_dev_fault = &fs_dev_faults[i].f;
+		if (fs_run(s, 0, &r, why, sizeof(why))) {
+			KUNIT_FAIL(test, "%s with \"%s\": %s", s->id, fs_dev_faults[i].what, why);
+			continue;
+		}
+		runs++;
+		surfaced += r.status != SIM_SCENARIO_PASS;
+		KUNIT_EXPECT_EQ_MSG(test, r.leaks, 0, "%s with \"%s\": leaks", s->id,
+				    fs_dev_faults[i].what);
+		KUNIT_EXPECT_EQ_MSG(test, r.violations, 0, "%s with \"%s\": unannounced violations",
+				    s->id, fs_dev_faults[i].what);
+	}
+	fs_dev_fault = NULL;
+	kunit_info(test, "%s: %lu device-fault runs, %lu surfaced as errors", s->id, runs, surfaced);
+}
+
+/*
+ * Scenario: scenarios.md §5.3 bad input 31 and F9, fork failing part-way:
+ *   parent: 8 written private pages (2 pinned: fork must copy them),
+ *           4 shared pages, 2 untouched pages
+ *   dry run: count the allocations of one sim_fork() (child exits)
+ *   for N in 1..count: fail allocation N; sim_fork()
+ * Expect ERR_PTR(-ENOMEM) every time, the snapshot (folios, pins, mms,
+ * zero-page references, violations) unchanged, the parent's bytes intact;
+ * then a fork with no failure succeeds.
+ */
+static void fault_scenarios_fork_fail_nth_alloc(struct kunit *test)
+{
+	struct sim_config cfg = { .mem_bytes = 32UL << 20 };
+	struct sim_ledger before, after;
+	struct page *pinned[2];
+	unsigned long priv, shared, total, n;
+	struct task_struct *child;
+	unsigned char byte;
+	long pins_before;
+
+	KUNIT_ASSERT_EQ(test, sim_boot(&cfg), 0);
+	priv = sim_mmap(0, 10 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			-1, 0);
+	shared = sim_mmap(0, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			  -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(priv) || IS_ERR_VALUE(shared));
+	KUNIT_ASSERT_EQ(test, sim_user_memset(priv, 0x31, 8 * PAGE_SIZE), 8 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, sim_user_memset(shared, 0x32, 4 * PAGE_SIZE), 4 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(priv, 2, FOLL_WRITE, pinned), 2);
+
+	sim_fault_reset();
+	child = sim_fork();
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(child));
+	total = sim_fault_alloc_count();
+	sim_task_exit(child);
+	KUNIT_EXPECT_GE(test, total, 3);
+	for (n = 1; n <= total; n++) {
+		sim_ledger_read(&before);
+		pins_before = (long)(sim_vmstat("nr_foll_pin_acquired") -
+				     sim_vmstat("nr_foll_pin_released"));
+		sim_fault_reset();
+		sim_fail_alloc_after(n);
+		child = sim_fork();
+		sim_fault_reset();
+		sim_ledger_read(&after);
+		KUNIT_EXPECT_TRUE_MSG(test, IS_ERR(child) && PTR_ERR(child) == -ENOMEM,
+				      "allocation %lu of %lu failed: sim_fork() = %ld", n, total,
+				      IS_ERR(child) ? PTR_ERR(child) : 0L);
+		if (!IS_ERR_OR_NULL(child)) {
+			sim_task_exit(child);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test, after.live_folios, before.live_folios, "N=%lu folios", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.pins, before.pins, "N=%lu pins", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.live_mms, before.live_mms, "N=%lu mms", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.zero_refs, before.zero_refs, "N=%lu zero refs", n);
+		KUNIT_EXPECT_EQ_MSG(test, after.violations, before.violations, "N=%lu violations", n);
+		KUNIT_EXPECT_EQ_MSG(test, (long)(sim_vmstat("nr_foll_pin_acquired") -
+						 sim_vmstat("nr_foll_pin_released")), pins_before,
+				    "N=%lu net pins", n);
+		KUNIT_EXPECT_EQ(test, sim_user_read(priv + 7 * PAGE_SIZE + 5, &byte, 1), 1);
+		KUNIT_EXPECT_EQ(test, byte, 0x31);
+	}
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+	child = sim_fork();
+	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(child));
+	if (!IS_ERR_OR_NULL(child))
+		sim_task_exit(child);
+	unpin_user_pages(pinned, 2);
+	kunit_info(test, "fork: %lu allocations, each failed once", total);
+	KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
+}
+
+static struct kunit_case fault_scenarios_test_cases[] = {
+	KUNIT_CASE(fault_scenarios_fork_fail_nth_alloc),
+	KUNIT_CASE_PARAM(fault_scenarios_fail_nth_alloc, fs_gen),
+	KUNIT_CASE_PARAM(fault_scenarios_device_faults, fs_gen),
+	{}
+};
+
+struct kunit_suite fault_scenarios_suite = {
+	.name = "fault_scenarios",
+	.test_cases = fault_scenarios_test_cases,
+};
