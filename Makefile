@@ -55,7 +55,7 @@ KUNIT_ARGS := $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) $(KUNIT_FLAG
 .SUFFIXES:
 .SECONDARY:
 .PHONY: all test check tsan bench __bench hdrcheck lint model fuzz __fuzz fuzz-smoke \
-	replay valgrind __valgrind coverage __coverage soak fault-exhaustive run clean help FORCE
+	replay valgrind __valgrind coverage __coverage_locked __coverage soak fault-exhaustive run clean help FORCE
 
 all: $(LIB) $(if $(TOOL_SRCS),$(PINIO))
 
@@ -180,8 +180,22 @@ __valgrind: $(KUNIT) $(REPLAY_BINS)
 # reach COVERAGE_MIN percent.
 COVERAGE_FILES ?= $(shell grep -v '^\#' scripts/coverage-files)
 COVERAGE_MIN ?= 90
+#
+# The run holds $(O)/coverage/.lock (flock): a second `make coverage` on the
+# same O refuses to start, and `make clean` keeps $(O)/coverage while the
+# lock is held. Removing the objects while the suite runs (.ci/run's
+# `make clean`) leaves only the .gcda files libgcov writes at exit, and
+# every file reports NO DATA.
+COVERAGE_LOCK = $(O)/coverage/.lock
 coverage:
-	$(Q)rm -rf $(O)/coverage/obj
+	@mkdir -p $(O)/coverage
+	$(Q)start=$$(date +%s); \
+	flock -n -E 75 $(COVERAGE_LOCK) $(MAKE) --no-print-directory __coverage_locked; rc=$$?; \
+	if [ $$rc -eq 75 ]; then echo "coverage: another make coverage holds $(COVERAGE_LOCK)"; \
+	else echo "coverage: $$(( $$(date +%s) - start )) s"; fi; exit $$rc
+
+__coverage_locked:
+	$(Q)bash scripts/coverage-prep.sh $(O)/coverage/obj
 	$(Q)$(MAKE) --no-print-directory O=$(O)/coverage SAN= DEBUG_VM=1 \
 		EXTRA_CFLAGS='--coverage -fprofile-update=atomic -O0' EXTRA_LDLIBS=--coverage __coverage
 	$(Q)bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES)
@@ -230,9 +244,15 @@ run: all $(KUNIT)
 	$(Q)$(PINIO) run $(ARGS)
 endif
 
+# A coverage run in progress (it holds $(COVERAGE_LOCK)) keeps its tree.
 clean:
 	$(call msg,CLEAN,$(O))
-	$(Q)rm -rf $(O)
+	$(Q)if [ -e $(COVERAGE_LOCK) ] && ! flock -n $(COVERAGE_LOCK) true; then \
+		echo "clean: kept $(O)/coverage, a make coverage run holds $(COVERAGE_LOCK)"; \
+		find $(O) -mindepth 1 -maxdepth 1 ! -name coverage -exec rm -rf {} +; \
+	else \
+		rm -rf $(O); \
+	fi
 
 help:
 	@echo 'Targets:'

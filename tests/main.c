@@ -22,6 +22,7 @@ static struct kunit_suite *const suites[] = {
 	&fops_suite,
 	&fork_cow_suite,
 	&gup_suite,
+	&gup_edge_suite,
 	&iov_iter_suite,
 	&kunit_suite,
 	&mm_suite,

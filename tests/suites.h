@@ -23,6 +23,7 @@ extern struct kunit_suite filemap_suite;
 extern struct kunit_suite fops_suite;
 extern struct kunit_suite fork_cow_suite;
 extern struct kunit_suite gup_suite;
+extern struct kunit_suite gup_edge_suite;
 extern struct kunit_suite iov_iter_suite;
 extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
