@@ -9,6 +9,8 @@
 static struct kunit_suite *const suites[] = {
 	&aio_rsrc_suite,
 	&bio_suite,
+	&bio_iov_suite,
+	&bio_mode_suite,
 	&blk_suite,
 	&blk_map_suite,
 	&cli_run_suite,

@@ -12,6 +12,8 @@
 #include "kunit/test.h"
 
 extern struct kunit_suite bio_suite;
+extern struct kunit_suite bio_iov_suite;
+extern struct kunit_suite bio_mode_suite;
 extern struct kunit_suite blk_suite;
 extern struct kunit_suite blk_map_suite;
 extern struct kunit_suite cli_run_suite;
