@@ -194,26 +194,29 @@ coverage:
 	if [ $$rc -eq 75 ]; then echo "coverage: another make coverage holds $(COVERAGE_LOCK)"; \
 	else echo "coverage: $$(( $$(date +%s) - start )) s"; fi; exit $$rc
 
-# A failing case or replay fails the target too, after the table: the
-# KTAP output is kept in $(O)/coverage/kunit.ktap (stderr: kunit.stderr).
+# Failing cases and replays are listed (the KTAP output is kept in
+# $(O)/coverage/kunit.ktap, stderr in kunit.stderr) but do not fail the
+# target: `make test` judges the suite; coverage fails only on a file
+# below the floor or without data. (Cases with wall-clock limits can time
+# out at -O0 on a loaded machine.)
 __coverage_locked:
 	$(Q)bash scripts/coverage-prep.sh $(O)/coverage/obj
-	$(Q)rc=0; $(MAKE) --no-print-directory O=$(O)/coverage SAN= DEBUG_VM=1 \
+	$(Q)$(MAKE) --no-print-directory O=$(O)/coverage SAN= DEBUG_VM=1 \
 		EXTRA_CFLAGS='--coverage -fprofile-update=atomic -O0' EXTRA_LDLIBS=--coverage \
-		__coverage || rc=1; \
-	bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES) || rc=1; \
-	exit $$rc
+		__coverage
+	$(Q)bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES)
 
 __coverage: $(KUNIT) $(REPLAY_BINS)
 	$(Q)rc=0; $(KUNIT) -t 0 $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) \
 		> $(O)/kunit.ktap 2> $(O)/kunit.stderr || rc=$$?; \
 	grep -E '^ *not ok ' $(O)/kunit.ktap || true; tail -n 1 $(O)/kunit.ktap; \
-	[ $$rc -eq 0 ] || echo "coverage: the suite failed (exit $$rc), see $(O)/kunit.ktap and kunit.stderr"; \
+	[ $$rc -eq 0 ] || echo "coverage: WARNING: the suite failed (exit $$rc), see $(O)/kunit.ktap"; \
 	for t in $(FUZZ_TARGETS); do \
 		$(O)/replay/$$t fuzz/corpus/$$t > $(O)/replay-$$t.log 2>&1 || \
-			{ rc=1; echo "coverage: replay/$$t failed, see $(O)/replay-$$t.log"; }; \
+			echo "coverage: WARNING: replay/$$t failed, see $(O)/replay-$$t.log"; \
 		tail -n 1 $(O)/replay-$$t.log; \
-	done; exit $$rc
+	done
+
 # Every allocation of every scenario R01-R25 failed in turn (hours: R01 and
 # R09 make about 10^5 allocations each); CI runs a sample in the suite.
 fault-exhaustive: $(KUNIT)

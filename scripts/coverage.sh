@@ -51,6 +51,7 @@ for f in "$@"; do
 	filters+=(--filter "$f")
 done
 report="$dir/coverage.txt"
+rm -f "$report" "$dir"/coverage*.html "$dir"/coverage.css
 # Search DIR/obj only: by default gcovr searches all of --root, and would
 # merge in the counters of any other coverage build under build/.
 gcovr --root . --object-directory "$dir/obj" "${filters[@]}" --txt "$report" "$dir/obj" >/dev/null
