@@ -28,6 +28,7 @@ static struct kunit_suite *const suites[] = {
 	&gup_suite,
 	&gup_edge_suite,
 	&iov_iter_suite,
+	&iov_iter_edge_suite,
 	&kunit_suite,
 	&mm_suite,
 	&mm_stress_suite,

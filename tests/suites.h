@@ -29,6 +29,7 @@ extern struct kunit_suite fork_cow_suite;
 extern struct kunit_suite gup_suite;
 extern struct kunit_suite gup_edge_suite;
 extern struct kunit_suite iov_iter_suite;
+extern struct kunit_suite iov_iter_edge_suite;
 extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
