@@ -9,9 +9,21 @@
  * Two backings: 512 small pages (touched by writes, MADV_NOHUGEPAGE) and
  * one PMD-mapped 2 MiB THP. Every case runs REPS times, interleaved with the
  * others, and the median is reported: one parseable line per case
- *   bench: pin_fast backing=small chunk=123 op=pin_rw ns/page=... ...
+ *   bench: pin_fast checks=off backing=small chunk=123 op=pin_rw ns/page=...
  * then a goal table (pass/fail is printed, never the exit status: a
  * benchmark records, it does not gate).
+ *
+ * The whole set runs twice, each on a machine of its own: checks=on, the
+ * machine every test boots (the shadow pin count of small folios and the
+ * per-frame event rings, see page_checks_enabled()), then checks=off
+ * (sim_config.no_page_checks), the optimized path the goals are about.
+ *
+ *   pin_fast_bench [checks=on|checks=off]     both sets, or only one
+ *   pin_fast_bench --callgrind ROUNDS [checks=on|checks=off]
+ *	ROUNDS x (pin_user_pages_fast() + unpin_user_pages()) of the 512 small
+ *	pages in cg_pin_small(), then of the 2 MiB folio in cg_pin_thp(), for
+ *	valgrind --tool=callgrind --toggle-collect=cg_pin_small (default
+ *	checks=off); see scripts/pin-callgrind.sh.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +55,7 @@ struct bench_case {
 
 static unsigned long base[NR_BACKINGS];
 static struct page *pages[NR_PAGES];
+static const char *checks_name;	/* "on" or "off": the machine booted */
 
 static double now_ns(void)
 {
@@ -153,20 +166,79 @@ static void map_backings(void)
 	put_page(p);
 }
 
-int main(void)
+static void boot(bool checks)
 {
-	static const struct sim_config cfg = { .mem_bytes = 64UL << 20, .thp = true };
+	const struct sim_config cfg = { .mem_bytes = 64UL << 20, .thp = true,
+					.no_page_checks = !checks };
+
+	if (sim_boot(&cfg))
+		die("sim_boot", 0);
+	checks_name = checks ? "on" : "off";
+	map_backings();
+}
+
+static void shutdown(void)
+{
+	long leaks;
+
+	sim_munmap(base[BK_SMALL], NR_PAGES * PAGE_SIZE);
+	sim_munmap(base[BK_THP], PMD_SIZE);
+	leaks = sim_shutdown();
+	if (leaks)
+		die("leaks at shutdown", leaks);
+}
+
+/* Whole 512-page pin+unpin rounds of @backing, 512 pages per call. */
+static __attribute__((always_inline)) inline void pin_rounds(enum bench_backing backing,
+							      long rounds)
+{
+	long r;
+
+	for (r = 0; r < rounds; r++) {
+		if (pin_user_pages_fast(base[backing], NR_PAGES, FOLL_WRITE, pages) != NR_PAGES)
+			die("short pin", r);
+		unpin_user_pages(pages, NR_PAGES);
+	}
+}
+
+/* The callgrind workloads: only these functions are counted. */
+__attribute__((noinline)) void cg_pin_small(long rounds);
+__attribute__((noinline)) void cg_pin_thp(long rounds);
+
+__attribute__((noinline)) void cg_pin_small(long rounds)
+{
+	pin_rounds(BK_SMALL, rounds);
+}
+
+__attribute__((noinline)) void cg_pin_thp(long rounds)
+{
+	pin_rounds(BK_THP, rounds);
+}
+
+static int run_callgrind(long rounds, bool checks)
+{
+	boot(checks);
+	pin_rounds(BK_SMALL, 1);	/* warm: first-touch and lazy set-up */
+	pin_rounds(BK_THP, 1);
+	cg_pin_small(rounds);
+	cg_pin_thp(rounds);
+	printf("bench: pin_fast callgrind checks=%s rounds=%ld pages/round=%d\n", checks_name,
+	       rounds, NR_PAGES);
+	shutdown();
+	return 0;
+}
+
+/* One full set of cases on a machine booted with or without page checks. */
+static int run_set(bool checks)
+{
 	static const struct {
 		enum bench_backing backing;
 		double goal;
 	} goals[] = { { BK_SMALL, 10.0 }, { BK_THP, 2.0 } };
 	struct bench_case cases[NR_BACKINGS * NR_CHUNKS * NR_OPS];
 	int nr = 0, i, rep, g, fails = 0;
-	long leaks;
 
-	if (sim_boot(&cfg))
-		die("sim_boot", 0);
-	map_backings();
+	boot(checks);
 	for (i = 0; i < NR_BACKINGS; i++) {
 		int ci, op;
 
@@ -186,14 +258,15 @@ int main(void)
 		const struct bench_case *c = &cases[i];
 		double gm = median(c->grab), rm = median(c->release);
 
-		printf("bench: pin_fast backing=%s chunk=%d op=%s ns/page=%.2f grab_ns/page=%.2f "
-		       "release_ns/page=%.2f reps=%d pages=%lu\n", backing_names[c->backing],
+		printf("bench: pin_fast checks=%s backing=%s chunk=%d op=%s ns/page=%.2f "
+		       "grab_ns/page=%.2f release_ns/page=%.2f reps=%d pages=%lu\n",
+		       checks_name, backing_names[c->backing],
 		       c->chunk, op_names[c->op], gm + rm, gm, rm, REPS,
 		       PAGES_PER_SAMPLE);
 	}
 
-	printf("\n%-7s %-7s %-6s %-12s %-12s %s\n", "backing", "op", "chunk", "goal ns/page",
-	       "measured", "result");
+	printf("\n%-6s %-7s %-7s %-6s %-12s %-12s %s\n", "checks", "backing", "op", "chunk",
+	       "goal ns/page", "measured", "result");
 	for (g = 0; g < (int)(sizeof(goals) / sizeof(goals[0])); g++) {
 		for (i = 0; i < nr; i++) {
 			const struct bench_case *c = &cases[i];
@@ -203,18 +276,46 @@ int main(void)
 				continue;
 			m = median(c->grab) + median(c->release);
 			fails += m > goals[g].goal;
-			printf("%-7s %-7s %-6d <= %-9.1f %-12.2f %s\n", backing_names[c->backing],
+			printf("%-6s %-7s %-7s %-6d <= %-9.1f %-12.2f %s\n", checks_name,
+			       backing_names[c->backing],
 			       op_names[c->op], c->chunk, goals[g].goal, m,
 			       m <= goals[g].goal ? "pass" : "FAIL");
 		}
 	}
-	printf("bench: pin_fast goals %s (%d of 4 over goal; recorded, not enforced)\n",
-	       fails ? "missed" : "met", fails);
+	printf("bench: pin_fast checks=%s goals %s (%d of 4 over goal; recorded, not enforced)\n\n",
+	       checks_name, fails ? "missed" : "met", fails);
+	shutdown();
+	return 0;
+}
 
-	sim_munmap(base[BK_SMALL], NR_PAGES * PAGE_SIZE);
-	sim_munmap(base[BK_THP], PMD_SIZE);
-	leaks = sim_shutdown();
-	if (leaks)
-		die("leaks at shutdown", leaks);
+int main(int argc, char **argv)
+{
+	bool on = true, off = true;
+	long rounds = 0;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "checks=on")) {
+			off = false;
+		} else if (!strcmp(argv[i], "checks=off")) {
+			on = false;
+		} else if (!strcmp(argv[i], "--callgrind") && i + 1 < argc) {
+			rounds = strtol(argv[++i], NULL, 10);
+			if (rounds <= 0)
+				die("--callgrind wants a round count", rounds);
+		} else {
+			fprintf(stderr, "usage: %s [--callgrind ROUNDS] [checks=on|checks=off]\n",
+				argv[0]);
+			return 2;
+		}
+	}
+	if (!on && !off)
+		die("checks=on and checks=off exclude each other", 0);
+	if (rounds)
+		return run_callgrind(rounds, on && !off ? true : false);
+	if (on)
+		run_set(true);
+	if (off)
+		run_set(false);
 	return 0;
 }
