@@ -11,6 +11,7 @@
 
 #include "kunit/test.h"
 
+extern struct kunit_suite bad_input_suite;
 extern struct kunit_suite bio_suite;
 extern struct kunit_suite blk_suite;
 extern struct kunit_suite blk_map_suite;
