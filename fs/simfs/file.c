@@ -196,27 +196,8 @@ static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 	loff_t pos = iocb->ki_pos, end = pos + (loff_t)iov_iter_count(iter);
 	ssize_t ret;
 
-	if (sbi->dio == SIMFS_DIO_IOMAP) {
-		unsigned int flags = 0;
-
-		/*
-		 * A write that starts or ends inside an fs block zeroes the rest
-		 * of a new block (R-IOMAP-2): it must not race another direct
-		 * write to that block. As ext4 and xfs do, it waits for the
-		 * direct I/O in flight first and then runs to completion
-		 * (IOMAP_DIO_FORCE_WAIT, an async kiocb included); with
-		 * IOCB_NOWAIT and I/O in flight it is -EAGAIN. The caller
-		 * holds i_rwsem, so no new direct write starts meanwhile.
-		 */
-		if (iov_iter_rw(iter) == WRITE &&
-		    ((unsigned long)(pos | end) & ((1UL << sbi->bits) - 1))) {
-			if ((iocb->ki_flags & IOCB_NOWAIT) && atomic_read(&inode->i_dio_count))
-				return -EAGAIN;
-			inode_dio_wait(inode);
-			flags |= IOMAP_DIO_FORCE_WAIT;
-		}
-		return iomap_dio_rw(iocb, iter, &simfs_iomap_ops, &simfs_dio_ops, flags, NULL, 0);
-	}
+	if (sbi->dio == SIMFS_DIO_IOMAP)
+		return iomap_dio_rw(iocb, iter, &simfs_iomap_ops, &simfs_dio_ops, 0, NULL, 0);
 
 	/*
 	 * The legacy engine writes back the cache itself only for reads, and
