@@ -619,7 +619,8 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 	fprintf(out, "%sagreement: %u/%u comparable cases (%.1f%%)", o.quiet ? "kcompare: " : "\n",
 	       agree, comparable, comparable ? 100.0 * agree / comparable : 0.0);
 	if (quirks)
-		fprintf(out, "; %u not comparable on this host (*)", quirks);
+		fprintf(out, "; %u not comparable on this host (%s)", quirks,
+			late == quirks ? "**" : late ? "*, **" : "*");
 	fprintf(out, "\n");
 	if (leaks)
 		fprintf(out, "pinio: sim_shutdown() found %ld leaked objects\n", leaks);
