@@ -559,6 +559,7 @@ int kcompare_main(int argc, char **argv, FILE *out, FILE *err)
 			 * that maps fresh pages counts one pin per page.
 			 */
 			r->host_quirk = quirk && !r->agree;
+			r->late_align = false;
 			/*
 			 * v6.5 refuses a buffer that breaks the DMA alignment
 			 * before pinning (bdev_iter_is_aligned()); 6.18 finds it
