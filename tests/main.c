@@ -8,6 +8,7 @@
 
 static struct kunit_suite *const suites[] = {
 	&aio_rsrc_suite,
+	&bad_input_suite,
 	&bio_suite,
 	&bio_iov_suite,
 	&bio_mode_suite,
@@ -32,6 +33,7 @@ static struct kunit_suite *const suites[] = {
 	&kunit_suite,
 	&mm_suite,
 	&mm_stress_suite,
+	&page_checks_suite,
 	&page_ref_suite,
 	&random_ops_suite,
 	&refcount_suite,

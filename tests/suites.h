@@ -11,6 +11,7 @@
 
 #include "kunit/test.h"
 
+extern struct kunit_suite bad_input_suite;
 extern struct kunit_suite bio_suite;
 extern struct kunit_suite bio_iov_suite;
 extern struct kunit_suite bio_mode_suite;
@@ -33,6 +34,7 @@ extern struct kunit_suite iov_iter_edge_suite;
 extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
+extern struct kunit_suite page_checks_suite;
 extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite aio_rsrc_suite;
 extern struct kunit_suite crash_suite;
