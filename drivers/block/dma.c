@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include <pinio/trace.h>
+#include "block/sim_tstat.h"
 #include "drivers/block/dma-internal.h"
 #include "mm/internal.h"
 
@@ -50,11 +51,13 @@ static const char *const dma_stat_names[NR_DMA_STATS] = {
 	[DS_FAULTS] = "dma_faults",		[DS_FDATASYNC] = "file_fdatasync",
 	[DS_DSYNC_WRITES] = "file_dsync_writes",
 };
-static atomic_long_t dma_stats[NR_DMA_STATS];
+/* Per-thread (block/sim_tstat.h): three of them move on every request. */
+static struct sim_tstat dma_stats = SIM_TSTAT_INIT(dma_stats, NR_DMA_STATS);
+static __thread long *dma_stats_this;
 
-static void stat_add(enum dma_stat_item i, unsigned long n)
+static inline void stat_add(enum dma_stat_item i, unsigned long n)
 {
-	atomic_long_add((long)n, &dma_stats[i]);
+	sim_tstat_add(&dma_stats, &dma_stats_this, i, (long)n);
 }
 
 /**
@@ -83,7 +86,7 @@ unsigned long sim_dma_stat(const char *name)
 
 	for (i = 0; i < NR_DMA_STATS; i++)
 		if (!strcmp(dma_stat_names[i], name))
-			return (unsigned long)atomic_long_read(&dma_stats[i]);
+			return (unsigned long)sim_tstat_read(&dma_stats, i);
 	return 0;
 }
 
