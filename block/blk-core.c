@@ -337,9 +337,23 @@ static blk_status_t bio_check(struct bio *bio)
 	return BLK_STS_OK;
 }
 
+/* Hand one piece that fits to the driver. */
+static inline void submit_piece(struct gendisk *disk, struct bio *bio)
+{
+	/* Count first, then look: del_gendisk() marks dead, then drains. */
+	atomic_inc_return(&disk->inflight);
+	if (disk_dead(disk)) {
+		bio_fail(bio, BLK_STS_IOERR);
+		disk_io_done(disk);
+		return;
+	}
+	disk->fops->submit_bio(bio);
+}
+
 static void __submit_bio(struct bio *bio)
 {
 	struct bio_list pieces = { NULL, NULL };
+	struct bio *piece, *rest;
 	struct gendisk *disk;
 	blk_status_t status;
 
@@ -362,26 +376,23 @@ static void __submit_bio(struct bio *bio)
 	 * Cut every piece before the driver sees the first: chaining a piece
 	 * writes the parent, which an earlier piece's completion may read.
 	 */
-	while (bio) {
-		struct bio *rest, *piece = __bio_split_to_limits(bio, &rest);
-
+	piece = __bio_split_to_limits(bio, &rest);
+	if (likely(piece == bio && !rest)) {
+		/* It fits (the usual case): no list. */
+		submit_piece(disk, bio);
+		return;
+	}
+	for (;;) {
 		if (piece)
 			bio_list_add(&pieces, piece);
+		if (!rest)
+			break;
 		/* The kernel resubmits the remainder: count it as submitted. */
-		if (rest)
-			blk_stat_inc(BS_SUBMITTED);
-		bio = rest;
+		blk_stat_inc(BS_SUBMITTED);
+		piece = __bio_split_to_limits(rest, &rest);
 	}
-	while ((bio = bio_list_pop(&pieces))) {
-		/* Count first, then look: del_gendisk() marks dead, then drains. */
-		atomic_inc_return(&disk->inflight);
-		if (disk_dead(disk)) {
-			bio_fail(bio, BLK_STS_IOERR);
-			disk_io_done(disk);
-			continue;
-		}
-		disk->fops->submit_bio(bio);
-	}
+	while ((bio = bio_list_pop(&pieces)))
+		submit_piece(disk, bio);
 }
 
 /**

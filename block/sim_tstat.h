@@ -49,16 +49,29 @@ long *sim_tstat_register(struct sim_tstat *s, long **slot);
 long sim_tstat_read(struct sim_tstat *s, unsigned int i);
 
 /**
- * sim_tstat_add() - add @n to counter @i of this thread's copy of @s.
- * @slot: the set's thread-local pointer (NULL until the thread's first add).
+ * sim_tstat_this() - this thread's array of @s's counters.
+ * @slot: the set's thread-local pointer (NULL until the thread's first use).
  */
-static inline void sim_tstat_add(struct sim_tstat *s, long **slot, unsigned int i, long n)
+static inline long *sim_tstat_this(struct sim_tstat *s, long **slot)
 {
 	long *v = *slot;
 
-	if (unlikely(!v))
-		v = sim_tstat_register(s, slot);
+	return likely(v) ? v : sim_tstat_register(s, slot);
+}
+
+/* Add @n to counter @i of the array sim_tstat_this() gave. */
+static inline void sim_tstat_bump(long *v, unsigned int i, long n)
+{
 	__atomic_store_n(&v[i], __atomic_load_n(&v[i], __ATOMIC_RELAXED) + n, __ATOMIC_RELAXED);
+}
+
+/**
+ * sim_tstat_add() - add @n to counter @i of this thread's copy of @s.
+ * @slot: the set's thread-local pointer.
+ */
+static inline void sim_tstat_add(struct sim_tstat *s, long **slot, unsigned int i, long n)
+{
+	sim_tstat_bump(sim_tstat_this(s, slot), i, n);
 }
 
 #endif /* PINIO_BLOCK_SIM_TSTAT_H */

@@ -214,20 +214,22 @@ static void dma_finish(struct dma_req *rq, ssize_t res)
 	struct gendisk *disk = rq->disk;
 	blk_status_t status = BLK_STS_OK;
 	unsigned int i;
+	long *stat;
 
 	if (res < 0)
 		status = errno_to_blk_status((int)res);
 	else if ((uint64_t)res != rq->iov_bytes)
 		status = BLK_STS_IOERR;
+	stat = sim_tstat_this(&dma_stats, &dma_stats_this);
 	if (res > 0)
-		stat_add(DS_BYTES, (unsigned long)res);
+		sim_tstat_bump(stat, DS_BYTES, res);
+	sim_tstat_bump(stat, DS_REQUESTS, 1);
 	if (status == BLK_STS_OK && rq->violation)
 		status = BLK_STS_IOERR;
 	if (status == BLK_STS_OK && rq->error)
 		status = errno_to_blk_status(rq->error);
 	for (i = 0; i < rq->nr_ok; i++)
 		trace_page_event(page_to_pfn(rq->snap[i].page), PE_DMA_END, (long)bio->bi_id);
-	stat_add(DS_REQUESTS, 1);
 	dma_req_free(rq);
 	if (status != BLK_STS_OK)
 		bio->bi_status = status;
@@ -402,6 +404,17 @@ static void dma_fail_now(struct bio *bio, blk_status_t status)
 	disk_io_done(disk);
 }
 
+/* Fill a new request for @bio and count it active; due at once, no limit. */
+static void dma_req_start(struct dma_req *rq, struct bio *bio, struct dma_dev *dd)
+{
+	atomic_long_inc(&dma_eng_active);
+	rq->bio = bio;
+	rq->dd = dd;
+	rq->disk = bio->bi_bdev->bd_disk;
+	rq->iter = bio->bi_iter;
+	rq->limit = UINT64_MAX;
+}
+
 /**
  * dma_submit_bio() - the ->submit_bio of every simulated disk.
  * @bio: a bio submit_bio_noacct() checked, split and counted in flight.
@@ -420,21 +433,26 @@ void dma_submit_bio(struct bio *bio)
 	void *hook_arg;
 	uint64_t latency;
 
-	INIT_LIST_HEAD(&release);
 	if (__atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE)) {
-		/* No fault, latency or hook: nothing to read under dd->lock. */
-		memset(&hit, 0, sizeof(hit));
-		latency = 0;
-	} else {
-		pthread_mutex_lock(&dd->lock);
-		hook = dd->hook;
-		hook_arg = dd->hook_arg;
-		latency = dd->latency_ns;
-		dma_fault_take(dd, &hit);
-		pthread_mutex_unlock(&dd->lock);
-		if (hook)
-			hook(bio, hook_arg);
+		/* No fault, latency or hook: nothing to read under dd->lock, nothing to apply. */
+		rq = dma_req_alloc(bio);
+		if (!rq) {
+			dma_fail_now(bio, BLK_STS_RESOURCE);
+			return;
+		}
+		dma_req_start(rq, bio, dd);
+		dma_queue(rq);
+		return;
 	}
+	INIT_LIST_HEAD(&release);
+	pthread_mutex_lock(&dd->lock);
+	hook = dd->hook;
+	hook_arg = dd->hook_arg;
+	latency = dd->latency_ns;
+	dma_fault_take(dd, &hit);
+	pthread_mutex_unlock(&dd->lock);
+	if (hook)
+		hook(bio, hook_arg);
 
 	if (hit.flags & SIM_IO_FAIL_SUBMIT) {
 		dma_fail_now(bio, errno_to_blk_status(hit.error));
@@ -445,12 +463,7 @@ void dma_submit_bio(struct bio *bio)
 		dma_fail_now(bio, BLK_STS_RESOURCE);
 		return;
 	}
-	atomic_long_inc(&dma_eng_active);
-	rq->bio = bio;
-	rq->dd = dd;
-	rq->disk = bio->bi_bdev->bd_disk;
-	rq->iter = bio->bi_iter;
-	rq->limit = UINT64_MAX;
+	dma_req_start(rq, bio, dd);
 	/*
 	 * due_ns 0 means due at once. Only a disk with a latency or a DELAY
 	 * fault reads the clock: clock_gettime() costs ~50 ns in a VM guest,
