@@ -363,9 +363,10 @@ static struct dma_req *dma_req_alloc(struct bio *bio)
 	struct bvec_iter iter;
 	struct bio_vec bv;
 
+	/* Pages the segment walk below will visit, counted per (multi-page) bvec. */
 	if (bio_moves_data(bio))
-		bio_for_each_segment(bv, bio, iter)
-			nr++;
+		bio_for_each_bvec(bv, bio, iter)
+			nr += ((bv.bv_offset & (PAGE_SIZE - 1)) + bv.bv_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	if (nr <= DMA_REQ_CACHE_PAGES) {
 		cap = DMA_REQ_CACHE_PAGES;
 		rq = dma_req_cached;
@@ -383,8 +384,11 @@ static struct dma_req *dma_req_alloc(struct bio *bio)
 	rq->iov = (struct iovec *)&rq->snap[cap];
 	if (nr) {
 		bio_for_each_segment(bv, bio, iter) {
-			struct dma_snap *s = &rq->snap[i++];
+			struct dma_snap *s;
 
+			if (WARN_ON_ONCE(i == nr))	/* the count above is exact */
+				break;
+			s = &rq->snap[i++];
 			s->page = bv.bv_page;
 			s->gen = __atomic_load_n(&bv.bv_page->gen, __ATOMIC_ACQUIRE);
 			s->off = bv.bv_offset;
