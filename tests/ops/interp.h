@@ -86,6 +86,8 @@ void ops_skip(struct ops_ctx *c);
 void ops_blk_exec(struct ops_ctx *c);
 /* End of run: complete what is in flight, compare every file with the model. */
 void ops_blk_finish(struct ops_ctx *c);
+/* Complete every in-flight async I/O (the OPS_RESET op). */
+void ops_blk_quiesce(struct ops_ctx *c);
 /* Free what blk.c holds (after a failure too); the machine is still up. */
 void ops_blk_free(struct ops_ctx *c);
 /* Pins held by in-flight async I/O (counted in the model's pins). */

@@ -173,6 +173,10 @@ static inline uint8_t ops_pattern_byte(uint8_t pattern, bool ramp, unsigned long
 	return ramp ? (uint8_t)(pattern + k * 13 + (k >> 8)) : pattern;
 }
 
+/* dst[i] = ops_pattern_byte(@pattern, @ramp, @k0 + i) for i < @len, vectorised. */
+void ops_pattern_fill(unsigned char *dst, uint8_t pattern, bool ramp, unsigned long k0,
+		      unsigned long len);
+
 extern const unsigned char ops_zero_bytes[PAGE_SIZE];
 
 #endif /* PINIO_TESTS_OPS_MODEL_H */
