@@ -282,6 +282,7 @@ extern struct ops_stats ops_stats;
  * @mm_only: drop the generator's block and filesystem ops (ops_is_blk_op()).
  * @quiet: no diagnostics from the machine on stderr.
  * @no_shrink: on failure, save the per-op window without shrinking it.
+ * @just_stop: on failure, only record it (@res): no re-run, no file.
  * @shrink_budget: cap on ops_shrink()'s re-runs (0: none).
  * @save_dir: where the failing program goes (default $TMPDIR or /tmp).
  * @after_op, @hook_arg: tests of the pipeline itself: set in every run's
@@ -296,6 +297,7 @@ struct ops_stream_config {
 	bool mm_only;
 	bool quiet;
 	bool no_shrink;
+	bool just_stop;
 	unsigned long shrink_budget;
 	const char *save_dir;
 	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);

@@ -171,7 +171,8 @@ int ops_stream_run(const struct ops_stream_config *sc, struct ops_stream_result 
 			r->secs = stream_now() - t0;
 			r->cpu_secs = stream_clock(CLOCK_PROCESS_CPUTIME_ID) - cpu0;
 			r->ops += r->res.ops_run;
-			stream_failure(sc, &cfg, ops, n, r);
+			if (!sc->just_stop)
+				stream_failure(sc, &cfg, ops, n, r);
 			break;
 		}
 		r->programs++;
