@@ -1056,6 +1056,13 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		abort();
 	model_init(&c->m);
 	saved_err = quiet_begin(cfg);
+	if (cfg->fresh_memory) {
+		/* A boot of another size drops the kept memory (mm/page_alloc.c). */
+		struct sim_config other = { .mem_bytes = cfg->mem_bytes + (2UL << 20) };
+
+		if (!sim_boot(&other))
+			sim_shutdown();
+	}
 	err = sim_boot(&sc);
 	if (err) {
 		ops_fail(c, "boot", "sim_boot() failed: %d", err);

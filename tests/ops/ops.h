@@ -160,6 +160,11 @@ struct ops_prof {
  * @after_op: tests of the oracle itself: called after op @index ran (on the
  *	machine and the model), before its checks, with @hook_arg.
  * @prof: when set, ops_run() adds its per-opcode counts and times here.
+ * @fresh_memory: boot on fresh (zeroed) host memory, as the first boot of
+ *	a process does. Later boots reuse the memory of earlier ones, and a
+ *	frame not yet handed out holds an earlier boot's bytes (mm/page_alloc.c),
+ *	so a bug that exposes them fails or not depending on what ran before;
+ *	replays of saved files and shrinking use this to be independent of it.
  */
 struct ops_config {
 	size_t mem_bytes;
@@ -173,6 +178,7 @@ struct ops_config {
 	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
 	void *hook_arg;
 	struct ops_prof *prof;
+	bool fresh_memory;
 };
 
 /**
@@ -326,6 +332,8 @@ struct ops_stream_config {
  * @shrink_cfg: the configuration it was shrunk and saved with.
  * @path: the saved text file ("" when it could not be written).
  * @replay_fails: @path, loaded with ops_load_file() and run, fails with @kind.
+ * @needs_history: it fails on reused host memory only (see struct
+ *	ops_config @fresh_memory); else everything ran on fresh memory.
  */
 struct ops_stream_result {
 	unsigned long programs;
@@ -348,6 +356,7 @@ struct ops_stream_result {
 	struct ops_config shrink_cfg;
 	char path[256];
 	bool replay_fails;
+	bool needs_history;
 };
 
 /* Run programs per @sc; 0, or -1 on a failure (then shrunk and saved, see @r). */

@@ -15,9 +15,13 @@
  *
  * A failure found at a sweep is pinned down by re-running the program up
  * to that sweep with every check after every op (runs are deterministic:
- * inline DMA), then shrunk with ops_shrink() in that per-op mode, saved as
- * a text file that random_ops_regression (PINIO_OPS_DIR) replays, and that
- * file is loaded back and run once more to show it still fails.
+ * inline DMA) on fresh host memory, as a test loading a file in a new
+ * process would (struct ops_config @fresh_memory), then shrunk with
+ * ops_shrink() in that mode, saved as a text file that
+ * random_ops_regression (PINIO_OPS_DIR) replays, and that file is loaded
+ * back and run once more to show it still fails. A failure that shows only
+ * on reused memory (stale bytes of an earlier boot) is shrunk and replayed
+ * that way, and its file says so.
  *
  *      program p = seq(mix(P,0)) ++ seq(mix(P,1)) ++ ...   P = mix(seed, p)
  *      |<------ check_every ------>|<------ check_every ------>|  ...
@@ -98,10 +102,17 @@ static void stream_failure(const struct ops_stream_config *sc, const struct ops_
 	per_op.verify_every = 1;
 	per_op.quiet = true;
 	per_op.prof = NULL;
+	per_op.fresh_memory = true;
 	r->window = window;
-	r->shrink_cfg = per_op;
 	snprintf(r->kind, sizeof(r->kind), "%s", r->res.kind);
-	if (ops_run(&per_op, ops, window, &r->per_op)) {
+	/* As a test loading the file in a new process runs it; else as it ran here. */
+	if (!ops_run(&per_op, ops, window, &r->per_op)) {
+		per_op.fresh_memory = false;
+		if (ops_run(&per_op, ops, window, &r->per_op))
+			r->needs_history = true;
+	}
+	r->shrink_cfg = per_op;
+	if (r->per_op.failed) {
 		r->per_op_found = true;
 		snprintf(r->kind, sizeof(r->kind), "%s", r->per_op.kind);
 		if (r->per_op.failed_at >= 0 && (size_t)r->per_op.failed_at < window)
@@ -122,9 +133,10 @@ static void stream_failure(const struct ops_stream_config *sc, const struct ops_
 	snprintf(r->path, sizeof(r->path), "%s/pinio-ops-stream-%llu-%lu.ops",
 		 dir && *dir ? dir : "/tmp", (unsigned long long)sc->seed, r->program);
 	snprintf(comment, sizeof(comment),
-		 "random_ops stream seed %llu program %lu (%zu ops, sweeps every %u); failure at op %ld: [%s]; window %zu ops, shrunk to %zu%s",
+		 "random_ops stream seed %llu program %lu (%zu ops, sweeps every %u); failure at op %ld: [%s]; window %zu ops, shrunk to %zu%s%s",
 		 (unsigned long long)sc->seed, r->program, n, cfg->check_every, r->res.failed_at,
-		 r->kind, r->window, m, r->per_op_found ? "" : " (only with the sweeps' spacing)");
+		 r->kind, r->window, m, r->per_op_found ? "" : " (only with the sweeps' spacing)",
+		 r->needs_history ? " (only on reused host memory: it shows an earlier boot's bytes)" : "");
 	f = fopen(r->path, "w");
 	if (!f) {
 		r->path[0] = '\0';
@@ -139,6 +151,7 @@ static void stream_failure(const struct ops_stream_config *sc, const struct ops_
 	if (ops_load_file(r->path, &loaded, &back, &nb, err, sizeof(err)))
 		return;
 	loaded.quiet = true;
+	loaded.fresh_memory = r->shrink_cfg.fresh_memory;
 	loaded.after_op = sc->after_op;
 	loaded.hook_arg = sc->hook_arg;
 	r->replay_fails = ops_run(&loaded, back, nb, &again) && !strcmp(again.kind, r->kind);
