@@ -211,10 +211,17 @@ static unsigned int region_index(const struct ops_mtask *t, unsigned long addr)
 
 struct ops_region *model_region_at(struct ops_mtask *t, unsigned long addr)
 {
-	unsigned int i = region_index(t, addr);
+	unsigned int i = t->hint;
 
-	if (i < t->nr && t->r[i].start <= addr)
+	/* Sweeps and ranges ask page by page: mostly the region of the last call. */
+	if (i < t->nr && t->r[i].start <= addr &&
+	    addr - t->r[i].start < (t->r[i].npages << PAGE_SHIFT))
 		return &t->r[i];
+	i = region_index(t, addr);
+	if (i < t->nr && t->r[i].start <= addr) {
+		t->hint = i;
+		return &t->r[i];
+	}
 	return NULL;
 }
 

@@ -64,6 +64,7 @@ struct ops_mtask {
 	int id;
 	struct ops_region *r;	/* sorted by start, disjoint */
 	unsigned int nr, cap;
+	unsigned int hint;	/* the region model_region_at() found last (checked before use) */
 	struct ops_handle h[OPS_MAX_HANDLES];
 	unsigned int nh, nh_added;
 	int fd[OPS_NR_TARGETS][2];	/* tests/ops/blk.c: fd + 1 per target, buffered/O_DIRECT; 0: none */
