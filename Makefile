@@ -273,4 +273,5 @@ help:
 FORCE:
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) \
-	$(BENCH_OBJS:.o=.d) $(HDRCHECK:.ok=.d) $(FUZZ_OBJS:.o=.d)
+	$(BENCH_OBJS:.o=.d) $(BENCH_DIO_OBJS:.o=.d) $(OPS_OBJS:.o=.d) $(HDRCHECK:.ok=.d) \
+	$(FUZZ_OBJS:.o=.d)
