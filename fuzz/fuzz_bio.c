@@ -38,6 +38,8 @@
 #include <pinio/bio.h>
 #include <pinio/blkdev.h>
 #include "mm/internal.h"
+#include "sim/scenarios/scen.h"
+#include "fuzz/fuzz_input.h"
 
 #define FB_UPAGES	8
 #define FB_POOL_ORDER	2
@@ -96,40 +98,10 @@ static void __attribute__((format(printf, 1, 2), noreturn)) fb_fail(const char *
 
 #define FB_CHECK(cond, ...)	do { if (!(cond)) fb_fail(__VA_ARGS__); } while (0)
 
-struct fb_input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static unsigned int fb_u8(struct fb_input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static unsigned int fb_u16(struct fb_input *in)
-{
-	unsigned int lo = fb_u8(in);
-
-	return lo | fb_u8(in) << 8;
-}
-
+/* The page user page @k of the buffer maps now, or NULL. */
 static struct page *fb_user_page(unsigned int k)
 {
-	unsigned long addr = st.ubase + k * PAGE_SIZE;
-	pmd_t *pmdp = pmd_lookup_lockless(current->mm, addr);
-	pmd_t pmd;
-	pte_t pte;
-
-	if (!pmdp)
-		return NULL;
-	pmd = pmdp_get(pmdp);
-	if (!pmd_table(pmd))
-		return NULL;
-	pte = ptep_get(&pmd_pgtable(pmd)[pte_index(addr)]);
-	return pte_present(pte) ? pte_page(pte) : NULL;
+	return scen_page_at(current->mm, st.ubase + k * PAGE_SIZE);
 }
 
 /* ---- the ledger: what every folio must hold ----------------------------- */
@@ -805,14 +777,14 @@ static void fb_release(int i, unsigned int how)
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static void fb_setup(struct fb_input *in)
+static void fb_setup(struct fuzz_input *in)
 {
 	static const unsigned int lbs[4] = { 512, 512, 1024, 4096 };
 	static const unsigned int seg_size[4] = { 65536, 4096, 8192, 65536 };
 	static const unsigned long boundary[4] = { 0xffffffffUL, 0xffffffffUL, 0x1fff, 0xfff };
 	static const unsigned short segs[4] = { 128, 2, 4, 128 };
 	struct sim_config cfg = { .mem_bytes = 16UL << 20 };
-	unsigned int c = fb_u8(in), l = fb_u8(in), k;
+	unsigned int c = fuzz_u8(in), l = fuzz_u8(in), k;
 	struct queue_limits *lim = &st.q.limits;
 	char fill[PAGE_SIZE];
 
@@ -877,14 +849,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fb_input in = { data, size };
+	struct fuzz_input in = { data, size };
 
 	if (size < 2)
 		return 0;
 	memset(&st, 0, sizeof(st));
 	fb_setup(&in);
 	for (st.op = 0; st.op < FB_OPS_MAX && in.left; st.op++) {
-		unsigned int op = fb_u8(&in), a = fb_u8(&in), v = fb_u16(&in), w = fb_u16(&in);
+		unsigned int op = fuzz_u8(&in), a = fuzz_u8(&in), v = fuzz_u16(&in), w = fuzz_u16(&in);
 		int i;
 
 		switch (op % 12) {

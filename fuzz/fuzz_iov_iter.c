@@ -41,6 +41,8 @@
 #include <pinio/pagemap.h>
 #include <pinio/uio.h>
 #include "mm/internal.h"
+#include "sim/scenarios/scen.h"
+#include "fuzz/fuzz_input.h"
 
 #define FI_PAGES	8
 #define FI_REGION	(FI_PAGES * PAGE_SIZE)
@@ -107,26 +109,6 @@ static unsigned char fi_pattern(unsigned int space, size_t off)
 
 /* ---- input ---------------------------------------------------------------- */
 
-struct fi_input {
-	const uint8_t *p;
-	size_t left;
-};
-
-static unsigned int fi_u8(struct fi_input *in)
-{
-	if (!in->left)
-		return 0;
-	in->left--;
-	return *in->p++;
-}
-
-static unsigned int fi_u16(struct fi_input *in)
-{
-	unsigned int lo = fi_u8(in);
-
-	return lo | fi_u8(in) << 8;
-}
-
 /* Lengths: mostly small and odd, sometimes around page multiples. */
 static size_t fi_len(unsigned int v)
 {
@@ -166,29 +148,12 @@ static struct fi_loc fi_loc_of(size_t pos)
 	fi_fail("byte beyond the segments");
 }
 
-static struct page *fi_user_page(unsigned long addr)
-{
-	pmd_t *pmdp = pmd_lookup_lockless(current->mm, addr);
-	pmd_t pmd;
-	pte_t pte;
-
-	if (!pmdp)
-		return NULL;
-	pmd = pmdp_get(pmdp);
-	if (pmd_leaf(pmd))
-		return pte_page(pmd) + pte_index(addr);
-	if (!pmd_table(pmd))
-		return NULL;
-	pte = ptep_get(&pmd_pgtable(pmd)[pte_index(addr)]);
-	return pte_present(pte) ? pte_page(pte) : NULL;
-}
-
 /* The page holding @loc now, or NULL (user hole, file hole, host memory). */
 static struct page *fi_page_of(struct fi_loc loc)
 {
 	switch (loc.space) {
 	case FI_USER:
-		return fi_user_page(st.ubase + loc.off);
+		return scen_page_at(current->mm, st.ubase + loc.off);
 	case FI_POOL:
 		return folio_page(st.pool, loc.off / PAGE_SIZE);
 	case FI_FILE:
@@ -599,23 +564,23 @@ static void fi_check_memory(void)
 
 /* ---- setup ---------------------------------------------------------------- */
 
-static bool fi_setup(struct fi_input *in)
+static bool fi_setup(struct fuzz_input *in)
 {
 	static const enum iter_type types[8] = {
 		ITER_UBUF, ITER_IOVEC, ITER_KVEC, ITER_BVEC, ITER_XARRAY, ITER_DISCARD,
 		ITER_IOVEC, ITER_BVEC,
 	};
 	struct sim_config cfg = { .mem_bytes = 16UL << 20 };
-	unsigned int c = fi_u8(in), touched = fi_u8(in), k;
+	unsigned int c = fuzz_u8(in), touched = fuzz_u8(in), k;
 	size_t j;
 
 	cfg.profile = (enum sim_profile)((c & 3) == 3 ? 0 : c & 3);
 	cfg.nr_zero_pages = c & 4 ? 8 : 1;
 	st.type = types[(c >> 4) & 7];
 	st.source = (c & 8) && st.type != ITER_DISCARD;
-	st.holes = (unsigned char)fi_u8(in);
-	st.cached = (unsigned char)fi_u8(in);
-	st.nsegs = fi_u8(in) % FI_SEGS + 1;
+	st.holes = (unsigned char)fuzz_u8(in);
+	st.cached = (unsigned char)fuzz_u8(in);
+	st.nsegs = fuzz_u8(in) % FI_SEGS + 1;
 	if (sim_boot(&cfg))
 		abort();
 
@@ -661,7 +626,7 @@ static bool fi_setup(struct fi_input *in)
 
 	st.total = 0;
 	for (k = 0; k < st.nsegs; k++) {
-		unsigned int start = fi_u16(in), len = fi_u16(in);
+		unsigned int start = fuzz_u16(in), len = fuzz_u16(in);
 		struct fi_seg *s = &st.seg[k];
 
 		s->start = (start & 0x7fff) % FI_REGION;
@@ -701,7 +666,7 @@ static bool fi_setup(struct fi_input *in)
 	}
 	/* IOVEC/KVEC/BVEC may cover less than their segments. */
 	st.count = st.total;
-	k = fi_u8(in);
+	k = fuzz_u8(in);
 	if (fi_segmented() && (k & 0x80))
 		st.count -= min((size_t)(k & 0x7f) * 97, st.total);
 	switch (st.type) {
@@ -753,7 +718,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct fi_input in = { data, size };
+	struct fuzz_input in = { data, size };
 
 	if (size < 5)
 		return 0;
@@ -761,7 +726,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fi_setup(&in);
 	fi_check_iter();
 	for (st.op = 0; st.op < FI_OPS_MAX && in.left; st.op++) {
-		unsigned int op = fi_u8(&in), a = fi_u8(&in), b = fi_u16(&in);
+		unsigned int op = fuzz_u8(&in), a = fuzz_u8(&in), b = fuzz_u16(&in);
 		size_t n = fi_len(b);
 
 		switch (op % 8) {

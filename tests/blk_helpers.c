@@ -205,3 +205,32 @@ void t_blk_tmpfile(struct kunit *test, size_t size, char path[PATH_MAX])
 	}
 	close(fd);
 }
+
+uint64_t t_blk_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Set one field of @name's limits (idle disk) and ASSERT it took. */
+void t_blk_limits(struct kunit *test, const char *name,
+		  void (*edit)(struct queue_limits *lim, unsigned long v), unsigned long v)
+{
+	struct queue_limits lim;
+
+	KUNIT_ASSERT_EQ(test, sim_disk_get_limits(name, &lim), 0);
+	edit(&lim, v);
+	KUNIT_ASSERT_EQ(test, sim_disk_set_limits(name, &lim), 0);
+}
+
+void t_blk_set_max_sectors(struct queue_limits *lim, unsigned long v)
+{
+	lim->max_sectors = (unsigned int)v;
+}
+
+void t_blk_set_max_segments(struct queue_limits *lim, unsigned long v)
+{
+	lim->max_segments = (unsigned short)v;
+}

@@ -23,6 +23,9 @@
 
 #define T_BLK_MEM_BYTES		(64UL << 20)
 #define T_BLK_MAX_IO		64
+#ifndef MiB
+#define MiB			(1UL << 20)
+#endif
 
 /* Suite .init / .exit: boot a 64 MiB machine; shut it down expecting no leaks. */
 int t_blk_init(struct kunit *test);
@@ -91,5 +94,14 @@ int t_blk_rw(struct kunit *test, struct block_device *bdev, bool write, sector_t
 
 /* A host file of @size bytes (zeros) in /tmp (ASSERT); @path gets its name. unlink() it. */
 void t_blk_tmpfile(struct kunit *test, size_t size, char path[PATH_MAX]);
+
+/* CLOCK_MONOTONIC in nanoseconds. */
+uint64_t t_blk_now_ns(void);
+/* Set one field of @name's limits (idle disk) with @edit and ASSERT it took. */
+void t_blk_limits(struct kunit *test, const char *name,
+		  void (*edit)(struct queue_limits *lim, unsigned long v), unsigned long v);
+/* @edit callbacks for t_blk_limits(). */
+void t_blk_set_max_sectors(struct queue_limits *lim, unsigned long v);
+void t_blk_set_max_segments(struct queue_limits *lim, unsigned long v);
 
 #endif /* PINIO_TESTS_BLK_HELPERS_H */

@@ -9,8 +9,12 @@
 static struct kunit_suite *const suites[] = {
 	&aio_rsrc_suite,
 	&bio_suite,
+	&bio_iov_suite,
+	&bio_mode_suite,
 	&blk_suite,
+	&blk_file_suite,
 	&blk_map_suite,
+	&blk_split_suite,
 	&cli_run_suite,
 	&cli_tools_suite,
 	&crash_suite,

@@ -12,8 +12,12 @@
 #include "kunit/test.h"
 
 extern struct kunit_suite bio_suite;
+extern struct kunit_suite bio_iov_suite;
+extern struct kunit_suite bio_mode_suite;
 extern struct kunit_suite blk_suite;
+extern struct kunit_suite blk_file_suite;
 extern struct kunit_suite blk_map_suite;
+extern struct kunit_suite blk_split_suite;
 extern struct kunit_suite cli_run_suite;
 extern struct kunit_suite cli_tools_suite;
 extern struct kunit_suite dio_suite;

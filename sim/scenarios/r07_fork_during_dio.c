@@ -129,28 +129,9 @@ out:
 
 int scen_r07_fork_during_dio(struct sim_scenario_ctx *ctx)
 {
-	enum scen_backing b;
-	int err;
+	static const struct scen_backings run = {
+		.name = "d", .c = 'D', .len = R07_LEN, .round = r07_round,
+	};
 
-	err = scen_boot(ctx, NULL);
-	if (err)
-		return err;
-	for (b = SCEN_RAW; b < NR_SCEN_BACKINGS; b++) {
-		struct scen_dio_target t;
-		bool ok;
-
-		if (b != SCEN_RAW && scen_fs_setup(ctx, scen_backing_mount_opts(b)))
-			break;
-		ok = scen_dio_target_open(ctx, b, "d", 'D', R07_LEN, &t);
-		if (ok) {
-			ok = r07_round(ctx, &t);
-			scen_dio_target_close(ctx, &t);
-		}
-		if (b != SCEN_RAW)
-			scen_fs_teardown(ctx);
-		if (!ok)
-			break;
-	}
-	scen_shutdown(ctx);
-	return 0;
+	return scen_run_backings(ctx, &run);
 }

@@ -115,26 +115,9 @@ out_close:
 
 int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
 {
-	enum scen_backing b;
-	int err;
+	static const struct scen_backings run = {
+		.name = "q", .c = 'Q', .len = PAGE_SIZE, .fs_for_raw = true, .round = r10_round,
+	};
 
-	err = scen_boot(ctx, NULL);
-	if (err)
-		return err;
-	for (b = SCEN_RAW; b < NR_SCEN_BACKINGS; b++) {
-		struct scen_dio_target t;
-		bool ok = false;
-
-		if (scen_fs_setup(ctx, scen_backing_mount_opts(b)))
-			break;
-		if (scen_dio_target_open(ctx, b, "q", 'Q', PAGE_SIZE, &t)) {
-			ok = r10_round(ctx, &t);
-			scen_dio_target_close(ctx, &t);
-		}
-		scen_fs_teardown(ctx);
-		if (!ok)
-			break;
-	}
-	scen_shutdown(ctx);
-	return 0;
+	return scen_run_backings(ctx, &run);
 }

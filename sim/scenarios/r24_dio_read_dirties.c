@@ -86,40 +86,22 @@ out_close:
 	return true;
 }
 
+/* After a passed round: remount and check what r holds on the disk. */
+static void r24_after(struct sim_scenario_ctx *ctx, enum scen_backing b)
+{
+	(void)b;
+	scen_step(ctx, "remount: what r holds on the disk");
+	scen_expect(ctx, scen_fs_file_is(ctx, "r", 0, 'D', PAGE_SIZE), "page 0's 'D' reached the file");
+	scen_expect(ctx, scen_fs_file_is(ctx, "r", PAGE_SIZE, 'R', PAGE_SIZE), "page 1 still 'R'");
+}
+
 int scen_r24_dio_read_dirties(struct sim_scenario_ctx *ctx)
 {
-	enum scen_backing b;
-	int err;
+	/* Order-0 folios: page 0 and page 1 must be separate dirty units. */
+	static const struct scen_backings run = {
+		.name = "d", .c = 'D', .len = 3 * PAGE_SIZE, .mount_opts = "folio_order=0",
+		.fs_for_raw = true, .round = r24_round, .after = r24_after,
+	};
 
-	err = scen_boot(ctx, NULL);
-	if (err)
-		return err;
-	for (b = SCEN_RAW; b < NR_SCEN_BACKINGS; b++) {
-		const char *engine = scen_backing_mount_opts(b);
-		char opts[64];
-		struct scen_dio_target t;
-		bool ok = false;
-
-		/* Order-0 folios: page 0 and page 1 must be separate dirty units. */
-		snprintf(opts, sizeof(opts), "folio_order=0%s%s", engine ? "," : "",
-			 engine ? engine : "");
-		if (scen_fs_setup(ctx, opts))
-			break;
-		if (scen_dio_target_open(ctx, b, "d", 'D', 3 * PAGE_SIZE, &t)) {
-			ok = r24_round(ctx, &t);
-			scen_dio_target_close(ctx, &t);
-		}
-		if (ok) {
-			scen_step(ctx, "remount: what r holds on the disk");
-			scen_expect(ctx, scen_fs_file_is(ctx, "r", 0, 'D', PAGE_SIZE),
-				    "page 0's 'D' reached the file");
-			scen_expect(ctx, scen_fs_file_is(ctx, "r", PAGE_SIZE, 'R', PAGE_SIZE),
-				    "page 1 still 'R'");
-		}
-		scen_fs_teardown(ctx);
-		if (!ok)
-			break;
-	}
-	scen_shutdown(ctx);
-	return 0;
+	return scen_run_backings(ctx, &run);
 }

@@ -166,4 +166,24 @@ bool scen_dio_target_open(struct sim_scenario_ctx *ctx, enum scen_backing b, con
 /* Close the target (and destroy raw0). */
 void scen_dio_target_close(struct sim_scenario_ctx *ctx, struct scen_dio_target *t);
 
+/* One scenario round per backing: what scen_run_backings() is to do. */
+struct scen_backings {
+	const char *name;	/* the file's name on simfs */
+	int c;			/* the target's first @len bytes hold @c */
+	size_t len;
+	const char *mount_opts;	/* simfs options besides dio=, or NULL */
+	bool fs_for_raw;	/* mount simfs for the raw round too */
+	/* The round on an open target; false: a check failed, stop. */
+	bool (*round)(struct sim_scenario_ctx *ctx, struct scen_dio_target *t);
+	/* Optional, after a passed round with the target closed, simfs mounted. */
+	void (*after)(struct sim_scenario_ctx *ctx, enum scen_backing b);
+};
+
+/*
+ * scen_run_backings() - boot, run @run->round on the raw disk, then on
+ * simfs through iomap and through legacy direct-io (stopping at the first
+ * round that fails), shut down. Return: 0, or scen_boot()'s error.
+ */
+int scen_run_backings(struct sim_scenario_ctx *ctx, const struct scen_backings *run);
+
 #endif /* PINIO_SIM_SCENARIOS_SCEN_H */

@@ -165,3 +165,46 @@ void scen_dio_target_close(struct sim_scenario_ctx *ctx, struct scen_dio_target 
 	if (t->backing == SCEN_RAW)
 		sim_disk_destroy("raw0");
 }
+
+/* "dio=ENGINE" joined with @run's own options (either may be missing). */
+static const char *scen_backing_opts(const struct scen_backings *run, enum scen_backing b,
+				     char *buf, size_t size)
+{
+	const char *engine = scen_backing_mount_opts(b);
+
+	if (!run->mount_opts)
+		return engine;
+	snprintf(buf, size, "%s%s%s", run->mount_opts, engine ? "," : "", engine ? engine : "");
+	return buf;
+}
+
+int scen_run_backings(struct sim_scenario_ctx *ctx, const struct scen_backings *run)
+{
+	enum scen_backing b;
+	int err;
+
+	err = scen_boot(ctx, NULL);
+	if (err)
+		return err;
+	for (b = SCEN_RAW; b < NR_SCEN_BACKINGS; b++) {
+		bool fs = b != SCEN_RAW || run->fs_for_raw;
+		struct scen_dio_target t;
+		char opts[128];
+		bool ok = false;
+
+		if (fs && scen_fs_setup(ctx, scen_backing_opts(run, b, opts, sizeof(opts))))
+			break;
+		if (scen_dio_target_open(ctx, b, run->name, run->c, run->len, &t)) {
+			ok = run->round(ctx, &t);
+			scen_dio_target_close(ctx, &t);
+		}
+		if (ok && run->after)
+			run->after(ctx, b);
+		if (fs)
+			scen_fs_teardown(ctx);
+		if (!ok)
+			break;
+	}
+	scen_shutdown(ctx);
+	return 0;
+}
