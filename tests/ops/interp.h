@@ -36,6 +36,7 @@ struct ops_ctx {
 	unsigned long va_budget;	/* frames mappings and sets may hold */
 	unsigned long free_at_fail;	/* free frames when the first check failed */
 	struct ops_blk *blk;		/* tests/ops/blk.c, set up by the first block op */
+	double op_sweep_ns;		/* of the op's time, its end-of-sequence sweep (reset) */
 	struct vcache_slot *vcache;
 	unsigned int vstamp;
 	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];

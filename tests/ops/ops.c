@@ -830,16 +830,24 @@ static void op_dma_read(struct ops_ctx *c)
 }
 
 /*
- * The end of one sequence of a longer program: back to one task with no
- * mapping and no held set, on the same machine. Each release is checked
- * as unpin/put ops check it, each unmapped range must read as unmapped,
- * and the balances after the op must show no pin and no zero-page
- * reference left.
+ * The end of one sequence of a longer program: first the sweep (every
+ * mapped page against the model, sim_check(), exact pins, bindings) on
+ * what the sequence left, then back to one task with no mapping and no
+ * held set, on the same machine. Each release is checked as unpin/put ops
+ * check it, each unmapped range must read as unmapped, and the balances
+ * after the op must show no pin and no zero-page reference left.
  */
+static double prof_now(const struct ops_config *cfg);
+
 static void op_reset(struct ops_ctx *c)
 {
+	double t0 = prof_now(c->cfg);
 	struct ops_mtask *t;
 
+	ops_verify_all(c);
+	if (!ops_failed(c))
+		ops_check_machine(c);
+	c->op_sweep_ns += prof_now(c->cfg) - t0;
 	ops_blk_quiesce(c);
 	while (!ops_failed(c) && c->m.nsets)
 		release_set(c, c->m.nsets - 1, 0);
@@ -1122,7 +1130,12 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 			t0 = prof_now(cfg);
 			prof->n[code]++;
 			prof->skipped[code] += res->ops_skipped != skipped;
-			prof->ns[code] += t0 - t1;
+			prof->ns[code] += t0 - t1 - c->op_sweep_ns;
+			if (c->op_sweep_ns) {
+				prof->sweeps++;
+				prof->sweep_ns += c->op_sweep_ns;
+				c->op_sweep_ns = 0;
+			}
 			t1 = t0;
 		}
 		if (!ops_failed(c) && verify)

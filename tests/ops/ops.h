@@ -128,8 +128,8 @@ struct ops_op {
  * @n: ops run, by opcode.
  * @skipped: of those, ops that did nothing.
  * @ns: wall time per opcode: the op, its own checks and the balances after it.
- * @sweep_ns: the check_every/verify_every sweeps.
- * @sweeps: how many ops were followed by a sweep.
+ * @sweep_ns: the check_every/verify_every sweeps, and those of reset ops.
+ * @sweeps: how many sweeps.
  * @boot_ns: sim_boot() and the run's set-up.
  * @end_ns: the final checks, releasing, the block targets' teardown and
  *	sim_shutdown().
