@@ -174,7 +174,8 @@ out:
  * @val: the event's argument (see enum page_event).
  * @site: the caller's name; must be a string that outlives the trace.
  *
- * Writes the frame's ring and, while it is on, appends to the recorder.
+ * Writes the frame's ring (with page checks on) and, while it is on,
+ * appends to the recorder.
  * A no-op before trace_init() and after trace_exit().
  *
  * Context: any thread; takes no lock.
@@ -187,6 +188,8 @@ void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const c
 
 	if (!tr || pfn >= tr->nr_frames)
 		return;
+	if (!page_checks_enabled())
+		goto record;
 	r = &tr->ring[pfn];
 	/*
 	 * Not a locked increment: this runs on every pin and unpin. Two
@@ -199,7 +202,7 @@ void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const c
 	__atomic_store_n(&r->ev[slot], (uint8_t)ev, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->val[slot], val, __ATOMIC_RELAXED);
 	__atomic_store_n(&r->site[slot], site, __ATOMIC_RELAXED);
-
+record:
 	if (unlikely(__atomic_load_n(&trace_recording, __ATOMIC_RELAXED)))
 		trace_record(pfn, ev, val);
 }
@@ -227,6 +230,10 @@ void trace_page_history(FILE *f, unsigned long pfn, const char *prefix)
 		prefix = "";
 	if (!tr || pfn >= tr->nr_frames) {
 		fprintf(f, "%s(page events not traced)\n", prefix);
+		return;
+	}
+	if (!page_checks_enabled()) {
+		fprintf(f, "%s(page events not kept: page checks off)\n", prefix);
 		return;
 	}
 	r = &tr->ring[pfn];

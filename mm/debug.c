@@ -8,6 +8,9 @@
 #include <pinio/trace.h>
 #include "mm/internal.h"
 
+/* See page_checks_enabled() in include/pinio/bug.h; set by sim_boot(). */
+bool pinio_page_checks = true;
+
 static const char *const pageflag_names[NR_PAGEFLAGS] = {
 	"locked", "referenced", "uptodate", "dirty", "lru", "head", "reserved",
 	"private", "writeback", "swapbacked", "anon_exclusive", "buddy",

@@ -19,7 +19,11 @@
  *
  * The simulation adds one thing: a shadow count of pins per small folio,
  * so that unpinning a page that holds no pin is caught and refused
- * (R22) instead of silently corrupting the refcount.
+ * (R22) instead of silently corrupting the refcount. It is one of the page
+ * checks (page_checks_enabled(), pinio/bug.h), like a kernel debug option:
+ * on in every test; a machine booted without them (benchmarks) keeps no
+ * shadow, and then refuses only an unpin that would take a small folio's
+ * refcount below zero.
  *
  * This file holds the grab and release primitives, unpinning,
  * folio_add_pin(), the argument checks and the lock-free fast path with
@@ -35,8 +39,11 @@
 void (*gup_fast_test_hook)(struct mm_struct *mm);
 static atomic_t *small_pins;	/* per pfn: pins held on a small folio */
 
+/* Boot: the shadow counts, when the machine has page checks. */
 int gup_init(unsigned long nr_frames)
 {
+	if (!page_checks_enabled())
+		return 0;
 	small_pins = calloc(nr_frames, sizeof(*small_pins));
 	return small_pins ? 0 : -ENOMEM;
 }
@@ -47,10 +54,19 @@ void gup_exit(void)
 	small_pins = NULL;
 }
 
-/* Pins held on small folio @folio according to the shadow count. */
+/*
+ * Pins held on small folio @folio according to the shadow count. Without
+ * page checks there is none, and the answer is the kernel's own view: the
+ * refcount's multiples of GUP_PIN_COUNTING_BIAS (an upper bound; 0 for a
+ * zero page that pins do not count on).
+ */
 long sim_small_folio_pins(const struct folio *folio)
 {
-	return small_pins ? atomic_read(&small_pins[folio_pfn(folio)]) : 0;
+	if (small_pins)
+		return atomic_read(&small_pins[folio_pfn(folio)]);
+	if (is_zero_folio(folio) && !profile_pins_zero_page())
+		return 0;
+	return (long)((unsigned int)folio_ref_count(folio) / GUP_PIN_COUNTING_BIAS);
 }
 
 static bool zero_pin_is_noop(struct folio *folio)
@@ -70,7 +86,27 @@ struct gup_acct {
 	long pin;	/* pins taken: nr_foll_pin_acquired, pins outstanding */
 	long unpin;	/* pins dropped: nr_foll_pin_released, pins outstanding */
 	long zero_unpin;
+	/*
+	 * Read once per call: page checks on (the shadow pin counts exist),
+	 * and pin/unpin events wanted (rings or recorder). A recorder started
+	 * during a call sees its events from the next call on.
+	 */
+	bool checks;
+	bool trace;
 };
+
+static __always_inline void gup_acct_start(struct gup_acct *a)
+{
+	*a = (struct gup_acct){ .checks = page_checks_enabled() };
+	a->trace = a->checks || trace_recorder_on();
+}
+
+/* trace_page_event() with the call's cached answer. */
+#define gup_trace(a, folio, ev, refs)						\
+	do {									\
+		if ((a)->trace)							\
+			__trace_page_event(folio_pfn(folio), ev, refs, __func__);	\
+	} while (0)
 
 static __always_inline void gup_acct_flush(struct gup_acct *a)
 {
@@ -90,19 +126,21 @@ static __always_inline void gup_acct_flush(struct gup_acct *a)
 	}
 }
 
-/* Record @refs new pins on @folio (references already taken); no counters. */
-static __always_inline void pin_account(struct folio *folio, int refs)
+/*
+ * Record @refs new pins on @folio (references already taken, the bias of a
+ * small folio included); no counters. A large folio's _pincount add is
+ * fully ordered (a locked RMW): the pin must be visible before the caller
+ * re-checks the PTE, pairing with fork's check of folio_maybe_dma_pinned()
+ * (the kernel's smp_mb__after_atomic()). A small folio's pin is its bias,
+ * which the fast path adds fully ordered itself.
+ */
+static __always_inline void pin_account(struct folio *folio, int refs, const struct gup_acct *a)
 {
-	/*
-	 * Fully ordered (a locked RMW): the pin must be visible before the
-	 * caller re-checks the PTE, pairing with fork's check of
-	 * folio_maybe_dma_pinned() (the kernel's smp_mb__after_atomic()).
-	 */
 	if (folio_test_large(folio))
 		(void)atomic_add_return(refs, &folio->_pincount);
-	else
-		(void)atomic_add_return(refs, &small_pins[folio_pfn(folio)]);
-	trace_page_event(folio_pfn(folio), PE_PIN, refs);
+	else if (a->checks)
+		atomic_add(refs, &small_pins[folio_pfn(folio)]);
+	gup_trace(a, folio, PE_PIN, refs);
 }
 
 /* try_get_folio(): the fast path's guarded, speculative reference. */
@@ -124,14 +162,16 @@ retry:
 	return folio;
 }
 
-/* try_grab_folio() with its counter updates added to @a. */
+/*
+ * try_grab_folio() with its counter updates added to @a. @flags has
+ * FOLL_GET or FOLL_PIN: the callers check (the fast path's entry points
+ * always set one).
+ */
 static __always_inline struct folio *__try_grab_folio(struct page *page, int refs,
 						      unsigned int flags, struct gup_acct *a)
 {
 	struct folio *folio;
 
-	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
-		return NULL;
 	if (flags & FOLL_GET) {
 		folio = try_get_folio(page, refs);
 		if (folio) {
@@ -147,10 +187,14 @@ static __always_inline struct folio *__try_grab_folio(struct page *page, int ref
 	folio = try_get_folio(page, refs);
 	if (!folio)
 		return NULL;
-	/* The +1 above, then the rest: never one step (R-REF-2). */
+	/*
+	 * The +1 above, then the rest: never one step (R-REF-2). Fully
+	 * ordered, as pin_account() says.
+	 */
 	if (!folio_test_large(folio))
-		folio_ref_add(folio, refs * (GUP_PIN_COUNTING_BIAS - 1));
-	pin_account(folio, refs);
+		(void)atomic_add_return(refs * (int)(GUP_PIN_COUNTING_BIAS - 1),
+					&folio->page._refcount);
+	pin_account(folio, refs, a);
 	a->pin += refs;
 	return folio;
 }
@@ -166,8 +210,13 @@ static __always_inline struct folio *__try_grab_folio(struct page *page, int ref
  */
 struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
 {
-	struct gup_acct a = { 0 };
-	struct folio *folio = __try_grab_folio(page, refs, flags, &a);
+	struct gup_acct a;
+	struct folio *folio;
+
+	if (WARN_ON_ONCE(!(flags & (FOLL_GET | FOLL_PIN))))
+		return NULL;
+	gup_acct_start(&a);
+	folio = __try_grab_folio(page, refs, flags, &a);
 
 	gup_acct_flush(&a);
 	return folio;
@@ -194,10 +243,13 @@ int try_grab_page(struct page *page, unsigned int flags)
 			mod_node_page_state(ZERO_PAGE_PIN, 1);
 			return 0;
 		}
+		struct gup_acct a;
+
+		gup_acct_start(&a);
 		folio_ref_add(folio, folio_test_large(folio) ? 1 : (int)GUP_PIN_COUNTING_BIAS);
-		pin_account(folio, 1);
-		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, 1);
-		pins_outstanding_add(1);
+		pin_account(folio, 1, &a);
+		a.pin = 1;
+		gup_acct_flush(&a);
 	}
 	return 0;
 }
@@ -216,12 +268,23 @@ static __always_inline int __gup_put_folio(struct folio *folio, int refs,
 			a->zero_unpin += refs;
 			return 0;
 		}
-		pins = folio_test_large(folio) ? &folio->_pincount : &small_pins[folio_pfn(folio)];
-		if (atomic_read(pins) < refs)
-			goto bad_unpin;
-		atomic_sub(refs, pins);
+		if (folio_test_large(folio)) {
+			pins = &folio->_pincount;
+		} else if (a->checks) {
+			pins = &small_pins[folio_pfn(folio)];
+		} else {
+			/* No shadow: refuse only what would go below zero. */
+			if (folio_ref_count(folio) < refs * (int)GUP_PIN_COUNTING_BIAS)
+				goto bad_unpin;
+			pins = NULL;
+		}
+		if (pins) {
+			if (atomic_read(pins) < refs)
+				goto bad_unpin;
+			atomic_sub(refs, pins);
+		}
 		a->unpin += refs;
-		trace_page_event(folio_pfn(folio), PE_UNPIN, refs);
+		gup_trace(a, folio, PE_UNPIN, refs);
 		if (!folio_test_large(folio))
 			refs *= GUP_PIN_COUNTING_BIAS;
 	} else {
@@ -238,8 +301,11 @@ bad_unpin:
 /* __gup_put_folio() with its counters applied at once. */
 static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsigned int flags)
 {
-	struct gup_acct a = { 0 };
-	int ret = __gup_put_folio(folio, refs, flags, &a);
+	struct gup_acct a;
+	int ret;
+
+	gup_acct_start(&a);
+	ret = __gup_put_folio(folio, refs, flags, &a);
 
 	gup_acct_flush(&a);
 	return ret;
@@ -313,13 +379,22 @@ void unpin_user_folio(struct folio *folio, unsigned long npages)
 	gup_put_folio_now(folio, (int)npages, FOLL_PIN);
 }
 
-/* Entries from @i on that share a folio: one release per run (R-REF-4). */
+/*
+ * Entries from @i on that share a folio: one release per run (R-REF-4).
+ * A small folio is its one page, so its run is the same pointer repeated.
+ */
 static struct folio *gup_folio_next(struct page **list, unsigned long npages,
 				    unsigned long i, unsigned int *ntails)
 {
 	struct folio *folio = page_folio(list[i]);
 	unsigned int nr;
 
+	if (!folio_test_large(folio)) {
+		for (nr = i + 1; nr < npages && list[nr] == list[i]; nr++)
+			;
+		*ntails = nr - i;
+		return folio;
+	}
 	for (nr = i + 1; nr < npages; nr++)
 		if (!list[nr] || page_folio(list[nr]) != folio)
 			break;
@@ -329,12 +404,13 @@ static struct folio *gup_folio_next(struct page **list, unsigned long npages,
 
 static void __unpin_user_pages(struct page **pages, unsigned long npages, bool make_dirty)
 {
-	struct gup_acct a = { 0 };
+	struct gup_acct a;
 	unsigned long i;
 	unsigned int nr;
 
 	if (WARN_ON(IS_ERR_VALUE(npages)))
 		return;
+	gup_acct_start(&a);
 	sanity_check_pinned_pages(pages, npages);
 	for (i = 0; i < npages; i += nr) {
 		struct folio *folio;
@@ -409,23 +485,26 @@ void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, b
  */
 int __folio_add_pin(struct folio *folio)
 {
+	struct gup_acct a;
+
 	if (zero_pin_is_noop(folio))
 		return 0;
+	gup_acct_start(&a);
 	if (folio_test_large(folio)) {
 		if (WARN_ON_ONCE(atomic_read(&folio->_pincount) < 1))
 			return -EINVAL;
 		folio_ref_inc(folio);
 	} else {
 		if (WARN_ON_ONCE(folio_ref_count(folio) < (int)GUP_PIN_COUNTING_BIAS ||
-				 !atomic_read(&small_pins[folio_pfn(folio)])))
+				 (a.checks && !atomic_read(&small_pins[folio_pfn(folio)]))))
 			return -EINVAL;
 		folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
 	}
 	/* Deliberately no NR_FOLL_PIN_ACQUIRED: the kernel's asymmetry (R-BUG-7). */
-	pin_account(folio, 1);
+	pin_account(folio, 1, &a);
 	pins_outstanding_add(1);
 	mod_node_page_state(FOLIO_ADD_PIN, 1);
-	trace_page_event(folio_pfn(folio), PE_ADD_PIN, 1);
+	gup_trace(&a, folio, PE_ADD_PIN, 1);
 	return 0;
 }
 
@@ -572,16 +651,19 @@ static int lockless_pages_from_mm(unsigned long start, unsigned long end,
 				  unsigned int gup_flags, struct page **pages)
 {
 	struct mm_struct *mm = current->mm;
-	struct gup_acct acct = { 0 };
+	struct gup_acct acct;
 	unsigned long addr = start;
 	unsigned int seq = 0;
 	int nr = 0;
 
+	if (WARN_ON_ONCE(!(gup_flags & (FOLL_GET | FOLL_PIN))))
+		return 0;	/* no grab possible: try_grab_folio()'s refusal */
 	if (gup_flags & FOLL_PIN) {
 		seq = raw_read_seqcount(&mm->write_protect_seq);
 		if (seq & 1)
 			return 0;
 	}
+	gup_acct_start(&acct);
 	while (addr < end) {
 		unsigned long next = min((addr & PMD_MASK) + PMD_SIZE, end);
 		pmd_t *pmdp = pmd_lookup_lockless(mm, addr);

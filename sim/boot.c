@@ -3,9 +3,11 @@
  * sim/boot.c - booting and shutting down the simulated machine, its
  * configuration, and the leak ledger the test runner compares.
  *
- * Boot order: physical memory and the buddy allocator, the per-frame event
- * rings, GUP's shadow pin counts, the zero pages (and the huge zero folio
- * with THP), then task 1, made current for the booting host thread.
+ * Boot order: the page-checks switch (sim_config.no_page_checks), physical
+ * memory and the buddy allocator, the per-frame event rings (written only
+ * with page checks), GUP's shadow pin counts (kept only with page checks),
+ * the zero pages (and the huge zero folio with THP), then task 1, made
+ * current for the booting host thread.
  * Shutdown deletes every disk (draining its I/O, so no DMA outlives the
  * memory), exits every task and reports every object still alive with its
  * owner before giving the memory back.
@@ -67,9 +69,11 @@ int sim_boot(const struct sim_config *cfg)
 	    c.profile != SIM_PROFILE_V21)
 		return -EINVAL;
 
+	/* Before the rings and the shadow counts, which exist only with it. */
+	__atomic_store_n(&pinio_page_checks, !c.no_page_checks, __ATOMIC_RELAXED);
 	err = mem_init(c.mem_bytes);
 	if (err)
-		return err;
+		goto out_checks;
 	err = trace_init(max_pfn);
 	if (err)
 		goto out_mem;
@@ -98,6 +102,8 @@ out_trace:
 	trace_exit();
 out_mem:
 	mem_exit();
+out_checks:
+	__atomic_store_n(&pinio_page_checks, true, __ATOMIC_RELAXED);
 	return err;
 }
 
@@ -167,6 +173,8 @@ long sim_shutdown(void)
 	trace_exit();
 	mem_exit();
 	sim_fault_reset();
+	/* The default again for whatever runs next without a boot. */
+	__atomic_store_n(&pinio_page_checks, true, __ATOMIC_RELAXED);
 	booted = false;
 	return leaks;
 }

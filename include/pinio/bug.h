@@ -51,6 +51,24 @@ void pinio_warn_quiet(bool quiet);
 #define VM_WARN_ON_ONCE_FOLIO(cond, f)	do { (void)sizeof(!!(cond)); } while (0)
 #endif
 
+/*
+ * The simulation's own page checks, switched like a kernel debug option
+ * behind a static key (CONFIG_DEBUG_VM, page_owner, the page_ref
+ * tracepoints): GUP's shadow pin count of small folios, which refuses an
+ * unpin of a page that holds no pin (R22), and the per-frame page-event
+ * rings that an invariant failure prints (lib/trace.c). On by default, so
+ * in every test, fuzz and tool run; a machine booted with
+ * sim_config.no_page_checks (the benchmarks' checks=off runs) leaves them
+ * out. Read-mostly: written only by sim_boot() and sim_shutdown(), while
+ * no other thread of the machine runs (mm/debug.c).
+ */
+extern bool pinio_page_checks;
+
+static __always_inline bool page_checks_enabled(void)
+{
+	return likely(__atomic_load_n(&pinio_page_checks, __ATOMIC_RELAXED));
+}
+
 struct page;
 /* Print @page's state and event history to stderr (mm/debug.c). */
 void dump_page(struct page *page, const char *reason);

@@ -27,6 +27,12 @@ struct sim_config {
 	unsigned int nr_zero_pages;	/* colours: 0 or 1 = one zero page; 8; up to 128 */
 	bool thp;			/* anonymous memory may use 2 MiB folios */
 	enum sim_profile profile;
+	/*
+	 * Leave out the page checks (page_checks_enabled(), pinio/bug.h):
+	 * the shadow pin count of small folios and the per-frame event rings.
+	 * For benchmarks only (checks=off); every test keeps the default.
+	 */
+	bool no_page_checks;
 };
 
 #define SIM_DEFAULT_MEM_BYTES	(256UL << 20)

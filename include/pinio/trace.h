@@ -8,7 +8,9 @@
  * recorder that a tool turns on to keep every event of a run (pinio trace).
  *
  * Events on the hot paths of every I/O (pin, unpin, bio_add, dma_start,
- * dma_end) always go to the rings. Four events are recorded only while
+ * dma_end) always go to the rings while page checks are on (the default;
+ * see page_checks_enabled() in pinio/bug.h), and only to the recorder
+ * when they are off. Four events are recorded only while
  * the recorder runs, so that they cost one load and a branch otherwise:
  * PE_GET and PE_PUT (FOLL_GET references taken and dropped by GUP and
  * bio release), PE_MAP (an existing page mapped at an address without a
@@ -19,6 +21,7 @@
 #ifndef PINIO_TRACE_H
 #define PINIO_TRACE_H
 
+#include <pinio/bug.h>
 #include <pinio/compiler.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -53,7 +56,6 @@ void trace_exit(void);
 
 /* Record an event on frame @pfn. Cheap; safe from any thread. */
 void __trace_page_event(unsigned long pfn, enum page_event ev, long val, const char *site);
-#define trace_page_event(pfn, ev, val) __trace_page_event(pfn, ev, val, __func__)
 
 /* True while the global recorder runs (trace_recorder_start/stop). */
 extern bool trace_recording;
@@ -62,6 +64,18 @@ static inline bool trace_recorder_on(void)
 {
 	return unlikely(__atomic_load_n(&trace_recording, __ATOMIC_RELAXED));
 }
+
+/*
+ * An event for the frame's ring (and the recorder, while it runs). The
+ * rings are one of the page checks (page_checks_enabled(), pinio/bug.h):
+ * on a machine booted without them, an event costs two loads and a branch
+ * unless the recorder runs.
+ */
+#define trace_page_event(pfn, ev, val)						\
+	do {									\
+		if (page_checks_enabled() || trace_recorder_on())		\
+			__trace_page_event(pfn, ev, val, __func__);		\
+	} while (0)
 
 /*
  * An event recorded (ring and recorder) only while the recorder runs:
