@@ -156,8 +156,7 @@ static void crash_kill_durable_writes(struct kunit *test)
 		pid_t pid;
 
 		KUNIT_ASSERT_EQ(test, pipe(fds), 0);
-		fflush(NULL);
-		pid = fork();
+		pid = kunit_fork();
 		KUNIT_ASSERT_GE(test, pid, 0);
 		if (!pid) {
 			close(fds[0]);

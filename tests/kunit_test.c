@@ -12,8 +12,11 @@
 #include <pinio/bug.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int kunit_test_init(struct kunit *test)
 {
@@ -268,6 +271,37 @@ static void kunit_err_ptr_report(struct kunit *test)
 				  "report was: %s", out);
 }
 
+/*
+ * A child of kunit_fork() that gets back into the runner, by an ASSERT or
+ * by returning from the case, must not run or report anything more:
+ *   fork -> child: ASSERT false      -> runner: _exit(127)
+ *   fork -> child: return from case  -> runner: _exit(127)
+ * Expect both children to exit with 127 (stderr, with the guard's line,
+ * goes to /dev/null) and this case, in the parent, to pass.
+ */
+static void kunit_fork_child_never_reaches_runner(struct kunit *test)
+{
+	int how, status;
+
+	for (how = 0; how < 2; how++) {
+		pid_t pid = kunit_fork();
+
+		KUNIT_ASSERT_GE(test, pid, 0);
+		if (!pid) {
+			int fd = open("/dev/null", O_WRONLY);
+
+			if (fd < 0 || dup2(fd, STDERR_FILENO) < 0 || dup2(fd, STDOUT_FILENO) < 0)
+				_exit(2);
+			if (!how)
+				KUNIT_ASSERT_TRUE(test, false);
+			return;
+		}
+		KUNIT_ASSERT_EQ(test, waitpid(pid, &status, 0), pid);
+		KUNIT_EXPECT_TRUE_MSG(test, WIFEXITED(status) && WEXITSTATUS(status) == 127,
+				      "child %d: status %#x", how, status);
+	}
+}
+
 static struct kunit_case kunit_test_cases[] = {
 	KUNIT_CASE(kunit_priv_set_by_init),
 	KUNIT_CASE(kunit_int_macros_compare_by_value),
@@ -285,6 +319,7 @@ static struct kunit_case kunit_test_cases[] = {
 	KUNIT_CASE(kunit_ledger_ignore_rejects_unknown),
 	KUNIT_CASE(kunit_skip_after_failure_stays_failed),
 	KUNIT_CASE(kunit_err_ptr_report),
+	KUNIT_CASE(kunit_fork_child_never_reaches_runner),
 	{}
 };
 

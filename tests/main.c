@@ -8,6 +8,7 @@
 
 static struct kunit_suite *const suites[] = {
 	&aio_rsrc_suite,
+	&bad_input_suite,
 	&bio_suite,
 	&bio_iov_suite,
 	&bio_mode_suite,

@@ -202,8 +202,108 @@ static void simfs_dio_same_workload_three_paths(struct kunit *test)
 	free(model);
 }
 
+/* ---- a failed extending write ------------------------------------------------- */
+
+struct sd_fail_case {
+	const char *desc;
+	unsigned int engine;		/* index into sd_opts */
+	unsigned int flags;		/* SIM_IO_FAIL or SIM_IO_PARTIAL */
+	uint64_t bytes;			/* SIM_IO_PARTIAL: bytes that reach the disk */
+};
+
+static const struct sd_fail_case sd_fail_cases[] = {
+	{ "legacy, bio fails", 1, SIM_IO_FAIL, 0 },
+	{ "legacy, 2560 bytes reach the disk", 1, SIM_IO_PARTIAL, 2560 },
+	{ "iomap, bio fails", 0, SIM_IO_FAIL, 0 },
+	{ "iomap, 2560 bytes reach the disk", 0, SIM_IO_PARTIAL, 2560 },
+};
+
+static void sd_fail_desc(const struct sd_fail_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
+}
+
+KUNIT_ARRAY_PARAM(sd_fail, sd_fail_cases, sd_fail_desc);
+
+/*
+ * A direct write past EOF whose bio fails, then the file grows over it
+ * (tests/ops/regressions/legacy_failed_write_tail.ops, found by random_ops):
+ *
+ *   file: [A 4K]                 size 4K
+ *   write B [64K, 72K): device fails its bio (or moves 2560 bytes, then
+ *   fails)                       -> -EIO, size 4K
+ *   write C [128K, 128K+512)     size 128K+512
+ *   read [4K, 128K)              -> zeros: the failed write left nothing
+ *
+ * Expect -EIO (the legacy engine reports any bio error; iomap reports the
+ * error when no byte completed), the size unchanged by the failure, and
+ * zeros where the failed write was: legacy trims the blocks it allocated
+ * past i_size (ext2_write_failed() after blockdev_direct_IO()), iomap
+ * leaves them unwritten (read as zeros). Before the fix the legacy case
+ * read back B's bytes.
+ */
+static void simfs_dio_failed_extending_write(struct kunit *test)
+{
+	const struct sd_fail_case *c = test->param_value;
+	const size_t gap = (128UL << 10) - 4096;
+	struct sim_io_fault f = { .flags = c->flags, .nth = 1, .bytes = c->bytes };
+	unsigned long ubuf = t_mm_mmap(test, gap, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned char *b = malloc(gap);
+	char dev[32], path[32];
+	ssize_t ret;
+	size_t i;
+	int fd;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	snprintf(dev, sizeof(dev), "/dev/%s", sd_disks[0]);
+	KUNIT_ASSERT_EQ(test, sim_mkfs(dev, "simfs", NULL), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], sd_opts[c->engine]), 0);
+	snprintf(path, sizeof(path), "%s/f", sd_mnts[0]);
+	fd = sim_open(path, O_RDWR | O_CREAT | O_DIRECT, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 'A', 4096);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, 4096, 0), 4096);
+
+	t_mm_fill(test, ubuf, 'B', 8192);
+	KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], &f), 0);
+	ret = sim_pwrite(fd, ubuf, 8192, 65536);
+	KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], NULL), 0);
+	KUNIT_EXPECT_EQ(test, ret, -EIO);
+	KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 4096);
+
+	t_mm_fill(test, ubuf, 'C', 512);
+	KUNIT_EXPECT_EQ(test, sim_pwrite(fd, ubuf, 512, 128L << 10), 512);
+	KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), (128L << 10) + 512);
+	t_mm_fill(test, ubuf, 0x77, gap);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, gap, 4096), (ssize_t)gap);
+	KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, b, gap), (ssize_t)gap);
+	for (i = 0; i < gap && !b[i]; i++)
+		;
+	KUNIT_EXPECT_EQ_MSG(test, i, gap, "byte %zu past the old EOF is %#x, not 0", 4096 + i,
+			    i < gap ? b[i] : 0);
+
+	/* And after a remount (the blocks, not just the cache). */
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_ASSERT_EQ(test, sim_umount(sd_mnts[0]), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], sd_opts[c->engine]), 0);
+	fd = sim_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 0x77, gap);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, gap, 4096), (ssize_t)gap);
+	KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, b, gap), (ssize_t)gap);
+	for (i = 0; i < gap && !b[i]; i++)
+		;
+	KUNIT_EXPECT_EQ_MSG(test, i, gap, "after remount: byte %zu is %#x, not 0", 4096 + i,
+			    i < gap ? b[i] : 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(sd_mnts[0]), 0);
+	free(b);
+	t_mm_munmap(test, ubuf, gap);
+}
+
 static struct kunit_case simfs_dio_test_cases[] = {
 	KUNIT_CASE(simfs_dio_same_workload_three_paths),
+	KUNIT_CASE_PARAM(simfs_dio_failed_extending_write, sd_fail_gen_params),
 	{}
 };
 

@@ -12,7 +12,9 @@
  * is compared. .exit unmounts (if a case failed half-way), destroys the
  * disk and shuts down expecting no leaks.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -941,12 +943,27 @@ static void simfs_truncate_waits_for_dio(struct kunit *test)
 #define SFS_CRASH_BYTES	(8UL << 20)
 #define SFS_CRASH_FILE	(48 * 1024)
 #define SFS_CRASH_ROUNDS	10	/* the issue asks for 10 kills */
+#define SFS_CRASH_WAIT_MS	60000	/* longest wait for one report */
+
+/* One report from the child, or false on EOF, error or @ms without one. */
+static bool sfs_crash_read(int fd, unsigned int *r, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	while (poll(&p, 1, ms) < 0)
+		if (errno != EINTR)
+			return false;
+	if (!(p.revents & (POLLIN | POLLHUP)))
+		return false;
+	return read(fd, r, sizeof(*r)) == sizeof(*r);
+}
 
 /*
  * The child: boot a machine of its own, mount the file-backed simfs, and
  * write forever: file f<r> (pattern r+1) then fsync, then tell the parent
  * r is durable; between fsyncs, unsynced writes to u<r> and appends to
- * f<r-1>. Never returns; the parent kills it.
+ * f<r-1>. Never returns: it is killed by the parent (or with it, through
+ * kunit_fork()'s PR_SET_PDEATHSIG), or ends with _exit() on any error.
  */
 static void __attribute__((noreturn)) sfs_crash_child(const char *host, int wfd)
 {
@@ -964,6 +981,8 @@ static void __attribute__((noreturn)) sfs_crash_child(const char *host, int wfd)
 		size_t i;
 		int fd;
 
+		if (!b)
+			_exit(5);
 		for (i = 0; i < SFS_CRASH_FILE; i++)
 			b[i] = sfs_pat(i, r + 1);
 		sim_user_write(ubuf, b, SFS_CRASH_FILE);
@@ -1021,18 +1040,22 @@ static void simfs_crash_kill_remount(struct kunit *test)
 		bool seen[40] = { false };
 		unsigned int gen[40] = { 0 };
 		int pfd[2], status, bad = 0;
-		pid_t pid;
+		pid_t pid, reaped;
 
 		KUNIT_ASSERT_EQ(test, pipe(pfd), 0);
-		fflush(NULL);
-		pid = fork();
+		pid = kunit_fork();
 		KUNIT_ASSERT_GE(test, pid, 0);
 		if (!pid) {
 			close(pfd[0]);
-			sfs_crash_child(host, pfd[1]);
+			sfs_crash_child(host, pfd[1]);	/* never returns: _exit() */
 		}
+		/*
+		 * From here to the reap nothing may ASSERT: the child must be
+		 * killed and reaped on every path. A child that stops reporting
+		 * fails the round after SFS_CRASH_WAIT_MS instead of hanging.
+		 */
 		close(pfd[1]);
-		while (got < want && read(pfd[0], &r, sizeof(r)) == sizeof(r)) {
+		while (got < want && sfs_crash_read(pfd[0], &r, SFS_CRASH_WAIT_MS)) {
 			seen[r % 40] = true;
 			gen[r % 40] = r + 1;
 			last = r;
@@ -1047,7 +1070,10 @@ static void simfs_crash_kill_remount(struct kunit *test)
 			last = r;
 		}
 		close(pfd[0]);
-		waitpid(pid, &status, 0);
+		while ((reaped = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+			;
+		KUNIT_ASSERT_EQ(test, reaped, pid);
+		KUNIT_EXPECT_EQ_MSG(test, got, want, "round %u: the child stopped reporting", round);
 		KUNIT_EXPECT_TRUE_MSG(test, WIFSIGNALED(status), "child exited with %d",
 				      WEXITSTATUS(status));
 

@@ -11,6 +11,7 @@
 
 #include "kunit/test.h"
 
+extern struct kunit_suite bad_input_suite;
 extern struct kunit_suite bio_suite;
 extern struct kunit_suite bio_iov_suite;
 extern struct kunit_suite bio_mode_suite;

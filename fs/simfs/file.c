@@ -167,11 +167,33 @@ static struct inode *file_inode(const struct file *file)
 	return file->f_mapping->host;
 }
 
+/*
+ * A legacy direct write that extended the file failed: the blocks it
+ * allocated past i_size hold whatever reached the disk, and would show
+ * once the file grows over them. Drop the cache and the blocks past
+ * i_size, as ext2_write_failed() does after blockdev_direct_IO() (iomap
+ * allocates unwritten extents instead, which read as zeros). Caller holds
+ * i_rwsem; the engine waited for every bio of an extending write.
+ */
+static void simfs_dio_write_failed(struct inode *inode, loff_t end)
+{
+	struct simfs_inode *si = SIMFS_I(inode);
+	struct simfs_sb_info *sbi = si->sbi;
+	loff_t size = i_size_read(inode);
+
+	if (end <= size)
+		return;
+	truncate_pagecache(inode, size);
+	pthread_mutex_lock(&sbi->lock);
+	simfs_ext_truncate(si, DIV_ROUND_UP((uint64_t)size, 1U << sbi->bits));
+	pthread_mutex_unlock(&sbi->lock);
+}
+
 static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
 	struct simfs_sb_info *sbi = SIMFS_I(inode)->sbi;
-	loff_t pos = iocb->ki_pos;
+	loff_t pos = iocb->ki_pos, end = pos + (loff_t)iov_iter_count(iter);
 	ssize_t ret;
 
 	if (sbi->dio == SIMFS_DIO_IOMAP)
@@ -193,6 +215,8 @@ static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 	}
 	ret = __blockdev_direct_IO(iocb, inode, sbi->bdev, iter, simfs_get_block, NULL,
 				   DIO_LOCKING | DIO_SKIP_HOLES);
+	if (ret < 0 && ret != -EIOCBQUEUED && ret != -ENOTBLK && iov_iter_rw(iter) == WRITE)
+		simfs_dio_write_failed(inode, end);
 	if (ret > 0) {
 		iocb->ki_pos += ret;
 		if (iov_iter_rw(iter) == WRITE && iocb->ki_pos > i_size_read(inode))

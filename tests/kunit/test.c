@@ -21,6 +21,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -40,6 +41,7 @@ static unsigned int timeout_secs = 600;
 static const char *filters[MAX_FILTERS];
 static int nr_filters;
 static pthread_t runner_thread;
+static pid_t runner_pid;		/* the process that runs the suites */
 static char running[256];	/* "suite.case", for the signal handlers */
 static char failed_names[32][256];	/* listed again before the totals */
 static unsigned int nr_failed_names;
@@ -109,8 +111,26 @@ void kunit_mark_skipped(struct kunit *test, const char *fmt, ...)
 	va_end(ap);
 }
 
+/*
+ * A forked child that got back into the runner (an ASSERT, or returning
+ * from the case) must never run another case or print a result: it ends
+ * here, at once.
+ */
+static void kunit_child_guard(void)
+{
+	static const char msg[] = "kunit: a forked child reached the runner; it exits\n";
+	ssize_t n;
+
+	if (!runner_pid || getpid() == runner_pid)
+		return;
+	n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(127);
+}
+
 void kunit_abort(struct kunit *test)
 {
+	kunit_child_guard();
 	if (!test->abort_env || !pthread_equal(pthread_self(), runner_thread)) {
 		fflush(stdout);
 		fprintf(stderr, "kunit: %s: ASSERT or skip outside the case's own thread\n",
@@ -128,6 +148,7 @@ static void try_run(struct kunit *test, void (*fn)(struct kunit *test))
 	test->abort_env = &env;
 	if (!setjmp(env))
 		fn(test);
+	kunit_child_guard();
 	test->abort_env = saved;
 }
 
@@ -670,6 +691,36 @@ static void install_handlers(void)
 #endif
 }
 
+/**
+ * kunit_fork() - fork() for a case that needs a host child process.
+ *
+ * Flushes stdio first (a child must not print the parent's buffered
+ * output again). In the child: the runner's signal handlers and alarm are
+ * gone (its "Bail out!" lines are the parent's alone), and it is killed if
+ * the parent dies (PR_SET_PDEATHSIG), so it never outlives the run. The
+ * child must end with _exit(); if it returns into the runner instead, the
+ * runner makes it _exit(127) before it can run or report anything.
+ * Return: as fork(): the child's pid in the parent, 0 in the child, -1.
+ */
+pid_t kunit_fork(void)
+{
+	pid_t parent = getpid(), pid;
+
+	fflush(NULL);
+	pid = fork();
+	if (pid)
+		return pid;
+	alarm(0);
+	signal(SIGALRM, SIG_DFL);
+	signal(SIGABRT, SIG_DFL);
+	signal(SIGSEGV, SIG_DFL);
+	signal(SIGBUS, SIG_DFL);
+	signal(SIGFPE, SIG_DFL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(126);
+	return 0;
+}
+
 static void usage(FILE *f, const char *prog)
 {
 	fprintf(f,
@@ -702,6 +753,7 @@ int kunit_main(int argc, char **argv, struct kunit_suite *const *suites)
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	runner_thread = pthread_self();
+	runner_pid = getpid();
 	while ((opt = getopt(argc, argv, "f:s:t:vlh")) != -1) {
 		switch (opt) {
 		case 'f':

@@ -23,6 +23,7 @@
 #include <setjmp.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/types.h>
 
 #define KUNIT_PARAM_DESC_SIZE	128
 
@@ -107,6 +108,12 @@ int kunit_main(int argc, char **argv, struct kunit_suite *const *suites);
 
 /* The -s seed (time-based when not given); printed as "# seed: N". */
 unsigned long kunit_seed(void);
+/*
+ * kunit_fork() - fork() for a case: the child loses the runner's signal
+ * handlers, dies with the parent, and must end with _exit() (a child that
+ * gets back into the runner is made to _exit(127)). See test.c.
+ */
+pid_t kunit_fork(void);
 /* -l: the case may scale up its iterations. */
 bool kunit_long(void);
 /* -v: the runner prints more, and a case may too. */
