@@ -222,10 +222,14 @@ __coverage: $(KUNIT) $(REPLAY_BINS)
 fault-exhaustive: $(KUNIT)
 	$(Q)PINIO_FAULT_ALL=1 $(KUNIT) -t 0 -f 'fault_scenarios.*'
 
-# Long random runs: random_ops until SOAK_SECONDS have passed (0: until stopped).
+# Long random runs until SOAK_SECONDS have passed (0: until stopped):
+# random_ops sequences (checked per op), the throughput mode, and the TSan
+# stress cases (built in $(O)/tsan; SOAK_TSAN=0 skips them). scripts/soak.sh.
 soak: $(KUNIT)
-	$(Q)PINIO_SOAK_SECONDS=$(SOAK_SECONDS) $(KUNIT) -t 0 \
-		-f 'random_ops.random_ops_sequences' $(if $(SEED),-s $(SEED))
+	$(Q)$(if $(filter 0,$(SOAK_TSAN)),,$(MAKE) --no-print-directory O=$(O)/tsan SAN=thread \
+		$(O)/tsan/tests/kunit &&) \
+	SOAK_SECONDS=$(SOAK_SECONDS) $(if $(SEED),SEED=$(SEED)) bash scripts/soak.sh $(KUNIT) \
+		$(if $(filter 0,$(SOAK_TSAN)),,$(O)/tsan/tests/kunit)
 
 # Each public header must compile on its own.
 hdrcheck: $(HDRCHECK)
@@ -282,7 +286,7 @@ help:
 	@echo '  replay         replay fuzz/corpus/ only, built by $$(CC)'
 	@echo '  valgrind       memcheck: VALGRIND_TESTS (default scenario*) and the corpus replays'
 	@echo '  coverage       gcovr line coverage of scripts/coverage-files, each >= COVERAGE_MIN (90)'
-	@echo '  soak           random_ops sequences for SOAK_SECONDS (default 3600; 0: until stopped)'
+	@echo '  soak           random_ops (per-op and throughput mode) + TSan stress for SOAK_SECONDS (default 3600; 0: until stopped)'
 	@echo '  fault-exhaustive  fail every allocation of every scenario R01-R25 in turn (hours)'
 	@echo '  run            build everything and run `$(O)/pinio run $$ARGS`'
 	@echo '  clean          remove $(O)/'
@@ -303,4 +307,5 @@ help:
 FORCE:
 
 -include $(LIB_OBJS:.o=.d) $(TEST_OBJS:.o=.d) $(TOOL_OBJS:.o=.d) \
-	$(BENCH_OBJS:.o=.d) $(HDRCHECK:.ok=.d) $(FUZZ_OBJS:.o=.d)
+	$(BENCH_OBJS:.o=.d) $(BENCH_DIO_OBJS:.o=.d) $(OPS_OBJS:.o=.d) $(HDRCHECK:.ok=.d) \
+	$(FUZZ_OBJS:.o=.d)

@@ -136,6 +136,8 @@ static void callgrind_pin(unsigned long n)
 
 /* ---- driver -------------------------------------------------------------- */
 
+void case_random_ops_stream(void);
+
 static const struct {
 	const char *name;
 	void (*fn)(void);
@@ -145,7 +147,7 @@ static const struct {
 	{ "file_uring_qd32", case_file_uring_qd32 },
 	{ "zero_storm", case_zero_storm },
 	{ "dma_threads", case_dma_threads },
-	{ "random_ops", case_random_ops },
+	{ "random_ops", case_random_ops_stream },	/* bench/dio/random.c */
 };
 #define NR_CASES	((int)(sizeof(cases) / sizeof(cases[0])))
 

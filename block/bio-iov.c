@@ -117,7 +117,8 @@ static int __bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
 	nr_pages = DIV_ROUND_UP(offset + size, PAGE_SIZE);
 
 	trim = (size_t)size & (lbs - 1);
-	iov_iter_revert(iter, trim);
+	if (trim)
+		iov_iter_revert(iter, trim);
 	size -= trim;
 	if (unlikely(!size)) {
 		ret = -EFAULT;
@@ -139,7 +140,8 @@ static int __bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
 		}
 		offset = 0;
 	}
-	iov_iter_revert(iter, (size_t)left);
+	if (left)
+		iov_iter_revert(iter, (size_t)left);
 out:
 	while (i < nr_pages)
 		bio_release_page(bio, pages[i++]);

@@ -220,7 +220,8 @@ struct bio *bio_alloc(struct block_device *bdev, unsigned short nr_vecs, blk_opf
 		return NULL;
 	if (nr_vecs > BIO_INLINE_VECS) {
 		nr = bvec_slab_size(nr_vecs);
-		table = should_fail_alloc(FAULT_META_ALLOC) ? NULL : calloc(nr, sizeof(*table));
+		/* Not zeroed, as the kernel's bvec_alloc(): entries past bi_vcnt are never read. */
+		table = should_fail_alloc(FAULT_META_ALLOC) ? NULL : malloc(nr * sizeof(*table));
 		if (!table) {
 			bio_free_raw(bio);
 			return NULL;

@@ -22,10 +22,23 @@
 #include <time.h>
 #include <pinio/blkdev.h>
 #include <pinio/sim.h>
+#include "block/sim_tstat.h"
 
-static atomic_long_t stat_submitted;	/* bios through submit_bio_noacct() */
-static atomic_long_t stat_split;	/* front pieces split off */
-static atomic_long_t stat_rejected;	/* failed by the checks */
+enum {
+	BS_SUBMITTED,	/* bios through submit_bio_noacct() */
+	BS_SPLIT,	/* front pieces split off */
+	BS_REJECTED,	/* failed by the checks */
+	NR_BLK_STATS,
+};
+
+/* Per-thread (block/sim_tstat.h): one moves on every bio. */
+static struct sim_tstat blk_stats = SIM_TSTAT_INIT(blk_stats, NR_BLK_STATS);
+static __thread long *blk_stats_this;
+
+static inline void blk_stat_inc(unsigned int i)
+{
+	sim_tstat_add(&blk_stats, &blk_stats_this, i, 1);
+}
 
 /* ---- in-flight accounting -------------------------------------------- */
 
@@ -221,7 +234,7 @@ static struct bio *__bio_split_to_limits(struct bio *bio, struct bio **rest)
 		bio_endio(bio);
 		return NULL;
 	}
-	atomic_long_inc(&stat_split);
+	blk_stat_inc(BS_SPLIT);
 	bio_chain(split, bio);
 	*rest = bio;
 	return split;
@@ -291,7 +304,7 @@ static struct bio *bio_list_pop(struct bio_list *bl)
 
 static void bio_fail(struct bio *bio, blk_status_t status)
 {
-	atomic_long_inc(&stat_rejected);
+	blk_stat_inc(BS_REJECTED);
 	bio->bi_status = status;
 	bio_endio(bio);
 }
@@ -324,13 +337,27 @@ static blk_status_t bio_check(struct bio *bio)
 	return BLK_STS_OK;
 }
 
+/* Hand one piece that fits to the driver. */
+static inline void submit_piece(struct gendisk *disk, struct bio *bio)
+{
+	/* Count first, then look: del_gendisk() marks dead, then drains. */
+	atomic_inc_return(&disk->inflight);
+	if (disk_dead(disk)) {
+		bio_fail(bio, BLK_STS_IOERR);
+		disk_io_done(disk);
+		return;
+	}
+	disk->fops->submit_bio(bio);
+}
+
 static void __submit_bio(struct bio *bio)
 {
 	struct bio_list pieces = { NULL, NULL };
+	struct bio *piece, *rest;
 	struct gendisk *disk;
 	blk_status_t status;
 
-	atomic_long_inc(&stat_submitted);
+	blk_stat_inc(BS_SUBMITTED);
 	if (WARN_ON_ONCE(!bio->bi_bdev)) {
 		bio_fail(bio, BLK_STS_IOERR);
 		return;
@@ -349,26 +376,23 @@ static void __submit_bio(struct bio *bio)
 	 * Cut every piece before the driver sees the first: chaining a piece
 	 * writes the parent, which an earlier piece's completion may read.
 	 */
-	while (bio) {
-		struct bio *rest, *piece = __bio_split_to_limits(bio, &rest);
-
+	piece = __bio_split_to_limits(bio, &rest);
+	if (likely(piece == bio && !rest)) {
+		/* It fits (the usual case): no list. */
+		submit_piece(disk, bio);
+		return;
+	}
+	for (;;) {
 		if (piece)
 			bio_list_add(&pieces, piece);
+		if (!rest)
+			break;
 		/* The kernel resubmits the remainder: count it as submitted. */
-		if (rest)
-			atomic_long_inc(&stat_submitted);
-		bio = rest;
+		blk_stat_inc(BS_SUBMITTED);
+		piece = __bio_split_to_limits(rest, &rest);
 	}
-	while ((bio = bio_list_pop(&pieces))) {
-		/* Count first, then look: del_gendisk() marks dead, then drains. */
-		atomic_inc_return(&disk->inflight);
-		if (disk_dead(disk)) {
-			bio_fail(bio, BLK_STS_IOERR);
-			disk_io_done(disk);
-			continue;
-		}
-		disk->fops->submit_bio(bio);
-	}
+	while ((bio = bio_list_pop(&pieces)))
+		submit_piece(disk, bio);
 }
 
 /**
@@ -419,20 +443,32 @@ void submit_bio(struct bio *bio)
  * WAITING first (after initialising @lock and @cond); the completion then
  * finds WAITING and sets DONE under @lock, so the submitter can only
  * return (and its stack frame go away) after the completion unlocked.
+ *
+ * A completion that runs on the submitting thread, inside that thread's
+ * submit_bio() (inline DMA), cannot race with the wait: the submitter has
+ * not got there. submit_bio_wait() marks its wait in sbw_submitting for
+ * the length of submit_bio(), and such a completion stores DONE without
+ * the locked compare-exchange.
  */
 enum { SBW_RUNNING, SBW_WAITING, SBW_DONE };
 
 struct submit_wait {
+	int state;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
-	int state;
 };
+
+static __thread struct submit_wait *sbw_submitting;
 
 static void submit_bio_wait_endio(struct bio *bio)
 {
 	struct submit_wait *w = bio->bi_private;
 	int running = SBW_RUNNING;
 
+	if (w == sbw_submitting) {
+		__atomic_store_n(&w->state, SBW_DONE, __ATOMIC_RELAXED);
+		return;
+	}
 	if (__atomic_compare_exchange_n(&w->state, &running, SBW_DONE, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return;
@@ -454,13 +490,17 @@ static void submit_bio_wait_endio(struct bio *bio)
  */
 int submit_bio_wait(struct bio *bio)
 {
-	struct submit_wait w = { .state = SBW_RUNNING };
+	struct submit_wait w, *outer = sbw_submitting;
 	int running = SBW_RUNNING;
 
+	/* Only @state is read before the slow path initialises the rest. */
+	w.state = SBW_RUNNING;
 	bio->bi_private = &w;
 	bio->bi_end_io = submit_bio_wait_endio;
 	bio->bi_opf |= REQ_SYNC;
+	sbw_submitting = &w;
 	submit_bio(bio);
+	sbw_submitting = outer;
 	if (__atomic_load_n(&w.state, __ATOMIC_ACQUIRE) == SBW_DONE)
 		goto out;
 	pthread_mutex_init(&w.lock, NULL);
@@ -489,10 +529,10 @@ out:
 unsigned long sim_blk_stat(const char *name)
 {
 	if (!strcmp(name, "bios_submitted"))
-		return (unsigned long)atomic_long_read(&stat_submitted);
+		return (unsigned long)sim_tstat_read(&blk_stats, BS_SUBMITTED);
 	if (!strcmp(name, "bios_split"))
-		return (unsigned long)atomic_long_read(&stat_split);
+		return (unsigned long)sim_tstat_read(&blk_stats, BS_SPLIT);
 	if (!strcmp(name, "bios_rejected"))
-		return (unsigned long)atomic_long_read(&stat_rejected);
+		return (unsigned long)sim_tstat_read(&blk_stats, BS_REJECTED);
 	return 0;
 }

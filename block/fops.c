@@ -173,7 +173,8 @@ static ssize_t __blkdev_direct_IO_simple(struct kiocb *iocb, struct iov_iter *it
 	} else {
 		if (should_fail_alloc(FAULT_META_ALLOC))
 			return -ENOMEM;
-		vecs = calloc(nr_pages, sizeof(*vecs));
+		/* kmalloc_array(): not zeroed, entries past bi_vcnt are never read. */
+		vecs = malloc(nr_pages * sizeof(*vecs));
 		if (!vecs)
 			return -ENOMEM;
 	}

@@ -395,6 +395,81 @@ static void ram_discard_write_zeroes(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
 }
 
+/*
+ * The store in 2 MiB chunks (drivers/block/ram.c): I/O and discards
+ * across a chunk edge, a discard that covers a chunk whole (the chunk is
+ * given back), and the short last chunk of a disk that is not a multiple
+ * of 2 MiB. The disk is 4 MiB + 3 KiB; each row is applied in order to it
+ * and to a host model, then the whole disk is read back.
+ *
+ *   byte:  0        2M-4K 2M  2M+4K          4M   4M+3K
+ *          |  chunk 0  [==|==]  chunk 1        | c2 |
+ *
+ * Expect after every row the disk to equal the model: written bytes where
+ * written, zeros where never written or discarded (as brd: a discarded
+ * block reads as zeros).
+ */
+struct ram_edge_op {
+	const char *what;
+	enum req_op op;		/* REQ_OP_WRITE (pattern @fill), _DISCARD, _WRITE_ZEROES */
+	uint64_t pos, len;
+	int fill;
+};
+
+#define RAM_EDGE_BYTES	((4UL << 20) + 3072)
+
+static const struct ram_edge_op ram_edge_ops[] = {
+	{ "write 8 KiB across the 2 MiB edge", REQ_OP_WRITE, (2UL << 20) - 4096, 8192, 0x11 },
+	{ "write the last 3 KiB (short chunk)", REQ_OP_WRITE, 4UL << 20, 3072, 0x22 },
+	{ "write 1 MiB across the 4 MiB edge", REQ_OP_WRITE, (3UL << 20) + 3072, 1UL << 20, 0x33 },
+	{ "discard chunk 1 whole", REQ_OP_DISCARD, 2UL << 20, 2UL << 20, 0 },
+	{ "write 4 KiB in chunk 1 again", REQ_OP_WRITE, (3UL << 20), 4096, 0x44 },
+	{ "write-zeroes 6 KiB across the 2 MiB edge", REQ_OP_WRITE_ZEROES, (2UL << 20) - 2048, 6144, 0 },
+	{ "discard the short last chunk whole", REQ_OP_DISCARD, 4UL << 20, 3072, 0 },
+	{ "discard 1 KiB inside chunk 0", REQ_OP_DISCARD, (2UL << 20) - 4096, 1024, 0 },
+};
+
+static void ram_chunk_edges(struct kunit *test)
+{
+	unsigned char *model = calloc(1, RAM_EDGE_BYTES), *disk = malloc(RAM_EDGE_BYTES);
+	struct block_device *bdev;
+	unsigned int i;
+
+	KUNIT_ASSERT_TRUE(test, model && disk);
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("ram0", RAM_EDGE_BYTES, 512), 0);
+	bdev = t_blk_open(test, "ram0");
+	for (i = 0; i < ARRAY_SIZE(ram_edge_ops); i++) {
+		const struct ram_edge_op *o = &ram_edge_ops[i];
+		uint64_t off;
+
+		if (o->op == REQ_OP_WRITE) {
+			memset(model + o->pos, o->fill, o->len);
+			for (off = 0; off < o->len; off += 1UL << 20)
+				KUNIT_EXPECT_EQ_MSG(test, t_blk_rw(test, bdev, true, (o->pos + off) >> 9,
+								 model + o->pos + off,
+								 min_t(uint64_t, 1UL << 20, o->len - off)),
+						    0, "%s", o->what);
+		} else {
+			struct bio *bio = t_blk_bio(test, bdev, o->op, o->pos >> 9, 0);
+
+			bio->bi_iter.bi_size = (unsigned int)o->len;
+			KUNIT_EXPECT_EQ_MSG(test, submit_bio_wait(bio), 0, "%s", o->what);
+			bio_put(bio);
+			memset(model + o->pos, 0, o->len);
+		}
+		memset(disk, 0x5a, RAM_EDGE_BYTES);
+		for (off = 0; off < RAM_EDGE_BYTES; off += 1UL << 20)
+			KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, off >> 9, disk + off,
+						       min_t(uint64_t, 1UL << 20, RAM_EDGE_BYTES - off)), 0);
+		KUNIT_EXPECT_TRUE_MSG(test, !memcmp(disk, model, RAM_EDGE_BYTES),
+				      "after \"%s\": the disk differs from the model", o->what);
+	}
+	blkdev_put(bdev);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
+	free(model);
+	free(disk);
+}
+
 /* ---- submission checks --------------------------------------------------------- */
 
 struct blk_bad_bio {
@@ -622,6 +697,7 @@ static struct kunit_case blk_cases[] = {
 	KUNIT_CASE(ram_write_read_roundtrip),
 	KUNIT_CASE(ram_subpage_bvecs),
 	KUNIT_CASE(ram_discard_write_zeroes),
+	KUNIT_CASE(ram_chunk_edges),
 	KUNIT_CASE_PARAM(submit_bio_checks_refuse, blk_bad_bio_gen_params),
 	KUNIT_CASE(set_limits_needs_idle),
 	KUNIT_CASE(destroy_drains_inflight),

@@ -17,6 +17,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #define CR_BYTES	(CR_BLOCKS * 512)
 #define CR_MAGIC	0x43524153485245CULL	/* "CRASHREC"-ish */
 #define CR_ROUNDS	10
+#define CR_FIRST_ACK_MS	30000	/* boot + first durable write, even under ASan */
 
 struct cr_rec {
 	uint64_t magic;
@@ -133,10 +135,24 @@ static void __attribute__((noreturn)) cr_writer(const char *path, const char *ba
 }
 
 /*
+ * Wait up to CR_FIRST_ACK_MS for the writer's first ack on @fd; *@a gets it.
+ * Return: true if one came (false: the writer exited or is still booting).
+ */
+static bool cr_wait_first_ack(int fd, struct cr_ack *a)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	if (poll(&p, 1, CR_FIRST_ACK_MS) != 1 || !(p.revents & POLLIN))
+		return false;
+	return read(fd, a, sizeof(*a)) == (ssize_t)sizeof(*a) && a->block < CR_BLOCKS;
+}
+
+/*
  * Scenario: CR_ROUNDS rounds, psync and io_uring backends alternating:
  *   child: boot; file disk on the host file; loop { write record
  *          (FUA, or plain + fsync every 4); ack through the pipe }
- *   parent: let it run 20..200 ms (seeded), SIGKILL, read the host file
+ *   parent: wait for the first ack (at most CR_FIRST_ACK_MS), let it run
+ *           0..180 ms more (seeded), SIGKILL, read the host file
  * Expect every block's record whole (magic, block, checksum) and at least
  * as new as its last acknowledged write, in every round.
  */
@@ -153,6 +169,7 @@ static void crash_kill_durable_writes(struct kunit *test)
 		struct cr_ack a;
 		int fds[2], st, hostfd;
 		unsigned int b, acks = 0;
+		bool first_ack;
 		pid_t pid;
 
 		KUNIT_ASSERT_EQ(test, pipe(fds), 0);
@@ -165,8 +182,19 @@ static void crash_kill_durable_writes(struct kunit *test)
 			cr_writer(path, backend, fds[1]);
 		}
 		close(fds[1]);
+		/*
+		 * The kill point is counted from the writer's first ack, not
+		 * from fork: booting can take longer than the whole window on
+		 * a loaded machine or under ASan, and a kill before the first
+		 * durable write would check nothing.
+		 */
+		first_ack = cr_wait_first_ack(fds[0], &a);
+		if (first_ack) {
+			last[a.block] = a.seq;
+			acks++;
+		}
 		ts.tv_sec = 0;
-		ts.tv_nsec = (long)(20 + rand_r(&seed) % 181) * 1000000L;
+		ts.tv_nsec = (long)(rand_r(&seed) % 181) * 1000000L;
 		nanosleep(&ts, NULL);
 		kill(pid, SIGKILL);
 		KUNIT_ASSERT_EQ(test, waitpid(pid, &st, 0), pid);

@@ -215,6 +215,166 @@ static void random_ops_sequences(struct kunit *test)
 		   end.oom_stops - st.oom_stops);
 }
 
+/* ---- throughput mode: tests/ops/stream.c ----------------------------------- */
+
+static void corrupt_after_write(const struct ops_op *op, long index, void *arg);
+
+static void print_stream_mix(struct kunit *test, const struct ops_prof *p)
+{
+	unsigned long n[2] = { 0, 0 }, sk[2] = { 0, 0 };
+	double ns[2] = { 0, 0 }, all = p->sweep_ns + p->boot_ns + p->end_ns;
+	unsigned int i;
+
+	for (i = 0; i < OPS_NR_OPS; i++) {
+		n[ops_is_blk_op(i)] += p->n[i];
+		sk[ops_is_blk_op(i)] += p->skipped[i];
+		ns[ops_is_blk_op(i)] += p->ns[i];
+	}
+	all += ns[0] + ns[1];
+	for (i = 0; i < OPS_NR_OPS; i++)
+		if (p->n[i])
+			kunit_info(test, "random_ops:   %-9s %7lu ops (%5.1f%%, %lu did nothing) %7.2f us/op %5.1f%% of the time",
+				   ops_names[i], p->n[i], 100.0 * p->n[i] / (n[0] + n[1]),
+				   p->skipped[i], p->ns[i] / p->n[i] / 1e3,
+				   all ? 100 * p->ns[i] / all : 0);
+	kunit_info(test, "random_ops: mm ops %lu (%lu did nothing) at %.0f ops/s, block/fs ops %lu (%lu did nothing) at %.0f ops/s; time: mm %.0f%%, block/fs %.0f%%, sweeps %.0f%% (%lu), boot %.0f%%, ends %.0f%%",
+		   n[0], sk[0], ns[0] > 0 ? n[0] / ns[0] * 1e9 : 0, n[1], sk[1],
+		   ns[1] > 0 ? n[1] / ns[1] * 1e9 : 0, all ? 100 * ns[0] / all : 0,
+		   all ? 100 * ns[1] / all : 0, all ? 100 * p->sweep_ns / all : 0, p->sweeps,
+		   all ? 100 * p->boot_ns / all : 0, all ? 100 * p->end_ns / all : 0);
+}
+
+static void report_stream_failure(struct kunit *test, const struct ops_stream_config *sc,
+				  const struct ops_stream_result *r)
+{
+	char line[128];
+	size_t i;
+
+	kunit_err(test, "random_ops stream: seed %llu program %lu failed at op %ld: [%s] %s",
+		  (unsigned long long)sc->seed, r->program, r->res.failed_at, r->res.kind,
+		  r->res.msg);
+	if (r->per_op_found)
+		kunit_err(test, "re-run of its %zu ops with every check after every op: op %ld: [%s] %s",
+			  r->window, r->per_op.failed_at, r->per_op.kind, r->per_op.msg);
+	else
+		kunit_err(test, "re-run of its %zu ops with every check after every op: no failure; shrunk with sweeps every %u",
+			  r->window, sc->check_every);
+	kunit_err(test, "shrunk to %zu ops, saved as %s (%s; replay: PINIO_OPS_DIR=<its dir> -f 'random_ops.random_ops_regression*')",
+		  r->shrunk, r->path[0] ? r->path : "(could not write)",
+		  r->replay_fails ? "loaded back and failed again" : "loaded back and DID NOT fail again");
+	if (r->needs_history)
+		kunit_err(test, "it fails only on reused host memory (an earlier boot's bytes in a frame not yet handed out): replays of the file on a fresh process will pass");
+	for (i = 0; i < r->shrunk && i < OPS_STREAM_SHOWN; i++) {
+		ops_format_op(&r->shown[i], line, sizeof(line));
+		kunit_err(test, "  %s", line);
+	}
+	KUNIT_FAIL(test, "random op stream failed: [%s] %s", r->res.kind, r->res.msg);
+}
+
+/*
+ * Scenario: the throughput mode. Generated sequences concatenated into
+ * programs of 20,000 ops (2,000 under ASan), each program on one booted
+ * machine, the full comparison with the model and sim_check() every 1,000
+ * ops and at its end:
+ *
+ *   boot | seq seq seq ... (20,000 ops) | final checks | shutdown
+ *              ^ sweep every 1,000 ops
+ *
+ * PINIO_OPS_STREAM_PROGRAMS=n runs n programs; PINIO_SOAK_SECONDS=N runs
+ * programs for N seconds instead (`make soak`, 0: until stopped). Only the
+ * memory ops by default: with the block and filesystem ops
+ * (PINIO_OPS_STREAM_MM=0) long programs fail within about 20,000 ops on
+ * stale file bytes, an open finding (docs/reliability.md).
+ * Expect every program to run clean and shut down leak-free.
+ */
+static void random_ops_stream(struct kunit *test)
+{
+	const char *soak = getenv("PINIO_SOAK_SECONDS");
+	struct ops_stream_config sc = {
+		.seed = kunit_seed(),
+		.check_every = env_uint("PINIO_OPS_CHECK_EVERY", 1000),
+		.programs = env_uint("PINIO_OPS_STREAM_PROGRAMS", 1),
+		.mm_only = env_uint("PINIO_OPS_STREAM_MM", 1) != 0,
+		.shrink_budget = 4000,
+		.no_shrink = env_uint("PINIO_OPS_NO_SHRINK", 0) != 0,
+	};
+	struct ops_stream_result *r = calloc(1, sizeof(*r));
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+#ifdef RANDOM_OPS_SAN
+	sc.program_ops = 2000;
+#endif
+	if (soak && *soak) {
+		sc.seconds = strtod(soak, NULL);
+		if (sc.seconds <= 0)
+			sc.seconds = 1e18;
+	}
+	if (ops_stream_run(&sc, r))
+		report_stream_failure(test, &sc, r);
+	kunit_info(test, "random_ops stream: seed %llu, %lu programs, %lu sequences, %lu ops in %.1f s: %.0f ops/s, %.0f per CPU-second (%lu did nothing, %lu programs stopped by OOM), sweeps every %u ops",
+		   (unsigned long long)sc.seed, r->programs, r->sequences, r->ops, r->secs,
+		   r->secs > 0 ? r->ops / r->secs : 0, r->cpu_secs > 0 ? r->ops / r->cpu_secs : 0,
+		   r->skipped, r->oom_stops, sc.check_every);
+	print_stream_mix(test, &r->prof);
+	free(r);
+}
+
+/*
+ * Scenario: the throughput mode's failure path. A stray write into a
+ * mapped frame is injected after the first write of each program (of
+ * 3,000 memory ops, sweeps every 1,000); nothing checks that page until
+ * a sweep or a later op touching it:
+ *
+ *   op 0 .. w (write, then the stray byte) .. [sweep 999] <- seen here or earlier
+ *   re-run ops 0..failure with every check -> fails at w
+ *   shrink -> <= 3 ops -> saved file -> loaded and run again (same hook)
+ *
+ * Expect the failure found, pinned to the write by the per-op re-run,
+ * shrunk to at most 3 ops ending with that write, and the saved file
+ * failing again the same way.
+ */
+static void random_ops_stream_failure_shrinks(struct kunit *test)
+{
+	struct ops_stream_config sc = {
+		.seed = 42,
+		.program_ops = 3000,
+		.check_every = 1000,
+		.programs = 1,
+		.mm_only = true,
+		.quiet = true,
+		.shrink_budget = 500,
+		.after_op = corrupt_after_write,
+	};
+	struct ops_stream_result *r = calloc(1, sizeof(*r));
+	struct ops_config cfg;
+	struct ops_op *ops = malloc(3000 * sizeof(*ops));
+	bool done = false;
+	size_t n, first_write;
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	KUNIT_ASSERT_NOT_NULL(test, ops);
+	sc.hook_arg = &done;
+	n = ops_stream_program(&sc, 0, &cfg, ops, 3000, NULL);
+	for (first_write = 0; first_write < n && ops[first_write].op != OPS_WRITE; first_write++)
+		;
+	KUNIT_ASSERT_LT(test, first_write, n);
+	KUNIT_EXPECT_EQ(test, ops_stream_run(&sc, r), -1);
+	KUNIT_EXPECT_TRUE(test, r->failed);
+	KUNIT_EXPECT_GE(test, r->res.failed_at, (long)first_write);
+	KUNIT_EXPECT_TRUE(test, r->per_op_found);
+	KUNIT_EXPECT_STREQ(test, r->kind, "data");
+	KUNIT_EXPECT_LE(test, r->per_op.failed_at, r->res.failed_at);
+	KUNIT_EXPECT_LE(test, r->shrunk, 3);
+	if (r->shrunk)
+		KUNIT_EXPECT_EQ(test, r->shown[r->shrunk - 1].op, OPS_WRITE);
+	KUNIT_EXPECT_NE(test, r->path[0], '\0');
+	KUNIT_EXPECT_TRUE(test, r->replay_fails);
+	if (r->path[0])
+		unlink(r->path);
+	free(ops);
+	free(r);
+}
+
 /* ---- regressions: tests/ops/regressions/ --------------------------------- */
 
 #define MAX_REGRESSIONS	256
@@ -306,6 +466,7 @@ static void random_ops_regression(struct kunit *test)
 	KUNIT_ASSERT_GT_MSG(test, n, 0, "%s holds no op", path);
 	cfg.check_every = 1;
 	cfg.verify_every = 1;
+	cfg.fresh_memory = true;	/* whatever the suite booted before */
 	cfg.trace = getenv("PINIO_OPS_TRACE") != NULL;
 	if (ops_run(&cfg, ops, n, &res))
 		report_failure(test, &cfg, ops, n, &res, path);
@@ -431,7 +592,7 @@ static void random_ops_decode_bytes(struct kunit *test)
 	static const uint8_t in[] = {
 		0x03,
 		OPS_PIN, 1, 2, 0x03, 0x34, 0x12, 0x78, 0x56, 0x34, 0x12,
-		OPS_NR_OPS + OPS_FORK, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		OPS_NR_DECODE + OPS_FORK, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		9, 9, 9,
 	};
 	struct ops_op ops[4];
@@ -456,6 +617,8 @@ static struct kunit_case random_ops_test_cases[] = {
 	KUNIT_CASE(random_ops_oracle_catches_stray_write),
 	KUNIT_CASE_PARAM(random_ops_regression, random_ops_regression_gen),
 	KUNIT_CASE(random_ops_sequences),
+	KUNIT_CASE(random_ops_stream),
+	KUNIT_CASE(random_ops_stream_failure_shrinks),
 	{}
 };
 

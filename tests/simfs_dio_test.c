@@ -301,9 +301,132 @@ static void simfs_dio_failed_extending_write(struct kunit *test)
 	t_mm_munmap(test, ubuf, gap);
 }
 
+/* ---- an async read of a hole, its buffer stored into while in flight ---------- */
+
+struct sd_hole_case {
+	const char *desc;
+	unsigned int engine;		/* index into sd_opts */
+	bool failed_write;		/* a faulted O_DIRECT write into the hole first */
+};
+
+static const struct sd_hole_case sd_hole_cases[] = {
+	{ "iomap", 0, false },
+	{ "iomap, after a failed write into the hole", 0, true },
+	{ "legacy", 1, false },
+};
+
+static void sd_hole_desc(const struct sd_hole_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
+}
+
+KUNIT_ARRAY_PARAM(sd_hole, sd_hole_cases, sd_hole_desc);
+
+/* Is user memory [addr, addr+len) all @c? */
+static bool sd_user_all(unsigned long addr, size_t len, unsigned char c)
+{
+	unsigned char *b = malloc(len);
+	bool ok = b && sim_user_read(addr, b, len) == (ssize_t)len;
+	size_t i;
+
+	for (i = 0; ok && i < len; i++)
+		ok = b[i] == c;
+	free(b);
+	return ok;
+}
+
+/*
+ * An async O_DIRECT read over data and a hole, held at the device, while
+ * the user stores into its buffer (tests/ops pinio-ops-870: the op model
+ * took such a store for the file's bytes). A READ of a hole (or of an
+ * unwritten extent) builds no bio: the CPU zero-fills that part of the
+ * user buffer at submit (iomap_dio_hole_iter(); the legacy engine's
+ * zero_user, kernel-semantics.md §7 legacy "Holes"), and only the
+ * bio-covered part is written by the device at completion (R-IOMAP-3).
+ *
+ *   file:  [A 0..4K)[ hole 4K..16K )              size 16K
+ *          (optionally an O_DIRECT write [4K,12K) that fails: -EIO)
+ *   buf:   [0x77 .......................]        16K
+ *   submit read [0,16K), held   -> buf [4K,16K) zeros now, [0,4K) untouched
+ *   store 'S' at buf[0,512) and buf[8K,8K+512)
+ *   release, reap               -> 16384
+ *
+ * Expect buf[0,4K) = 'A' (the DMA overwrote the store), buf[8K,8K+512) =
+ * 'S' (the store stays: no DMA covers a hole), the rest of the hole zeros,
+ * and the file's hole still reading zeros (O_DIRECT and buffered).
+ */
+static void simfs_dio_async_hole_read_store_in_flight(struct kunit *test)
+{
+	const struct sd_hole_case *c = test->param_value;
+	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
+	struct sim_io_fault fail = { .flags = SIM_IO_FAIL, .nth = 1 };
+	const size_t len = 16384;
+	unsigned long ubuf = t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct sim_aio *ring;
+	char dev[32], path[32];
+	int64_t res = 0;
+	uint64_t tag = 0;
+	int fd, bfd;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", sd_disks[0]);
+	KUNIT_ASSERT_EQ(test, sim_mkfs(dev, "simfs", "bs=1024"), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], sd_opts[c->engine]), 0);
+	snprintf(path, sizeof(path), "%s/f", sd_mnts[0]);
+	fd = sim_open(path, O_RDWR | O_CREAT | O_DIRECT, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 'A', 4096);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, 4096, 0), 4096);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, (off_t)len), 0);
+	if (c->failed_write) {
+		t_mm_fill(test, ubuf, 'B', 8192);
+		KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], &fail), 0);
+		KUNIT_EXPECT_EQ(test, sim_pwrite(fd, ubuf, 8192, 4096), -EIO);
+		KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], NULL), 0);
+		KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), (off_t)len);
+	}
+	KUNIT_ASSERT_EQ(test, sim_fsync(fd), 0);
+
+	t_mm_fill(test, ubuf, 0x77, len);
+	ring = sim_aio_create(2);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ring));
+	KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], &hold), 0);
+	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, false, ubuf, len, 0, 1), 0);
+	KUNIT_EXPECT_EQ(test, sim_disk_inject(sd_disks[0], NULL), 0);
+	KUNIT_EXPECT_TRUE_MSG(test, sd_user_all(ubuf + 4096, len - 4096, 0),
+			      "the hole was not zero-filled at submit");
+	KUNIT_EXPECT_TRUE_MSG(test, sd_user_all(ubuf, 4096, 0x77),
+			      "the held data bio moved bytes before its release");
+	t_mm_fill(test, ubuf, 'S', 512);
+	t_mm_fill(test, ubuf + 8192, 'S', 512);
+	KUNIT_EXPECT_GE(test, sim_disk_release(sd_disks[0]), 1);
+	KUNIT_EXPECT_EQ(test, sim_aio_reap(ring, 1, 1, &res, &tag), 1);
+	KUNIT_EXPECT_EQ(test, res, (int64_t)len);
+	sim_aio_destroy(ring);
+	KUNIT_EXPECT_TRUE_MSG(test, sd_user_all(ubuf, 4096, 'A'), "the data part is not the file's");
+	KUNIT_EXPECT_TRUE_MSG(test, sd_user_all(ubuf + 8192, 512, 'S'),
+			      "the store into the hole part did not stay");
+	KUNIT_EXPECT_TRUE(test, sd_user_all(ubuf + 4096, 4096, 0));
+	KUNIT_EXPECT_TRUE(test, sd_user_all(ubuf + 8192 + 512, len - 8192 - 512, 0));
+
+	/* The file is untouched by the store: the hole reads zeros both ways. */
+	t_mm_fill(test, ubuf, 0x77, len);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, len - 4096, 4096), (ssize_t)(len - 4096));
+	KUNIT_EXPECT_TRUE(test, sd_user_all(ubuf, len - 4096, 0));
+	bfd = sim_open(path, O_RDONLY, 0);
+	KUNIT_ASSERT_GE(test, bfd, 0);
+	t_mm_fill(test, ubuf, 0x77, len);
+	KUNIT_EXPECT_EQ(test, sim_pread(bfd, ubuf, len - 4096, 4096), (ssize_t)(len - 4096));
+	KUNIT_EXPECT_TRUE(test, sd_user_all(ubuf, len - 4096, 0));
+	KUNIT_EXPECT_EQ(test, sim_close(bfd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(sd_mnts[0]), 0);
+	t_mm_munmap(test, ubuf, len);
+}
+
 static struct kunit_case simfs_dio_test_cases[] = {
 	KUNIT_CASE(simfs_dio_same_workload_three_paths),
 	KUNIT_CASE_PARAM(simfs_dio_failed_extending_write, sd_fail_gen_params),
+	KUNIT_CASE_PARAM(simfs_dio_async_hole_read_store_in_flight, sd_hole_gen_params),
 	{}
 };
 

@@ -58,6 +58,42 @@ double median(const double *v, int n)
 	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
+double vmin(const double *v, int n)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		m = v[i] < m ? v[i] : m;
+	return m;
+}
+
+double vmax(const double *v, int n)
+{
+	double m = v[0];
+	int i;
+
+	for (i = 1; i < n; i++)
+		m = v[i] > m ? v[i] : m;
+	return m;
+}
+
+/*
+ * Host memory laid out like the `ram` disk's store (drivers/block/ram.c):
+ * 2 MiB-aligned, advised for transparent huge pages, touched (zeroed) so
+ * that no fault lands in a timed loop. @bytes is a multiple of 2 MiB.
+ */
+unsigned char *host_store_alloc(size_t bytes)
+{
+	void *p;
+
+	if (posix_memalign(&p, 2UL << 20, bytes))
+		die("posix_memalign store", 0);
+	madvise(p, bytes, MADV_HUGEPAGE);
+	memset(p, 0, bytes);
+	return p;
+}
+
 void boot(size_t mem)
 {
 	struct sim_config cfg = { .mem_bytes = mem };

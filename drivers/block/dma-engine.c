@@ -4,8 +4,9 @@
  *
  * No kernel twin (see drivers/block/dma.c). Requests from dma_submit_bio()
  * go to a ready list, or to a delayed list sorted by due time, and 1..8
- * workers (default 2) take them one at a time and run them with
- * dma_run(); with 0 workers (inline mode) the submitter runs them itself.
+ * workers (default 2) take them a few at a time (their share of what is
+ * ready, at most DMA_BATCH) and run them in order with dma_run(); with 0
+ * workers (inline mode) the submitter runs them itself.
  * The workers start with the first disk and stop at sim_shutdown() or when
  * sim_dma_set_threads() changes their number.
  */
@@ -17,6 +18,8 @@ static struct {
 	pthread_cond_t cond;
 	struct list_head ready;
 	struct list_head delayed;	/* sorted by due_ns */
+	unsigned int nr_ready;		/* on ready */
+	unsigned int idle;		/* workers waiting on cond */
 	unsigned int nthreads;		/* configured; 0 = inline */
 	unsigned int running;		/* workers started */
 	bool stopping;
@@ -62,14 +65,49 @@ static void eng_init_once(void)
 
 /* ---- the queue and its workers ---------------------------------------- */
 
+/*
+ * A worker takes up to DMA_BATCH ready requests per trip through eng.lock,
+ * its share of what is ready (so that the other workers get theirs), and
+ * runs them in queue order. Fewer lock round trips per request is what
+ * QD32 with workers was short of; at QD1 the batch is one request.
+ */
+#define DMA_BATCH	8
+
+static unsigned int dma_take_ready(struct list_head *batch)
+{
+	unsigned int workers = eng.running ? eng.running : 1;
+	unsigned int take = min_t(unsigned int, DMA_BATCH, DIV_ROUND_UP(eng.nr_ready, workers));
+	unsigned int n = 0;
+
+	while (n < take && !list_empty(&eng.ready)) {
+		struct dma_req *rq = list_first_entry(&eng.ready, struct dma_req, list);
+
+		list_del(&rq->list);
+		list_add_tail(&rq->list, batch);
+		n++;
+	}
+	eng.nr_ready -= n;
+	return n;
+}
+
 static void *dma_worker(void *arg)
 {
+	LIST_HEAD(batch);
+
 	pthread_mutex_lock(&eng.lock);
 	for (;;) {
 		struct dma_req *rq = NULL;
 
 		if (!list_empty(&eng.ready)) {
-			rq = list_first_entry(&eng.ready, struct dma_req, list);
+			dma_take_ready(&batch);
+			pthread_mutex_unlock(&eng.lock);
+			while (!list_empty(&batch)) {
+				rq = list_first_entry(&batch, struct dma_req, list);
+				list_del(&rq->list);
+				dma_run(rq);	/* frees rq */
+			}
+			pthread_mutex_lock(&eng.lock);
+			continue;
 		} else if (!list_empty(&eng.delayed)) {
 			struct dma_req *first = list_first_entry(&eng.delayed, struct dma_req, list);
 
@@ -81,13 +119,17 @@ static void *dma_worker(void *arg)
 					.tv_nsec = (long)(first->due_ns % 1000000000ULL),
 				};
 
+				eng.idle++;
 				pthread_cond_timedwait(&eng.cond, &eng.lock, &ts);
+				eng.idle--;
 				continue;
 			}
 		} else if (eng.stopping) {
 			break;
 		} else {
+			eng.idle++;
 			pthread_cond_wait(&eng.cond, &eng.lock);
+			eng.idle--;
 			continue;
 		}
 		list_del(&rq->list);
@@ -127,13 +169,16 @@ void dma_queue(struct dma_req *rq)
 	}
 	if (!rq->due_ns || rq->due_ns <= dma_now_ns()) {
 		list_add_tail(&rq->list, &eng.ready);
+		eng.nr_ready++;
 	} else {
 		list_for_each_entry(pos, &eng.delayed, list)
 			if (pos->due_ns > rq->due_ns)
 				break;
 		list_add_tail(&rq->list, &pos->list);
 	}
-	pthread_cond_signal(&eng.cond);
+	/* A busy worker looks at the queue again before it waits. */
+	if (eng.idle)
+		pthread_cond_signal(&eng.cond);
 	pthread_mutex_unlock(&eng.lock);
 }
 

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 #include <pinio/trace.h>
+#include "block/sim_tstat.h"
 #include "drivers/block/dma-internal.h"
 #include "mm/internal.h"
 
@@ -50,11 +51,13 @@ static const char *const dma_stat_names[NR_DMA_STATS] = {
 	[DS_FAULTS] = "dma_faults",		[DS_FDATASYNC] = "file_fdatasync",
 	[DS_DSYNC_WRITES] = "file_dsync_writes",
 };
-static atomic_long_t dma_stats[NR_DMA_STATS];
+/* Per-thread (block/sim_tstat.h): three of them move on every request. */
+static struct sim_tstat dma_stats = SIM_TSTAT_INIT(dma_stats, NR_DMA_STATS);
+static __thread long *dma_stats_this;
 
-static void stat_add(enum dma_stat_item i, unsigned long n)
+static inline void stat_add(enum dma_stat_item i, unsigned long n)
 {
-	atomic_long_add((long)n, &dma_stats[i]);
+	sim_tstat_add(&dma_stats, &dma_stats_this, i, (long)n);
 }
 
 /**
@@ -83,7 +86,7 @@ unsigned long sim_dma_stat(const char *name)
 
 	for (i = 0; i < NR_DMA_STATS; i++)
 		if (!strcmp(dma_stat_names[i], name))
-			return (unsigned long)atomic_long_read(&dma_stats[i]);
+			return (unsigned long)sim_tstat_read(&dma_stats, i);
 	return 0;
 }
 
@@ -211,20 +214,22 @@ static void dma_finish(struct dma_req *rq, ssize_t res)
 	struct gendisk *disk = rq->disk;
 	blk_status_t status = BLK_STS_OK;
 	unsigned int i;
+	long *stat;
 
 	if (res < 0)
 		status = errno_to_blk_status((int)res);
 	else if ((uint64_t)res != rq->iov_bytes)
 		status = BLK_STS_IOERR;
+	stat = sim_tstat_this(&dma_stats, &dma_stats_this);
 	if (res > 0)
-		stat_add(DS_BYTES, (unsigned long)res);
+		sim_tstat_bump(stat, DS_BYTES, res);
+	sim_tstat_bump(stat, DS_REQUESTS, 1);
 	if (status == BLK_STS_OK && rq->violation)
 		status = BLK_STS_IOERR;
 	if (status == BLK_STS_OK && rq->error)
 		status = errno_to_blk_status(rq->error);
 	for (i = 0; i < rq->nr_ok; i++)
 		trace_page_event(page_to_pfn(rq->snap[i].page), PE_DMA_END, (long)bio->bi_id);
-	stat_add(DS_REQUESTS, 1);
 	dma_req_free(rq);
 	if (status != BLK_STS_OK)
 		bio->bi_status = status;
@@ -358,9 +363,10 @@ static struct dma_req *dma_req_alloc(struct bio *bio)
 	struct bvec_iter iter;
 	struct bio_vec bv;
 
+	/* Pages the segment walk below will visit, counted per (multi-page) bvec. */
 	if (bio_moves_data(bio))
-		bio_for_each_segment(bv, bio, iter)
-			nr++;
+		bio_for_each_bvec(bv, bio, iter)
+			nr += ((bv.bv_offset & (PAGE_SIZE - 1)) + bv.bv_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
 	if (nr <= DMA_REQ_CACHE_PAGES) {
 		cap = DMA_REQ_CACHE_PAGES;
 		rq = dma_req_cached;
@@ -378,8 +384,11 @@ static struct dma_req *dma_req_alloc(struct bio *bio)
 	rq->iov = (struct iovec *)&rq->snap[cap];
 	if (nr) {
 		bio_for_each_segment(bv, bio, iter) {
-			struct dma_snap *s = &rq->snap[i++];
+			struct dma_snap *s;
 
+			if (WARN_ON_ONCE(i == nr))	/* the count above is exact */
+				break;
+			s = &rq->snap[i++];
 			s->page = bv.bv_page;
 			s->gen = __atomic_load_n(&bv.bv_page->gen, __ATOMIC_ACQUIRE);
 			s->off = bv.bv_offset;
@@ -397,6 +406,17 @@ static void dma_fail_now(struct bio *bio, blk_status_t status)
 	bio->bi_status = status;
 	bio_endio(bio);
 	disk_io_done(disk);
+}
+
+/* Fill a new request for @bio and count it active; due at once, no limit. */
+static void dma_req_start(struct dma_req *rq, struct bio *bio, struct dma_dev *dd)
+{
+	atomic_long_inc(&dma_eng_active);
+	rq->bio = bio;
+	rq->dd = dd;
+	rq->disk = bio->bi_bdev->bd_disk;
+	rq->iter = bio->bi_iter;
+	rq->limit = UINT64_MAX;
 }
 
 /**
@@ -417,21 +437,26 @@ void dma_submit_bio(struct bio *bio)
 	void *hook_arg;
 	uint64_t latency;
 
-	INIT_LIST_HEAD(&release);
 	if (__atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE)) {
-		/* No fault, latency or hook: nothing to read under dd->lock. */
-		memset(&hit, 0, sizeof(hit));
-		latency = 0;
-	} else {
-		pthread_mutex_lock(&dd->lock);
-		hook = dd->hook;
-		hook_arg = dd->hook_arg;
-		latency = dd->latency_ns;
-		dma_fault_take(dd, &hit);
-		pthread_mutex_unlock(&dd->lock);
-		if (hook)
-			hook(bio, hook_arg);
+		/* No fault, latency or hook: nothing to read under dd->lock, nothing to apply. */
+		rq = dma_req_alloc(bio);
+		if (!rq) {
+			dma_fail_now(bio, BLK_STS_RESOURCE);
+			return;
+		}
+		dma_req_start(rq, bio, dd);
+		dma_queue(rq);
+		return;
 	}
+	INIT_LIST_HEAD(&release);
+	pthread_mutex_lock(&dd->lock);
+	hook = dd->hook;
+	hook_arg = dd->hook_arg;
+	latency = dd->latency_ns;
+	dma_fault_take(dd, &hit);
+	pthread_mutex_unlock(&dd->lock);
+	if (hook)
+		hook(bio, hook_arg);
 
 	if (hit.flags & SIM_IO_FAIL_SUBMIT) {
 		dma_fail_now(bio, errno_to_blk_status(hit.error));
@@ -442,12 +467,7 @@ void dma_submit_bio(struct bio *bio)
 		dma_fail_now(bio, BLK_STS_RESOURCE);
 		return;
 	}
-	atomic_long_inc(&dma_eng_active);
-	rq->bio = bio;
-	rq->dd = dd;
-	rq->disk = bio->bi_bdev->bd_disk;
-	rq->iter = bio->bi_iter;
-	rq->limit = UINT64_MAX;
+	dma_req_start(rq, bio, dd);
 	/*
 	 * due_ns 0 means due at once. Only a disk with a latency or a DELAY
 	 * fault reads the clock: clock_gettime() costs ~50 ns in a VM guest,

@@ -438,10 +438,13 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 	 * A read: the device wrote into the pinned pages; visible where still
 	 * bound. Below the result: the file's bytes (unknown ones adopted from
 	 * the page); above it (a read past the end moves whole blocks): undefined,
-	 * adopted too. Holes were zero-filled by the CPU at submit, so a store
-	 * into the buffer while the read was in flight may legitimately stay:
-	 * the bytes are checked against the file only when nothing ran in
-	 * between (@quiet), and adopted from the page either way.
+	 * adopted too. Holes were zero-filled by the CPU at submit (iomap's
+	 * iomap_dio_hole_iter(), the legacy engine's zero_user; no bio covers
+	 * them), so a store into the buffer while the read was in flight may
+	 * legitimately stay: the page then shows the store, not the file. The
+	 * bytes are checked against the file, and unknown file bytes learnt
+	 * from the page, only when nothing ran in between (@quiet); the memory
+	 * model adopts the page either way.
 	 */
 	quiet = c->op_index - io->submit_op <= 1;
 	for (k = 0; k < io->len; k++) {
@@ -459,7 +462,7 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 		if (!mapped_byte(c, io, pi, a, k < io->want, &seen))
 			continue;
 		if (from_page) {
-			if (k < io->want) {
+			if (k < io->want && quiet) {
 				tg->data[off] = byte;
 				tg->unknown[off] = 0;
 			}
@@ -1233,6 +1236,11 @@ static void verify_target(struct ops_ctx *c, unsigned int ti)
 		done += n;
 	}
 	sim_munmap(scratch, BLK_MAX_IO);
+}
+
+void ops_blk_quiesce(struct ops_ctx *c)
+{
+	complete_target(c, -1);
 }
 
 void ops_blk_finish(struct ops_ctx *c)

@@ -208,7 +208,7 @@ size_t ops_decode(const uint8_t *data, size_t size, struct ops_config *cfg,
 		struct ops_op *op = &ops[n++];
 
 		memset(op, 0, sizeof(*op));
-		op->op = data[0] % OPS_NR_OPS;
+		op->op = data[0] % OPS_NR_DECODE;
 		op->task = data[1];
 		op->idx = data[2];
 		op->flags = data[3];
@@ -521,8 +521,8 @@ int ops_parse_text(const char *text, struct ops_config *cfg, struct ops_op **ops
 		ret = parse_line(line, lineno, cfg, &op, &is_op, err, errsize);
 		if (ret || !is_op)
 			continue;
-		if (n == OPS_MAX_LOAD) {
-			snprintf(err, errsize, "line %u: more than %d ops", lineno, OPS_MAX_LOAD);
+		if (n == OPS_MAX_FILE) {
+			snprintf(err, errsize, "line %u: more than %d ops", lineno, OPS_MAX_FILE);
 			ret = -EINVAL;
 			break;
 		}

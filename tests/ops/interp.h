@@ -36,6 +36,7 @@ struct ops_ctx {
 	unsigned long va_budget;	/* frames mappings and sets may hold */
 	unsigned long free_at_fail;	/* free frames when the first check failed */
 	struct ops_blk *blk;		/* tests/ops/blk.c, set up by the first block op */
+	double op_sweep_ns;		/* of the op's time, its end-of-sequence sweep (reset) */
 	struct vcache_slot *vcache;
 	unsigned int vstamp;
 	unsigned char buf[OPS_RW_MAX_PAGES * PAGE_SIZE];
@@ -86,6 +87,8 @@ void ops_skip(struct ops_ctx *c);
 void ops_blk_exec(struct ops_ctx *c);
 /* End of run: complete what is in flight, compare every file with the model. */
 void ops_blk_finish(struct ops_ctx *c);
+/* Complete every in-flight async I/O (the OPS_RESET op). */
+void ops_blk_quiesce(struct ops_ctx *c);
 /* Free what blk.c holds (after a failure too); the machine is still up. */
 void ops_blk_free(struct ops_ctx *c);
 /* Pins held by in-flight async I/O (counted in the model's pins). */

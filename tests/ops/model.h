@@ -64,6 +64,7 @@ struct ops_mtask {
 	int id;
 	struct ops_region *r;	/* sorted by start, disjoint */
 	unsigned int nr, cap;
+	unsigned int hint;	/* the region model_region_at() found last (checked before use) */
 	struct ops_handle h[OPS_MAX_HANDLES];
 	unsigned int nh, nh_added;
 	int fd[OPS_NR_TARGETS][2];	/* tests/ops/blk.c: fd + 1 per target, buffered/O_DIRECT; 0: none */
@@ -172,6 +173,10 @@ static inline uint8_t ops_pattern_byte(uint8_t pattern, bool ramp, unsigned long
 {
 	return ramp ? (uint8_t)(pattern + k * 13 + (k >> 8)) : pattern;
 }
+
+/* dst[i] = ops_pattern_byte(@pattern, @ramp, @k0 + i) for i < @len, vectorised. */
+void ops_pattern_fill(unsigned char *dst, uint8_t pattern, bool ramp, unsigned long k0,
+		      unsigned long len);
 
 extern const unsigned char ops_zero_bytes[PAGE_SIZE];
 

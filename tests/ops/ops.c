@@ -17,6 +17,7 @@
  */
 #include <fcntl.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -56,6 +57,7 @@ const char *const ops_names[OPS_NR_OPS] = {
 	[OPS_VMSPLICE] = "vmsplice",
 	[OPS_FSYNC] = "fsync",
 	[OPS_COMPLETE] = "complete",
+	[OPS_RESET] = "reset",
 };
 
 struct ops_stats ops_stats;
@@ -351,14 +353,13 @@ static void op_write(struct ops_ctx *c)
 	const struct ops_op *op = c->op;
 	struct ops_mtask *t = op_task(c);
 	bool ramp = op->flags & OPS_RW_RAMP;
-	unsigned long start, n, addr, len, want, k;
+	unsigned long start, n, addr, len, want;
 	ssize_t ret;
 
 	op_bytes(op, t, &start, &n, &addr, &len);
 	want = model_access_prefix(t, addr, len, true);
 	if (ramp) {
-		for (k = 0; k < len; k++)
-			c->buf[k] = ops_pattern_byte(op_pattern(op), true, k);
+		ops_pattern_fill(c->buf, op_pattern(op), true, 0, len);
 		ret = sim_user_write(addr, c->buf, len);
 	} else {
 		ret = sim_user_memset(addr, op_pattern(op), len);
@@ -750,7 +751,7 @@ static void op_dma_write(struct ops_ctx *c)
 	const struct ops_op *op = c->op;
 	int si = pick_set(c, op->idx, true, true);
 	unsigned long i0, cnt, k;
-	unsigned int sub, len, trim, b;
+	unsigned int sub, len, trim;
 	struct ops_set *s;
 
 	if (si < 0) {
@@ -778,10 +779,7 @@ static void op_dma_write(struct ops_ctx *c)
 				 folio_maybe_dma_pinned(folio) ? "" : "not ");
 			return;
 		}
-		if (!ramp)
-			memset(dst, op_pattern(op), len);
-		for (b = 0; ramp && b < len; b++)
-			dst[b] = ops_pattern_byte(op_pattern(op), ramp, b);
+		ops_pattern_fill(dst, op_pattern(op), ramp, 0, len);
 		if (model_entry_bound(e))
 			model_obj_write(e->obj, e->idx, sub, len, op_pattern(op), ramp);
 	}
@@ -831,6 +829,47 @@ static void op_dma_read(struct ops_ctx *c)
 	}
 }
 
+/*
+ * The end of one sequence of a longer program: first the sweep (every
+ * mapped page against the model, sim_check(), exact pins, bindings) on
+ * what the sequence left, then back to one task with no mapping and no
+ * held set, on the same machine. Each release is checked as unpin/put ops
+ * check it, each unmapped range must read as unmapped, and the balances
+ * after the op must show no pin and no zero-page reference left.
+ */
+static double prof_now(const struct ops_config *cfg);
+
+static void op_reset(struct ops_ctx *c)
+{
+	double t0 = prof_now(c->cfg);
+	struct ops_mtask *t;
+
+	ops_verify_all(c);
+	if (!ops_failed(c))
+		ops_check_machine(c);
+	c->op_sweep_ns += prof_now(c->cfg) - t0;
+	ops_blk_quiesce(c);
+	while (!ops_failed(c) && c->m.nsets)
+		release_set(c, c->m.nsets - 1, 0);
+	while (!ops_failed(c) && c->m.ntasks > 1) {
+		t = &c->m.tasks[c->m.ntasks - 1];
+		sim_task_switch(t->t);
+		sim_task_exit(t->t);
+		model_task_exit(&c->m, t);
+	}
+	t = &c->m.tasks[0];
+	sim_task_switch(t->t);
+	while (!ops_failed(c) && t->nr) {
+		unsigned long start = t->r[0].start, n = t->r[0].npages;
+
+		expect_ret(c, "sim_munmap (reset)", sim_munmap(start, n << PAGE_SHIFT), 0);
+		model_munmap(&c->m, t, start, n);
+		ops_verify_range(c, t, start, n, false);
+	}
+	t->nh = 0;
+	t->nh_added = 0;
+}
+
 static void exec_op(struct ops_ctx *c)
 {
 	switch (c->op->op) {
@@ -856,6 +895,7 @@ static void exec_op(struct ops_ctx *c)
 	case OPS_VMSPLICE:
 	case OPS_FSYNC:
 	case OPS_COMPLETE:	ops_blk_exec(c); break;
+	case OPS_RESET:		op_reset(c); break;
 	default:		skip(c); break;
 	}
 }
@@ -920,6 +960,16 @@ static void finish(struct ops_ctx *c)
 }
 
 /* ---- running a sequence ----------------------------------------------------- */
+
+static double prof_now(const struct ops_config *cfg)
+{
+	struct timespec ts;
+
+	if (!cfg->prof)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
 
 static void count_machine_stats(const struct ops_config *cfg)
 {
@@ -994,8 +1044,10 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		.thp = cfg->thp,
 		.profile = cfg->profile,
 	};
+	struct ops_prof *prof = cfg->prof;
 	struct ops_ctx *c;
 	struct sim_ledger l;
+	double t0 = prof_now(cfg), t1 = t0;
 	long leaks;
 	int err, saved_err;
 
@@ -1012,6 +1064,13 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		abort();
 	model_init(&c->m);
 	saved_err = quiet_begin(cfg);
+	if (cfg->fresh_memory) {
+		/* A boot of another size drops the kept memory (mm/page_alloc.c). */
+		struct sim_config other = { .mem_bytes = cfg->mem_bytes + (2UL << 20) };
+
+		if (!sim_boot(&other))
+			sim_shutdown();
+	}
 	err = sim_boot(&sc);
 	if (err) {
 		ops_fail(c, "boot", "sim_boot() failed: %d", err);
@@ -1039,9 +1098,14 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 	ops_current_cfg = cfg;
 	ops_current_seq = ops;
 	ops_current_len = n;
+	t1 = prof_now(cfg);
+	if (prof)
+		prof->boot_ns += t1 - t0;
 
 	for (c->op_index = 0; (size_t)c->op_index < n && !ops_failed(c); c->op_index++) {
 		unsigned long i = (unsigned long)c->op_index + 1, skipped;
+		bool verify = cfg->verify_every && i % cfg->verify_every == 0;
+		bool check = cfg->check_every && i % cfg->check_every == 0;
 
 		c->op = &ops[c->op_index];
 		ops_current_op = c->op_index;
@@ -1060,10 +1124,30 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 			cfg->after_op(c->op, c->op_index, cfg->hook_arg);
 		if (!ops_failed(c))
 			ops_check_balances(c);
-		if (!ops_failed(c) && cfg->verify_every && i % cfg->verify_every == 0)
+		if (prof) {
+			unsigned int code = c->op->op < OPS_NR_OPS ? c->op->op : OPS_NOP;
+
+			t0 = prof_now(cfg);
+			prof->n[code]++;
+			prof->skipped[code] += res->ops_skipped != skipped;
+			prof->ns[code] += t0 - t1 - c->op_sweep_ns;
+			if (c->op_sweep_ns) {
+				prof->sweeps++;
+				prof->sweep_ns += c->op_sweep_ns;
+				c->op_sweep_ns = 0;
+			}
+			t1 = t0;
+		}
+		if (!ops_failed(c) && verify)
 			ops_verify_all(c);
-		if (!ops_failed(c) && cfg->check_every && i % cfg->check_every == 0)
+		if (!ops_failed(c) && check)
 			ops_check_machine(c);
+		if (prof && (verify || check)) {
+			t0 = prof_now(cfg);
+			prof->sweeps++;
+			prof->sweep_ns += t0 - t1;
+			t1 = t0;
+		}
 	}
 	ops_current_op = -1;
 	if (!ops_failed(c))
@@ -1091,6 +1175,8 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 			ops_fail(c, "leak", "sim_shutdown() found %ld leaked object(s)", leaks);
 	}
 out:
+	if (prof)
+		prof->end_ns += prof_now(cfg) - t1;
 	quiet_end(cfg, saved_err);
 	ops_current_cfg = NULL;
 	ops_current_seq = NULL;

@@ -52,8 +52,19 @@ enum ops_opcode {
 	OPS_VMSPLICE,	/* vmsplice user memory into a pipe, splice the pipe into a file */
 	OPS_FSYNC,	/* fsync() a target */
 	OPS_COMPLETE,	/* complete one in-flight async I/O (its disk's held bios) */
+	/*
+	 * The end of a sequence inside a longer program (tests/ops/stream.c):
+	 * in-flight I/O completes, every set is released, every task but the
+	 * first exits and the first unmaps everything; the machine, its
+	 * filesystems and their files stay. Never generated inside a
+	 * sequence; fuzz bytes do not decode to it.
+	 */
+	OPS_RESET,
 	OPS_NR_OPS,
 };
+
+/* Fuzz bytes decode an opcode modulo this (stable: OPS_RESET came later). */
+#define OPS_NR_DECODE	OPS_RESET
 
 /* Flag bits shared by the range ops. */
 #define OPS_F_BAD	0x80	/* a deliberately bad input: arg picks which */
@@ -109,7 +120,29 @@ struct ops_op {
 /* Fuzz inputs: this many bytes per op record (op, task, idx, flags, len, arg). */
 #define OPS_RECORD_BYTES	10
 #define OPS_MAX_SEQ		200	/* ops per generated sequence */
-#define OPS_MAX_LOAD		4096	/* ops per loaded file or fuzz input */
+#define OPS_MAX_LOAD		4096	/* ops per fuzz input (and per generated program, by default) */
+#define OPS_MAX_FILE		(1 << 20)	/* ops per loaded text file */
+
+/**
+ * struct ops_prof - where a run's time went (struct ops_config @prof).
+ * @n: ops run, by opcode.
+ * @skipped: of those, ops that did nothing.
+ * @ns: wall time per opcode: the op, its own checks and the balances after it.
+ * @sweep_ns: the check_every/verify_every sweeps, and those of reset ops.
+ * @sweeps: how many sweeps.
+ * @boot_ns: sim_boot() and the run's set-up.
+ * @end_ns: the final checks, releasing, the block targets' teardown and
+ *	sim_shutdown().
+ */
+struct ops_prof {
+	unsigned long n[OPS_NR_OPS];
+	unsigned long skipped[OPS_NR_OPS];
+	double ns[OPS_NR_OPS];
+	double sweep_ns;
+	unsigned long sweeps;
+	double boot_ns;
+	double end_ns;
+};
 
 /**
  * struct ops_config - the machine a sequence runs on, and how often to check.
@@ -126,6 +159,12 @@ struct ops_op {
  * @trace: print each op, and whether it did nothing, on stderr.
  * @after_op: tests of the oracle itself: called after op @index ran (on the
  *	machine and the model), before its checks, with @hook_arg.
+ * @prof: when set, ops_run() adds its per-opcode counts and times here.
+ * @fresh_memory: boot on fresh (zeroed) host memory, as the first boot of
+ *	a process does. Later boots reuse the memory of earlier ones, and a
+ *	frame not yet handed out holds an earlier boot's bytes (mm/page_alloc.c),
+ *	so a bug that exposes them fails or not depending on what ran before;
+ *	replays of saved files and shrinking use this to be independent of it.
  */
 struct ops_config {
 	size_t mem_bytes;
@@ -138,6 +177,8 @@ struct ops_config {
 	bool trace;
 	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
 	void *hook_arg;
+	struct ops_prof *prof;
+	bool fresh_memory;
 };
 
 /**
@@ -226,6 +267,106 @@ struct ops_stats {
 	unsigned long oom_stops;	/* runs stopped by OOM (struct ops_result) */
 };
 extern struct ops_stats ops_stats;
+
+/*
+ * Throughput mode (tests/ops/stream.c): generated sequences concatenated
+ * into programs of @program_ops ops, each program on one booted machine,
+ * everything compared with the model and sim_check() every @check_every
+ * ops and at the end (see there for how a failure is pinned down, shrunk
+ * and saved).
+ */
+#define OPS_STREAM_PROGRAM_OPS	20000
+#define OPS_STREAM_SHOWN	64
+
+/**
+ * struct ops_stream_config - a throughput run.
+ * @seed: program p is made from ops_seed_mix(@seed, p).
+ * @program_ops: ops per program (0: OPS_STREAM_PROGRAM_OPS).
+ * @check_every: the sweeps' spacing (1000 for the issue-7 goal).
+ * @seconds: run programs until this much time has passed; 0: @programs.
+ * @programs: how many programs when @seconds is 0.
+ * @mm_only: drop the generator's block and filesystem ops (ops_is_blk_op()).
+ * @quiet: no diagnostics from the machine on stderr.
+ * @no_shrink: on failure, save the per-op window without shrinking it.
+ * @just_stop: on failure, only record it (@res): no re-run, no file.
+ * @shrink_budget: cap on ops_shrink()'s re-runs (0: none).
+ * @save_dir: where the failing program goes (default $TMPDIR or /tmp).
+ * @after_op, @hook_arg: tests of the pipeline itself: set in every run's
+ *	struct ops_config (the re-runs, the shrinking, the saved file's replay).
+ */
+struct ops_stream_config {
+	uint64_t seed;
+	size_t program_ops;
+	unsigned int check_every;
+	double seconds;
+	unsigned long programs;
+	bool mm_only;
+	bool quiet;
+	bool no_shrink;
+	bool just_stop;
+	unsigned long shrink_budget;
+	const char *save_dir;
+	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
+	void *hook_arg;
+};
+
+/**
+ * struct ops_stream_result - what a throughput run did.
+ * @programs: programs that ran clean.
+ * @sequences: generated sequences in them.
+ * @ops: ops run (the failing program's included).
+ * @skipped: ops that did nothing.
+ * @oom_stops: programs stopped early by OOM (struct ops_result @oom).
+ * @secs: wall time, up to the failure (shrinking not included).
+ * @cpu_secs: the process's CPU time over the same span (the 2-core machine
+ *	is shared: wall time depends on the load, CPU time much less).
+ * @prof: per-opcode counts and times, sweeps, boots and ends.
+ * @failed: a program failed; the rest describes it.
+ * @program: index of the failing program (of the last one otherwise).
+ * @res: the failure as the sweeps saw it.
+ * @per_op: the window (ops up to the failing sweep) re-run with every check
+ *	after every op; @per_op_found: it failed there too.
+ * @kind: the failure kind that shrinking kept.
+ * @window: ops up to the sweep that failed.
+ * @shrunk: ops in the shrunk sequence (the first OPS_STREAM_SHOWN in @shown).
+ * @shrink_cfg: the configuration it was shrunk and saved with.
+ * @path: the saved text file ("" when it could not be written).
+ * @replay_fails: @path, loaded with ops_load_file() and run, fails with @kind.
+ * @needs_history: it fails on reused host memory only (see struct
+ *	ops_config @fresh_memory); else everything ran on fresh memory.
+ */
+struct ops_stream_result {
+	unsigned long programs;
+	unsigned long sequences;
+	unsigned long ops;
+	unsigned long skipped;
+	unsigned long oom_stops;
+	double secs;
+	double cpu_secs;
+	struct ops_prof prof;
+	bool failed;
+	unsigned long program;
+	struct ops_result res;
+	struct ops_result per_op;
+	bool per_op_found;
+	char kind[24];
+	size_t window;
+	size_t shrunk;
+	struct ops_op shown[OPS_STREAM_SHOWN];
+	struct ops_config shrink_cfg;
+	char path[256];
+	bool replay_fails;
+	bool needs_history;
+};
+
+/* Run programs per @sc; 0, or -1 on a failure (then shrunk and saved, see @r). */
+int ops_stream_run(const struct ops_stream_config *sc, struct ops_stream_result *r);
+/* Make program @index of @sc (as ops_stream_run() does): its ops, config and sequences. */
+size_t ops_stream_program(const struct ops_stream_config *sc, unsigned long index,
+			  struct ops_config *cfg, struct ops_op *ops, size_t max,
+			  unsigned long *nseq);
+/* A block or filesystem op (tests/ops/blk.c), not a memory one. */
+bool ops_is_blk_op(unsigned int code);
 
 /* The sequence being run (for crash handlers): NULL when none. */
 extern const struct ops_config *ops_current_cfg;
