@@ -282,9 +282,8 @@ static void report_stream_failure(struct kunit *test, const struct ops_stream_co
  *
  * PINIO_OPS_STREAM_PROGRAMS=n runs n programs; PINIO_SOAK_SECONDS=N runs
  * programs for N seconds instead (`make soak`, 0: until stopped). Only the
- * memory ops by default: with the block and filesystem ops
- * (PINIO_OPS_STREAM_MM=0) long programs fail within about 20,000 ops on
- * stale file bytes, an open finding (docs/reliability.md).
+ * memory ops by default; PINIO_OPS_STREAM_MM=0 runs the whole mix (it
+ * found simfs's EOF-folio writeback bug, docs/reliability.md).
  * Expect every program to run clean and shut down leak-free.
  */
 static void random_ops_stream(struct kunit *test)

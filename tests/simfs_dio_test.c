@@ -423,10 +423,117 @@ static void simfs_dio_async_hole_read_store_in_flight(struct kunit *test)
 	t_mm_munmap(test, ubuf, len);
 }
 
+/* ---- blocks past EOF after writeback of the EOF folio ----------------------- */
+
+struct sd_eof_case {
+	const char *desc;
+	unsigned int engine;		/* index into sd_opts */
+	bool grow;			/* truncate up and read, else a sub-block DIO write */
+};
+
+static const struct sd_eof_case sd_eof_cases[] = {
+	{ "iomap, sub-block write past EOF", 0, false },
+	{ "iomap, truncate up", 0, true },
+	{ "legacy, sub-block write past EOF", 1, false },
+	{ "legacy, truncate up", 1, true },
+};
+
+static void sd_eof_desc(const struct sd_eof_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->desc);
+}
+
+KUNIT_ARRAY_PARAM(sd_eof, sd_eof_cases, sd_eof_desc);
+
+/*
+ * Writeback of the folio holding EOF must allocate no block wholly past
+ * EOF (iomap_writepage_handle_eof() trims the range to i_size; ext4 maps
+ * only blocks below it): such a block would be a written extent holding
+ * whatever the disk had, and a sub-block O_DIRECT write into it (mapped,
+ * so no R-IOMAP-2 / R-DIO-5 zeroing) or growing the file would expose
+ * that. Found by random_ops (tests/ops/regressions/iomap_eof_folio_*.ops).
+ *
+ *   raw disk: 0xEE everywhere (an earlier user's data), then mkfs bs=1024
+ *   buffered write 'D' [0,100), fsync   page 0 = blocks 0..3, EOF in block 0
+ *     write:  O_DIRECT 'W' [2560,3072)   -> [100,2560) zeros
+ *     grow:   ftruncate 4096, O_DIRECT read [0,4K) -> [100,4K) zeros
+ *
+ * Expect 'D' at [0,100), zeros up to the new data (or the end), also after
+ * a remount. Before the fix blocks 1..3 were allocated written at the
+ * fsync and read back 0xEE.
+ */
+static void simfs_dio_eof_folio_writeback(struct kunit *test)
+{
+	const struct sd_eof_case *c = test->param_value;
+	const size_t chunk = 256UL << 10, dirty = 4UL << 20;
+	unsigned long ubuf = t_mm_mmap(test, chunk, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned char *b = malloc(4096);
+	char dev[32], path[32];
+	size_t i, off, zero_end;
+	unsigned int pass;
+	int fd;
+
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	snprintf(dev, sizeof(dev), "/dev/%s", sd_disks[0]);
+	fd = sim_open(dev, O_RDWR | O_DIRECT, 0);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 0xEE, chunk);
+	for (off = 0; off < dirty; off += chunk)
+		KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, chunk, (off_t)off), (ssize_t)chunk);
+	KUNIT_ASSERT_EQ(test, sim_close(fd), 0);
+
+	KUNIT_ASSERT_EQ(test, sim_mkfs(dev, "simfs", "bs=1024"), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], sd_opts[c->engine]), 0);
+	snprintf(path, sizeof(path), "%s/f", sd_mnts[0]);
+	fd = sim_open(path, O_RDWR | O_CREAT, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 'D', 100);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, 100, 0), 100);
+	KUNIT_ASSERT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+
+	fd = sim_open(path, O_RDWR | O_DIRECT, 0);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	if (c->grow) {
+		KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 4096), 0);
+		zero_end = 4096;
+	} else {
+		t_mm_fill(test, ubuf, 'W', 512);
+		KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, 512, 2560), 512);
+		zero_end = 2560;
+	}
+	for (pass = 0; pass < 2; pass++) {
+		t_mm_fill(test, ubuf, 0x77, 4096);
+		KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, 4096, 0), (ssize_t)(c->grow ? 4096 : 3072));
+		KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, b, 4096), 4096);
+		for (i = 0; i < 100 && b[i] == 'D'; i++)
+			;
+		KUNIT_EXPECT_EQ_MSG(test, i, (size_t)100, "pass %u: byte %zu is %#x, not 'D'", pass,
+				    i, b[i]);
+		for (i = 100; i < zero_end && !b[i]; i++)
+			;
+		KUNIT_EXPECT_EQ_MSG(test, i, zero_end, "pass %u: byte %zu past the old EOF is %#x, not 0",
+				    pass, i, i < zero_end ? b[i] : 0);
+		if (!c->grow)
+			KUNIT_EXPECT_TRUE(test, sd_user_all(ubuf + 2560, 512, 'W'));
+		/* Again after a remount: the blocks, not the cache. */
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		KUNIT_ASSERT_EQ(test, sim_umount(sd_mnts[0]), 0);
+		if (pass)
+			break;
+		KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], sd_opts[c->engine]), 0);
+		fd = sim_open(path, O_RDWR | O_DIRECT, 0);
+		KUNIT_ASSERT_GE(test, fd, 0);
+	}
+	free(b);
+	t_mm_munmap(test, ubuf, chunk);
+}
+
 static struct kunit_case simfs_dio_test_cases[] = {
 	KUNIT_CASE(simfs_dio_same_workload_three_paths),
 	KUNIT_CASE_PARAM(simfs_dio_failed_extending_write, sd_fail_gen_params),
 	KUNIT_CASE_PARAM(simfs_dio_async_hole_read_store_in_flight, sd_hole_gen_params),
+	KUNIT_CASE_PARAM(simfs_dio_eof_folio_writeback, sd_eof_gen_params),
 	{}
 };
 

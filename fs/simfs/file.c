@@ -136,7 +136,13 @@ static int simfs_writepage(struct folio *folio)
 		blk[k] = 0;
 		if (first + k >= eof_blocks)
 			continue;
-		ret = simfs_map_alloc(si, first + k, nr - k, 0, &e);
+		/*
+		 * Allocate no further than EOF: a written extent past it would
+		 * hold stale disk bytes that a later DIO write (mapped, so not
+		 * zeroed) or growth of the file exposes (R-IOMAP-2).
+		 */
+		ret = simfs_map_alloc(si, first + k,
+				      (uint32_t)min_t(uint64_t, nr - k, eof_blocks - (first + k)), 0, &e);
 		if (ret < 0)
 			break;
 		ret = 0;

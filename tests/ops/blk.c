@@ -209,7 +209,7 @@ static void file_resize(struct blk_target *tg, unsigned long size)
 	 * Unknown marks past the end stay: the blocks of a failed extending
 	 * write are not trimmed by simfs (the kernel's filesystems truncate
 	 * them), so growing the file again shows what that write left there.
-	 * tests/ops/open/legacy_failed_write_tail.ops keeps the case.
+	 * tests/ops/regressions/legacy_failed_write_tail.ops keeps the case.
 	 */
 	if (size > tg->size && tg->size < BLK_CAP)
 		memset(tg->data + tg->size, 0, cap - tg->size);
