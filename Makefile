@@ -207,7 +207,8 @@ __coverage_locked:
 	$(Q)bash scripts/coverage.sh $(O)/coverage $(COVERAGE_MIN) $(COVERAGE_FILES)
 
 __coverage: $(KUNIT) $(REPLAY_BINS)
-	$(Q)rc=0; $(KUNIT) -t 0 $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) \
+	$(Q)rc=0; PINIO_FS_TIMEOUT=$${PINIO_FS_TIMEOUT:-600} \
+		$(KUNIT) -t 0 $(if $(TESTS),-f '$(TESTS)') $(if $(SEED),-s $(SEED)) \
 		> $(O)/kunit.ktap 2> $(O)/kunit.stderr || rc=$$?; \
 	grep -E '^ *not ok ' $(O)/kunit.ktap || true; tail -n 1 $(O)/kunit.ktap; \
 	[ $$rc -eq 0 ] || echo "coverage: WARNING: the suite failed (exit $$rc), see $(O)/kunit.ktap"; \

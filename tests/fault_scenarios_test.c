@@ -38,8 +38,19 @@
 
 /* Sampled values of N per scenario in the bounded run. */
 #define FS_SAMPLES		10
-/* Seconds a single faulted run may take before it counts as a hang. */
+/*
+ * Seconds a single faulted run may take before it counts as a hang;
+ * PINIO_FS_TIMEOUT overrides it (make coverage's -O0 build is slower).
+ */
 #define FS_TIMEOUT		60
+
+static unsigned int fs_timeout(void)
+{
+	const char *v = getenv("PINIO_FS_TIMEOUT");
+	long t = v ? strtol(v, NULL, 10) : 0;
+
+	return t > 0 && t < 86400 ? (unsigned int)t : FS_TIMEOUT;
+}
 
 struct fs_result {
 	int status;			/* enum sim_scenario_status */
@@ -100,7 +111,8 @@ static int fs_run(const struct sim_scenario *s, unsigned long nth, struct fs_res
 	if (pipe(fds))
 		return snprintf(why, whysize, "pipe failed"), -1;
 	fflush(NULL);
-	pid = fork();
+	/* kunit_fork(): the child must not inherit the runner's SIGALRM handler. */
+	pid = kunit_fork();
 	if (pid < 0) {
 		close(fds[0]);
 		close(fds[1]);
@@ -110,7 +122,7 @@ static int fs_run(const struct sim_scenario *s, unsigned long nth, struct fs_res
 		struct fs_result res;
 
 		close(fds[0]);
-		alarm(FS_TIMEOUT);
+		alarm(fs_timeout());
 		if (!freopen("/dev/null", "w", stderr))
 			_exit(3);
 		fs_run_here(s, nth, &res);
@@ -123,8 +135,10 @@ static int fs_run(const struct sim_scenario *s, unsigned long nth, struct fs_res
 	if (waitpid(pid, &st, 0) != pid)
 		return snprintf(why, whysize, "waitpid failed"), -1;
 	if (WIFSIGNALED(st)) {
-		snprintf(why, whysize, "%s", WTERMSIG(st) == SIGALRM ? "hung (no end after 60 s)" :
-			 strsignal(WTERMSIG(st)));
+		if (WTERMSIG(st) == SIGALRM)
+			snprintf(why, whysize, "hung (no end after %u s)", fs_timeout());
+		else
+			snprintf(why, whysize, "%s", strsignal(WTERMSIG(st)));
 		return -1;
 	}
 	if (!WIFEXITED(st) || WEXITSTATUS(st) || n != (ssize_t)sizeof(*r)) {
