@@ -652,6 +652,58 @@ static void dma_fault_reorder(struct kunit *test)
 	dma_kunit_ram_done(test, bdev);
 }
 
+#define DMA_JITTER_BIOS	16
+
+/*
+ * F7: reordering without holding. Every bio is delayed 0..2000 us (drawn
+ * per bio, SIM_IO_DELAY with jitter_us) and two DMA workers run them as
+ * they fall due:
+ *   submitted  w0 w1 w2 ... w15      (sector i gets byte i + 1)
+ *   completed  in due order, not submit order
+ * Expect every bio to complete once with 0, at least one to complete
+ * before a bio submitted earlier, and every sector to hold its byte.
+ */
+static void dma_fault_jitter_reorders(struct kunit *test)
+{
+	struct sim_io_fault f = { .flags = SIM_IO_DELAY, .jitter_us = 2000 };
+	struct folio *p[DMA_JITTER_BIOS];
+	struct bio *bio[DMA_JITTER_BIOS];
+	unsigned char buf[4096];
+	struct block_device *bdev;
+	struct t_blk_io io;
+	bool overtaken = false;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(2), 0);
+	bdev = dma_kunit_ram(test);
+	KUNIT_ASSERT_EQ(test, sim_disk_inject("ram0", &f), 0);
+	t_blk_io_init(&io);
+	for (i = 0; i < DMA_JITTER_BIOS; i++) {
+		p[i] = t_blk_folio(test, 0, i + 1);
+		bio[i] = t_blk_bio(test, bdev, REQ_OP_WRITE, (sector_t)i * 8, 1);
+		t_blk_add(test, bio[i], &p[i]->page, PAGE_SIZE, 0);
+		t_blk_submit(&io, i, bio[i]);
+	}
+	KUNIT_EXPECT_TRUE(test, t_blk_wait(&io, DMA_JITTER_BIOS, 10000));
+	KUNIT_EXPECT_EQ(test, sim_disk_inject("ram0", NULL), 0);
+	for (i = 0; i < DMA_JITTER_BIOS; i++) {
+		KUNIT_EXPECT_EQ(test, io.count[i], 1);
+		KUNIT_EXPECT_EQ(test, io.status[i], BLK_STS_OK);
+		/* io.order[k]: the id of the k-th completion. */
+		if (io.order[i] != i)
+			overtaken = true;
+	}
+	KUNIT_EXPECT_TRUE_MSG(test, overtaken, "16 jittered bios completed in submit order");
+	for (i = 0; i < DMA_JITTER_BIOS; i++) {
+		KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, false, (sector_t)i * 8, buf, sizeof(buf)), 0);
+		KUNIT_EXPECT_TRUE(test, t_mem_is(buf, i + 1, sizeof(buf)));
+		bio_put(bio[i]);
+		folio_put(p[i]);
+	}
+	t_blk_io_destroy(&io);
+	dma_kunit_ram_done(test, bdev);
+}
+
 /*
  * Held bios wait for sim_disk_release(), and sim_fault_reset() (what the
  * runner calls after every case) disarms the fault and releases them too.
@@ -878,6 +930,7 @@ static struct kunit_case dma_test_cases[] = {
 	KUNIT_CASE_PARAM(dma_fault_partial_transfer, dma_partial_gen_params),
 	KUNIT_CASE(dma_fault_delay),
 	KUNIT_CASE_PARAM(dma_fault_reorder, dma_reorder_gen_params),
+	KUNIT_CASE(dma_fault_jitter_reorders),
 	KUNIT_CASE(dma_fault_hold_release_reset),
 	KUNIT_CASE(dma_bad_settings),
 	KUNIT_CASE(dma_threads_stress),

@@ -280,7 +280,12 @@ static void fault_scenarios_fail_nth_alloc(struct kunit *test)
 		   fs_total_surfaced);
 }
 
-/* Device completions of F4-F7 (REORDER and HOLD need I/O held in parallel: not here). */
+/*
+ * Device completions of F4-F7. Reordering is a random per-bio delay
+ * (jitter_us), so bios the scenario has in flight together complete out of
+ * submit order on the DMA workers; REORDER and HOLD, which hold bios until
+ * more arrive or a release, would hang a scenario's synchronous I/O.
+ */
 static const struct {
 	const char *what;
 	struct sim_io_fault f;
@@ -294,11 +299,12 @@ static const struct {
 	{ "partial: 4095 bytes of the first bio", { .flags = SIM_IO_PARTIAL, .nth = 1, .bytes = 4095 } },
 	{ "partial: 4096 bytes of the third bio", { .flags = SIM_IO_PARTIAL, .nth = 3, .bytes = 4096 } },
 	{ "delay every bio 200 us", { .flags = SIM_IO_DELAY, .delay_us = 200 } },
+	{ "reorder: delay every bio 0-500 us at random", { .flags = SIM_IO_DELAY, .jitter_us = 500 } },
 };
 
 /*
  * Scenario: one of R01-R25 with each device completion fault of the table
- * armed on every disk it creates (error, partial transfer, delay).
+ * armed on every disk it creates (error, partial transfer, delay, reorder).
  *   for each fault: fork { arm it for new disks; run; shutdown }
  * Expect every run to end with nothing leaked and no unannounced
  * violation; the scenario may pass (no disk, or the fault absorbed) or

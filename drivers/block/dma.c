@@ -333,6 +333,16 @@ struct dma_fault_hit {
 	unsigned int depth;
 };
 
+/* 0..@max, a mix of @n: repeatable for the same sequence of bios. */
+static uint64_t dma_jitter(uint64_t n, uint64_t max)
+{
+	n = (n + 1) * 0x9e3779b97f4a7c15ULL;
+	n ^= n >> 29;
+	n *= 0xbf58476d1ce4e5b9ULL;
+	n ^= n >> 32;
+	return n % (max + 1);
+}
+
 static void dma_fault_take(struct dma_dev *dd, struct dma_fault_hit *hit)
 {
 	const struct sim_io_fault *f = &dd->fault;
@@ -348,6 +358,8 @@ static void dma_fault_take(struct dma_dev *dd, struct dma_fault_hit *hit)
 	hit->sector = f->sector;
 	hit->bytes = f->bytes;
 	hit->delay_ns = (uint64_t)f->delay_us * 1000;
+	if (f->jitter_us)
+		hit->delay_ns += dma_jitter(dd->fault_seen, f->jitter_us) * 1000;
 	hit->depth = f->depth;
 	if (f->nth) {
 		dd->fault_armed = false;

@@ -182,7 +182,7 @@ enum sim_io_fault_flags {
 	SIM_IO_FAIL_SECTOR	= 1U << 2,
 	/* F6: move exactly @bytes (at most the bio's), then fail with @error. */
 	SIM_IO_PARTIAL		= 1U << 3,
-	/* F7: move the data and complete @delay_us after the submit. */
+	/* F7: move the data and complete @delay_us (+ 0..@jitter_us) after the submit. */
 	SIM_IO_DELAY		= 1U << 4,
 	/* F7: hold bios until @depth are held, then run them newest first. */
 	SIM_IO_REORDER		= 1U << 5,
@@ -197,6 +197,12 @@ struct sim_io_fault {
 	uint64_t sector;		/* SIM_IO_FAIL_SECTOR: the bad 512-byte sector */
 	uint64_t bytes;			/* SIM_IO_PARTIAL: bytes that move */
 	unsigned long delay_us;		/* SIM_IO_DELAY */
+	/*
+	 * SIM_IO_DELAY: plus 0..@jitter_us per bio, drawn from the disk's
+	 * bio count (repeatable), so with DMA workers later bios may complete
+	 * first: F7's reordering for I/O that is never held.
+	 */
+	unsigned long jitter_us;
 	unsigned int depth;		/* SIM_IO_REORDER: bios held before release (>= 2) */
 };
 
