@@ -97,20 +97,6 @@ static void dma_modes_move_same_bytes(struct kunit *test)
 	dma_kunit_ram_done(test, bdev);
 }
 
-/* Frame @pfn's event history as a string the caller frees. */
-static char *dma_kunit_history(unsigned long pfn)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	trace_page_history(f, pfn, "");
-	fclose(f);
-	return buf;
-}
-
 /*
  * Every page a bio covers is checked once and traced:
  *   bvec 0: page A (4 KiB)   bvec 1: order-1 folio B, both pages (8 KiB)
@@ -139,7 +125,7 @@ static void dma_checks_every_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_checks") - checks, 4UL);
 	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_requests") - reqs, 1UL);
 	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_bytes") - bytes, 13312UL);
-	hist = dma_kunit_history(folio_pfn(b) + 1);
+	hist = t_page_history(folio_pfn(b) + 1);
 	KUNIT_ASSERT_NOT_NULL(test, hist);
 	start = strstr(hist, "dma_start");
 	end = strstr(hist, "dma_end");

@@ -4,9 +4,12 @@
  * mm_helpers.h.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+
+#include <pinio/trace.h>
 
 #include "mm_helpers.h"
 
@@ -266,4 +269,17 @@ void t_gup_release(enum t_gup_api api, struct page **pages, long n)
 	}
 	for (i = 0; i < n; i++)
 		put_page(pages[i]);
+}
+
+char *t_page_history(unsigned long pfn)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return NULL;
+	trace_page_history(f, pfn, "");
+	fclose(f);
+	return buf;
 }

@@ -131,4 +131,7 @@ long t_gup_checked(struct kunit *test, enum t_gup_api api, unsigned long start, 
 /* Release what @api grabbed: unpin for pin APIs, put_page() for get APIs. */
 void t_gup_release(enum t_gup_api api, struct page **pages, long n);
 
+/* Frame @pfn's event history (trace_page_history()) as a string the caller frees; NULL on ENOMEM. */
+char *t_page_history(unsigned long pfn);
+
 #endif /* PINIO_TESTS_MM_HELPERS_H */

@@ -41,20 +41,6 @@ static void page_checks_test_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
 }
 
-/* trace_page_history() of @pfn into a malloc'ed string (free it). */
-static char *pc_history(unsigned long pfn)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	trace_page_history(f, pfn, "");
-	fclose(f);
-	return buf;
-}
-
 /*
  * The default, and its return after a machine without checks:
  *   boot (default) -> pin P -> unpin P
@@ -75,7 +61,7 @@ static void page_checks_on_by_default(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_small_folio_pins(page_folio(p)), 1L);
 	unpin_user_page(p);
 	KUNIT_EXPECT_EQ(test, sim_small_folio_pins(page_folio(p)), 0L);
-	h = pc_history(page_to_pfn(p));
+	h = t_page_history(page_to_pfn(p));
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(h, " pin refs=1"), "%s", h);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(h, " unpin refs=1"), "%s", h);
@@ -328,7 +314,7 @@ static void page_checks_off_rings_recorder_stays(struct kunit *test)
 	addr = t_mm_mmap(test, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	t_mm_fill(test, addr, 'r', PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE, &p), 1);
-	h = pc_history(page_to_pfn(p));
+	h = t_page_history(page_to_pfn(p));
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(h, "not kept: page checks off"), "%s", h);
 	KUNIT_EXPECT_NULL_MSG(test, strstr(h, " pin refs="), "%s", h);

@@ -75,20 +75,6 @@ static long tio_find(const struct trace_record *r, size_t n, size_t from, unsign
 	return -1;
 }
 
-/* Frame @pfn's ring, printed, into a malloc'd string. */
-static char *tio_history(unsigned long pfn)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f)
-		return NULL;
-	trace_page_history(f, pfn, "");
-	fclose(f);
-	return buf;
-}
-
 /* One 4 KiB O_DIRECT read from the disk into a touched anonymous page. */
 static unsigned long tio_read_one(struct kunit *test, unsigned long *pfn)
 {
@@ -178,7 +164,7 @@ static void trace_io_gated_events_off_without_recorder(struct kunit *test)
 
 	tio_profile(test, c->profile);
 	buf = tio_read_one(test, &pfn);
-	h = tio_history(pfn);
+	h = t_page_history(pfn);
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(h, " dma_end "), "%s", h);
 	KUNIT_EXPECT_NULL_MSG(test, strstr(h, " complete "), "%s", h);
