@@ -560,6 +560,24 @@ static void complete_target(struct ops_ctx *c, int i)
 	}
 }
 
+/*
+ * The start of every op on target @ti: set the target up, complete the
+ * I/O it holds, open it for task @t (O_DIRECT if @direct).
+ * Return: the fd with *@tgp set, or -1 (the op is over: skipped or failed).
+ */
+static int target_begin(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti, bool direct,
+			struct blk_target **tgp)
+{
+	int fd;
+
+	if (!target_setup(c, ti))
+		return -1;
+	*tgp = &c->blk->tg[ti];
+	complete_target(c, (int)ti);
+	fd = target_fd(c, t, ti, direct);
+	return fd < 0 || ops_failed(c) ? -1 : fd;
+}
+
 /* ---- the ops ---------------------------------------------------------------- */
 
 struct blk_buf {
@@ -913,12 +931,8 @@ static void op_bufrw(struct ops_ctx *c)
 	ssize_t ret;
 	int fd;
 
-	if (!target_setup(c, ti))
-		return;
-	tg = &c->blk->tg[ti];
-	complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, false);
-	if (fd < 0 || ops_failed(c))
+	fd = target_begin(c, t, ti, false, &tg);
+	if (fd < 0)
 		return;
 	op_buf(op, t, len, shift, !write, &bb);
 	if (!bb.ok && !bb.none) {
@@ -966,12 +980,8 @@ static void op_fmmap(struct ops_ctx *c)
 	ssize_t ret;
 	int fd;
 
-	if (!target_setup(c, ti))
-		return;
-	tg = &c->blk->tg[ti];
-	complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, false);
-	if (fd < 0 || ops_failed(c))
+	fd = target_begin(c, t, ti, false, &tg);
+	if (fd < 0)
 		return;
 	if (!tg->size || tg->size > BLK_CAP) {
 		ops_skip(c);
@@ -1013,12 +1023,8 @@ static void op_truncate(struct ops_ctx *c)
 	struct blk_target *tg;
 	int fd;
 
-	if (!target_setup(c, ti))
-		return;
-	tg = &c->blk->tg[ti];
-	complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, false);
-	if (fd < 0 || ops_failed(c))
+	fd = target_begin(c, t, ti, false, &tg);
+	if (fd < 0)
 		return;
 	if (tg->raw) {
 		ops_expect_ret(c, "sim_ftruncate(disk)", sim_ftruncate(fd, (off_t)size), -EINVAL);
@@ -1060,12 +1066,8 @@ static void op_splice(struct ops_ctx *c)
 	ssize_t ret, r2;
 	int fd, p[2];
 
-	if (!target_setup(c, ti))
-		return;
-	tg = &c->blk->tg[ti];
-	complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, raw);
-	if (fd < 0 || ops_failed(c))
+	fd = target_begin(c, t, ti, raw, &tg);
+	if (fd < 0)
 		return;
 	op_buf(op, t, len, shift, true, &bb);
 	want = dio_want(tg, false, off, len);
@@ -1114,12 +1116,8 @@ static void op_vmsplice(struct ops_ctx *c)
 	ssize_t ret, w;
 	int fd, p[2];
 
-	if (!target_setup(c, ti))
-		return;
-	tg = &c->blk->tg[ti];
-	complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, false);
-	if (fd < 0 || ops_failed(c))
+	fd = target_begin(c, t, ti, false, &tg);
+	if (fd < 0)
 		return;
 	op_buf(op, t, len, shift, false, &bb);
 	if (!bb.ok && !bb.none) {
