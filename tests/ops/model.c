@@ -506,24 +506,34 @@ const unsigned char *model_page_bytes(struct ops_mtask *t, unsigned long addr)
 	return b ? b->data : NULL;
 }
 
+/* t's own copy (COW broken in the model) of the page at @a, which is mapped. */
+static unsigned char *model_page_for_write(struct ops_mtask *t, unsigned long a)
+{
+	struct ops_region *r = model_region_at(t, a);
+
+	if (!r)
+		abort();
+	return blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)])->data;
+}
+
+/* Bytes of page @a from @a up to the page end, at most @left. */
+static unsigned int model_page_part(unsigned long a, unsigned long left)
+{
+	unsigned long room = PAGE_SIZE - (a & ~PAGE_MASK);
+
+	return (unsigned int)(room < left ? room : left);
+}
+
 void model_write(struct ops_mtask *t, unsigned long addr, unsigned long len,
 		 uint8_t pattern, bool ramp)
 {
-	unsigned long done = 0;
+	unsigned long done, a;
+	unsigned int n;
 
-	while (done < len) {
-		unsigned long a = addr + done;
-		struct ops_region *r = model_region_at(t, a);
-		unsigned int sub = a & ~PAGE_MASK;
-		unsigned int n = (unsigned int)((PAGE_SIZE - sub < len - done) ?
-						PAGE_SIZE - sub : len - done);
-		struct ops_blob *b;
-
-		if (!r)
-			abort();
-		b = blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)]);
-		ops_pattern_fill(b->data + sub, pattern, ramp, done, n);
-		done += n;
+	for (done = 0; done < len; done += n) {
+		a = addr + done;
+		n = model_page_part(a, len - done);
+		ops_pattern_fill(model_page_for_write(t, a) + (a & ~PAGE_MASK), pattern, ramp, done, n);
 	}
 }
 
@@ -531,21 +541,13 @@ void model_write(struct ops_mtask *t, unsigned long addr, unsigned long len,
 void model_write_buf(struct ops_mtask *t, unsigned long addr, const unsigned char *buf,
 		     unsigned long len)
 {
-	unsigned long done = 0;
+	unsigned long done, a;
+	unsigned int n;
 
-	while (done < len) {
-		unsigned long a = addr + done;
-		struct ops_region *r = model_region_at(t, a);
-		unsigned int sub = a & ~PAGE_MASK;
-		unsigned int n = (unsigned int)((PAGE_SIZE - sub < len - done) ?
-						PAGE_SIZE - sub : len - done);
-		struct ops_blob *b;
-
-		if (!r)
-			abort();
-		b = blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)]);
-		memcpy(b->data + sub, buf + done, n);
-		done += n;
+	for (done = 0; done < len; done += n) {
+		a = addr + done;
+		n = model_page_part(a, len - done);
+		memcpy(model_page_for_write(t, a) + (a & ~PAGE_MASK), buf + done, n);
 	}
 }
 
