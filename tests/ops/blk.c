@@ -355,10 +355,13 @@ static bool entry_byte(struct ops_ctx *c, const struct blk_aio *io, unsigned int
 /*
  * The byte at @a of entry @pi's object page as a task maps it now (the
  * submitter at its address, or for a shared object any task mapping it);
- * a shared page mapped by no one is the pinned page itself.
+ * a shared page mapped by no one (MADV_DONTNEED) is still the object's
+ * shmem page, the one seen at submit: that holds for the bytes past the
+ * result too (an iomap read past EOF moves the whole last block and
+ * zero-fills past it), which a task faulting the page back in sees.
  */
 static bool mapped_byte(struct ops_ctx *c, const struct blk_aio *io, unsigned int pi,
-			unsigned long a, bool pinned, unsigned char *byte)
+			unsigned long a, unsigned char *byte)
 {
 	const struct ops_entry *e = &io->e[pi];
 	struct ops_peek p;
@@ -383,7 +386,7 @@ static bool mapped_byte(struct ops_ctx *c, const struct blk_aio *io, unsigned in
 			return true;
 		}
 	}
-	if (e->obj->shared && pinned && io->page[pi]) {
+	if (e->obj->shared && io->page[pi]) {
 		*byte = ((unsigned char *)page_address(io->page[pi]))[a & ~PAGE_MASK];
 		return true;
 	}
@@ -459,7 +462,7 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 		if (!entry_byte(c, io, pi, a, k < io->want, &byte))
 			continue;
 		/* What the model takes is what a task sees there now. */
-		if (!mapped_byte(c, io, pi, a, k < io->want, &seen))
+		if (!mapped_byte(c, io, pi, a, &seen))
 			continue;
 		if (from_page) {
 			if (k < io->want && quiet) {
