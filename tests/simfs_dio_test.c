@@ -529,11 +529,91 @@ static void simfs_dio_eof_folio_writeback(struct kunit *test)
 	t_mm_munmap(test, ubuf, chunk);
 }
 
+/* ---- sub-block writes wait for the direct I/O in flight ------------------------ */
+
+/*
+ * simfs dio=iomap (4 KiB blocks) serialises sub-block direct writes as
+ * ext4 and xfs do (inode_dio_wait(), then IOMAP_DIO_FORCE_WAIT):
+ *
+ *   W1 async, block-aligned [0, 8K), its bio delayed 150 ms   (in flight)
+ *   W2 async, aligned [64K, 68K)                              (in flight too)
+ *   W3 async, sub-block [16K+512, 16K+1024)   -> waits for W1 and W2, then
+ *                                                completes before it returns
+ *   W4 async, aligned [32K, 36K), delayed; W5 sync sub-block in the next
+ *   block                                     -> returns after W4 completed
+ *
+ * Expect: when sim_aio_submit() returns for W3, W1, W2 and W3 have all
+ * completed (a reap with min 0 finds 3 results, each its length); an
+ * aligned async write issued behind a delayed one is not waited for (its
+ * result is not there at once); the bytes on disk are the writes', with
+ * zeros around W3 in its block (R-IOMAP-2).
+ */
+static void simfs_dio_subblock_write_waits(struct kunit *test)
+{
+	struct sim_io_fault delay = { .flags = SIM_IO_DELAY, .nth = 1, .delay_us = 150000 };
+	unsigned long ubuf = t_mm_mmap(test, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	struct sim_aio *ring = sim_aio_create(8);
+	unsigned char b[4096];
+	uint64_t tags[8];
+	int64_t res[8];
+	char dev[32];
+	size_t i;
+	int fd, n;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ring));
+	snprintf(dev, sizeof(dev), "/dev/%s", sd_disks[0]);
+	KUNIT_ASSERT_EQ(test, sim_mkfs(dev, "simfs", NULL), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], "dio=iomap"), 0);
+	fd = sim_open("/mnt/s", O_RDWR | O_CREAT | O_DIRECT, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 'W', 8192);
+
+	/* An aligned write behind a delayed one does not wait. */
+	KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], &delay), 0);
+	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, true, ubuf, 8192, 0, 1), 0);
+	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, true, ubuf, 4096, 65536, 2), 0);
+	n = sim_aio_reap(ring, 0, 8, res, tags);
+	KUNIT_EXPECT_LT_MSG(test, n, 2, "the delayed aligned write completed at once");
+
+	/* The sub-block write waits for both, then completes before returning. */
+	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, true, ubuf, 512, 16384 + 512, 3), 0);
+	n += sim_aio_reap(ring, 0, 8, res + n, tags + n);
+	KUNIT_EXPECT_EQ(test, n, 3);
+	for (i = 0; i < (size_t)n && i < 3; i++)
+		KUNIT_EXPECT_EQ_MSG(test, res[i], tags[i] == 1 ? 8192 : tags[i] == 2 ? 4096 : 512,
+				    "tag %llu", (unsigned long long)tags[i]);
+	KUNIT_EXPECT_EQ(test, sim_disk_inject(sd_disks[0], NULL), 0);
+
+	/* A sync sub-block write behind a delayed aligned one waits as well. */
+	KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], &delay), 0);
+	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, true, ubuf, 4096, 32768, 4), 0);
+	KUNIT_EXPECT_EQ(test, sim_pwrite(fd, ubuf, 1024, 32768 + 4096 + 1024), 1024);
+	n = sim_aio_reap(ring, 0, 8, res, tags);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, n > 0 ? tags[0] : 0, 4);
+	KUNIT_EXPECT_EQ(test, n > 0 ? res[0] : 0, 4096);
+	KUNIT_EXPECT_EQ(test, sim_disk_inject(sd_disks[0], NULL), 0);
+
+	/* The sub-block write's block: zeros around its 512 bytes. */
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, 4096, 16384), 4096);
+	KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, b, 4096), 4096);
+	for (i = 0; i < 4096; i++)
+		if (b[i] != (i >= 512 && i < 1024 ? 'W' : 0))
+			break;
+	KUNIT_EXPECT_EQ_MSG(test, i, 4096, "byte %zu of the sub-block write's block", i);
+
+	sim_aio_destroy(ring);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(sd_mnts[0]), 0);
+	t_mm_munmap(test, ubuf, 8192);
+}
+
 static struct kunit_case simfs_dio_test_cases[] = {
 	KUNIT_CASE(simfs_dio_same_workload_three_paths),
 	KUNIT_CASE_PARAM(simfs_dio_failed_extending_write, sd_fail_gen_params),
 	KUNIT_CASE_PARAM(simfs_dio_async_hole_read_store_in_flight, sd_hole_gen_params),
 	KUNIT_CASE_PARAM(simfs_dio_eof_folio_writeback, sd_eof_gen_params),
+	KUNIT_CASE(simfs_dio_subblock_write_waits),
 	{}
 };
 

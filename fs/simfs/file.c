@@ -195,6 +195,47 @@ static void simfs_dio_write_failed(struct inode *inode, loff_t end)
 	pthread_mutex_unlock(&sbi->lock);
 }
 
+/*
+ * The iomap engine's flags for a direct I/O; a write that starts or ends
+ * inside an fs block is serialised first. iomap zeroes the rest of a new
+ * block such a write lands in (R-IOMAP-2); two of them in flight on one
+ * block would zero each other's bytes. As ext4 does (ext4_dio_write_checks()
+ * of the kernels the sim profiles; xfs_file_dio_write_unaligned() for
+ * writes it cannot do as a pure overwrite), the write waits for every
+ * direct I/O in flight on the inode, reads included (inode_dio_wait()),
+ * and then runs to completion even when async (IOMAP_DIO_FORCE_WAIT: an
+ * aio submit returns with the write done); with IOCB_NOWAIT it is -EAGAIN
+ * at once, I/O in flight or not. The caller holds i_rwsem exclusive, so
+ * no direct I/O starts meanwhile. Alignment is of the file range (pos and
+ * length, as xfs tests it); the buffer's own alignment does not matter.
+ * Not modelled: the fast path of xfs and later ext4 that lets a sub-block
+ * pure overwrite of written blocks below EOF through without waiting.
+ *
+ * The legacy engine does not do this, as fs/direct-io.c does not: it
+ * zeroes the rest of a block only for a block it allocates
+ * (dio_zero_block()), with DIO_SKIP_HOLES it asks simfs_get_block() to
+ * allocate only past EOF (a hole inside the file falls back to buffered
+ * I/O), and such an extending write is waited for under i_rwsem
+ * (dio->is_async is false): no two partial-block zeroings are ever in
+ * flight on one block.
+ *
+ * Return: the flags for iomap_dio_rw(), or -EAGAIN.
+ */
+static int simfs_dio_subblock_flags(struct kiocb *iocb, struct iov_iter *iter)
+{
+	struct inode *inode = file_inode(iocb->ki_filp);
+	unsigned long mask = (1UL << SIMFS_I(inode)->sbi->bits) - 1;
+	loff_t pos = iocb->ki_pos;
+
+	if (iov_iter_rw(iter) != WRITE ||
+	    !(((unsigned long)pos | iov_iter_count(iter)) & mask))
+		return 0;
+	if (iocb->ki_flags & IOCB_NOWAIT)
+		return -EAGAIN;
+	inode_dio_wait(inode);
+	return IOMAP_DIO_FORCE_WAIT;
+}
+
 static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 {
 	struct inode *inode = file_inode(iocb->ki_filp);
@@ -202,8 +243,14 @@ static ssize_t simfs_dio(struct kiocb *iocb, struct iov_iter *iter)
 	loff_t pos = iocb->ki_pos, end = pos + (loff_t)iov_iter_count(iter);
 	ssize_t ret;
 
-	if (sbi->dio == SIMFS_DIO_IOMAP)
-		return iomap_dio_rw(iocb, iter, &simfs_iomap_ops, &simfs_dio_ops, 0, NULL, 0);
+	if (sbi->dio == SIMFS_DIO_IOMAP) {
+		int flags = simfs_dio_subblock_flags(iocb, iter);
+
+		if (flags < 0)
+			return flags;
+		return iomap_dio_rw(iocb, iter, &simfs_iomap_ops, &simfs_dio_ops,
+				    (unsigned int)flags, NULL, 0);
+	}
 
 	/*
 	 * The legacy engine writes back the cache itself only for reads, and

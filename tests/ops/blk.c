@@ -31,9 +31,11 @@
  * for buffered ops), bits 12-15 a sub-page shift of the buffer.
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <pinio/fault-inject.h>
@@ -79,7 +81,32 @@ struct blk_aio {
 	struct page *page[BLK_IO_PAGES];	/* what the task mapped after the submit */
 };
 
+/*
+ * The hold watchdog. The tester holds async I/O at the device until a
+ * 'complete' op; an op the kernel makes wait for such I/O (an I/O the
+ * model should have completed first, or a held bio its own submitter
+ * waits for) would hang the run. A thread watches each op: one still
+ * running after the limit while its disks hold bios gets them released
+ * (again every 100 ms, for bios held after), and the op then fails with
+ * kind "hold-wait": the run, its shrinking and its saved file end with a
+ * reason instead of the runner's timeout.
+ */
+struct blk_watch {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool started;
+	bool stop;
+	bool busy;		/* an op (or the final checks) is running */
+	double since;		/* when it started (CLOCK_MONOTONIC seconds) */
+	double limit;		/* seconds */
+	unsigned int ready;	/* mask of targets set up: their disks */
+	long released;		/* bios the watchdog released in this op */
+	double waited;		/* how long the op had run then */
+};
+
 struct ops_blk {
+	struct blk_watch w;
 	struct blk_target tg[OPS_NR_TARGETS];
 	struct sim_aio *ring;
 	struct blk_aio io[BLK_MAX_INFLIGHT];
@@ -94,6 +121,7 @@ static const char *const tg_path[OPS_NR_TARGETS] = { "/dev/opsraw", "/opsi/f", "
 static const char *const tg_dir[OPS_NR_TARGETS] = { NULL, "/opsi", "/opsl" };
 static const char *const tg_mount[OPS_NR_TARGETS] = { NULL, "dio=iomap", "dio=legacy" };
 static const char *const tg_mkfs[OPS_NR_TARGETS] = { NULL, "bs=1024", "bs=2048" };
+static const unsigned long tg_bsize[OPS_NR_TARGETS] = { 512, 1024, 2048 };	/* as tg_mkfs */
 
 static unsigned int op_target(const struct ops_op *op)
 {
@@ -105,6 +133,84 @@ static unsigned int op_sub(const struct ops_op *op)
 	return (op->arg >> 24) / OPS_NR_TARGETS;
 }
 
+/* ---- the hold watchdog ----------------------------------------------------- */
+
+static double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void *watch_thread(void *arg)
+{
+	struct blk_watch *w = arg;
+
+	pthread_mutex_lock(&w->lock);
+	while (!w->stop) {
+		struct timespec ts;
+		double now = mono_now();
+
+		if (w->busy && now - w->since > w->limit) {
+			unsigned int ready = w->ready, i;
+			long n = 0;
+			int r;
+
+			pthread_mutex_unlock(&w->lock);
+			for (i = 0; i < OPS_NR_TARGETS; i++)
+				if (ready & (1U << i) && (r = sim_disk_release(tg_dev[i])) > 0)
+					n += r;
+			pthread_mutex_lock(&w->lock);
+			if (n && w->busy) {
+				w->released += n;
+				w->waited = now - w->since;
+			}
+		}
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		ts.tv_nsec += 100 * 1000 * 1000;
+		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000 * 1000 * 1000;
+		}
+		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
+	}
+	pthread_mutex_unlock(&w->lock);
+	return NULL;
+}
+
+static void watch_start(struct ops_ctx *c, struct blk_watch *w)
+{
+	const char *env = getenv("PINIO_OPS_HOLD_WAIT");
+	pthread_condattr_t ca;
+
+	w->limit = c->cfg->hold_wait > 0 ? c->cfg->hold_wait : env ? atof(env) : 0;
+	if (w->limit <= 0)
+		w->limit = OPS_HOLD_WAIT_SECS;
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	if (pthread_create(&w->thread, NULL, watch_thread, w))
+		abort();
+	w->started = true;
+}
+
+static void watch_stop(struct blk_watch *w)
+{
+	if (!w->started)
+		return;
+	pthread_mutex_lock(&w->lock);
+	w->stop = true;
+	pthread_cond_signal(&w->cond);
+	pthread_mutex_unlock(&w->lock);
+	pthread_join(w->thread, NULL);
+	pthread_cond_destroy(&w->cond);
+	pthread_mutex_destroy(&w->lock);
+	w->started = false;
+}
+
 /* ---- set-up ------------------------------------------------------------------ */
 
 static struct ops_blk *blk_get(struct ops_ctx *c)
@@ -113,8 +219,33 @@ static struct ops_blk *blk_get(struct ops_ctx *c)
 		c->blk = calloc(1, sizeof(*c->blk));
 		if (!c->blk)
 			abort();
+		watch_start(c, &c->blk->w);
 	}
 	return c->blk;
+}
+
+void ops_blk_watch(struct ops_ctx *c, bool on)
+{
+	struct blk_watch *w;
+	long released;
+	double waited;
+
+	if (!c->blk && (!on || !c->op || !ops_is_blk_op(c->op->op)))
+		return;
+	w = &blk_get(c)->w;
+	pthread_mutex_lock(&w->lock);
+	w->busy = on;
+	if (on) {
+		w->since = mono_now();
+		w->released = 0;
+	}
+	released = w->released;
+	waited = w->waited;
+	pthread_mutex_unlock(&w->lock);
+	if (!on && released)
+		ops_fail(c, "hold-wait", "%s waited %.1f s for I/O held at the device (the watchdog released %ld bios): the model neither completed it first nor let it run",
+			 c->op ? ops_names[c->op->op < OPS_NR_OPS ? c->op->op : OPS_NOP] : "the final check",
+			 waited, released);
 }
 
 static bool target_setup(struct ops_ctx *c, unsigned int i)
@@ -151,6 +282,9 @@ static bool target_setup(struct ops_ctx *c, unsigned int i)
 	}
 	tg->size = tg->raw ? BLK_RAW_SIZE : 0;
 	tg->ready = true;
+	pthread_mutex_lock(&b->w.lock);
+	b->w.ready |= 1U << i;
+	pthread_mutex_unlock(&b->w.lock);
 	if (!b->ring) {
 		b->ring = sim_aio_create(BLK_MAX_INFLIGHT + 1);
 		if (IS_ERR(b->ring)) {
@@ -616,6 +750,19 @@ static unsigned long dio_want(const struct blk_target *tg, bool write, unsigned 
 	return len < size - off ? len : size - off;
 }
 
+/*
+ * Does a direct write of [@off, @off+@len) on target @ti wait for the
+ * direct I/O in flight on the file, and then complete before its submit
+ * returns? On simfs dio=iomap one that starts or ends inside an fs block
+ * does (IOMAP_DIO_FORCE_WAIT, see simfs_dio_subblock_flags()). The legacy
+ * engine, as fs/direct-io.c, serialises none (an extending write waits
+ * for itself only: see op_dio_async()); the raw disk neither.
+ */
+static bool dio_write_waits(unsigned int ti, unsigned long off, unsigned long len)
+{
+	return ti == BLK_IOMAP && ((off | len) & (tg_bsize[ti] - 1));
+}
+
 static void op_dio_bad(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti, int fd,
 		       bool write, unsigned long off, struct blk_buf *bb)
 {
@@ -700,11 +847,14 @@ static void op_dio_async(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti
 	if (ops_failed(c))
 		return;
 	/*
-	 * The legacy engine waits for an extending write even when async, and
-	 * falls back to buffered I/O (waiting for writeback) at a hole inside
-	 * the file: its writes are not held, and are waited for right away.
+	 * Writes that complete at submit are not held (holding one would hang
+	 * its submitter): a sub-block write on dio=iomap (dio_write_waits(),
+	 * op_dio() completed what was in flight), and every legacy write: the
+	 * engine waits for an extending write even when async, and falls back
+	 * to buffered I/O (waiting for writeback) at a hole inside the file.
+	 * They are reaped right away.
 	 */
-	held = !(ti == BLK_LEGACY && write);
+	held = !(write && (ti == BLK_LEGACY || dio_write_waits(ti, off, bb->len)));
 	if (!target_clean(c, t, ti))
 		return;
 	io = &b->io[b->nio];
@@ -799,16 +949,23 @@ static void op_dio(struct ops_ctx *c)
 		return;
 	}
 	/*
-	 * A write that starts or ends inside an fs block zeroes the rest of it
-	 * (R-DIO-5); ext4 and xfs make such writes wait for the DIO in flight
-	 * (inode_dio_wait()), simfs does not: the interpreter waits instead.
-	 * On the raw disk, overlapping writes in flight land in whatever order
-	 * the DMA workers take them: one write in flight per target. An async
-	 * read with a write in flight may see either (a hole zero-filled at
-	 * submit, or the data): it waits for the write too.
+	 * Before a write, everything in flight on the target completes.
+	 * On simfs dio=iomap a sub-block write waits for it in the kernel
+	 * (simfs_dio_subblock_flags(): inode_dio_wait(), reads included), so
+	 * with I/O held it would never return. For the rest it is the model's
+	 * need: overlapping writes in flight land in whatever order the DMA
+	 * takes them. An async read with a write in flight may see either (a
+	 * hole zero-filled at submit, or the data): it waits for the write too.
 	 */
 	if (write || ((op->flags & OPS_DIO_ASYNC) && tg->inflight_writes))
 		complete_target(c, (int)ti);
+	if (ops_failed(c))
+		return;
+	if (write && dio_write_waits(ti, off, len) && tg->inflight) {
+		ops_fail(c, "hold-wait", "a sub-block O_DIRECT write on %s with %u I/Os held would wait for them",
+			 tg->path, tg->inflight);
+		return;
+	}
 	want = dio_want(tg, write, off, len);
 	if (op->flags & OPS_DIO_ASYNC) {
 		op_dio_async(c, t, ti, fd, write, off, &bb, want);
@@ -1263,6 +1420,7 @@ void ops_blk_free(struct ops_ctx *c)
 
 	if (!b)
 		return;
+	watch_stop(&b->w);
 	for (i = 0; i < OPS_NR_TARGETS; i++)
 		if (b->tg[i].ready)
 			sim_disk_release(b->tg[i].dev);

@@ -85,6 +85,11 @@ struct ops_mtask *ops_op_task(struct ops_ctx *c);
 void ops_expect_ret(struct ops_ctx *c, const char *call, long ret, long want);
 void ops_skip(struct ops_ctx *c);
 void ops_blk_exec(struct ops_ctx *c);
+/*
+ * Around every op (@on, then !@on) and the final checks: the hold
+ * watchdog. An op that waited for held I/O fails "hold-wait" at !@on.
+ */
+void ops_blk_watch(struct ops_ctx *c, bool on);
 /* End of run: complete what is in flight, compare every file with the model. */
 void ops_blk_finish(struct ops_ctx *c);
 /* Complete every in-flight async I/O (the OPS_RESET op). */

@@ -943,7 +943,9 @@ static void read_back_all(struct ops_ctx *c)
 static void finish(struct ops_ctx *c)
 {
 	c->op = NULL;
+	ops_blk_watch(c, true);
 	ops_blk_finish(c);
+	ops_blk_watch(c, false);
 	ops_verify_all(c);
 	if (!ops_failed(c))
 		ops_check_machine(c);
@@ -1110,7 +1112,9 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		c->op = &ops[c->op_index];
 		ops_current_op = c->op_index;
 		skipped = res->ops_skipped;
+		ops_blk_watch(c, true);
 		exec_op(c);
+		ops_blk_watch(c, false);
 		res->ops_run++;
 		if (cfg->trace) {
 			char line[128];

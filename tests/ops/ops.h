@@ -165,6 +165,9 @@ struct ops_prof {
  *	frame not yet handed out holds an earlier boot's bytes (mm/page_alloc.c),
  *	so a bug that exposes them fails or not depending on what ran before;
  *	replays of saved files and shrinking use this to be independent of it.
+ * @hold_wait: seconds an op may run while the disks hold bios before the
+ *	hold watchdog releases them and fails the run "hold-wait" (0:
+ *	$PINIO_OPS_HOLD_WAIT, else OPS_HOLD_WAIT_SECS); see tests/ops/blk.c.
  */
 struct ops_config {
 	size_t mem_bytes;
@@ -179,7 +182,11 @@ struct ops_config {
 	void *hook_arg;
 	struct ops_prof *prof;
 	bool fresh_memory;
+	double hold_wait;
 };
+
+/* The hold watchdog's default limit: an op takes milliseconds, under ASan or valgrind seconds. */
+#define OPS_HOLD_WAIT_SECS	20.0
 
 /**
  * struct ops_result - how a run went.
