@@ -580,6 +580,61 @@ static void random_ops_oracle_catches_stray_write(struct kunit *test)
 	free(ops);
 }
 
+/* After op 1: the iomap target's disk holds its next bio (the tester does not know). */
+static void hold_after_op1(const struct ops_op *op, long index, void *arg)
+{
+	struct sim_io_fault hold = { .flags = SIM_IO_HOLD, .nth = 1 };
+	int *err = arg;
+
+	if (index == 1)
+		*err = sim_disk_inject("opsfsi", &hold);
+}
+
+/*
+ * Scenario: the hold watchdog (tests/ops/blk.c). After the first O_DIRECT
+ * write on the dio=iomap file, its disk is told behind the tester's back
+ * to hold the next bio; the next write then waits for a bio no op will
+ * ever complete, as one the model forgot to complete first would:
+ *
+ *   op 0 mmap   op 1 dio write [0, 4K)   <hook: HOLD nth=1>
+ *   op 2 dio write [1536, 2048) -> its bio held -> submitter waits ...
+ *        watchdog (0.3 s): releases the bio -> op 2 returns -> "hold-wait"
+ *
+ * Expect the run to fail at op 2 with kind "hold-wait", the message naming
+ * the one bio released, in a few seconds rather than a hang.
+ */
+static void random_ops_hold_watchdog(struct kunit *test)
+{
+	static const char text[] =
+		"config mem=64M zero=1 thp=0 profile=v6.5\n"
+		"mmap flags=0x00 len=0 arg=0\n"
+		"dio flags=0x01 len=7 arg=0x01000000\n"
+		"dio flags=0x01 len=0 arg=0x01030000\n"
+		"mmap flags=0x00 len=0 arg=0\n";
+	struct ops_op *ops = NULL;
+	struct ops_config cfg;
+	struct ops_result res;
+	char err[160] = "";
+	int inject = 1;
+	size_t n = 0;
+	double t0;
+
+	KUNIT_ASSERT_EQ_MSG(test, ops_parse_text(text, &cfg, &ops, &n, err, sizeof(err)), 0,
+			    "%s", err);
+	cfg.quiet = true;
+	cfg.after_op = hold_after_op1;
+	cfg.hook_arg = &inject;
+	cfg.hold_wait = 0.3;
+	t0 = now();
+	KUNIT_EXPECT_EQ(test, ops_run(&cfg, ops, n, &res), -1);
+	KUNIT_EXPECT_EQ(test, inject, 0);
+	KUNIT_EXPECT_STREQ(test, res.kind, "hold-wait");
+	KUNIT_EXPECT_EQ(test, res.failed_at, 2);
+	KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(res.msg, "released 1 bios"), "%s", res.msg);
+	KUNIT_EXPECT_LT(test, now() - t0, 10.0);
+	free(ops);
+}
+
 /*
  * Scenario: fuzz bytes decode into the same records: a config byte, then
  * 10 bytes per op, the opcode taken modulo the number of ops; a trailing
@@ -614,6 +669,7 @@ static struct kunit_case random_ops_test_cases[] = {
 	KUNIT_CASE(random_ops_text_round_trip),
 	KUNIT_CASE(random_ops_decode_bytes),
 	KUNIT_CASE(random_ops_oracle_catches_stray_write),
+	KUNIT_CASE(random_ops_hold_watchdog),
 	KUNIT_CASE_PARAM(random_ops_regression, random_ops_regression_gen),
 	KUNIT_CASE(random_ops_sequences),
 	KUNIT_CASE(random_ops_stream),

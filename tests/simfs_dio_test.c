@@ -14,10 +14,13 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include <pinio/fs.h>
 #include <pinio/sim.h>
+#include <pinio/uio.h>
 
 #include "kunit/test.h"
 #include "mm_helpers.h"
+#include "sim/sim.h"
 
 #define SD_BYTES	(16UL << 20)
 #define SD_SPAN		(2UL << 20)	/* what the workload touches */
@@ -533,19 +536,22 @@ static void simfs_dio_eof_folio_writeback(struct kunit *test)
 
 /*
  * simfs dio=iomap (4 KiB blocks) serialises sub-block direct writes as
- * ext4 and xfs do (inode_dio_wait(), then IOMAP_DIO_FORCE_WAIT):
+ * ext4 does (inode_dio_wait(), then IOMAP_DIO_FORCE_WAIT):
  *
  *   W1 async, block-aligned [0, 8K), its bio delayed 150 ms   (in flight)
  *   W2 async, aligned [64K, 68K)                              (in flight too)
  *   W3 async, sub-block [16K+512, 16K+1024)   -> waits for W1 and W2, then
  *                                                completes before it returns
  *   W4 async, aligned [32K, 36K), delayed; W5 sync sub-block in the next
- *   block                                     -> returns after W4 completed
+ *   block                                     -> returns after W4's I/O ended
  *
- * Expect: when sim_aio_submit() returns for W3, W1, W2 and W3 have all
- * completed (a reap with min 0 finds 3 results, each its length); an
- * aligned async write issued behind a delayed one is not waited for (its
- * result is not there at once); the bytes on disk are the writes', with
+ * Expect: when sim_aio_submit() returns for W3 no direct I/O is in flight
+ * on the inode (i_dio_count 0) and W3's own result is there at once, 512;
+ * W1 and W2 complete with their lengths (their results may be posted just
+ * after: as in the kernel, iomap ends the inode's DIO count before it
+ * calls ki_complete); an aligned async write issued behind a delayed one
+ * is not waited for (not both results at once); after W5 i_dio_count is 0
+ * and W4 completes with 4096; the bytes on disk are the writes', with
  * zeros around W3 in its block (R-IOMAP-2).
  */
 static void simfs_dio_subblock_write_waits(struct kunit *test)
@@ -553,12 +559,15 @@ static void simfs_dio_subblock_write_waits(struct kunit *test)
 	struct sim_io_fault delay = { .flags = SIM_IO_DELAY, .nth = 1, .delay_us = 150000 };
 	unsigned long ubuf = t_mm_mmap(test, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE);
 	struct sim_aio *ring = sim_aio_create(8);
+	struct inode *inode;
+	struct file *file;
 	unsigned char b[4096];
 	uint64_t tags[8];
 	int64_t res[8];
+	bool seen3 = false;
 	char dev[32];
 	size_t i;
-	int fd, n;
+	int fd, n, r;
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR_OR_NULL(ring));
 	snprintf(dev, sizeof(dev), "/dev/%s", sd_disks[0]);
@@ -566,6 +575,10 @@ static void simfs_dio_subblock_write_waits(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], "dio=iomap"), 0);
 	fd = sim_open("/mnt/s", O_RDWR | O_CREAT | O_DIRECT, 0644);
 	KUNIT_ASSERT_GE(test, fd, 0);
+	file = sim_fget(fd);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+	inode = file->f_mapping->host;
+	fput(file);	/* the open fd keeps the inode */
 	t_mm_fill(test, ubuf, 'W', 8192);
 
 	/* An aligned write behind a delayed one does not wait. */
@@ -577,7 +590,14 @@ static void simfs_dio_subblock_write_waits(struct kunit *test)
 
 	/* The sub-block write waits for both, then completes before returning. */
 	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, true, ubuf, 512, 16384 + 512, 3), 0);
-	n += sim_aio_reap(ring, 0, 8, res + n, tags + n);
+	KUNIT_EXPECT_EQ(test, atomic_read(&inode->i_dio_count), 0);
+	r = sim_aio_reap(ring, 0, 8, res + n, tags + n);
+	for (i = (size_t)n; r > 0 && i < (size_t)(n + r); i++)
+		seen3 |= tags[i] == 3;
+	KUNIT_EXPECT_TRUE_MSG(test, seen3, "the sub-block write's result was not there at once");
+	n += r > 0 ? r : 0;
+	if (n < 3 && n >= 0)
+		n += sim_aio_reap(ring, (unsigned int)(3 - n), 8 - n, res + n, tags + n);
 	KUNIT_EXPECT_EQ(test, n, 3);
 	for (i = 0; i < (size_t)n && i < 3; i++)
 		KUNIT_EXPECT_EQ_MSG(test, res[i], tags[i] == 1 ? 8192 : tags[i] == 2 ? 4096 : 512,
@@ -588,7 +608,8 @@ static void simfs_dio_subblock_write_waits(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sim_disk_inject(sd_disks[0], &delay), 0);
 	KUNIT_EXPECT_EQ(test, sim_aio_submit(ring, fd, true, ubuf, 4096, 32768, 4), 0);
 	KUNIT_EXPECT_EQ(test, sim_pwrite(fd, ubuf, 1024, 32768 + 4096 + 1024), 1024);
-	n = sim_aio_reap(ring, 0, 8, res, tags);
+	KUNIT_EXPECT_EQ(test, atomic_read(&inode->i_dio_count), 0);
+	n = sim_aio_reap(ring, 1, 8, res, tags);
 	KUNIT_EXPECT_EQ(test, n, 1);
 	KUNIT_EXPECT_EQ(test, n > 0 ? tags[0] : 0, 4);
 	KUNIT_EXPECT_EQ(test, n > 0 ? res[0] : 0, 4096);
@@ -608,12 +629,72 @@ static void simfs_dio_subblock_write_waits(struct kunit *test)
 	t_mm_munmap(test, ubuf, 8192);
 }
 
+/*
+ * An IOCB_NOWAIT write through the file's ->write_iter (what RWF_NOWAIT
+ * does), on dio=iomap (4 KiB blocks), with nothing in flight:
+ *
+ *   [0, 4K) written ('A')                  -> a written extent
+ *   NOWAIT aligned overwrite [0, 4K) ('B') -> 4096: nothing to wait for
+ *   NOWAIT sub-block [512, 1024) ('C')     -> -EAGAIN: it would have to
+ *                                             wait (inode_dio_wait())
+ *
+ * Expect: as ext4 does, the sub-block write is refused with -EAGAIN
+ * whether I/O is in flight or not, and changes nothing: the block reads
+ * back all 'B'.
+ */
+static void simfs_dio_subblock_nowait(struct kunit *test)
+{
+	unsigned long ubuf = t_mm_mmap(test, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned char b[4096];
+	struct iov_iter it;
+	struct kiocb kiocb;
+	struct file *file;
+	char dev[32];
+	size_t i;
+	int fd;
+
+	snprintf(dev, sizeof(dev), "/dev/%s", sd_disks[0]);
+	KUNIT_ASSERT_EQ(test, sim_mkfs(dev, "simfs", NULL), 0);
+	KUNIT_ASSERT_EQ(test, sim_mount(dev, sd_mnts[0], "dio=iomap"), 0);
+	fd = sim_open("/mnt/n", O_RDWR | O_CREAT | O_DIRECT, 0644);
+	KUNIT_ASSERT_GE(test, fd, 0);
+	t_mm_fill(test, ubuf, 'A', 4096);
+	KUNIT_EXPECT_EQ(test, sim_pwrite(fd, ubuf, 4096, 0), 4096);
+	file = sim_fget(fd);
+	KUNIT_ASSERT_NOT_NULL(test, file);
+
+	t_mm_fill(test, ubuf, 'B', 4096);
+	init_sync_kiocb(&kiocb, file);
+	kiocb.ki_flags |= IOCB_NOWAIT;
+	iov_iter_ubuf(&it, ITER_SOURCE, ubuf, 4096);
+	KUNIT_EXPECT_EQ(test, vfs_iocb_iter_write(file, &kiocb, &it), 4096);
+
+	t_mm_fill(test, ubuf, 'C', 4096);
+	init_sync_kiocb(&kiocb, file);
+	kiocb.ki_flags |= IOCB_NOWAIT;
+	kiocb.ki_pos = 512;
+	iov_iter_ubuf(&it, ITER_SOURCE, ubuf, 512);
+	KUNIT_EXPECT_EQ(test, vfs_iocb_iter_write(file, &kiocb, &it), -EAGAIN);
+	KUNIT_EXPECT_EQ(test, kiocb.ki_pos, 512);
+	fput(file);
+
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, ubuf, 4096, 0), 4096);
+	KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, b, 4096), 4096);
+	for (i = 0; i < 4096 && b[i] == 'B'; i++)
+		;
+	KUNIT_EXPECT_EQ_MSG(test, i, 4096, "byte %zu is %#x", i, i < 4096 ? b[i] : 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(sd_mnts[0]), 0);
+	t_mm_munmap(test, ubuf, 4096);
+}
+
 static struct kunit_case simfs_dio_test_cases[] = {
 	KUNIT_CASE(simfs_dio_same_workload_three_paths),
 	KUNIT_CASE_PARAM(simfs_dio_failed_extending_write, sd_fail_gen_params),
 	KUNIT_CASE_PARAM(simfs_dio_async_hole_read_store_in_flight, sd_hole_gen_params),
 	KUNIT_CASE_PARAM(simfs_dio_eof_folio_writeback, sd_eof_gen_params),
 	KUNIT_CASE(simfs_dio_subblock_write_waits),
+	KUNIT_CASE(simfs_dio_subblock_nowait),
 	{}
 };
 

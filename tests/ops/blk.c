@@ -23,7 +23,13 @@
  * counted in the model's total until it completes (I4). Before an op that
  * is not O_DIRECT touches a target, what is in flight on it completes
  * first (the kernel's inode_dio_wait() for truncate; for the rest it keeps
- * the model free of cache/disk incoherence the tests do not predict).
+ * the model free of cache/disk incoherence the tests do not predict), and
+ * before an O_DIRECT write (on dio=iomap a sub-block write waits for it in
+ * the kernel; for the rest overlapping writes would land in DMA order).
+ * Where the kernel waits for I/O, held I/O would never complete: writes
+ * that complete before their submit returns (legacy writes, sub-block
+ * iomap writes) are not held, and the hold watchdog turns a wait the
+ * model missed into a "hold-wait" failure instead of a hang.
  *
  * Field use: arg bits 0-15 page offset in the op's mapping (op->idx),
  * bits 16-23 the file offset in 512-byte units, bits 24-31 the target
