@@ -8,9 +8,8 @@
 #   1. random_ops_sequences: generated sequences on fresh machines, every
 #      check after every op (the CI mode);
 #   2. random_ops_stream: the throughput mode, programs of joined
-#      sequences on one machine, sweeps every 1,000 ops (SOAK_STREAM_MM=0:
-#      the block and filesystem ops too; default: memory ops only, see
-#      docs/reliability.md for the open filesystem findings);
+#      sequences on one machine, sweeps every 1,000 ops, the whole op mix
+#      (SOAK_STREAM_MM=1: the memory ops only);
 #   3. once: the *stress* cases under ThreadSanitizer, when TSAN_KUNIT is
 #      given (SOAK_TSAN=0 leaves them out).
 # The first failure stops the soak with its seed, the shrunk reproducer's
@@ -45,7 +44,7 @@ while :; do
 	PINIO_SOAK_SECONDS=$h "$kunit" -t 0 -s "$seed" -f 'random_ops.random_ops_sequences' ||
 		fail random_ops_sequences "$seed"
 	echo "soak: round $round, seed $seed: random_ops_stream for $h s"
-	PINIO_SOAK_SECONDS=$h PINIO_OPS_STREAM_MM=${SOAK_STREAM_MM:-1} \
+	PINIO_SOAK_SECONDS=$h PINIO_OPS_STREAM_MM=${SOAK_STREAM_MM:-0} \
 		"$kunit" -t 0 -s "$seed" -f 'random_ops.random_ops_stream' ||
 		fail random_ops_stream "$seed"
 	if [ -n "$tsan" ] && [ "${SOAK_TSAN:-1}" != 0 ]; then
