@@ -20,6 +20,7 @@ static struct kunit_suite *const suites[] = {
 	&cli_tools_suite,
 	&crash_suite,
 	&dio_suite,
+	&dio_paths_suite,
 	&dma_suite,
 	&fault_inject_suite,
 	&fault_scenarios_suite,

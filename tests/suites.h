@@ -22,6 +22,7 @@ extern struct kunit_suite blk_split_suite;
 extern struct kunit_suite cli_run_suite;
 extern struct kunit_suite cli_tools_suite;
 extern struct kunit_suite dio_suite;
+extern struct kunit_suite dio_paths_suite;
 extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;
 extern struct kunit_suite filemap_suite;
