@@ -47,6 +47,8 @@ static struct kunit_suite *const suites[] = {
 	&simfs_suite,
 	&simfs_dio_suite,
 	&splice_suite,
+	&splice_dio_suite,
+	&splice_simfs_suite,
 	&trace_suite,
 	&trace_io_suite,
 	&zero_page_suite,

@@ -51,6 +51,8 @@ extern struct kunit_suite scenarios_mm_suite;
 extern struct kunit_suite simfs_suite;
 extern struct kunit_suite simfs_dio_suite;
 extern struct kunit_suite splice_suite;
+extern struct kunit_suite splice_dio_suite;
+extern struct kunit_suite splice_simfs_suite;
 extern struct kunit_suite trace_suite;
 extern struct kunit_suite trace_io_suite;
 extern struct kunit_suite zero_page_suite;
