@@ -37,11 +37,9 @@
  * for buffered ops), bits 12-15 a sub-page shift of the buffer.
  */
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
 #include <pinio/fault-inject.h>
@@ -87,32 +85,8 @@ struct blk_aio {
 	struct page *page[BLK_IO_PAGES];	/* what the task mapped after the submit */
 };
 
-/*
- * The hold watchdog. The tester holds async I/O at the device until a
- * 'complete' op; an op the kernel makes wait for such I/O (an I/O the
- * model should have completed first, or a held bio its own submitter
- * waits for) would hang the run. A thread watches each op: one still
- * running after the limit while its disks hold bios gets them released
- * (again every 100 ms, for bios held after), and the op then fails with
- * kind "hold-wait": the run, its shrinking and its saved file end with a
- * reason instead of the runner's timeout.
- */
-struct blk_watch {
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	bool started;
-	bool stop;
-	bool busy;		/* an op (or the final checks) is running */
-	double since;		/* when it started (CLOCK_MONOTONIC seconds) */
-	double limit;		/* seconds */
-	unsigned int ready;	/* mask of targets set up: their disks */
-	long released;		/* bios the watchdog released in this op */
-	double waited;		/* how long the op had run then */
-};
-
 struct ops_blk {
-	struct blk_watch w;
+	struct ops_hold_watch *w;
 	struct blk_target tg[OPS_NR_TARGETS];
 	struct sim_aio *ring;
 	struct blk_aio io[BLK_MAX_INFLIGHT];
@@ -139,84 +113,6 @@ static unsigned int op_sub(const struct ops_op *op)
 	return (op->arg >> 24) / OPS_NR_TARGETS;
 }
 
-/* ---- the hold watchdog ----------------------------------------------------- */
-
-static double mono_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void *watch_thread(void *arg)
-{
-	struct blk_watch *w = arg;
-
-	pthread_mutex_lock(&w->lock);
-	while (!w->stop) {
-		struct timespec ts;
-		double now = mono_now();
-
-		if (w->busy && now - w->since > w->limit) {
-			unsigned int ready = w->ready, i;
-			long n = 0;
-			int r;
-
-			pthread_mutex_unlock(&w->lock);
-			for (i = 0; i < OPS_NR_TARGETS; i++)
-				if (ready & (1U << i) && (r = sim_disk_release(tg_dev[i])) > 0)
-					n += r;
-			pthread_mutex_lock(&w->lock);
-			if (n && w->busy) {
-				w->released += n;
-				w->waited = now - w->since;
-			}
-		}
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += 100 * 1000 * 1000;
-		if (ts.tv_nsec >= 1000 * 1000 * 1000) {
-			ts.tv_sec++;
-			ts.tv_nsec -= 1000 * 1000 * 1000;
-		}
-		pthread_cond_timedwait(&w->cond, &w->lock, &ts);
-	}
-	pthread_mutex_unlock(&w->lock);
-	return NULL;
-}
-
-static void watch_start(struct ops_ctx *c, struct blk_watch *w)
-{
-	const char *env = getenv("PINIO_OPS_HOLD_WAIT");
-	pthread_condattr_t ca;
-
-	w->limit = c->cfg->hold_wait > 0 ? c->cfg->hold_wait : env ? atof(env) : 0;
-	if (w->limit <= 0)
-		w->limit = OPS_HOLD_WAIT_SECS;
-	pthread_mutex_init(&w->lock, NULL);
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cond, &ca);
-	pthread_condattr_destroy(&ca);
-	if (pthread_create(&w->thread, NULL, watch_thread, w))
-		abort();
-	w->started = true;
-}
-
-static void watch_stop(struct blk_watch *w)
-{
-	if (!w->started)
-		return;
-	pthread_mutex_lock(&w->lock);
-	w->stop = true;
-	pthread_cond_signal(&w->cond);
-	pthread_mutex_unlock(&w->lock);
-	pthread_join(w->thread, NULL);
-	pthread_cond_destroy(&w->cond);
-	pthread_mutex_destroy(&w->lock);
-	w->started = false;
-}
-
 /* ---- set-up ------------------------------------------------------------------ */
 
 static struct ops_blk *blk_get(struct ops_ctx *c)
@@ -225,29 +121,19 @@ static struct ops_blk *blk_get(struct ops_ctx *c)
 		c->blk = calloc(1, sizeof(*c->blk));
 		if (!c->blk)
 			abort();
-		watch_start(c, &c->blk->w);
+		c->blk->w = ops_hold_watch_start(c->cfg->hold_wait);
 	}
 	return c->blk;
 }
 
 void ops_blk_watch(struct ops_ctx *c, bool on)
 {
-	struct blk_watch *w;
-	long released;
 	double waited;
+	long released;
 
 	if (!c->blk && (!on || !c->op || !ops_is_blk_op(c->op->op)))
 		return;
-	w = &blk_get(c)->w;
-	pthread_mutex_lock(&w->lock);
-	w->busy = on;
-	if (on) {
-		w->since = mono_now();
-		w->released = 0;
-	}
-	released = w->released;
-	waited = w->waited;
-	pthread_mutex_unlock(&w->lock);
+	released = ops_hold_watch_op(blk_get(c)->w, on, &waited);
 	if (!on && released)
 		ops_fail(c, "hold-wait", "%s waited %.1f s for I/O held at the device (the watchdog released %ld bios): the model neither completed it first nor let it run",
 			 c->op ? ops_names[c->op->op < OPS_NR_OPS ? c->op->op : OPS_NOP] : "the final check",
@@ -288,9 +174,7 @@ static bool target_setup(struct ops_ctx *c, unsigned int i)
 	}
 	tg->size = tg->raw ? BLK_RAW_SIZE : 0;
 	tg->ready = true;
-	pthread_mutex_lock(&b->w.lock);
-	b->w.ready |= 1U << i;
-	pthread_mutex_unlock(&b->w.lock);
+	ops_hold_watch_disk(b->w, tg->dev);
 	if (!b->ring) {
 		b->ring = sim_aio_create(BLK_MAX_INFLIGHT + 1);
 		if (IS_ERR(b->ring)) {
@@ -1426,7 +1310,8 @@ void ops_blk_free(struct ops_ctx *c)
 
 	if (!b)
 		return;
-	watch_stop(&b->w);
+	ops_hold_watch_stop(b->w);
+	b->w = NULL;
 	for (i = 0; i < OPS_NR_TARGETS; i++)
 		if (b->tg[i].ready)
 			sim_disk_release(b->tg[i].dev);

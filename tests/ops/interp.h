@@ -90,6 +90,13 @@ void ops_blk_exec(struct ops_ctx *c);
  * watchdog. An op that waited for held I/O fails "hold-wait" at !@on.
  */
 void ops_blk_watch(struct ops_ctx *c, bool on);
+
+/* tests/ops/hold_watch.c: the thread behind ops_blk_watch(). */
+struct ops_hold_watch;
+struct ops_hold_watch *ops_hold_watch_start(double limit);
+void ops_hold_watch_disk(struct ops_hold_watch *w, const char *disk);
+long ops_hold_watch_op(struct ops_hold_watch *w, bool on, double *waited);
+void ops_hold_watch_stop(struct ops_hold_watch *w);
 /* End of run: complete what is in flight, compare every file with the model. */
 void ops_blk_finish(struct ops_ctx *c);
 /* Complete every in-flight async I/O (the OPS_RESET op). */
