@@ -5,7 +5,8 @@
  *
  * Models mm/page_alloc.c (free lists per order, buddy merging by pfn XOR,
  * "bad page state" checks on free) plus page_poison=1 (freed frames are
- * filled with PAGE_POISON and checked when handed out again) and
+ * filled with PAGE_POISON and checked when handed out again; a boot
+ * switch, page_poisoning_enabled(), off only in benchmarks) and
  * page_owner (an owner tag and allocation site per folio). Each frame also
  * carries an allocation generation, bumped on every allocation, which the
  * DMA engine compares against the one it saw at submit (I9). Left out:
@@ -25,6 +26,9 @@ struct page *mem_map;
 unsigned long max_pfn;
 unsigned char *phys_base;
 static size_t phys_bytes;
+
+/* See page_poisoning_enabled() in mm/internal.h; set by sim_boot(). */
+bool pinio_page_poison = true;
 
 atomic_long_t nr_live_folios;
 atomic_long_t nr_violations;
@@ -284,8 +288,11 @@ static struct page *rmqueue(unsigned int order)
 
 static void check_poison(struct page *page)
 {
-	/* gen 0: never handed out, never poisoned. */
-	if (page->gen && memcmp(page_address(page), poison_page, PAGE_SIZE))
+	/*
+	 * gen 0: never handed out, never poisoned. Without poisoning, nothing
+	 * was written at free to compare with.
+	 */
+	if (page->gen && page_poisoning_enabled() && memcmp(page_address(page), poison_page, PAGE_SIZE))
 		page_alloc_report_violation(page, "freed frame was written while free (poison changed)");
 }
 
@@ -377,7 +384,9 @@ static bool free_page_is_bad(struct page *page, bool head)
 
 /**
  * free_folio() - give a folio whose last reference is gone back to the
- * buddy allocator. Its frames are poisoned first.
+ * buddy allocator. Its frames are poisoned first (with page poisoning on,
+ * the default; without it their bytes stay as they were, and an
+ * allocation that must be zeroed asks for __GFP_ZERO as always).
  */
 void free_folio(struct folio *folio)
 {
@@ -416,7 +425,8 @@ void free_folio(struct folio *folio)
 		atomic_set(&f->_pincount, 0);
 		atomic_set(&f->__page_1._mapcount, -1);
 	}
-	memset(page_address(&folio->page), PAGE_POISON, PAGE_SIZE << order);
+	if (page_poisoning_enabled())
+		memset(page_address(&folio->page), PAGE_POISON, PAGE_SIZE << order);
 	trace_page_event(pfn, PE_FREE, order);
 	owner_site[pfn] = NULL;
 
