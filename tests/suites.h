@@ -35,6 +35,7 @@ extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_checks_suite;
+extern struct kunit_suite page_poison_suite;
 extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite aio_rsrc_suite;
 extern struct kunit_suite crash_suite;
