@@ -296,8 +296,13 @@ static void check_poison(struct page *page)
 		page_alloc_report_violation(page, "freed frame was written while free (poison changed)");
 }
 
+/*
+ * @zero_each: zero each frame right after its poison check, while it is in
+ * the cache (with poisoning on, a THP allocation read 2 MiB of poison and
+ * then wrote 2 MiB of zeros in a second pass).
+ */
 static void prep_new_folio(struct page *head, unsigned int order, enum page_owner owner,
-			   const char *site)
+			   const char *site, bool zero_each)
 {
 	unsigned long i, nr = 1UL << order;
 
@@ -305,6 +310,8 @@ static void prep_new_folio(struct page *head, unsigned int order, enum page_owne
 		struct page *p = head + i;
 
 		check_poison(p);
+		if (zero_each)
+			memset(page_address(p), 0, PAGE_SIZE);
 		WRITE_ONCE(p->gen, p->gen + 1);
 		p->owner = owner;
 		/*
@@ -353,6 +360,7 @@ struct folio *__folio_alloc(gfp_t gfp, unsigned int order, enum page_owner owner
 			    const char *site)
 {
 	struct page *page;
+	bool zero_each;
 
 	if (order > MAX_ORDER)
 		return NULL;
@@ -364,8 +372,9 @@ struct folio *__folio_alloc(gfp_t gfp, unsigned int order, enum page_owner owner
 	if (!page)
 		return NULL;
 	atomic_long_sub(1L << order, &free_frames);
-	prep_new_folio(page, order, owner, site);
-	if (gfp & __GFP_ZERO)
+	zero_each = (gfp & __GFP_ZERO) && page_poisoning_enabled();
+	prep_new_folio(page, order, owner, site, zero_each);
+	if ((gfp & __GFP_ZERO) && !zero_each)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	atomic_long_inc(&nr_live_folios);
 	mod_node_page_state(PGALLOC, 1L << order);

@@ -11,7 +11,8 @@
 # program of N mm-mix ops (seed 5), the model compared and sim_check()
 # every 1,000 ops. Prints per mode:
 #   callgrind: random_ops poison=on|off ops=N instr/op=N
-# and the share of the big consumers (inclusive, per op):
+# and the share of the big consumers (inclusive, per op; they overlap:
+# memset and memcmp are also inside the others):
 #   callgrind: random_ops poison=.. part=NAME instr/op=N share=P% functions="..."
 #
 # A string instruction (rep stosb, rep movsb) counts once per byte here:
@@ -59,10 +60,12 @@ for poison in on off; do
 		if (!(f in best) || n + 0 > best[f]) best[f] = n + 0
 	}
 	END { for (f in best) print f, best[f] }' >"$out.inc"
-	# Self counts of the C library's string functions, by caller file.
-	callgrind_annotate --inclusive=no --tree=caller --threshold=100 "$out" 2>/dev/null \
-		>"$out.tree"
-	awk -v n="$n" -v mode="$poison" -v tree="$out.tree" '
+	# The C library's memset and memcmp (self counts; every variant).
+	callgrind_annotate --inclusive=no --threshold=100 "$out" 2>/dev/null |
+	awk '/__memset_/ { x = $1; gsub(",", "", x); ms += x }
+	     /__memcmp_/ { x = $1; gsub(",", "", x); mc += x }
+	     END { print "libc_memset", ms + 0; print "libc_memcmp", mc + 0 }' >>"$out.inc"
+	awk -v n="$n" -v mode="$poison" '
 		{ c[$1] = $2 }
 		function get(f) { return (f in c) ? c[f] : 0 }
 		function line(name, x, fs) {
@@ -74,10 +77,14 @@ for poison in on off; do
 			printf "callgrind: random_ops poison=%s ops=%d instr/op=%.0f\n", mode, n, t / n
 			line("free_folio", get("free_folio"), "free_folio (poison memset, buddy merge)")
 			line("folio_alloc", get("__folio_alloc"), "__folio_alloc (poison check, __GFP_ZERO memset)")
-			line("verify_pages", get("ops_verify_page"), "ops_verify_page (oracle: page vs model)")
+			line("verify_pages", get("ops_verify_task") + get("ops_verify_range") +
+			     get("ops_verify_addr_everywhere") + get("ops_verify_obj_page"),
+			     "ops_verify_task, _range, _addr_everywhere, _obj_page (oracle: pages vs model)")
 			line("check_machine", get("ops_check_machine"), "ops_check_machine (sim_check, I1 pins, bindings)")
 			line("check_balances", get("ops_check_balances"), "ops_check_balances (after every op)")
 			line("model", get("model_write") + get("model_fork") + get("model_munmap") + get("model_obj_write"),
 			     "model_write, model_fork, model_munmap, model_obj_write")
+			line("memset", get("libc_memset"), "the C library memset, all callers (zeroing, poisoning, patterns)")
+			line("memcmp", get("libc_memcmp"), "the C library memcmp, all callers (oracle, poison checks)")
 		}' "$out.inc"
 done
