@@ -52,7 +52,7 @@ for poison in on off; do
 		>"$out.log" 2>&1 || { cat "$out.log"; exit 1; }
 	grep '^callgrind:' "$out.log" || true
 	# Inclusive counts, the largest entry per function name.
-	callgrind_annotate --inclusive=yes --threshold=100 "$out" 2>/dev/null |
+	callgrind_annotate --inclusive=yes --auto=no --threshold=100 "$out" 2>/dev/null |
 	awk '/^ *[0-9,]+ +\([ 0-9.]+%\) +[^ ]+:[^ ]+/ {
 		n = $1; gsub(",", "", n)
 		f = $0; sub(/^ *[0-9,]+ +\([ 0-9.]+%\) +/, "", f)
@@ -61,9 +61,9 @@ for poison in on off; do
 	}
 	END { for (f in best) print f, best[f] }' >"$out.inc"
 	# The C library's memset and memcmp (self counts; every variant).
-	callgrind_annotate --inclusive=no --threshold=100 "$out" 2>/dev/null |
-	awk '/__memset_/ { x = $1; gsub(",", "", x); ms += x }
-	     /__memcmp_/ { x = $1; gsub(",", "", x); mc += x }
+	callgrind_annotate --inclusive=no --auto=no --threshold=100 "$out" 2>/dev/null |
+	awk '/^ *[0-9,]+ +\([ 0-9.]+%\) +[^ ]+:__memset_/ { x = $1; gsub(",", "", x); ms += x }
+	     /^ *[0-9,]+ +\([ 0-9.]+%\) +[^ ]+:__memcmp_/ { x = $1; gsub(",", "", x); mc += x }
 	     END { print "libc_memset", ms + 0; print "libc_memcmp", mc + 0 }' >>"$out.inc"
 	awk -v n="$n" -v mode="$poison" '
 		{ c[$1] = $2 }
@@ -77,8 +77,9 @@ for poison in on off; do
 			printf "callgrind: random_ops poison=%s ops=%d instr/op=%.0f\n", mode, n, t / n
 			line("free_folio", get("free_folio"), "free_folio (poison memset, buddy merge)")
 			line("folio_alloc", get("__folio_alloc"), "__folio_alloc (poison check, __GFP_ZERO memset)")
-			line("verify_pages", get("ops_verify_task") + get("ops_verify_range") +
-			     get("ops_verify_addr_everywhere") + get("ops_verify_obj_page"),
+			v = get("ops_verify_task") + get("ops_verify_range")
+			v += get("ops_verify_addr_everywhere") + get("ops_verify_obj_page")
+			line("verify_pages", v,
 			     "ops_verify_task, _range, _addr_everywhere, _obj_page (oracle: pages vs model)")
 			line("check_machine", get("ops_check_machine"), "ops_check_machine (sim_check, I1 pins, bindings)")
 			line("check_balances", get("ops_check_balances"), "ops_check_balances (after every op)")
