@@ -16,6 +16,8 @@ static struct kunit_suite *const suites[] = {
 	&blk_file_suite,
 	&blk_map_suite,
 	&blk_split_suite,
+	&cli_args_suite,
+	&cli_job_suite,
 	&cli_run_suite,
 	&cli_tools_suite,
 	&crash_suite,

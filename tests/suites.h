@@ -20,6 +20,8 @@ extern struct kunit_suite blk_suite;
 extern struct kunit_suite blk_file_suite;
 extern struct kunit_suite blk_map_suite;
 extern struct kunit_suite blk_split_suite;
+extern struct kunit_suite cli_args_suite;
+extern struct kunit_suite cli_job_suite;
 extern struct kunit_suite cli_run_suite;
 extern struct kunit_suite cli_tools_suite;
 extern struct kunit_suite crash_suite;
