@@ -28,6 +28,7 @@ static struct kunit_suite *const suites[] = {
 	&fault_scenarios_suite,
 	&filemap_suite,
 	&fops_suite,
+	&fops_aio_suite,
 	&fork_cow_suite,
 	&gup_suite,
 	&gup_bad_input_suite,
