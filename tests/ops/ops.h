@@ -167,7 +167,9 @@ struct ops_prof {
  *	replays of saved files and shrinking use this to be independent of it.
  * @hold_wait: seconds an op may run while the disks hold bios before the
  *	hold watchdog releases them and fails the run "hold-wait" (0:
- *	$PINIO_OPS_HOLD_WAIT, else OPS_HOLD_WAIT_SECS); see tests/ops/blk.c.
+ *	$PINIO_OPS_HOLD_WAIT, else OPS_HOLD_WAIT_SECS); see tests/ops/hold_watch.c.
+ * @no_page_poison: boot without page poisoning (sim_config.no_page_poison):
+ *	for the benchmark's poison=off pass only; tests keep it false.
  */
 struct ops_config {
 	size_t mem_bytes;
@@ -183,6 +185,7 @@ struct ops_config {
 	struct ops_prof *prof;
 	bool fresh_memory;
 	double hold_wait;
+	bool no_page_poison;
 };
 
 /* The hold watchdog's default limit: an op takes milliseconds, under ASan or valgrind seconds. */
@@ -298,6 +301,8 @@ extern struct ops_stats ops_stats;
  * @just_stop: on failure, only record it (@res): no re-run, no file.
  * @shrink_budget: cap on ops_shrink()'s re-runs (0: none).
  * @save_dir: where the failing program goes (default $TMPDIR or /tmp).
+ * @no_page_poison: boot every program without page poisoning (the
+ *	benchmark's poison=off pass; struct ops_config @no_page_poison).
  * @after_op, @hook_arg: tests of the pipeline itself: set in every run's
  *	struct ops_config (the re-runs, the shrinking, the saved file's replay).
  */
@@ -313,6 +318,7 @@ struct ops_stream_config {
 	bool just_stop;
 	unsigned long shrink_budget;
 	const char *save_dir;
+	bool no_page_poison;
 	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
 	void *hook_arg;
 };
