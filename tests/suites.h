@@ -37,6 +37,7 @@ extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_checks_suite;
 extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite aio_rsrc_suite;
+extern struct kunit_suite aio_fixed_suite;
 extern struct kunit_suite crash_suite;
 extern struct kunit_suite fault_scenarios_suite;
 extern struct kunit_suite random_ops_suite;
