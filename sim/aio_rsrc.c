@@ -19,6 +19,7 @@
  *    flag, R-BIO-4/R-BIO-10), the legacy engine extracts without pins
  *    (iov_iter_extract_will_pin() false, R-ITER-4/R-ITER-8). Nothing of
  *    the buffer is taken per I/O and nothing is released at completion.
+ *    Buffered I/O (simfs without O_DIRECT) copies through the bvecs.
  *  - The request holds a reference on the buffer table (io_uring's rsrc
  *    node) until it completes. Unregistering quiesces as v6.5's
  *    io_rsrc_ref_quiesce() does: new fixed I/O is refused (-EFAULT) and
@@ -232,6 +233,13 @@ int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsi
 		}
 	}
 	pthread_mutex_lock(&ring->lock);
+	if (ring->bufs) {
+		/* Another thread registered meanwhile: the table is its. */
+		pthread_mutex_unlock(&ring->lock);
+		release_bufs(bufs, nr);
+		unaccount_locked(total);
+		return -EBUSY;
+	}
 	ring->bufs = bufs;
 	ring->nbufs = nr;
 	ring->bufs_pages = total;
