@@ -16,6 +16,8 @@ TEST_SRCS := $(sort $(wildcard tests/kunit/*.c tests/*.c tests/scenarios/*.c tes
 TOOL_SRCS := $(sort $(wildcard tools/pinio/*.c))
 BENCH_SRCS := $(sort $(wildcard bench/*.c))
 FUZZ_SRCS := $(sort $(wildcard fuzz/fuzz_*.c))
+# A target's own parts beside its fuzz/fuzz_NAME.c live in fuzz/NAME/.
+FUZZ_PART_SRCS := $(sort $(wildcard fuzz/*/*.c))
 OPS_SRCS := $(sort $(wildcard tests/ops/*.c))
 HDRS := $(sort $(wildcard include/pinio/*.h))
 
@@ -27,7 +29,8 @@ TOOL_OBJS := $(call obj,$(TOOL_SRCS))
 # The CLI's modules without main(), linked into the test binary too.
 TOOLLIB_OBJS := $(filter-out $(OBJDIR)/tools/pinio/main.o,$(TOOL_OBJS))
 BENCH_OBJS := $(call obj,$(BENCH_SRCS))
-FUZZ_OBJS := $(call obj,$(FUZZ_SRCS) fuzz/replay.c)
+FUZZ_OBJS := $(call obj,$(FUZZ_SRCS) $(FUZZ_PART_SRCS) fuzz/replay.c)
+fuzz_parts = $(call obj,$(filter fuzz/$(1)/%,$(FUZZ_PART_SRCS)))
 OPS_OBJS := $(call obj,$(OPS_SRCS))
 
 LIB := $(O)/libpinio.a
@@ -142,12 +145,15 @@ fuzz:
 
 __fuzz: $(patsubst %,$(O)/%,$(FUZZ_TARGETS))
 
-$(O)/fuzz_%: $(OBJDIR)/fuzz/fuzz_%.o $(OPS_OBJS) $(TOOLLIB) $(LIB) $(FLAGS_STAMP)
+.SECONDEXPANSION:
+$(O)/fuzz_%: $(OBJDIR)/fuzz/fuzz_%.o $$(call fuzz_parts,$$*) $(OPS_OBJS) $(TOOLLIB) $(LIB) \
+		$(FLAGS_STAMP)
 	$(call msg,LD,fuzz_$*)
-	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $< $(OPS_OBJS) $(TOOLLIB) $(LIB) $(LDLIBS)
+	$(Q)$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $(filter %.o,$^) $(TOOLLIB) $(LIB) $(LDLIBS)
 
 # The same targets with fuzz/replay.c's main(), built by $(CC): corpus replay.
-$(O)/replay/%: $(OBJDIR)/fuzz/replay.o $(OBJDIR)/fuzz/%.o $(OPS_OBJS) $(TOOLLIB) $(LIB) $(FLAGS_STAMP)
+$(O)/replay/%: $(OBJDIR)/fuzz/replay.o $(OBJDIR)/fuzz/%.o $$(call fuzz_parts,$$(subst fuzz_,,$$*)) \
+		$(OPS_OBJS) $(TOOLLIB) $(LIB) $(FLAGS_STAMP)
 	@mkdir -p $(@D)
 	$(call msg,LD,replay/$*)
 	$(Q)$(CC) $(LDFLAGS) -o $@ $(filter %.o,$^) $(TOOLLIB) $(LIB) $(LDLIBS)

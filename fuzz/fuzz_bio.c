@@ -27,361 +27,18 @@
  * parent did. bio_add_pc_page results must obey the queue limits
  * (R-BIO-9). At the end every bio is released, every count must be back
  * at its baseline, no bio may be live and the machine must shut down
- * without a leak. Any mismatch prints what differed and aborts.
+ * without a leak. Any mismatch prints what differed and aborts. The
+ * oracle (ledger, walks, model) is fuzz/bio/check.c.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include <pinio/bio.h>
-#include <pinio/blkdev.h>
 #include "mm/internal.h"
 #include "sim/scenarios/scen.h"
 #include "fuzz/fuzz_input.h"
-
-#define FB_UPAGES	8
-#define FB_POOL_ORDER	2
-#define FB_POOL_PAGES	(1U << FB_POOL_ORDER)
-#define FB_BIOS		6
-#define FB_VECS		16
-#define FB_OPS_MAX	80
-#define FB_WALK_MAX	4096
-
-struct fb_bio {
-	struct bio *bio;
-	int parent;			/* clones and splits: the owner's slot */
-	bool clone;
-	bool exact;			/* model[] predicts the bvec table */
-	bool hw_only;			/* every page came through bio_add_pc_page() */
-	unsigned short nr;
-	unsigned int done;		/* bytes bio_advance()d or split off */
-	struct bio_vec model[FB_VECS];
-	struct bio_vec borrowed[4];	/* a BVEC iterator's array the bio borrows */
-};
-
-/* A page-sized step of a segment walk: where the bytes are. */
-struct fb_step {
-	struct page *page;
-	unsigned int off, len;
-};
-
-struct fb_state {
-	unsigned long ubase;
-	bool untouched_last;
-	struct folio *pool;
-	struct request_queue q;
-	struct block_device bdev;
-	struct fb_bio b[FB_BIOS];
-	/* Baselines: user pages' folios, the zero page, the pool. */
-	struct folio *folio[FB_UPAGES + 2 + SIM_MAX_ZERO_PAGES];
-	int base[FB_UPAGES + 2 + SIM_MAX_ZERO_PAGES];
-	unsigned int nfolios;
-	unsigned int op;
-	struct fb_step walk_a[FB_WALK_MAX], walk_b[FB_WALK_MAX];
-};
-
-static struct fb_state st;
-
-static void __attribute__((format(printf, 1, 2), noreturn)) fb_fail(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "fuzz_bio: profile %d, op %u: ", sim_profile(), st.op);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	abort();
-}
-
-#define FB_CHECK(cond, ...)	do { if (!(cond)) fb_fail(__VA_ARGS__); } while (0)
-
-/* The page user page @k of the buffer maps now, or NULL. */
-static struct page *fb_user_page(unsigned int k)
-{
-	return scen_page_at(current->mm, st.ubase + k * PAGE_SIZE);
-}
-
-/* ---- the ledger: what every folio must hold ----------------------------- */
-
-static int fb_folio_slot(struct folio *folio)
-{
-	unsigned int f;
-
-	for (f = 0; f < st.nfolios; f++)
-		if (st.folio[f] == folio)
-			return (int)f;
-	return -1;
-}
-
-static void fb_track(struct folio *folio)
-{
-	if (fb_folio_slot(folio) >= 0)
-		return;
-	FB_CHECK(st.nfolios < ARRAY_SIZE(st.folio), "too many folios");
-	st.folio[st.nfolios] = folio;
-	st.base[st.nfolios++] = folio_ref_count(folio);
-}
-
-/* What one page occurrence of a bio in @mode holds on @page. */
-static int fb_weight(enum bio_page_mode mode, struct page *page)
-{
-	switch (mode) {
-	case BIO_PAGE_MODE_PINNED:
-		return is_zero_page(page) && !profile_pins_zero_page() ? 0 :
-			(int)GUP_PIN_COUNTING_BIAS;
-	case BIO_PAGE_MODE_REFFED:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/*
- * Every folio's count is its base plus what the owning bios' page
- * occurrences hold (R-BIO-3's walk over bi_io_vec[0..bi_vcnt), R-BIO-6).
- */
-static void fb_check_ledger(void)
-{
-	int held[ARRAY_SIZE(st.folio)] = { 0 };
-	unsigned int i, f;
-
-	for (i = 0; i < FB_BIOS; i++) {
-		struct bio *bio = st.b[i].bio;
-		struct bvec_iter_all it;
-		struct bio_vec *bv;
-		enum bio_page_mode mode;
-
-		if (!bio)
-			continue;
-		mode = bio_page_mode(bio);
-		if (st.b[i].clone) {
-			FB_CHECK(mode == BIO_PAGE_MODE_NONE && bio_flagged(bio, BIO_CLONED),
-				 "bio %u: a clone with cleanup mode %d", i, mode);
-			continue;
-		}
-		bio_for_each_segment_all(bv, bio, it) {
-			int slot = fb_folio_slot(page_folio(bv->bv_page));
-
-			FB_CHECK(slot >= 0, "bio %u holds an unknown page, pfn %lu", i,
-				 page_to_pfn(bv->bv_page));
-			held[slot] += fb_weight(mode, bv->bv_page);
-		}
-	}
-	for (f = 0; f < st.nfolios; f++)
-		FB_CHECK(folio_ref_count(st.folio[f]) == st.base[f] + held[f],
-			 "pfn %lu: refcount %d, base %d + held %d", folio_pfn(st.folio[f]),
-			 folio_ref_count(st.folio[f]), st.base[f], held[f]);
-	FB_CHECK(!atomic_long_read(&nr_violations), "%ld violation(s) reported",
-		 atomic_long_read(&nr_violations));
-}
-
-/* The bvec table against the model, where the model is exact. */
-static void fb_check_table(unsigned int i)
-{
-	struct fb_bio *b = &st.b[i];
-	unsigned int k, size = 0;
-
-	if (!b->exact)
-		return;
-	FB_CHECK(b->bio->bi_vcnt == b->nr, "bio %u: vcnt %u, model %u", i, b->bio->bi_vcnt, b->nr);
-	for (k = 0; k < b->nr; k++) {
-		const struct bio_vec *got = &b->bio->bi_io_vec[k], *want = &b->model[k];
-
-		FB_CHECK(got->bv_page == want->bv_page && got->bv_offset == want->bv_offset &&
-			 got->bv_len == want->bv_len,
-			 "bio %u bvec %u: pfn %lu +%u len %u, model pfn %lu +%u len %u", i, k,
-			 page_to_pfn(got->bv_page), got->bv_offset, got->bv_len,
-			 page_to_pfn(want->bv_page), want->bv_offset, want->bv_len);
-		size += want->bv_len;
-	}
-	FB_CHECK(b->bio->bi_iter.bi_size == size - b->done, "bio %u: size %u, model %u - %u", i,
-		 b->bio->bi_iter.bi_size, size, b->done);
-}
-
-/* The page-granular walk of what bi_iter covers, into @w. */
-static unsigned int fb_walk(struct bio *bio, struct fb_step *w)
-{
-	struct bvec_iter it;
-	struct bio_vec bv;
-	unsigned int n = 0;
-
-	unsigned int steps = 0;
-
-	bio_for_each_segment(bv, bio, it) {
-		/* An empty bvec is seen once and stepped over, never forever. */
-		FB_CHECK(++steps <= 2 * FB_WALK_MAX, "the walk does not end");
-		FB_CHECK(bv.bv_offset + bv.bv_len <= PAGE_SIZE,
-			 "segment +%u len %u crosses its page", bv.bv_offset, bv.bv_len);
-		if (!bv.bv_len)
-			continue;
-		FB_CHECK(n < FB_WALK_MAX, "walk too long");
-		/* Coalesce steps that continue in the same page. */
-		if (n && w[n - 1].page == bv.bv_page && w[n - 1].off + w[n - 1].len == bv.bv_offset) {
-			w[n - 1].len += bv.bv_len;
-			continue;
-		}
-		w[n].page = bv.bv_page;
-		w[n].off = bv.bv_offset;
-		w[n++].len = bv.bv_len;
-	}
-	return n;
-}
-
-/* Does walk @a, after skipping @skip bytes, start with all of walk @b? */
-static bool fb_walk_has(const struct fb_step *a, unsigned int na, size_t skip,
-			const struct fb_step *b, unsigned int nb)
-{
-	unsigned int i = 0, j = 0;
-	size_t ai = 0, bj = 0;
-
-	while (i < na && skip >= a[i].len - ai) {
-		skip -= a[i].len - ai;
-		i++;
-	}
-	ai = skip;
-	while (j < nb) {
-		size_t n;
-
-		if (i >= na)
-			return false;
-		if (a[i].page != b[j].page || a[i].off + ai != b[j].off + bj)
-			return false;
-		n = min(a[i].len - ai, b[j].len - bj);
-		ai += n;
-		bj += n;
-		if (ai == a[i].len) {
-			i++;
-			ai = 0;
-		}
-		if (bj == b[j].len) {
-			j++;
-			bj = 0;
-		}
-	}
-	return true;
-}
-
-/* ---- acquiring and dropping one page the way a mode says ----------------- */
-
-/*
- * Acquire user page @k for a bio in @mode. Returns the page, or NULL when
- * the mode cannot hold it.
- */
-static struct page *fb_acquire_user(unsigned int k, enum bio_page_mode mode, bool write)
-{
-	unsigned long addr = st.ubase + k * PAGE_SIZE;
-	struct page *page = NULL;
-
-	/* A read bio writes memory: the untouched page must not be COWed in. */
-	if (k == FB_UPAGES - 1 && st.untouched_last && !write)
-		return NULL;
-	/* Map it first (a read maps the zero page), so the baseline holds nothing of ours. */
-	if (!fb_user_page(k)) {
-		char c;
-
-		FB_CHECK(sim_user_read(addr, &c, 1) == 1, "user page %u unreadable", k);
-		FB_CHECK(fb_user_page(k), "user page %u not mapped by a read", k);
-	}
-	fb_track(page_folio(fb_user_page(k)));
-	switch (mode) {
-	case BIO_PAGE_MODE_PINNED:
-		FB_CHECK(pin_user_pages_fast(addr, 1, write ? 0 : FOLL_WRITE, &page) == 1,
-			 "pin of user page %u failed", k);
-		break;
-	case BIO_PAGE_MODE_REFFED:
-		FB_CHECK(get_user_pages_fast(addr, 1, write ? 0 : FOLL_WRITE, &page) == 1,
-			 "get of user page %u failed", k);
-		break;
-	default:
-		page = fb_user_page(k);
-		break;
-	}
-	FB_CHECK(page == fb_user_page(k), "user page %u: GUP gave pfn %lu, mapped pfn %lu", k,
-		 page_to_pfn(page), page_to_pfn(fb_user_page(k)));
-	return page;
-}
-
-static void fb_drop(struct page *page, enum bio_page_mode mode)
-{
-	if (mode == BIO_PAGE_MODE_PINNED)
-		unpin_user_page(page);
-	else if (mode == BIO_PAGE_MODE_REFFED)
-		put_page(page);
-}
-
-/* ---- the model of bio_add_page (R-BIO-5, R-BIO-9) ------------------------ */
-
-/* Predict bio_add_page(): 0 (full), or len with *merged / *same_page. */
-static unsigned int fb_model_add(struct fb_bio *b, struct page *page, unsigned int len,
-				 unsigned int off, bool *merged, bool *same_page)
-{
-	unsigned int size = 0, k;
-
-	*merged = *same_page = false;
-	for (k = 0; k < b->nr; k++)
-		size += b->model[k].bv_len;
-	if (b->nr) {
-		struct bio_vec *bv = &b->model[b->nr - 1];
-		unsigned long end = (page_to_pfn(bv->bv_page) << PAGE_SHIFT) + bv->bv_offset +
-				    bv->bv_len;
-		unsigned long start = (page_to_pfn(page) << PAGE_SHIFT) + off;
-
-		if (end == start && size <= UINT_MAX - len) {
-			*merged = true;
-			*same_page = ((end - 1) >> PAGE_SHIFT) == (start >> PAGE_SHIFT);
-			bv->bv_len += len;
-			return len;
-		}
-	}
-	if (b->nr >= b->bio->bi_max_vecs || size > UINT_MAX - len)
-		return 0;
-	bvec_set_page(&b->model[b->nr++], page, len, off);
-	return len;
-}
-
-/* Occurrences of @page in @bio's release walk. */
-static unsigned int fb_occurrences(struct bio *bio, struct page *page)
-{
-	struct bvec_iter_all it;
-	struct bio_vec *bv;
-	unsigned int n = 0;
-
-	bio_for_each_segment_all(bv, bio, it)
-		n += bv->bv_page == page;
-	return n;
-}
-
-/* bio_add_pc_page results obey the queue limits (R-BIO-9). */
-static void fb_check_hw_limits(unsigned int i)
-{
-	const struct queue_limits *lim = &st.q.limits;
-	struct bio *bio = st.b[i].bio;
-	unsigned int k;
-
-	FB_CHECK(bio->bi_vcnt <= lim->max_segments, "bio %u: %u segments > max %u", i,
-		 bio->bi_vcnt, lim->max_segments);
-	FB_CHECK((bio->bi_iter.bi_size >> SECTOR_SHIFT) <= lim->max_hw_sectors,
-		 "bio %u: %u bytes > max_hw_sectors", i, bio->bi_iter.bi_size);
-	for (k = 0; k < bio->bi_vcnt; k++) {
-		const struct bio_vec *bv = &bio->bi_io_vec[k];
-		unsigned long a = (page_to_pfn(bv->bv_page) << PAGE_SHIFT) + bv->bv_offset;
-
-		FB_CHECK(bv->bv_len <= max(lim->max_segment_size, PAGE_SIZE),
-			 "bio %u bvec %u: %u bytes > max_segment_size", i, k, bv->bv_len);
-		if (bv->bv_len > PAGE_SIZE - bv->bv_offset % PAGE_SIZE)
-			FB_CHECK((a | lim->seg_boundary_mask) ==
-				 ((a + bv->bv_len - 1) | lim->seg_boundary_mask),
-				 "bio %u bvec %u crosses a segment boundary", i, k);
-		if (k && lim->virt_boundary_mask)
-			FB_CHECK(!(bv->bv_offset & lim->virt_boundary_mask) &&
-				 !((bio->bi_io_vec[k - 1].bv_offset + bio->bi_io_vec[k - 1].bv_len) &
-				   lim->virt_boundary_mask),
-				 "bio %u bvec %u leaves a virt_boundary gap", i, k);
-	}
-}
+#include "fuzz/bio/fuzz_bio.h"
 
 /* ---- operations ----------------------------------------------------------- */
 
@@ -390,7 +47,7 @@ static int fb_free_slot(void)
 	int i;
 
 	for (i = 0; i < FB_BIOS; i++)
-		if (!st.b[i].bio)
+		if (!fb_st.b[i].bio)
 			return i;
 	return -1;
 }
@@ -403,8 +60,8 @@ static int fb_pick(unsigned int v, bool owner)
 		unsigned int i = (v + k) % FB_BIOS;
 
 		/* @owner: a bio pages may be added to (no clone, no borrowed table). */
-		if (st.b[i].bio && (!owner || (!st.b[i].clone &&
-					       !bio_flagged(st.b[i].bio, BIO_CLONED))))
+		if (fb_st.b[i].bio && (!owner || (!fb_st.b[i].clone &&
+					       !bio_flagged(fb_st.b[i].bio, BIO_CLONED))))
 			return (int)i;
 	}
 	return -1;
@@ -418,9 +75,9 @@ static void fb_op_alloc(unsigned int a)
 
 	if (i < 0)
 		return;
-	b = &st.b[i];
+	b = &fb_st.b[i];
 	memset(b, 0, sizeof(*b));
-	b->bio = bio_alloc(&st.bdev, nr[a & 3], a & 4 ? REQ_OP_WRITE : REQ_OP_READ, 0);
+	b->bio = bio_alloc(&fb_st.bdev, nr[a & 3], a & 4 ? REQ_OP_WRITE : REQ_OP_READ, 0);
 	FB_CHECK(b->bio, "bio_alloc failed");
 	b->parent = -1;
 	b->exact = true;
@@ -452,7 +109,7 @@ static void fb_op_add(unsigned int a, unsigned int v, unsigned int w)
 
 	if (i < 0)
 		return;
-	b = &st.b[i];
+	b = &fb_st.b[i];
 	mode = bio_page_mode(b->bio);
 	write = op_is_write(b->bio->bi_opf);
 	if (w & 0x8000)
@@ -468,14 +125,14 @@ static void fb_op_add(unsigned int a, unsigned int v, unsigned int w)
 		/* Kernel memory: none or a reference (never pinned). */
 		if (mode == BIO_PAGE_MODE_PINNED)
 			return;
-		page = folio_page(st.pool, (w >> 12) & (FB_POOL_PAGES - 1));
+		page = folio_page(fb_st.pool, (w >> 12) & (FB_POOL_PAGES - 1));
 		if (mode == BIO_PAGE_MODE_REFFED)
 			get_page(page);
 	}
 	before = fb_occurrences(b->bio, page);
 	if (how == 3) {
 		/* bio_add_pc_page(): the limits decide; the ledger checks the rest. */
-		got = (unsigned int)bio_add_pc_page(&st.q, b->bio, page, len, off);
+		got = (unsigned int)bio_add_pc_page(&fb_st.q, b->bio, page, len, off);
 		b->exact = false;
 		if (b->hw_only)
 			fb_check_hw_limits((unsigned int)i);
@@ -520,7 +177,7 @@ static void fb_op_add_zero(unsigned int v)
 
 	if (i < 0)
 		return;
-	b = &st.b[i];
+	b = &fb_st.b[i];
 	mode = bio_page_mode(b->bio);
 	ok = mode == BIO_PAGE_MODE_NONE ||
 	     (mode == BIO_PAGE_MODE_PINNED && !profile_pins_zero_page());
@@ -551,16 +208,16 @@ static void fb_op_folio(unsigned int v, unsigned int w)
 
 	if (i < 0)
 		return;
-	b = &st.b[i];
+	b = &fb_st.b[i];
 	if (bio_page_mode(b->bio) != BIO_PAGE_MODE_NONE)
 		return;
 	len = (v >> 3) % (FB_POOL_PAGES * PAGE_SIZE - off) + 1;
-	fb_track(st.pool);
+	fb_track(fb_st.pool);
 	b->hw_only = false;
 	if (b->exact)
-		want = fb_model_add(b, &st.pool->page, (unsigned int)len, (unsigned int)off,
+		want = fb_model_add(b, &fb_st.pool->page, (unsigned int)len, (unsigned int)off,
 				    &merged, &same_page);
-	got = bio_add_folio(b->bio, st.pool, len, off);
+	got = bio_add_folio(b->bio, fb_st.pool, len, off);
 	if (b->exact) {
 		FB_CHECK(got == !!want, "bio %d: bio_add_folio +%zu len %zu gave %d", i, off, len,
 			 got);
@@ -576,27 +233,27 @@ static void fb_op_iov(unsigned int a, unsigned int v, unsigned int w)
 	struct iovec iov[3];
 	struct iov_iter it;
 	bool write = a & 1, pages_ok;
-	unsigned int upages = FB_UPAGES - (!write && st.untouched_last), lbs;
+	unsigned int upages = FB_UPAGES - (!write && fb_st.untouched_last), lbs;
 	size_t start = v % (upages * PAGE_SIZE), len, before, k, pos;
 	int ret, nr;
 
 	if (i < 0)
 		return;
-	b = &st.b[i];
+	b = &fb_st.b[i];
 	memset(b, 0, sizeof(*b));
 	b->parent = -1;
 	len = w % (upages * PAGE_SIZE - start) + 1;
 	switch ((a >> 1) & 3) {
 	case 0:
-		iov_iter_ubuf(&it, write ? ITER_SOURCE : ITER_DEST, st.ubase + start, len);
+		iov_iter_ubuf(&it, write ? ITER_SOURCE : ITER_DEST, fb_st.ubase + start, len);
 		break;
 	case 1:
 		/* Three pieces: [start, +len/3) [same end, +0) [a gap, rest). */
-		iov[0].iov_base = (void *)(st.ubase + start);
+		iov[0].iov_base = (void *)(fb_st.ubase + start);
 		iov[0].iov_len = len / 3;
-		iov[1].iov_base = (void *)(st.ubase + start + len / 3);
+		iov[1].iov_base = (void *)(fb_st.ubase + start + len / 3);
 		iov[1].iov_len = 0;
-		iov[2].iov_base = (void *)(st.ubase + start + len / 3);
+		iov[2].iov_base = (void *)(fb_st.ubase + start + len / 3);
 		iov[2].iov_len = len - len / 3;
 		iov_iter_init(&it, write ? ITER_SOURCE : ITER_DEST, iov, 3, len);
 		break;
@@ -604,12 +261,12 @@ static void fb_op_iov(unsigned int a, unsigned int v, unsigned int w)
 		/* A BVEC over the pool: borrowed, no cleanup (R-BIO-10). */
 		start %= FB_POOL_PAGES * PAGE_SIZE;
 		len = w % (FB_POOL_PAGES * PAGE_SIZE - start) + 1;
-		bvec_set_page(&b->borrowed[0], &st.pool->page, (unsigned int)len / 2,
+		bvec_set_page(&b->borrowed[0], &fb_st.pool->page, (unsigned int)len / 2,
 			      (unsigned int)start);
-		bvec_set_page(&b->borrowed[1], folio_page(st.pool, 0), (unsigned int)(len - len / 2),
+		bvec_set_page(&b->borrowed[1], folio_page(fb_st.pool, 0), (unsigned int)(len - len / 2),
 			      (unsigned int)(start + len / 2));
 		iov_iter_bvec(&it, write ? ITER_SOURCE : ITER_DEST, b->borrowed, 2, len);
-		fb_track(st.pool);
+		fb_track(fb_st.pool);
 		break;
 	}
 	if (((a >> 1) & 3) < 2) {
@@ -618,17 +275,17 @@ static void fb_op_iov(unsigned int a, unsigned int v, unsigned int w)
 			char c;
 
 			if (!fb_user_page((unsigned int)k))
-				FB_CHECK(sim_user_read(st.ubase + k * PAGE_SIZE, &c, 1) == 1,
+				FB_CHECK(sim_user_read(fb_st.ubase + k * PAGE_SIZE, &c, 1) == 1,
 					 "user page %zu unreadable", k);
 			fb_track(page_folio(fb_user_page((unsigned int)k)));
 		}
 	}
 	before = iov_iter_count(&it);
 	nr = bio_iov_vecs_to_alloc(&it, (a & 8) ? 2 : FB_VECS);
-	b->bio = bio_alloc(&st.bdev, (unsigned short)nr, write ? REQ_OP_WRITE : REQ_OP_READ, 0);
+	b->bio = bio_alloc(&fb_st.bdev, (unsigned short)nr, write ? REQ_OP_WRITE : REQ_OP_READ, 0);
 	FB_CHECK(b->bio, "bio_alloc(%d) failed", nr);
 	ret = bio_iov_iter_get_pages(b->bio, &it);
-	lbs = queue_logical_block_size(&st.q);
+	lbs = queue_logical_block_size(&fb_st.q);
 	FB_CHECK(ret == 0 || (ret < 0 && !b->bio->bi_vcnt && iov_iter_count(&it) == before),
 		 "bio_iov_iter_get_pages %d with %u vecs, %zu bytes taken", ret, b->bio->bi_vcnt,
 		 before - iov_iter_count(&it));
@@ -665,28 +322,28 @@ static void fb_op_split(unsigned int v, unsigned int w)
 
 	if (i < 0 || j < 0)
 		return;
-	bio = st.b[i].bio;
+	bio = fb_st.b[i].bio;
 	if (bio_sectors(bio) < 2)
 		return;
 	sectors = w % (bio_sectors(bio) - 1) + 1;
 	size = bio->bi_iter.bi_size;
-	na = fb_walk(bio, st.walk_a);
+	na = fb_walk(bio, fb_st.walk_a);
 	split = bio_split(bio, (int)sectors, 0, NULL);
 	FB_CHECK(split, "bio_split failed");
 	FB_CHECK(split->bi_iter.bi_size == sectors << SECTOR_SHIFT &&
 		 bio->bi_iter.bi_size == size - (sectors << SECTOR_SHIFT),
 		 "split %u + rest %u != %u", split->bi_iter.bi_size, bio->bi_iter.bi_size, size);
-	nb = fb_walk(split, st.walk_b);
-	FB_CHECK(fb_walk_has(st.walk_a, na, 0, st.walk_b, nb), "the split walks other bytes");
-	nb = fb_walk(bio, st.walk_b);
-	FB_CHECK(fb_walk_has(st.walk_a, na, sectors << SECTOR_SHIFT, st.walk_b, nb),
+	nb = fb_walk(split, fb_st.walk_b);
+	FB_CHECK(fb_walk_has(fb_st.walk_a, na, 0, fb_st.walk_b, nb), "the split walks other bytes");
+	nb = fb_walk(bio, fb_st.walk_b);
+	FB_CHECK(fb_walk_has(fb_st.walk_a, na, sectors << SECTOR_SHIFT, fb_st.walk_b, nb),
 		 "the rest walks other bytes");
-	st.b[i].done += sectors << SECTOR_SHIFT;
+	fb_st.b[i].done += sectors << SECTOR_SHIFT;
 	fb_check_table((unsigned int)i);
-	memset(&st.b[j], 0, sizeof(st.b[j]));
-	st.b[j].bio = split;
-	st.b[j].clone = true;
-	st.b[j].parent = st.b[i].clone ? st.b[i].parent : i;
+	memset(&fb_st.b[j], 0, sizeof(fb_st.b[j]));
+	fb_st.b[j].bio = split;
+	fb_st.b[j].clone = true;
+	fb_st.b[j].parent = fb_st.b[i].clone ? fb_st.b[i].parent : i;
 }
 
 static void fb_op_clone(unsigned int v)
@@ -697,16 +354,16 @@ static void fb_op_clone(unsigned int v)
 
 	if (i < 0 || j < 0)
 		return;
-	clone = bio_alloc_clone(NULL, st.b[i].bio, 0);
+	clone = bio_alloc_clone(NULL, fb_st.b[i].bio, 0);
 	FB_CHECK(clone, "bio_alloc_clone failed");
-	na = fb_walk(st.b[i].bio, st.walk_a);
-	nb = fb_walk(clone, st.walk_b);
-	FB_CHECK(na == nb && fb_walk_has(st.walk_a, na, 0, st.walk_b, nb),
+	na = fb_walk(fb_st.b[i].bio, fb_st.walk_a);
+	nb = fb_walk(clone, fb_st.walk_b);
+	FB_CHECK(na == nb && fb_walk_has(fb_st.walk_a, na, 0, fb_st.walk_b, nb),
 		 "the clone walks other bytes");
-	memset(&st.b[j], 0, sizeof(st.b[j]));
-	st.b[j].bio = clone;
-	st.b[j].clone = true;
-	st.b[j].parent = st.b[i].clone ? st.b[i].parent : i;
+	memset(&fb_st.b[j], 0, sizeof(fb_st.b[j]));
+	fb_st.b[j].bio = clone;
+	fb_st.b[j].clone = true;
+	fb_st.b[j].parent = fb_st.b[i].clone ? fb_st.b[i].parent : i;
 }
 
 static void fb_op_advance(unsigned int v, unsigned int w)
@@ -717,15 +374,15 @@ static void fb_op_advance(unsigned int v, unsigned int w)
 
 	if (i < 0)
 		return;
-	bio = st.b[i].bio;
+	bio = fb_st.b[i].bio;
 	bytes = bio->bi_iter.bi_size ? w % (bio->bi_iter.bi_size + 1) : 0;
-	na = fb_walk(bio, st.walk_a);
+	na = fb_walk(bio, fb_st.walk_a);
 	bio_advance(bio, bytes);
-	nb = fb_walk(bio, st.walk_b);
-	FB_CHECK(fb_walk_has(st.walk_a, na, bytes, st.walk_b, nb),
+	nb = fb_walk(bio, fb_st.walk_b);
+	FB_CHECK(fb_walk_has(fb_st.walk_a, na, bytes, fb_st.walk_b, nb),
 		 "after bio_advance(%u) the bio walks other bytes", bytes);
 	/* bio_advance moves bi_iter only: the table (and the model) stay. */
-	st.b[i].done += bytes;
+	fb_st.b[i].done += bytes;
 	fb_check_table((unsigned int)i);
 }
 
@@ -740,13 +397,13 @@ static void fb_end_io(struct bio *bio)
 
 static void fb_release(int i, unsigned int how)
 {
-	struct fb_bio *b = &st.b[i];
+	struct fb_bio *b = &fb_st.b[i];
 	unsigned int k;
 
 	/* Clones and splits first: they borrow the owner's table. */
 	if (!b->clone)
 		for (k = 0; k < FB_BIOS; k++)
-			if (st.b[k].bio && st.b[k].clone && st.b[k].parent == i)
+			if (fb_st.b[k].bio && fb_st.b[k].clone && fb_st.b[k].parent == i)
 				fb_release((int)k, 0);
 	if (b->clone) {
 		bio_release_pages(b->bio, how & 1);	/* a clone releases nothing */
@@ -785,7 +442,7 @@ static void fb_setup(struct fuzz_input *in)
 	static const unsigned short segs[4] = { 128, 2, 4, 128 };
 	struct sim_config cfg = { .mem_bytes = 16UL << 20 };
 	unsigned int c = fuzz_u8(in), l = fuzz_u8(in), k;
-	struct queue_limits *lim = &st.q.limits;
+	struct queue_limits *lim = &fb_st.q.limits;
 	char fill[PAGE_SIZE];
 
 	cfg.profile = (enum sim_profile)((c & 3) == 3 ? 0 : c & 3);
@@ -801,30 +458,30 @@ static void fb_setup(struct fuzz_input *in)
 	lim->dma_alignment = 511;
 	lim->seg_boundary_mask = boundary[(c >> 6) & 3];
 	lim->virt_boundary_mask = l & 0x80 ? PAGE_SIZE - 1 : 0;
-	st.bdev.bd_queue = &st.q;
+	fb_st.bdev.bd_queue = &fb_st.q;
 
-	st.ubase = sim_mmap(0, FB_UPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
+	fb_st.ubase = sim_mmap(0, FB_UPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 			    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (IS_ERR_VALUE(st.ubase))
+	if (IS_ERR_VALUE(fb_st.ubase))
 		abort();
-	st.untouched_last = c & 8;
+	fb_st.untouched_last = c & 8;
 	for (k = 0; k < FB_UPAGES; k++) {
 		/* Ascending faults give neighbouring frames; descending do not. */
 		unsigned int p = c & 16 ? FB_UPAGES - 1 - k : k;
 
-		if (p == FB_UPAGES - 1 && st.untouched_last)
+		if (p == FB_UPAGES - 1 && fb_st.untouched_last)
 			continue;
 		memset(fill, 'a' + (int)p, sizeof(fill));
-		if (sim_user_write(st.ubase + p * PAGE_SIZE, fill, PAGE_SIZE) != PAGE_SIZE)
+		if (sim_user_write(fb_st.ubase + p * PAGE_SIZE, fill, PAGE_SIZE) != PAGE_SIZE)
 			abort();
 	}
 	for (k = 0; k < FB_UPAGES; k++)
 		if (fb_user_page(k))
 			fb_track(page_folio(fb_user_page(k)));
-	st.pool = folio_alloc_owner(GFP_KERNEL, FB_POOL_ORDER, OWNER_TEST);
-	if (!st.pool)
+	fb_st.pool = folio_alloc_owner(GFP_KERNEL, FB_POOL_ORDER, OWNER_TEST);
+	if (!fb_st.pool)
 		abort();
-	fb_track(st.pool);
+	fb_track(fb_st.pool);
 	fb_track(page_folio(ZERO_PAGE(0)));
 }
 
@@ -834,13 +491,13 @@ static void fb_teardown(void)
 	long leaks;
 
 	for (k = 0; k < FB_BIOS; k++)
-		if (st.b[k].bio && !st.b[k].clone)
+		if (fb_st.b[k].bio && !fb_st.b[k].clone)
 			fb_release((int)k, 0);
 	bio_dirty_flush();
 	fb_check_ledger();
 	FB_CHECK(nr_live_bios() == 0, "%ld bio(s) still live", nr_live_bios());
-	sim_munmap(st.ubase, FB_UPAGES * PAGE_SIZE);
-	folio_put(st.pool);
+	sim_munmap(fb_st.ubase, FB_UPAGES * PAGE_SIZE);
+	folio_put(fb_st.pool);
 	leaks = sim_shutdown();
 	FB_CHECK(!leaks, "%ld leaked object(s) at shutdown", leaks);
 }
@@ -853,9 +510,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 2)
 		return 0;
-	memset(&st, 0, sizeof(st));
+	memset(&fb_st, 0, sizeof(fb_st));
 	fb_setup(&in);
-	for (st.op = 0; st.op < FB_OPS_MAX && in.left; st.op++) {
+	for (fb_st.op = 0; fb_st.op < FB_OPS_MAX && in.left; fb_st.op++) {
 		unsigned int op = fuzz_u8(&in), a = fuzz_u8(&in), v = fuzz_u16(&in), w = fuzz_u16(&in);
 		int i;
 

@@ -11,6 +11,8 @@
 
 #include "kunit/test.h"
 
+extern struct kunit_suite aio_fixed_suite;
+extern struct kunit_suite aio_rsrc_suite;
 extern struct kunit_suite bad_input_suite;
 extern struct kunit_suite bio_suite;
 extern struct kunit_suite bio_iov_suite;
@@ -21,25 +23,28 @@ extern struct kunit_suite blk_map_suite;
 extern struct kunit_suite blk_split_suite;
 extern struct kunit_suite cli_run_suite;
 extern struct kunit_suite cli_tools_suite;
+extern struct kunit_suite crash_suite;
 extern struct kunit_suite dio_suite;
+extern struct kunit_suite dio_paths_suite;
 extern struct kunit_suite dma_suite;
 extern struct kunit_suite fault_inject_suite;
+extern struct kunit_suite fault_scenarios_suite;
 extern struct kunit_suite filemap_suite;
 extern struct kunit_suite fops_suite;
 extern struct kunit_suite fork_cow_suite;
 extern struct kunit_suite gup_suite;
+extern struct kunit_suite gup_bad_input_suite;
 extern struct kunit_suite gup_edge_suite;
+extern struct kunit_suite gup_follow_suite;
 extern struct kunit_suite iov_iter_suite;
+extern struct kunit_suite iov_iter_bad_input_suite;
 extern struct kunit_suite iov_iter_edge_suite;
+extern struct kunit_suite iov_iter_extract_suite;
 extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_checks_suite;
 extern struct kunit_suite page_ref_suite;
-extern struct kunit_suite aio_rsrc_suite;
-extern struct kunit_suite aio_fixed_suite;
-extern struct kunit_suite crash_suite;
-extern struct kunit_suite fault_scenarios_suite;
 extern struct kunit_suite random_ops_suite;
 extern struct kunit_suite refcount_suite;
 extern struct kunit_suite scenario_suite;
