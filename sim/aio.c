@@ -94,6 +94,11 @@ static void sim_aio_complete(struct kiocb *iocb, long res)
 	sim_aio_post(req, res);
 }
 
+/**
+ * sim_aio_get_slot() - take a free slot, counted in flight.
+ * @ring: the ring, its lock held.
+ * Return: the slot, or NULL when every slot is taken until a reap.
+ */
 struct sim_aio_req *sim_aio_get_slot(struct sim_aio *ring)
 {
 	struct sim_aio_req *req;
@@ -107,6 +112,18 @@ struct sim_aio_req *sim_aio_get_slot(struct sim_aio *ring)
 	return req;
 }
 
+/**
+ * sim_aio_issue() - start @req's read or write on @file from @iter at @off.
+ * @req: a slot from sim_aio_get_slot(); it owns the reference on @file.
+ * @file: the file.
+ * @write: direction.
+ * @iter: the memory (UBUF, or BVEC for fixed I/O).
+ * @off: file offset.
+ * @tag: returned with the completion.
+ *
+ * Calls ->write_iter/->read_iter with ki_complete set; a result the file
+ * returns at once is posted as the completion.
+ */
 void sim_aio_issue(struct sim_aio_req *req, struct file *file, bool write,
 		   struct iov_iter *iter, off_t off, uint64_t tag)
 {

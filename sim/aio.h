@@ -41,8 +41,9 @@ struct sim_aio_buf {
  * @bufs, @nbufs, @bufs_pages: registered buffers (or NULL), how many, and
  *	the pages charged for them.
  * @quiesce: an unregister waits for @fixed_refs to drain: no new fixed I/O.
- * @fixed_refs: fixed I/Os submitted and not yet completed (io_uring's
- *	references on the rsrc node); the buffers stay pinned while > 0.
+ * @fixed_refs: references on the buffer table (io_uring's on the rsrc
+ *	node): two per fixed I/O, one until it completes, one until its
+ *	submit has returned; the buffers stay pinned while > 0.
  * @reqs: the slots; @free_head links the free ones through next_free.
  * @cq: slots whose I/O completed and was not yet reaped, in completion
  *	order: a circular queue of @depth slot numbers.

@@ -381,9 +381,15 @@ int sim_aio_submit_fixed(struct sim_aio *ring, int fd, bool write, unsigned int 
 		ret = -EAGAIN;
 		goto unlock;
 	}
-	/* The table's reference: an unregister now waits for this I/O. */
+	/*
+	 * Two references on the table: the request's, dropped when its
+	 * completion is posted, and the issuer's, dropped when the file's
+	 * ->read_iter/->write_iter has returned (the I/O may complete on a
+	 * DMA worker while the issuer still walks the bvec iterator). io_uring
+	 * frees the request, and puts its rsrc node, only after both.
+	 */
 	req->fixed = true;
-	ring->fixed_refs++;
+	ring->fixed_refs += 2;
 unlock:
 	pthread_mutex_unlock(&ring->lock);
 	if (ret) {
@@ -393,5 +399,10 @@ unlock:
 	}
 	import_fixed(write ? ITER_SOURCE : ITER_DEST, &iter, imu, addr, len);
 	sim_aio_issue(req, file, write, &iter, off, tag);
+
+	pthread_mutex_lock(&ring->lock);
+	ring->fixed_refs--;
+	pthread_cond_broadcast(&ring->cond);
+	pthread_mutex_unlock(&ring->lock);
 	return 0;
 }
