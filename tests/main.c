@@ -25,6 +25,7 @@ static struct kunit_suite *const suites[] = {
 	&dio_suite,
 	&dio_paths_suite,
 	&dma_suite,
+	&dma_fault_suite,
 	&fault_inject_suite,
 	&fault_scenarios_suite,
 	&filemap_suite,

@@ -29,6 +29,7 @@ extern struct kunit_suite crash_suite;
 extern struct kunit_suite dio_suite;
 extern struct kunit_suite dio_paths_suite;
 extern struct kunit_suite dma_suite;
+extern struct kunit_suite dma_fault_suite;
 extern struct kunit_suite fault_inject_suite;
 extern struct kunit_suite fault_scenarios_suite;
 extern struct kunit_suite filemap_suite;
