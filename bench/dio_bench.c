@@ -27,6 +27,9 @@
  * at the cg_* functions, see --toggle-collect there):
  *   dio_bench --callgrind-4k N    N 4 KiB QD1 raw-path reads (inline DMA)
  *   dio_bench --callgrind-1m N    N sequential 1 MiB raw-path reads (inline DMA)
+ *   dio_bench --callgrind-random N [poison=off]
+ *                                 one random_ops program of N mm-mix ops (seed
+ *                                 5, sweeps every 1,000), in cg_random_ops
  *   dio_bench --callgrind-pin N   N x pin+unpin of 512 small pages, then
  *                                 of one 2 MiB THP folio (512 pages)
  *   dio_bench CASE...             only the named cases
@@ -137,6 +140,7 @@ static void callgrind_pin(unsigned long n)
 /* ---- driver -------------------------------------------------------------- */
 
 void case_random_ops_stream(void);
+void callgrind_random(unsigned long nops, bool poison);	/* bench/dio/random.c */
 
 static const struct {
 	const char *name;
@@ -205,6 +209,11 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--callgrind-pin")) {
 		callgrind_pin(strtoul(argv[2], NULL, 0));
+		return 0;
+	}
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--callgrind-random")) {
+		callgrind_random(strtoul(argv[2], NULL, 0),
+				 argc == 3 || strcmp(argv[3], "poison=off"));
 		return 0;
 	}
 	for (i = 0; i < NR_CASES; i++) {

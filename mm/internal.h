@@ -51,6 +51,21 @@ typedef unsigned int gfp_t;
 #define __GFP_NOFAIL	0x2u	/* boot-time reservations: never injected */
 #define GFP_KERNEL	0x0u
 
+/*
+ * Page poisoning (the kernel's page_poison=1): free_folio() fills freed
+ * frames with PAGE_POISON and __folio_alloc() reports a frame whose poison
+ * changed while it was free. On by default, so in every test, fuzz and
+ * tool run; off on a machine booted with sim_config.no_page_poison.
+ * Read-mostly: written only by sim_boot() and sim_shutdown(), while no
+ * other thread of the machine runs (mm/page_alloc.c).
+ */
+extern bool pinio_page_poison;
+
+static __always_inline bool page_poisoning_enabled(void)
+{
+	return likely(__atomic_load_n(&pinio_page_poison, __ATOMIC_RELAXED));
+}
+
 int mem_init(size_t bytes);
 void mem_exit(void);
 struct folio *__folio_alloc(gfp_t gfp, unsigned int order, enum page_owner owner,

@@ -5,7 +5,8 @@
  *
  * Models mm/page_alloc.c (free lists per order, buddy merging by pfn XOR,
  * "bad page state" checks on free) plus page_poison=1 (freed frames are
- * filled with PAGE_POISON and checked when handed out again) and
+ * filled with PAGE_POISON and checked when handed out again; a boot
+ * switch, page_poisoning_enabled(), off only in benchmarks) and
  * page_owner (an owner tag and allocation site per folio). Each frame also
  * carries an allocation generation, bumped on every allocation, which the
  * DMA engine compares against the one it saw at submit (I9). Left out:
@@ -25,6 +26,9 @@ struct page *mem_map;
 unsigned long max_pfn;
 unsigned char *phys_base;
 static size_t phys_bytes;
+
+/* See page_poisoning_enabled() in mm/internal.h; set by sim_boot(). */
+bool pinio_page_poison = true;
 
 atomic_long_t nr_live_folios;
 atomic_long_t nr_violations;
@@ -284,13 +288,21 @@ static struct page *rmqueue(unsigned int order)
 
 static void check_poison(struct page *page)
 {
-	/* gen 0: never handed out, never poisoned. */
-	if (page->gen && memcmp(page_address(page), poison_page, PAGE_SIZE))
+	/*
+	 * gen 0: never handed out, never poisoned. Without poisoning, nothing
+	 * was written at free to compare with.
+	 */
+	if (page->gen && page_poisoning_enabled() && memcmp(page_address(page), poison_page, PAGE_SIZE))
 		page_alloc_report_violation(page, "freed frame was written while free (poison changed)");
 }
 
+/*
+ * @zero_each: zero each frame right after its poison check, while it is in
+ * the cache (with poisoning on, a THP allocation read 2 MiB of poison and
+ * then wrote 2 MiB of zeros in a second pass).
+ */
 static void prep_new_folio(struct page *head, unsigned int order, enum page_owner owner,
-			   const char *site)
+			   const char *site, bool zero_each)
 {
 	unsigned long i, nr = 1UL << order;
 
@@ -298,6 +310,8 @@ static void prep_new_folio(struct page *head, unsigned int order, enum page_owne
 		struct page *p = head + i;
 
 		check_poison(p);
+		if (zero_each)
+			memset(page_address(p), 0, PAGE_SIZE);
 		WRITE_ONCE(p->gen, p->gen + 1);
 		p->owner = owner;
 		/*
@@ -346,6 +360,7 @@ struct folio *__folio_alloc(gfp_t gfp, unsigned int order, enum page_owner owner
 			    const char *site)
 {
 	struct page *page;
+	bool zero_each;
 
 	if (order > MAX_ORDER)
 		return NULL;
@@ -357,8 +372,9 @@ struct folio *__folio_alloc(gfp_t gfp, unsigned int order, enum page_owner owner
 	if (!page)
 		return NULL;
 	atomic_long_sub(1L << order, &free_frames);
-	prep_new_folio(page, order, owner, site);
-	if (gfp & __GFP_ZERO)
+	zero_each = (gfp & __GFP_ZERO) && page_poisoning_enabled();
+	prep_new_folio(page, order, owner, site, zero_each);
+	if ((gfp & __GFP_ZERO) && !zero_each)
 		memset(page_address(page), 0, PAGE_SIZE << order);
 	atomic_long_inc(&nr_live_folios);
 	mod_node_page_state(PGALLOC, 1L << order);
@@ -377,7 +393,9 @@ static bool free_page_is_bad(struct page *page, bool head)
 
 /**
  * free_folio() - give a folio whose last reference is gone back to the
- * buddy allocator. Its frames are poisoned first.
+ * buddy allocator. Its frames are poisoned first (with page poisoning on,
+ * the default; without it their bytes stay as they were, and an
+ * allocation that must be zeroed asks for __GFP_ZERO as always).
  */
 void free_folio(struct folio *folio)
 {
@@ -416,7 +434,8 @@ void free_folio(struct folio *folio)
 		atomic_set(&f->_pincount, 0);
 		atomic_set(&f->__page_1._mapcount, -1);
 	}
-	memset(page_address(&folio->page), PAGE_POISON, PAGE_SIZE << order);
+	if (page_poisoning_enabled())
+		memset(page_address(&folio->page), PAGE_POISON, PAGE_SIZE << order);
 	trace_page_event(pfn, PE_FREE, order);
 	owner_site[pfn] = NULL;
 

@@ -3,7 +3,8 @@
  * sim/boot.c - booting and shutting down the simulated machine, its
  * configuration, and the leak ledger the test runner compares.
  *
- * Boot order: the page-checks switch (sim_config.no_page_checks), physical
+ * Boot order: the page-checks switch (sim_config.no_page_checks) and the
+ * page-poisoning switch (sim_config.no_page_poison), physical
  * memory and the buddy allocator, the per-frame event rings (written only
  * with page checks), GUP's shadow pin counts (kept only with page checks),
  * the zero pages (and the huge zero folio with THP), then task 1, made
@@ -71,6 +72,7 @@ int sim_boot(const struct sim_config *cfg)
 
 	/* Before the rings and the shadow counts, which exist only with it. */
 	__atomic_store_n(&pinio_page_checks, !c.no_page_checks, __ATOMIC_RELAXED);
+	__atomic_store_n(&pinio_page_poison, !c.no_page_poison, __ATOMIC_RELAXED);
 	err = mem_init(c.mem_bytes);
 	if (err)
 		goto out_checks;
@@ -104,6 +106,7 @@ out_mem:
 	mem_exit();
 out_checks:
 	__atomic_store_n(&pinio_page_checks, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&pinio_page_poison, true, __ATOMIC_RELAXED);
 	return err;
 }
 
@@ -173,8 +176,9 @@ long sim_shutdown(void)
 	trace_exit();
 	mem_exit();
 	sim_fault_reset();
-	/* The default again for whatever runs next without a boot. */
+	/* The defaults again for whatever runs next without a boot. */
 	__atomic_store_n(&pinio_page_checks, true, __ATOMIC_RELAXED);
+	__atomic_store_n(&pinio_page_poison, true, __ATOMIC_RELAXED);
 	booted = false;
 	return leaks;
 }

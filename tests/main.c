@@ -44,6 +44,7 @@ static struct kunit_suite *const suites[] = {
 	&mm_suite,
 	&mm_stress_suite,
 	&page_checks_suite,
+	&page_poison_suite,
 	&page_ref_suite,
 	&random_ops_suite,
 	&refcount_suite,

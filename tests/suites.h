@@ -48,6 +48,7 @@ extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_checks_suite;
+extern struct kunit_suite page_poison_suite;
 extern struct kunit_suite page_ref_suite;
 extern struct kunit_suite random_ops_suite;
 extern struct kunit_suite refcount_suite;

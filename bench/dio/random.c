@@ -11,7 +11,11 @@
  * Two mixes, each ROUNDS times for SECS_STREAM seconds, medians:
  *   mm    the generator's memory ops only (mmap, munmap, touch read/write,
  *         get/pin fast/slow, unpin/put, fork, exit, mprotect, madvise,
- *         device read/write through a pin): the goal's mix;
+ *         device read/write through a pin): the goal's mix; run twice per
+ *         round on the same programs, with the machine's defaults (page
+ *         poisoning on: the verdict) and on machines booted with
+ *         sim_config.no_page_poison (poison=off: freed frames are not
+ *         filled and checked, the one place page poisoning is left out);
  *   full  the generator's whole mix, block and filesystem ops included
  *         (about a quarter of the ops); a run stops at its first failure
  *         (the open stale-file-bytes finding, docs/reliability.md), and
@@ -27,6 +31,7 @@
 #endif
 
 void case_random_ops_stream(void);
+void callgrind_random(unsigned long nops, bool poison);
 
 #define SECS_STREAM	2.0
 
@@ -56,7 +61,7 @@ static void class_rates(const struct ops_prof *p, struct mix_run *m)
 	m->sweep_share = all > 0 ? p->sweep_ns / all : 0;
 }
 
-static void mix_once(uint64_t seed, bool mm_only, struct mix_run *m)
+static void mix_once(uint64_t seed, bool mm_only, bool poison, struct mix_run *m)
 {
 	struct ops_stream_config sc = {
 		.seed = seed,
@@ -65,6 +70,7 @@ static void mix_once(uint64_t seed, bool mm_only, struct mix_run *m)
 		.mm_only = mm_only,
 		.quiet = true,
 		.just_stop = true,
+		.no_page_poison = !poison,
 	};
 	struct ops_stream_result *r = calloc(1, sizeof(*r));
 
@@ -80,33 +86,95 @@ static void mix_once(uint64_t seed, bool mm_only, struct mix_run *m)
 	if (r->failed) {
 		snprintf(m->kind, sizeof(m->kind), "%s", r->res.kind);
 		if (mm_only)
-			fprintf(stderr, "dio_bench: random_ops mm seed %llu program %lu failed at op %ld: [%s] %s\n",
-				(unsigned long long)seed, r->program, r->res.failed_at, r->res.kind,
-				r->res.msg);
+			fprintf(stderr, "dio_bench: random_ops mm%s seed %llu program %lu failed at op %ld: [%s] %s\n",
+				poison ? "" : " poison=off", (unsigned long long)seed, r->program,
+				r->res.failed_at, r->res.kind, r->res.msg);
 	}
 	class_rates(&r->prof, m);
 	free(r);
 }
 #endif
 
+#ifdef HAVE_STREAM
+/*
+ * The counted workload of `dio_bench --callgrind-random N`: one program of
+ * N mm-mix ops (seed 5), sweeps every 1,000, with the machine's defaults
+ * (or without page poisoning), after the same program ran once uncounted.
+ */
+__attribute__((noinline)) void cg_random_ops(struct ops_stream_config *sc,
+					     struct ops_stream_result *r);
+__attribute__((noinline)) void cg_random_ops(struct ops_stream_config *sc,
+					     struct ops_stream_result *r)
+{
+	ops_stream_run(sc, r);
+}
+#endif
+
+/**
+ * callgrind_random() - for scripts/bench-random-callgrind.sh: @nops mm-mix
+ * ops of the throughput mode, counted inside cg_random_ops().
+ * @nops: the program's length.
+ * @poison: page poisoning on (the default) or off (sim_config.no_page_poison).
+ */
+void callgrind_random(unsigned long nops, bool poison)
+{
+#ifdef HAVE_STREAM
+	struct ops_stream_config sc = {
+		.seed = 5,
+		.program_ops = nops,
+		.check_every = 1000,
+		.programs = 1,
+		.mm_only = true,
+		.quiet = true,
+		.just_stop = true,
+		.no_page_poison = !poison,
+	};
+	struct ops_stream_result *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		die("calloc", 0);
+	/*
+	 * Once uncounted first, as the bench's later programs run: on the
+	 * host memory an earlier boot touched (mm/page_alloc.c keeps it), so
+	 * a profile of the counted run shows no first-touch host faults.
+	 */
+	ops_stream_run(&sc, r);
+	cg_random_ops(&sc, r);
+	printf("callgrind: random_ops poison=%s ops=%lu did_nothing=%lu failed=%d\n",
+	       poison ? "on" : "off", r->ops, r->skipped, r->failed);
+	free(r);
+#else
+	(void)nops;
+	(void)poison;
+	printf("callgrind: random_ops skipped (no tests/ops)\n");
+#endif
+}
+
 void case_random_ops_stream(void)
 {
 	res_set("random_ops", ">=1M ops/s sweep/1000, mm mix");
 #ifdef HAVE_STREAM
 	double mw[ROUNDS], mc[ROUNDS], fw[ROUNDS], fc[ROUNDS], fm[ROUNDS], fb[ROUNDS], sw[ROUNDS];
-	unsigned long mops = 0, mskip = 0, fops = 0, fskip = 0;
-	int r, mfail = 0, ffail = 0;
+	double nw[ROUNDS], nc[ROUNDS];
+	unsigned long mops = 0, mskip = 0, fops = 0, fskip = 0, nops = 0;
+	int r, mfail = 0, ffail = 0, nfail = 0;
 	struct mix_run m;
 
 	for (r = 0; r < ROUNDS; r++) {
-		mix_once(1000 + (uint64_t)r, true, &m);
+		mix_once(1000 + (uint64_t)r, true, true, &m);
 		mw[r] = m.wall;
 		mc[r] = m.cpu;
 		sw[r] = m.sweep_share;
 		mops += m.ops;
 		mskip += m.skipped;
 		mfail += m.failed;
-		mix_once(2000 + (uint64_t)r, false, &m);
+		/* The same programs on a machine without page poisoning. */
+		mix_once(1000 + (uint64_t)r, true, false, &m);
+		nw[r] = m.wall;
+		nc[r] = m.cpu;
+		nops += m.ops;
+		nfail += m.failed;
+		mix_once(2000 + (uint64_t)r, false, true, &m);
 		fw[r] = m.wall;
 		fc[r] = m.cpu;
 		fm[r] = m.mm_op;
@@ -115,15 +183,19 @@ void case_random_ops_stream(void)
 		fskip += m.skipped;
 		ffail += m.failed;
 	}
-	printf("bench: random_ops ops/s=%.0f cpu_ops/s=%.0f mix=mm program_ops=%d check_every=1000 "
-	       "ops=%lu did_nothing=%lu sweep_share=%.3f failed=%d full_ops/s=%.0f full_cpu_ops/s=%.0f "
+	printf("bench: random_ops ops/s=%.0f cpu_ops/s=%.0f mix=mm poison=on program_ops=%d "
+	       "check_every=1000 ops=%lu did_nothing=%lu sweep_share=%.3f failed=%d "
+	       "poison_off_ops/s=%.0f poison_off_cpu_ops/s=%.0f poison_off_ops=%lu "
+	       "poison_off_failed=%d full_ops/s=%.0f full_cpu_ops/s=%.0f "
 	       "full_mm_op/s=%.0f full_blk_op/s=%.0f full_ops=%lu full_did_nothing=%lu "
 	       "full_stopped_by_failure=%d rounds=%d secs=%.1f\n",
 	       median(mw, ROUNDS), median(mc, ROUNDS), OPS_STREAM_PROGRAM_OPS, mops, mskip,
-	       median(sw, ROUNDS), mfail, median(fw, ROUNDS), median(fc, ROUNDS),
-	       median(fm, ROUNDS), median(fb, ROUNDS), fops, fskip, ffail, ROUNDS, SECS_STREAM);
-	snprintf(res.measured, sizeof(res.measured), "%.0fk ops/s (%.0fk per CPU-s), mm mix%s",
-		 median(mw, ROUNDS) / 1e3, median(mc, ROUNDS) / 1e3, mfail ? ", FAILED" : "");
+	       median(sw, ROUNDS), mfail, median(nw, ROUNDS), median(nc, ROUNDS), nops, nfail,
+	       median(fw, ROUNDS), median(fc, ROUNDS), median(fm, ROUNDS), median(fb, ROUNDS),
+	       fops, fskip, ffail, ROUNDS, SECS_STREAM);
+	snprintf(res.measured, sizeof(res.measured), "%.0fk ops/s (%.0fk/CPU-s); poison off %.0fk (%.0fk)%s",
+		 median(mw, ROUNDS) / 1e3, median(mc, ROUNDS) / 1e3, median(nw, ROUNDS) / 1e3,
+		 median(nc, ROUNDS) / 1e3, mfail || nfail ? ", FAILED" : "");
 	snprintf(res.reference, sizeof(res.reference),
 		 "full mix %.0fk ops/s (%.0fk/CPU-s); op time: mm %.0fk, blk/fs %.0fk ops/s",
 		 median(fw, ROUNDS) / 1e3, median(fc, ROUNDS) / 1e3, median(fm, ROUNDS) / 1e3,

@@ -33,6 +33,14 @@ struct sim_config {
 	 * For benchmarks only (checks=off); every test keeps the default.
 	 */
 	bool no_page_checks;
+	/*
+	 * Leave out page poisoning (page_poisoning_enabled(), mm/internal.h;
+	 * the kernel's page_poison=0): freed frames are neither filled with
+	 * PAGE_POISON nor checked when handed out again. A DMA into a freed
+	 * frame is still refused by the DMA engine (I9). For benchmarks only
+	 * (random_ops poison=off); every test keeps the default.
+	 */
+	bool no_page_poison;
 };
 
 #define SIM_DEFAULT_MEM_BYTES	(256UL << 20)

@@ -95,16 +95,23 @@ static void blob_put(struct ops_blob *b)
 		free(b);
 }
 
-/* The page's blob, private to it, for writing. */
-static struct ops_blob *blob_unique(struct ops_blob **slot)
+/*
+ * The page's blob, private to it, for writing [@sub, @sub + @len). A new
+ * blob gets the old bytes (or zeros) only outside that range: a whole-page
+ * write copied 4 KiB just to overwrite them.
+ */
+static struct ops_blob *blob_unique(struct ops_blob **slot, unsigned int sub, unsigned int len)
 {
 	struct ops_blob *b = *slot, *n;
+	const unsigned char *old;
 
 	if (b && b->refs == 1)
 		return b;
 	n = blob_alloc();
 	n->refs = 1;
-	memcpy(n->data, b ? b->data : ops_zero_bytes, PAGE_SIZE);
+	old = b ? b->data : ops_zero_bytes;
+	memcpy(n->data, old, sub);
+	memcpy(n->data + sub + len, old + sub + len, PAGE_SIZE - sub - len);
 	blob_put(b);
 	*slot = n;
 	return n;
@@ -154,7 +161,7 @@ static void obj_zap(struct ops_obj *obj, unsigned long idx)
 void model_obj_write(struct ops_obj *obj, unsigned long idx, unsigned int sub,
 		     unsigned int len, uint8_t pattern, bool ramp)
 {
-	struct ops_blob *b = blob_unique(&obj->pg[idx]);
+	struct ops_blob *b = blob_unique(&obj->pg[idx], sub, len);
 
 	ops_pattern_fill(b->data + sub, pattern, ramp, 0, len);
 }
@@ -506,14 +513,18 @@ const unsigned char *model_page_bytes(struct ops_mtask *t, unsigned long addr)
 	return b ? b->data : NULL;
 }
 
-/* t's own copy (COW broken in the model) of the page at @a, which is mapped. */
-static unsigned char *model_page_for_write(struct ops_mtask *t, unsigned long a)
+/*
+ * t's own copy (COW broken in the model) of the page at @a, which is
+ * mapped, for writing @n bytes from @a (within the page).
+ */
+static unsigned char *model_page_for_write(struct ops_mtask *t, unsigned long a, unsigned int n)
 {
 	struct ops_region *r = model_region_at(t, a);
 
 	if (!r)
 		abort();
-	return blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)])->data;
+	return blob_unique(&r->obj->pg[r->off + ((a - r->start) >> PAGE_SHIFT)],
+			   (unsigned int)(a & ~PAGE_MASK), n)->data;
 }
 
 /* Bytes of page @a from @a up to the page end, at most @left. */
@@ -533,7 +544,8 @@ void model_write(struct ops_mtask *t, unsigned long addr, unsigned long len,
 	for (done = 0; done < len; done += n) {
 		a = addr + done;
 		n = model_page_part(a, len - done);
-		ops_pattern_fill(model_page_for_write(t, a) + (a & ~PAGE_MASK), pattern, ramp, done, n);
+		ops_pattern_fill(model_page_for_write(t, a, n) + (a & ~PAGE_MASK), pattern, ramp,
+				 done, n);
 	}
 }
 
@@ -547,7 +559,7 @@ void model_write_buf(struct ops_mtask *t, unsigned long addr, const unsigned cha
 	for (done = 0; done < len; done += n) {
 		a = addr + done;
 		n = model_page_part(a, len - done);
-		memcpy(model_page_for_write(t, a) + (a & ~PAGE_MASK), buf + done, n);
+		memcpy(model_page_for_write(t, a, n) + (a & ~PAGE_MASK), buf + done, n);
 	}
 }
 

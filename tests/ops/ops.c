@@ -1043,6 +1043,7 @@ int ops_run(const struct ops_config *cfg, const struct ops_op *ops, size_t n,
 		.nr_zero_pages = cfg->zero_pages,
 		.thp = cfg->thp,
 		.profile = cfg->profile,
+		.no_page_poison = cfg->no_page_poison,
 	};
 	struct ops_prof *prof = cfg->prof;
 	struct ops_ctx *c;

@@ -165,6 +165,8 @@ struct ops_prof {
  *	frame not yet handed out holds an earlier boot's bytes (mm/page_alloc.c),
  *	so a bug that exposes them fails or not depending on what ran before;
  *	replays of saved files and shrinking use this to be independent of it.
+ * @no_page_poison: boot without page poisoning (sim_config.no_page_poison):
+ *	for the benchmark's poison=off pass only; tests keep it false.
  */
 struct ops_config {
 	size_t mem_bytes;
@@ -179,6 +181,7 @@ struct ops_config {
 	void *hook_arg;
 	struct ops_prof *prof;
 	bool fresh_memory;
+	bool no_page_poison;
 };
 
 /**
@@ -291,6 +294,8 @@ extern struct ops_stats ops_stats;
  * @just_stop: on failure, only record it (@res): no re-run, no file.
  * @shrink_budget: cap on ops_shrink()'s re-runs (0: none).
  * @save_dir: where the failing program goes (default $TMPDIR or /tmp).
+ * @no_page_poison: boot every program without page poisoning (the
+ *	benchmark's poison=off pass; struct ops_config @no_page_poison).
  * @after_op, @hook_arg: tests of the pipeline itself: set in every run's
  *	struct ops_config (the re-runs, the shrinking, the saved file's replay).
  */
@@ -306,6 +311,7 @@ struct ops_stream_config {
 	bool just_stop;
 	unsigned long shrink_budget;
 	const char *save_dir;
+	bool no_page_poison;
 	void (*after_op)(const struct ops_op *op, long index, void *hook_arg);
 	void *hook_arg;
 };

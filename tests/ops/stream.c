@@ -175,6 +175,7 @@ int ops_stream_run(const struct ops_stream_config *sc, struct ops_stream_result 
 		size_t n = ops_stream_program(sc, p, &cfg, ops, max, &nseq);
 
 		cfg.quiet = sc->quiet;
+		cfg.no_page_poison = sc->no_page_poison;
 		cfg.prof = &r->prof;
 		cfg.after_op = sc->after_op;
 		cfg.hook_arg = sc->hook_arg;
