@@ -12,60 +12,16 @@
  * end of the device) is posted as a completion too, as io_uring does.
  * A slot stays in use from submit until reap, so completions never
  * overflow: a full ring refuses the submit with -EAGAIN. Registered
- * buffers (io_sqe_buffers_register()) are pinned long-term and charged to
- * the user's locked memory against RLIMIT_MEMLOCK. Left out: SQ/CQ memory
- * shared with user space, linked requests, I/O on the registered buffers
- * (READ_FIXED), polling.
+ * buffers and READ_FIXED/WRITE_FIXED are in sim/aio_rsrc.c. Left out:
+ * SQ/CQ memory shared with user space, linked requests, polling.
  */
 #include <stdlib.h>
-#include <pinio/fs.h>
 #include <pinio/mm.h>
 #include <pinio/sched.h>
-#include <pinio/uio.h>
 #include <pinio/fault-inject.h>
-#include "sim/sim.h"
+#include "sim/aio.h"
 
 #define SIM_AIO_MAX_DEPTH	(1U << 20)
-
-struct sim_aio_req {
-	struct kiocb iocb;
-	struct sim_aio *ring;
-	uint64_t tag;
-	int64_t res;
-	unsigned int next_free;
-};
-
-/**
- * struct sim_aio - one ring.
- * @depth: slots.
- * @reqs: the slots; @free_head links the free ones through next_free.
- * @cq: slots whose I/O completed and was not yet reaped, in completion
- *	order: a circular queue of @depth slot numbers.
- * @in_use: slots taken (submitted and not yet reaped).
- * @inflight: submitted and not yet completed.
- * @lock, @cond: guard everything above; @cond signals a completion.
- */
-/* One registered buffer (io_uring's io_mapped_ubuf). */
-struct sim_aio_buf {
-	unsigned long addr, len;
-	unsigned long npages;
-	struct page **pages;
-};
-
-struct sim_aio {
-	unsigned int depth;
-	struct sim_aio_buf *bufs;	/* registered buffers, or NULL */
-	unsigned int nbufs;
-	unsigned long bufs_pages;	/* pages charged for them */
-	struct sim_aio_req *reqs;
-	unsigned int free_head;
-	unsigned int *cq;
-	unsigned int cq_head, cq_count;
-	unsigned int in_use;
-	unsigned int inflight;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-};
 
 #define SLOT_NONE	UINT32_MAX
 
@@ -105,7 +61,12 @@ struct sim_aio *sim_aio_create(unsigned int depth)
 	return ring;
 }
 
-/* Post @res for @req. The slot (and its file reference) waits for the reap. */
+/*
+ * Post @res for @req. The slot (and its file reference) waits for the
+ * reap. A fixed I/O then drops its reference on the buffer table, as
+ * io_uring puts the request's rsrc node when it frees the request after
+ * posting the CQE: the last one lets a waiting unregister unpin.
+ */
 static void sim_aio_post(struct sim_aio_req *req, long res)
 {
 	struct sim_aio *ring = req->ring;
@@ -117,6 +78,10 @@ static void sim_aio_post(struct sim_aio_req *req, long res)
 	ring->cq[tail] = (unsigned int)(req - ring->reqs);
 	ring->cq_count++;
 	ring->inflight--;
+	if (req->fixed) {
+		req->fixed = false;
+		ring->fixed_refs--;
+	}
 	pthread_cond_broadcast(&ring->cond);
 	pthread_mutex_unlock(&ring->lock);
 }
@@ -127,6 +92,55 @@ static void sim_aio_complete(struct kiocb *iocb, long res)
 	struct sim_aio_req *req = container_of(iocb, struct sim_aio_req, iocb);
 
 	sim_aio_post(req, res);
+}
+
+/**
+ * sim_aio_get_slot() - take a free slot, counted in flight.
+ * @ring: the ring, its lock held.
+ * Return: the slot, or NULL when every slot is taken until a reap.
+ */
+struct sim_aio_req *sim_aio_get_slot(struct sim_aio *ring)
+{
+	struct sim_aio_req *req;
+
+	if (ring->free_head == SLOT_NONE)
+		return NULL;
+	req = &ring->reqs[ring->free_head];
+	ring->free_head = req->next_free;
+	ring->in_use++;
+	ring->inflight++;
+	return req;
+}
+
+/**
+ * sim_aio_issue() - start @req's read or write on @file from @iter at @off.
+ * @req: a slot from sim_aio_get_slot(); it owns the reference on @file.
+ * @file: the file.
+ * @write: direction.
+ * @iter: the memory (UBUF, or BVEC for fixed I/O).
+ * @off: file offset.
+ * @tag: returned with the completion.
+ *
+ * Calls ->write_iter/->read_iter with ki_complete set; a result the file
+ * returns at once is posted as the completion.
+ */
+void sim_aio_issue(struct sim_aio_req *req, struct file *file, bool write,
+		   struct iov_iter *iter, off_t off, uint64_t tag)
+{
+	ssize_t ret;
+
+	init_sync_kiocb(&req->iocb, file);
+	req->iocb.ki_pos = off;
+	req->iocb.ki_complete = sim_aio_complete;
+	req->iocb.private = req;
+	req->tag = tag;
+
+	if (write)
+		ret = vfs_iocb_iter_write(file, &req->iocb, iter);
+	else
+		ret = vfs_iocb_iter_read(file, &req->iocb, iter);
+	if (ret != -EIOCBQUEUED)
+		sim_aio_post(req, (long)ret);
 }
 
 /**
@@ -153,8 +167,7 @@ int sim_aio_submit(struct sim_aio *ring, int fd, bool write, unsigned long buf,
 	struct sim_aio_req *req;
 	struct iov_iter iter;
 	struct file *file;
-	unsigned int slot;
-	ssize_t ret;
+	int ret;
 
 	if (IS_ERR_OR_NULL(ring) || off < 0)
 		return -EINVAL;
@@ -170,34 +183,17 @@ int sim_aio_submit(struct sim_aio *ring, int fd, bool write, unsigned long buf,
 	ret = import_ubuf(write ? ITER_SOURCE : ITER_DEST, buf, len, &iter);
 	if (ret) {
 		fput(file);
-		return (int)ret;
+		return ret;
 	}
 
 	pthread_mutex_lock(&ring->lock);
-	slot = ring->free_head;
-	if (slot == SLOT_NONE) {
-		pthread_mutex_unlock(&ring->lock);
+	req = sim_aio_get_slot(ring);
+	pthread_mutex_unlock(&ring->lock);
+	if (!req) {
 		fput(file);
 		return -EAGAIN;
 	}
-	req = &ring->reqs[slot];
-	ring->free_head = req->next_free;
-	ring->in_use++;
-	ring->inflight++;
-	pthread_mutex_unlock(&ring->lock);
-
-	init_sync_kiocb(&req->iocb, file);
-	req->iocb.ki_pos = off;
-	req->iocb.ki_complete = sim_aio_complete;
-	req->iocb.private = req;
-	req->tag = tag;
-
-	if (write)
-		ret = vfs_iocb_iter_write(file, &req->iocb, &iter);
-	else
-		ret = vfs_iocb_iter_read(file, &req->iocb, &iter);
-	if (ret != -EIOCBQUEUED)
-		sim_aio_post(req, (long)ret);
+	sim_aio_issue(req, file, write, &iter, off, tag);
 	return 0;
 }
 
@@ -295,173 +291,4 @@ void sim_aio_destroy(struct sim_aio *ring)
 	free(ring->cq);
 	free(ring->reqs);
 	free(ring);
-}
-
-/* ---- registered buffers ------------------------------------------------ */
-
-/* The single user's locked memory (user_struct->locked_vm), in pages. */
-static unsigned long user_locked_pages;
-static pthread_mutex_t user_locked_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* __io_account_mem(): charge @npages unless the limit would be passed. */
-static int account_locked(unsigned long npages)
-{
-	unsigned long limit = current ? current->rlim_memlock >> PAGE_SHIFT : 0;
-	int ret = 0;
-
-	pthread_mutex_lock(&user_locked_lock);
-	if (npages > limit || user_locked_pages > limit - npages)
-		ret = -ENOMEM;
-	else
-		user_locked_pages += npages;
-	pthread_mutex_unlock(&user_locked_lock);
-	return ret;
-}
-
-static void unaccount_locked(unsigned long npages)
-{
-	pthread_mutex_lock(&user_locked_lock);
-	user_locked_pages -= npages;
-	pthread_mutex_unlock(&user_locked_lock);
-}
-
-unsigned long sim_user_locked_pages(void)
-{
-	unsigned long n;
-
-	pthread_mutex_lock(&user_locked_lock);
-	n = user_locked_pages;
-	pthread_mutex_unlock(&user_locked_lock);
-	return n;
-}
-
-int sim_setrlimit_memlock(unsigned long bytes)
-{
-	if (!current)
-		return -ESRCH;
-	current->rlim_memlock = bytes;
-	return 0;
-}
-
-static unsigned long buf_npages(unsigned long addr, unsigned long len)
-{
-	return ((addr + len - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
-}
-
-static void release_bufs(struct sim_aio_buf *bufs, unsigned int nr)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++) {
-		unpin_user_pages(bufs[i].pages, bufs[i].npages);
-		free(bufs[i].pages);
-	}
-	free(bufs);
-}
-
-/* Pin one buffer into @b: 0, -ENOMEM or -EFAULT (nothing of it kept). */
-static int pin_one(struct sim_aio_buf *b, unsigned long addr, unsigned long len)
-{
-	unsigned long npages = buf_npages(addr, len);
-	struct page **pages;
-	long got;
-
-	if (should_fail_alloc(FAULT_META_ALLOC))
-		return -ENOMEM;
-	pages = calloc(npages, sizeof(*pages));
-	if (!pages)
-		return -ENOMEM;
-	got = pin_user_pages_fast(addr & PAGE_MASK, (int)npages, FOLL_WRITE | FOLL_LONGTERM,
-				  pages);
-	if (got != (long)npages) {
-		if (got > 0)
-			unpin_user_pages(pages, (unsigned long)got);
-		free(pages);
-		return got < 0 && got != -ENOMEM ? (int)got : got < 0 ? -ENOMEM : -EFAULT;
-	}
-	/* The descriptor, allocated after the pin: its failure must unpin (B11). */
-	if (should_fail_alloc(FAULT_META_ALLOC)) {
-		unpin_user_pages(pages, npages);
-		free(pages);
-		return -ENOMEM;
-	}
-	b->addr = addr;
-	b->len = len;
-	b->npages = npages;
-	b->pages = pages;
-	return 0;
-}
-
-/**
- * sim_aio_register_buffers() - pin @nr user buffers for the ring's use.
- * @ring: the ring.
- * @iov: host array of simulated user buffers.
- * @nr: how many (1 .. SIM_AIO_MAX_REG_BUFFERS).
- *
- * Checks every buffer, charges all their pages to the user's locked memory
- * against current's RLIMIT_MEMLOCK (io_account_mem()), then pins each one
- * FOLL_WRITE | FOLL_LONGTERM. Any failure releases what was pinned and the
- * charge: the machine is as before.
- * Return: see pinio/sim.h.
- */
-int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsigned int nr)
-{
-	struct sim_aio_buf *bufs;
-	unsigned long total = 0;
-	unsigned int i;
-	int ret;
-
-	if (IS_ERR_OR_NULL(ring) || !iov || !nr || nr > SIM_AIO_MAX_REG_BUFFERS)
-		return -EINVAL;
-	if (ring->bufs)
-		return -EBUSY;
-	for (i = 0; i < nr; i++) {
-		unsigned long addr = (unsigned long)iov[i].iov_base, len = iov[i].iov_len;
-
-		if (!len || len > (1UL << 30) || addr + len < addr)
-			return -EINVAL;
-		total += buf_npages(addr, len);
-	}
-	ret = account_locked(total);
-	if (ret)
-		return ret;
-	if (should_fail_alloc(FAULT_META_ALLOC)) {
-		unaccount_locked(total);
-		return -ENOMEM;
-	}
-	bufs = calloc(nr, sizeof(*bufs));
-	if (!bufs) {
-		unaccount_locked(total);
-		return -ENOMEM;
-	}
-	for (i = 0; i < nr; i++) {
-		ret = pin_one(&bufs[i], (unsigned long)iov[i].iov_base, iov[i].iov_len);
-		if (ret) {
-			release_bufs(bufs, i);
-			unaccount_locked(total);
-			return ret;
-		}
-	}
-	ring->bufs = bufs;
-	ring->nbufs = nr;
-	ring->bufs_pages = total;
-	return 0;
-}
-
-/**
- * sim_aio_unregister_buffers() - unpin the registered buffers, uncharge them.
- * Return: 0, -EINVAL (NULL ring), -ENXIO (none registered).
- */
-int sim_aio_unregister_buffers(struct sim_aio *ring)
-{
-	if (IS_ERR_OR_NULL(ring))
-		return -EINVAL;
-	if (!ring->bufs)
-		return -ENXIO;
-	release_bufs(ring->bufs, ring->nbufs);
-	unaccount_locked(ring->bufs_pages);
-	ring->bufs = NULL;
-	ring->nbufs = 0;
-	ring->bufs_pages = 0;
-	return 0;
 }

@@ -19,7 +19,12 @@
  *
  * The rows cover each item with its main call; the suites named in
  * docs/reliability.md ("Bad inputs") hold the variants (every GUP entry
- * point, every iterator type, both bio paths, ...).
+ * point, every iterator type, both bio paths, ...). Rows 32f* extend item
+ * 32 to the I/O on registered buffers (sim_aio_submit_fixed(): index and
+ * range checks, -EFAULT; O_DIRECT misalignment on each path, -EINVAL as
+ * a completion; a read-only fd, -EBADF): the buffer stays registered
+ * (pinned) in the snapshot and no call may pin, reference or move
+ * anything.
  */
 #include <fcntl.h>
 #include <limits.h>
@@ -505,6 +510,61 @@ static void bi_ring(struct kunit *test, struct bi_ctx *ctx)
 	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->ring));
 }
 
+/*
+ * 4 pages of BI_WRITE, the row's range, on a ring with them registered as
+ * buffer 0 (@reg), or registered and unregistered again (@unreg).
+ */
+static void bi_fixed(struct kunit *test, struct bi_ctx *ctx, bool reg, bool unreg)
+{
+	struct iovec iov;
+
+	bi_map(test, ctx, 4, BI_WRITE);
+	ctx->ring = sim_aio_create(4);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ctx->ring));
+	iov.iov_base = (void *)ctx->addr;
+	iov.iov_len = ctx->len;
+	if (reg)
+		KUNIT_ASSERT_EQ(test, sim_aio_register_buffers(ctx->ring, &iov, 1), 0);
+	if (unreg)
+		KUNIT_ASSERT_EQ(test, sim_aio_unregister_buffers(ctx->ring), 0);
+}
+
+static void bi_fixed_disk_rw(struct kunit *test, struct bi_ctx *ctx)
+{
+	bi_disk(test, ctx, O_RDWR | O_DIRECT);
+	bi_fixed(test, ctx, true, false);
+}
+
+static void bi_fixed_disk_ro(struct kunit *test, struct bi_ctx *ctx)
+{
+	bi_disk(test, ctx, O_RDONLY | O_DIRECT);
+	bi_fixed(test, ctx, true, false);
+}
+
+static void bi_fixed_disk_none(struct kunit *test, struct bi_ctx *ctx)
+{
+	bi_disk(test, ctx, O_RDWR | O_DIRECT);
+	bi_fixed(test, ctx, false, false);
+}
+
+static void bi_fixed_disk_unreg(struct kunit *test, struct bi_ctx *ctx)
+{
+	bi_disk(test, ctx, O_RDWR | O_DIRECT);
+	bi_fixed(test, ctx, true, true);
+}
+
+static void bi_fixed_iomap_rw(struct kunit *test, struct bi_ctx *ctx)
+{
+	bi_file(test, ctx, "dio=iomap", O_RDWR | O_DIRECT);
+	bi_fixed(test, ctx, true, false);
+}
+
+static void bi_fixed_legacy_rw(struct kunit *test, struct bi_ctx *ctx)
+{
+	bi_file(test, ctx, "dio=legacy", O_RDWR | O_DIRECT);
+	bi_fixed(test, ctx, true, false);
+}
+
 /* ---- calls ----------------------------------------------------------------- */
 
 static long bi_pup_null_pages(struct kunit *test, struct bi_ctx *ctx)
@@ -845,6 +905,80 @@ static long bi_register_beyond(struct kunit *test, struct bi_ctx *ctx)
 	return sim_aio_register_buffers(ctx->ring, &iov, 1);
 }
 
+/*
+ * READ_FIXED / WRITE_FIXED of buffer @idx at the range's start + @boff:
+ * the submit's errno, or the completion's result.
+ */
+static long bi_fixed_io(struct bi_ctx *ctx, bool write, unsigned int idx, long boff, size_t len,
+			off_t pos)
+{
+	int64_t res = 0;
+	int ret;
+
+	ret = sim_aio_submit_fixed(ctx->ring, ctx->fd, write, idx, ctx->addr + (unsigned long)boff,
+				   len, pos, 1);
+	if (ret)
+		return ret;
+	if (sim_aio_reap(ctx->ring, 1, 1, &res, NULL) != 1)
+		return -ENODATA;
+	return (long)res;
+}
+
+static long bi_fixed_index1(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, false, 1, 0, PAGE_SIZE, 0);
+}
+
+static long bi_fixed_read(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, false, 0, 0, PAGE_SIZE, 0);
+}
+
+static long bi_fixed_before(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, true, 0, -512, PAGE_SIZE, 0);
+}
+
+static long bi_fixed_past(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, false, 0, 512, 4 * PAGE_SIZE, 0);
+}
+
+static long bi_fixed_wraps(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, true, 0, 0, SIZE_MAX - 2 * PAGE_SIZE, 0);
+}
+
+static long bi_fixed_write_pos100(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, true, 0, 0, PAGE_SIZE, 100);
+}
+
+static long bi_fixed_read_pos100(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, false, 0, 0, PAGE_SIZE, 100);
+}
+
+static long bi_fixed_read_buf100(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, false, 0, 100, PAGE_SIZE, 0);
+}
+
+static long bi_fixed_write_buf100(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, true, 0, 100, PAGE_SIZE, 0);
+}
+
+static long bi_fixed_write_len100(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, true, 0, 0, 100, 0);
+}
+
+static long bi_fixed_write(struct kunit *test, struct bi_ctx *ctx)
+{
+	return bi_fixed_io(ctx, true, 0, 0, PAGE_SIZE, 0);
+}
+
 /* ---- releases ---------------------------------------------------------------- */
 
 static void bi_release_pins(struct bi_ctx *ctx, long ret)
@@ -948,6 +1082,34 @@ static const struct bi_row bi_rows[] = {
 	ROW("31b", "fork, its last allocation fails", bi_fork_last, bi_fork_fail, -ENOMEM),
 	ROW("32", "register buffers beyond RLIMIT_MEMLOCK", bi_ring, bi_register_beyond,
 	  -ENOMEM),
+	ROW("32f1", "read_fixed of buffer 1 with one registered", bi_fixed_disk_rw,
+	  bi_fixed_index1, -EFAULT),
+	ROW("32f2", "read_fixed with no buffers registered", bi_fixed_disk_none, bi_fixed_read,
+	  -EFAULT),
+	ROW("32f3", "read_fixed after the buffers were unregistered", bi_fixed_disk_unreg,
+	  bi_fixed_read, -EFAULT),
+	ROW("32f4", "write_fixed starting 512 bytes before the buffer", bi_fixed_disk_rw,
+	  bi_fixed_before, -EFAULT),
+	ROW("32f5", "read_fixed ending 512 bytes past the buffer", bi_fixed_disk_rw,
+	  bi_fixed_past, -EFAULT),
+	ROW("32f6", "write_fixed whose addr + len wraps", bi_fixed_disk_rw, bi_fixed_wraps,
+	  -EFAULT),
+	ROW("32f7", "raw disk: write_fixed at position 100", bi_fixed_disk_rw,
+	  bi_fixed_write_pos100, -EINVAL),
+	ROW("32f8", "raw disk: read_fixed into buffer + 100", bi_fixed_disk_rw,
+	  bi_fixed_read_buf100, -EINVAL),
+	ROW("32f9", "raw disk: write_fixed of length 100", bi_fixed_disk_rw,
+	  bi_fixed_write_len100, -EINVAL),
+	ROW("32f10", "simfs iomap: read_fixed at position 100", bi_fixed_iomap_rw,
+	  bi_fixed_read_pos100, -EINVAL),
+	ROW("32f11", "simfs iomap: write_fixed from buffer + 100", bi_fixed_iomap_rw,
+	  bi_fixed_write_buf100, -EINVAL),
+	ROW("32f12", "simfs legacy: read_fixed into buffer + 100", bi_fixed_legacy_rw,
+	  bi_fixed_read_buf100, -EINVAL),
+	ROW("32f13", "simfs legacy: write_fixed of length 100", bi_fixed_legacy_rw,
+	  bi_fixed_write_len100, -EINVAL),
+	ROW("32f14", "raw disk: write_fixed on an O_RDONLY fd", bi_fixed_disk_ro, bi_fixed_write,
+	  -EBADF),
 };
 
 static void bi_row_desc(const struct bi_row *r, char *desc)

@@ -215,6 +215,14 @@ static const struct bad_case bad_cases[] = {
 	{ "--engine=passthrough --bs=2M", "too large for --engine=passthrough" },
 	{ "--numjobs=64 --verify=0 --name=a --name=b --name=c", "too many clones" },
 	{ "--mem=16M --iodepth=1024 --bs=1M", "more than half of --mem" },
+	{ "--fixedbufs=maybe", "bad value for fixedbufs: \"maybe\"" },
+	{ "--ioengine=libaio --fixedbufs", "fixedbufs is an io_uring option (ioengine=libaio)" },
+	{ "--ioengine=psync --fixedbufs=1", "fixedbufs is an io_uring option (ioengine=psync)" },
+	{ "--engine=passthrough --fixedbufs", "--engine=passthrough is synchronous" },
+	{ "--buffer=file-mmap --fixedbufs", "cannot register --buffer=file-mmap" },
+	{ "--iodepth=1024 --bs=16k --fixedbufs", "more than RLIMIT_MEMLOCK (8M)" },
+	{ "--ioengine=io_uring --fixedbufs --bs=1M --verify=0 --name=a --iodepth=5 --name=b "
+	  "--iodepth=4", "fixedbufs: the jobs' buffers are 9M" },
 };
 
 static void bad_case_desc(const struct bad_case *c, char *desc)

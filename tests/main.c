@@ -7,6 +7,7 @@
 #include "suites.h"
 
 static struct kunit_suite *const suites[] = {
+	&aio_fixed_suite,
 	&aio_rsrc_suite,
 	&bad_input_suite,
 	&bio_suite,

@@ -11,6 +11,7 @@
 
 #include "kunit/test.h"
 
+extern struct kunit_suite aio_fixed_suite;
 extern struct kunit_suite aio_rsrc_suite;
 extern struct kunit_suite bad_input_suite;
 extern struct kunit_suite bio_suite;

@@ -370,7 +370,28 @@ void sim_aio_destroy(struct sim_aio *ring);
  */
 #define SIM_AIO_MAX_REG_BUFFERS	1024
 int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsigned int nr);
+/*
+ * sim_aio_unregister_buffers() quiesces first, as v6.5 does: a fixed I/O
+ * submitted after it started is refused, and it sleeps until the fixed
+ * I/O in flight has completed before it unpins (so a disk holding such
+ * I/O by a fault must be released from another thread).
+ */
 int sim_aio_unregister_buffers(struct sim_aio *ring);
+/*
+ * Fixed I/O on a registered buffer, io_uring's READ_FIXED / WRITE_FIXED
+ * (io_uring_prep_read_fixed()): @len bytes at file offset @off to or from
+ * [@addr, @addr + @len), which must lie inside buffer @buf_index. The
+ * file's O_DIRECT path gets an ITER_BVEC over the registered pages and
+ * takes no pin or reference per I/O; the buffers stay pinned until the
+ * I/O completes, whatever an unregister does meanwhile. Returns 0, or
+ * -EINVAL (NULL ring, negative @off), -EFAULT (no buffers, @buf_index
+ * out of range, an unregister under way, the range not inside the
+ * buffer or wrapping), -EBADF, -EAGAIN; every other result (bytes, or
+ * -EINVAL for an I/O misaligned to the device, ...) arrives as a
+ * completion, as with sim_aio_submit().
+ */
+int sim_aio_submit_fixed(struct sim_aio *ring, int fd, bool write, unsigned int buf_index,
+			 unsigned long addr, size_t len, off_t off, uint64_t tag);
 /* sim_setrlimit_memlock() - set current's RLIMIT_MEMLOCK (bytes). 0, or -ESRCH with no task. */
 int sim_setrlimit_memlock(unsigned long bytes);
 /* Pages the (single) user has charged as locked memory (registered buffers). */

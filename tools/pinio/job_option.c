@@ -15,7 +15,7 @@ enum job_opt {
 	OPT_NAME, OPT_FILENAME, OPT_RW, OPT_RWMIXREAD, OPT_RWMIXWRITE, OPT_BS, OPT_SIZE,
 	OPT_OFFSET, OPT_DIRECT, OPT_IOENGINE, OPT_IODEPTH, OPT_NUMJOBS, OPT_GROUP_REPORTING,
 	OPT_RUNTIME, OPT_TIME_BASED, OPT_RAMP_TIME, OPT_RANDSEED, OPT_VERIFY, OPT_THREAD,
-	OPT_DESCRIPTION,
+	OPT_DESCRIPTION, OPT_FIXEDBUFS,
 };
 
 static const struct {
@@ -36,6 +36,7 @@ static const struct {
 	{ "direct", OPT_DIRECT, true },
 	{ "ioengine", OPT_IOENGINE, false },
 	{ "iodepth", OPT_IODEPTH, false },
+	{ "fixedbufs", OPT_FIXEDBUFS, true },
 	{ "numjobs", OPT_NUMJOBS, false },
 	{ "group_reporting", OPT_GROUP_REPORTING, true },
 	{ "runtime", OPT_RUNTIME, false },
@@ -148,6 +149,11 @@ int job_set_option(struct job *job, const char *key, const char *val, char *err,
 		if (job_parse_bool(val, &b))
 			goto bad;
 		job->direct = b;
+		return 0;
+	case OPT_FIXEDBUFS:
+		if (job_parse_bool(val, &b))
+			goto bad;
+		job->fixedbufs = b;
 		return 0;
 	case OPT_IOENGINE:
 		for (i = 0; i < sizeof(job_ioengine_names) / sizeof(job_ioengine_names[0]); i++) {

@@ -98,7 +98,7 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 		 char *err, size_t errlen)
 {
 	char devpath[32], where[JOB_PATH_MAX + 16], path[JOB_PATH_MAX + 16], b1[32], b2[32];
-	uint64_t mem_need = 0, space = dev_bytes, fs_need = 0;
+	uint64_t mem_need = 0, space = dev_bytes, fs_need = 0, locked_need = 0;
 	unsigned int i, k, threads = 0, nfiles = 1;
 	bool simfs = opts->fs == RUN_FS_SIMFS;
 
@@ -179,6 +179,27 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 			       "job %s: direct=0: buffered I/O goes through simfs's page cache; it needs --fs=simfs (or use direct=1)",
 			       n);
 			return -1;
+		}
+		if (job->fixedbufs) {
+			if (job->ioengine != JOB_IOENGINE_IO_URING) {
+				job_seterr(err, errlen,
+				       "job %s: fixedbufs is an io_uring option (ioengine=%s)", n,
+				       job_ioengine_name(job->ioengine));
+				return -1;
+			}
+			if (opts->engine == RUN_ENGINE_PASSTHROUGH) {
+				job_seterr(err, errlen,
+				       "job %s: fixedbufs needs the async ring; --engine=passthrough is synchronous",
+				       n);
+				return -1;
+			}
+			if (opts->buffer == RUN_BUFFER_FILE_MMAP) {
+				job_seterr(err, errlen,
+				       "job %s: fixedbufs cannot register --buffer=file-mmap: a long-term pin of a simfs page is refused",
+				       n);
+				return -1;
+			}
+			locked_need += job->numjobs * job_buffer_bytes(opts, job);
 		}
 		/* The simulated queues' default max_hw_sectors: 2560 sectors. */
 		if (opts->engine == RUN_ENGINE_PASSTHROUGH && job->bs > 2560 * 512) {
@@ -327,6 +348,14 @@ int job_validate(const struct run_opts *opts, struct job_list *jobs, uint64_t de
 				return -1;
 			}
 		}
+	}
+	if (locked_need > JOB_MEMLOCK_BYTES) {
+		fmt_bytes(round_up(locked_need, 4096), b1, sizeof(b1));
+		fmt_bytes(JOB_MEMLOCK_BYTES, b2, sizeof(b2));
+		job_seterr(err, errlen,
+		       "fixedbufs: the jobs' buffers are %s, more than RLIMIT_MEMLOCK (%s) lets a user register",
+		       b1, b2);
+		return -1;
 	}
 	if (mem_need > opts->mem_bytes / 2) {
 		fmt_bytes(round_up(mem_need, MIB), b1, sizeof(b1));

@@ -5,8 +5,9 @@
  * A pure module: it parses and checks, and never calls the simulation, so
  * that a fuzzer can drive it. fio's syntax and meaning for the job options
  * it knows (name, [global] and job sections, filename, rw, rwmixread, bs,
- * size, offset, direct, ioengine, iodepth, numjobs, group_reporting,
- * runtime, time_based, ramp_time, randseed, verify); pinio's own options
+ * size, offset, direct, ioengine, iodepth, fixedbufs, numjobs,
+ * group_reporting, runtime, time_based, ramp_time, randseed, verify);
+ * pinio's own options
  * (--device, --fs, --engine, --buffer, --profile, --dma, --mem,
  * --zero-colours, --output-format, --lbs) on the command line only.
  * docs/cli.md documents every option.
@@ -29,6 +30,8 @@
 #define JOB_MAX_THREADS		128	/* clones of all jobs together */
 #define JOB_MAX_IODEPTH		1024
 #define JOB_MAX_BS		(16U << 20)
+/* What fixedbufs may register in all: the simulation's RLIMIT_MEMLOCK. */
+#define JOB_MEMLOCK_BYTES	(8ULL << 20)
 
 enum job_rw {
 	JOB_RW_READ,
@@ -65,6 +68,7 @@ struct job {
 	bool direct;
 	enum job_ioengine ioengine;
 	unsigned int iodepth;
+	bool fixedbufs;			/* io_uring: register the buffer, READ/WRITE_FIXED */
 	unsigned int numjobs;
 	bool group_reporting;
 	bool time_based;

@@ -88,6 +88,7 @@ void run_usage(FILE *f)
 	      "                       the page cache, needs --fs=simfs\n"
 	      "  --ioengine=ENGINE    psync pvsync (synchronous) libaio io_uring (async ring)\n"
 	      "  --iodepth=N          I/Os in flight with libaio/io_uring (default 1)\n"
+	      "  --fixedbufs          io_uring: register the buffer, READ/WRITE_FIXED\n"
 	      "  --numjobs=N          clones, each its own task and address space\n"
 	      "  --group_reporting    one report for all clones\n"
 	      "  --runtime=TIME       stop after TIME (default unit s; ms, us, m, h)\n"
@@ -590,6 +591,8 @@ static void json_job_options(struct json_writer *w, const struct job *j, const c
 	json_string(w, "ioengine", job_ioengine_name(j->ioengine));
 	snprintf(v, sizeof(v), "%u", j->iodepth);
 	json_string(w, "iodepth", v);
+	if (j->fixedbufs)
+		json_string(w, "fixedbufs", "1");
 	snprintf(v, sizeof(v), "%u", j->numjobs);
 	json_string(w, "numjobs", v);
 	if (j->runtime_ns) {

@@ -129,6 +129,17 @@ void *run_clone_main(void *arg)
 			ring = NULL;
 			goto out;
 		}
+		if (job->fixedbufs) {
+			/* fio's fixedbufs: the whole buffer, registered once (buffer 0). */
+			struct iovec iov = { (void *)c->buf, c->buf_len };
+			int ret = sim_aio_register_buffers(ring, &iov, 1);
+
+			if (ret) {
+				run_clone_fail(c, ret, "registering the buffer (fixedbufs): %s",
+					       run_errname(ret));
+				goto out;
+			}
+		}
 	}
 	clone_ready(c);
 	ready = true;

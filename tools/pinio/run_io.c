@@ -401,8 +401,13 @@ static void async_loop(struct clone *c, struct sim_aio *ring, uint64_t deadline,
 			if (prepare_io(c, slot, write, b))
 				break;
 			c->t_start[slot] = run_now_ns();
-			ret = sim_aio_submit(ring, c->fd, write, slot_addr(c, slot), c->bs,
-					     (off_t)(c->offset + b * c->bs), slot);
+			if (c->job->fixedbufs)
+				ret = sim_aio_submit_fixed(ring, c->fd, write, 0, slot_addr(c, slot),
+							   c->bs, (off_t)(c->offset + b * c->bs),
+							   slot);
+			else
+				ret = sim_aio_submit(ring, c->fd, write, slot_addr(c, slot), c->bs,
+						     (off_t)(c->offset + b * c->bs), slot);
 			now = run_now_ns();
 			if (ret) {
 				run_clone_fail(c, ret, "%s submit at offset %llu: %s",
