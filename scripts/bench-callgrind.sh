@@ -44,20 +44,9 @@ n_1m=${3:-200}
 O=${O:-build}
 bin=$O/bench/dio_bench
 
-for tool in valgrind callgrind_annotate; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "callgrind: $tool is not installed (Debian: apt-get install -y valgrind); skipped"
-		exit 77
-	fi
-done
-
-if ! make --no-print-directory O="$O/bench-obj" BENCH_DIR="$O/bench" SAN= DEBUG_VM= "$bin" \
-	>"${TMPDIR:-/tmp}/bench-callgrind-make.$$" 2>&1; then
-	cat "${TMPDIR:-/tmp}/bench-callgrind-make.$$"
-	rm -f "${TMPDIR:-/tmp}/bench-callgrind-make.$$"
-	exit 1
-fi
-rm -f "${TMPDIR:-/tmp}/bench-callgrind-make.$$"
+# shellcheck source=scripts/callgrind-lib.sh
+. scripts/callgrind-lib.sh
+callgrind_prepare "$bin"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -22,21 +22,12 @@ rounds=${1:-200}
 O=${O:-build}
 bin=$O/bench/pin_fast_bench
 
-for tool in valgrind callgrind_annotate; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "callgrind: $tool is not installed (Debian: apt-get install -y valgrind); skipped"
-		exit 77
-	fi
-done
+# shellcheck source=scripts/callgrind-lib.sh
+. scripts/callgrind-lib.sh
+callgrind_prepare "$bin"
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-
-if ! make --no-print-directory O="$O/bench-obj" BENCH_DIR="$O/bench" SAN= DEBUG_VM= "$bin" \
-	>"$tmp/make.log" 2>&1; then
-	cat "$tmp/make.log"
-	exit 1
-fi
 
 # One run per mode and backing, counting only inside that workload
 # function: the run's total is the workload's cost. (The call tree's
