@@ -56,6 +56,7 @@ struct sim_aio *sim_aio_create(unsigned int depth)
 		ring->reqs[i].next_free = i + 1 < depth ? i + 1 : SLOT_NONE;
 	}
 	ring->free_head = 0;
+	ring->wake_cq = UINT_MAX;
 	pthread_mutex_init(&ring->lock, NULL);
 	pthread_cond_init(&ring->cond, NULL);
 	return ring;
@@ -71,6 +72,7 @@ static void sim_aio_post(struct sim_aio_req *req, long res)
 {
 	struct sim_aio *ring = req->ring;
 	unsigned int tail;
+	bool wake = false;
 
 	pthread_mutex_lock(&ring->lock);
 	req->res = res;
@@ -81,9 +83,28 @@ static void sim_aio_post(struct sim_aio_req *req, long res)
 	if (req->fixed) {
 		req->fixed = false;
 		ring->fixed_refs--;
+		/* sim_aio_unregister_buffers() waits for the last reference. */
+		wake = ring->quiesce;
 	}
-	pthread_cond_broadcast(&ring->cond);
+	/* Wake the reapers once their count is there, not per completion. */
+	if (ring->wake_cq != UINT_MAX && (ring->cq_count >= ring->wake_cq || !ring->inflight)) {
+		ring->wake_cq = UINT_MAX;
+		wake = true;
+	}
+	if (wake)
+		pthread_cond_broadcast(&ring->cond);
 	pthread_mutex_unlock(&ring->lock);
+}
+
+/*
+ * Sleep until a completion brings cq_count to @need (or ends the last I/O
+ * in flight); ring lock held. Spurious returns are the caller's to check.
+ */
+static void sim_aio_wait(struct sim_aio *ring, unsigned int need)
+{
+	if (need < ring->wake_cq)
+		ring->wake_cq = need;
+	pthread_cond_wait(&ring->cond, &ring->lock);
 }
 
 /* ki_complete: any thread, once per queued I/O. */
@@ -242,7 +263,7 @@ int sim_aio_reap(struct sim_aio *ring, unsigned int min, unsigned int max,
 
 			if (ring->cq_count >= min(want, can))
 				break;
-			pthread_cond_wait(&ring->cond, &ring->lock);
+			sim_aio_wait(ring, min(want, can));
 		}
 		while (n < max && ring->cq_count && nr_files < REAP_BATCH) {
 			struct sim_aio_req *req = &ring->reqs[ring->cq[ring->cq_head]];
@@ -277,7 +298,7 @@ void sim_aio_destroy(struct sim_aio *ring)
 	sim_aio_unregister_buffers(ring);
 	pthread_mutex_lock(&ring->lock);
 	while (ring->inflight)
-		pthread_cond_wait(&ring->cond, &ring->lock);
+		sim_aio_wait(ring, UINT_MAX - 1);	/* woken by the last completion */
 	pthread_mutex_unlock(&ring->lock);
 	while (ring->cq_count) {
 		struct sim_aio_req *req = &ring->reqs[ring->cq[ring->cq_head]];

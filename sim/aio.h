@@ -49,7 +49,12 @@ struct sim_aio_buf {
  *	order: a circular queue of @depth slot numbers.
  * @in_use: slots taken (submitted and not yet reaped).
  * @inflight: submitted and not yet completed.
- * @lock, @cond: guard everything above; @cond signals a completion.
+ * @wake_cq: the smallest @cq_count a waiting reaper needs (UINT_MAX: no
+ *	reaper waits). A completion broadcasts @cond only when it brings
+ *	@cq_count there, or ends the last I/O in flight while someone waits,
+ *	as io_uring wakes a CQ waiter once enough CQEs are posted for it
+ *	(io_should_wake()), not on every post; the wakeup resets it.
+ * @lock, @cond: guard everything above; @cond signals completions.
  */
 struct sim_aio {
 	unsigned int depth;
@@ -64,6 +69,7 @@ struct sim_aio {
 	unsigned int cq_head, cq_count;
 	unsigned int in_use;
 	unsigned int inflight;
+	unsigned int wake_cq;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 };

@@ -20,6 +20,7 @@ static struct {
 	struct list_head delayed;	/* sorted by due_ns */
 	unsigned int nr_ready;		/* on ready */
 	unsigned int idle;		/* workers waiting on cond */
+	unsigned int woken;		/* of those, signalled and not yet back */
 	unsigned int nthreads;		/* configured; 0 = inline */
 	unsigned int running;		/* workers started */
 	bool stopping;
@@ -90,6 +91,24 @@ static unsigned int dma_take_ready(struct list_head *batch)
 	return n;
 }
 
+/*
+ * Wait on eng.cond (until @ts if given); eng.lock held. A worker back from
+ * the wait takes one pending signal off eng.woken, whichever woke it: the
+ * count only has to stay at or below the signals still on their way, so
+ * that dma_queue() never skips a signal a sleeping worker needs.
+ */
+static void dma_worker_wait(const struct timespec *ts)
+{
+	eng.idle++;
+	if (ts)
+		pthread_cond_timedwait(&eng.cond, &eng.lock, ts);
+	else
+		pthread_cond_wait(&eng.cond, &eng.lock);
+	eng.idle--;
+	if (eng.woken)
+		eng.woken--;
+}
+
 static void *dma_worker(void *arg)
 {
 	LIST_HEAD(batch);
@@ -119,17 +138,13 @@ static void *dma_worker(void *arg)
 					.tv_nsec = (long)(first->due_ns % 1000000000ULL),
 				};
 
-				eng.idle++;
-				pthread_cond_timedwait(&eng.cond, &eng.lock, &ts);
-				eng.idle--;
+				dma_worker_wait(&ts);
 				continue;
 			}
 		} else if (eng.stopping) {
 			break;
 		} else {
-			eng.idle++;
-			pthread_cond_wait(&eng.cond, &eng.lock);
-			eng.idle--;
+			dma_worker_wait(NULL);
 			continue;
 		}
 		list_del(&rq->list);
@@ -176,9 +191,15 @@ void dma_queue(struct dma_req *rq)
 				break;
 		list_add_tail(&rq->list, &pos->list);
 	}
-	/* A busy worker looks at the queue again before it waits. */
-	if (eng.idle)
+	/*
+	 * A busy worker looks at the queue again before it waits, and so does
+	 * one already signalled: wake a worker only if some sleeping one has
+	 * no signal on its way (one futex wake per sleep, not per request).
+	 */
+	if (eng.idle > eng.woken) {
+		eng.woken++;
 		pthread_cond_signal(&eng.cond);
+	}
 	pthread_mutex_unlock(&eng.lock);
 }
 

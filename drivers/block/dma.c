@@ -31,25 +31,15 @@
 
 
 
-enum dma_stat_item {
-	DS_CHECKS,
-	DS_VIOLATIONS,
-	DS_BYTES,
-	DS_REQUESTS,
-	DS_FLUSHES,
-	DS_FUA,
-	DS_FAULTS,
-	DS_FDATASYNC,
-	DS_DSYNC_WRITES,
-	NR_DMA_STATS,
-};
-
 static const char *const dma_stat_names[NR_DMA_STATS] = {
 	[DS_CHECKS] = "dma_checks",		[DS_VIOLATIONS] = "dma_violations",
 	[DS_BYTES] = "dma_bytes",		[DS_REQUESTS] = "dma_requests",
 	[DS_FLUSHES] = "dma_flushes",		[DS_FUA] = "dma_fua",
 	[DS_FAULTS] = "dma_faults",		[DS_FDATASYNC] = "file_fdatasync",
 	[DS_DSYNC_WRITES] = "file_dsync_writes",
+	[DS_URING_SQES] = "file_uring_sqes",	[DS_URING_ENTERS] = "file_uring_enters",
+	[DS_URING_DEPTH_SUM] = "file_uring_depth_sum",
+	[DS_URING_WAITS] = "file_uring_waits",	[DS_URING_KICKS] = "file_uring_kicks",
 };
 /* Per-thread (block/sim_tstat.h): three of them move on every request. */
 static struct sim_tstat dma_stats = SIM_TSTAT_INIT(dma_stats, NR_DMA_STATS);
@@ -58,6 +48,16 @@ static __thread long *dma_stats_this;
 static inline void stat_add(enum dma_stat_item i, unsigned long n)
 {
 	sim_tstat_add(&dma_stats, &dma_stats_this, i, (long)n);
+}
+
+/**
+ * dma_stat_add() - add @n to DMA counter @i (a driver's, by index).
+ * @i: the counter.
+ * @n: the amount.
+ */
+void dma_stat_add(enum dma_stat_item i, unsigned long n)
+{
+	stat_add(i, n);
 }
 
 /**

@@ -98,7 +98,34 @@ static inline void dma_dev_sync_plain(struct dma_dev *dd)
 			 __ATOMIC_RELEASE);
 }
 
+/*
+ * The DMA counters (sim_dma_stat() names in drivers/block/dma.c); the
+ * file_uring_* ones are the io_uring backend's: I/O SQEs submitted (short
+ * transfers' resubmissions included), io_uring_enter() calls that
+ * submitted, the sum over those of the I/Os then in flight at the host
+ * (divide by the enters for the mean depth), waits for a CQE, and
+ * doorbells rung.
+ */
+enum dma_stat_item {
+	DS_CHECKS,
+	DS_VIOLATIONS,
+	DS_BYTES,
+	DS_REQUESTS,
+	DS_FLUSHES,
+	DS_FUA,
+	DS_FAULTS,
+	DS_FDATASYNC,
+	DS_DSYNC_WRITES,
+	DS_URING_SQES,
+	DS_URING_ENTERS,
+	DS_URING_DEPTH_SUM,
+	DS_URING_WAITS,
+	DS_URING_KICKS,
+	NR_DMA_STATS,
+};
+
 /* drivers/block/dma.c */
+void dma_stat_add(enum dma_stat_item i, unsigned long n);
 void dma_submit_bio(struct bio *bio);
 /* An asynchronous transfer started by ->rw_async ended: bytes moved or -errno. */
 void dma_xfer_done(struct dma_req *rq, ssize_t res);

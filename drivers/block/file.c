@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <linux/falloc.h>
@@ -188,21 +189,25 @@ static int file_discard(struct dma_dev *dd, uint64_t pos, uint64_t len, bool zer
 
 #ifdef HAVE_LIBURING
 /*
- * One ring per disk. Submitters (DMA workers, or the submitting thread in
- * inline mode) fill SQEs under @lock and submit at once, so the SQ never
- * holds more than @inflight <= FILE_URING_DEPTH entries; the disk's thread
- * reaps CQEs and completes the bios. A short transfer keeps its slot and
- * is resubmitted from the completion thread.
+ * One ring per disk, owned by one thread: the disk's I/O thread. It alone
+ * fills SQEs, enters the kernel and reaps CQEs, as fio's single job thread
+ * does, so the host sees one issuer (IORING_SETUP_SINGLE_ISSUER, and
+ * DEFER_TASKRUN where the host has it: completions are run when the owner
+ * waits, not by interrupting another thread). A DMA worker (or the
+ * submitter, inline) hands an op over on @pending under @lock; if the
+ * owner sleeps in io_uring_enter(), it rings the doorbell (an eventfd the
+ * owner keeps a read armed on), once per sleep. Each trip round the
+ * owner's loop submits everything handed over (at most FILE_URING_DEPTH
+ * I/Os in flight) with one io_uring_enter(), which also waits, and then
+ * reaps every CQE there is.
+ * A short transfer is resubmitted by the owner from where it stopped.
+ *
+ *   DMA worker --op--> @pending --(doorbell if owner asleep)--> owner
+ *   owner: take @pending -> SQEs -> io_uring_enter(submit, wait 1)
+ *          -> every CQE -> dma_xfer_done() (or resubmit the rest)
  */
-struct uring_be {
-	struct io_uring ring;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t room;
-	unsigned int inflight;
-};
-
 struct uring_op {
+	struct uring_op *next;		/* on @pending or the owner's queue */
 	struct dma_req *rq;
 	const struct iovec *iov;
 	int cnt;
@@ -216,14 +221,59 @@ struct uring_op {
 	struct iovec v[FILE_IOV_BATCH];
 };
 
-/* Fill and submit the SQE for the rest of @op; ur->lock held, slot taken. */
-static int uring_queue_locked(struct uring_be *ur, struct uring_op *op)
+/**
+ * struct uring_be - the io_uring backend of one disk.
+ * @ring: the ring; only @thread touches it.
+ * @thread: the owner.
+ * @lock: guards @pending_*, @sleeping, @kicked, @stopping and @init_err.
+ * @started: @thread finished setting up (@init_err says how).
+ * @pending_head, @pending_tail: ops handed over, in order.
+ * @sleeping: the owner is in (or about to enter) io_uring_enter() to wait.
+ * @kicked: the doorbell was rung since @sleeping was set.
+ * @stopping: uring_exit() wants the owner gone.
+ * @host_inflight: I/O SQEs submitted and not yet reaped (the owner's).
+ * @efd: the doorbell; @efd_val the armed read's buffer.
+ */
+struct uring_be {
+	struct io_uring ring;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t started;
+	bool up;
+	int init_err;
+	struct uring_op *pending_head, *pending_tail;
+	bool sleeping;
+	bool kicked;
+	bool stopping;
+	unsigned int host_inflight;
+	int efd;
+	uint64_t efd_val;
+};
+
+/* user_data of the doorbell read: no op has this address. */
+#define URING_DOORBELL	((void *)&uring_doorbell_tag)
+static const char uring_doorbell_tag;
+
+/* Arm the doorbell: a read of the eventfd, completed by the next kick. */
+static bool uring_arm_doorbell(struct uring_be *ur)
 {
 	struct io_uring_sqe *sqe = io_uring_get_sqe(&ur->ring);
-	int nv, ret;
 
 	if (!sqe)
-		return -EBUSY;
+		return false;
+	io_uring_prep_read(sqe, ur->efd, &ur->efd_val, sizeof(ur->efd_val), 0);
+	io_uring_sqe_set_data(sqe, URING_DOORBELL);
+	return true;
+}
+
+/* Fill the SQE for the rest of @op; false if the SQ is full. Owner only. */
+static bool uring_prep_op(struct uring_be *ur, struct uring_op *op)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&ur->ring);
+	int nv;
+
+	if (!sqe)
+		return false;
 	nv = iov_window(op->v, op->iov, op->cnt, op->idx, op->skip);
 	if (op->write)
 		io_uring_prep_writev(sqe, op->fd, op->v, (unsigned int)nv, op->pos);
@@ -231,85 +281,200 @@ static int uring_queue_locked(struct uring_be *ur, struct uring_op *op)
 		io_uring_prep_readv(sqe, op->fd, op->v, (unsigned int)nv, op->pos);
 	sqe->rw_flags = op->rw_flags;
 	io_uring_sqe_set_data(sqe, op);
-	do {
-		ret = io_uring_submit(&ur->ring);
-	} while (ret == -EINTR);
-	return ret < 0 ? ret : 0;
+	return true;
 }
 
-static void uring_op_end(struct uring_be *ur, struct uring_op *op, ssize_t res)
+static void uring_op_end(struct uring_op *op, ssize_t res)
 {
 	struct dma_req *rq = op->rq;
 
-	pthread_mutex_lock(&ur->lock);
-	ur->inflight--;
-	pthread_cond_signal(&ur->room);
-	pthread_mutex_unlock(&ur->lock);
 	free(op);
 	dma_xfer_done(rq, res);
 }
 
-/* One CQE of @op: finish it, or resubmit what is left in the same slot. */
-static void uring_complete(struct uring_be *ur, struct uring_op *op, int res)
+/*
+ * One CQE of @op: finish it, or return true to have the rest of a short
+ * transfer resubmitted.
+ */
+static bool uring_complete(struct uring_op *op, int res)
 {
-	int err;
-
 	if (res == -EINTR || res == -EAGAIN) {
 		res = 0;
 	} else if (res < 0) {
-		uring_op_end(ur, op, res);
-		return;
+		uring_op_end(op, res);
+		return false;
 	} else if (!res) {
 		if (op->write) {
-			uring_op_end(ur, op, -EIO);
-			return;
+			uring_op_end(op, -EIO);
+			return false;
 		}
 		op->total += (ssize_t)iov_zero_rest(op->iov, op->cnt, op->idx, op->skip);
-		uring_op_end(ur, op, op->total);
-		return;
+		uring_op_end(op, op->total);
+		return false;
 	}
 	op->total += res;
 	op->pos += (uint64_t)res;
 	iov_skip(op->iov, &op->idx, &op->skip, (size_t)res);
 	if (op->idx >= op->cnt) {
-		uring_op_end(ur, op, op->total);
-		return;
+		uring_op_end(op, op->total);
+		return false;
 	}
-	pthread_mutex_lock(&ur->lock);
-	err = uring_queue_locked(ur, op);
-	pthread_mutex_unlock(&ur->lock);
-	if (err)
-		uring_op_end(ur, op, err);
+	return true;
 }
+
+/* The owner's queue of ops to put on the ring, in order. */
+struct uring_queue {
+	struct uring_op *head, *tail;
+};
+
+static void uq_add(struct uring_queue *q, struct uring_op *op)
+{
+	op->next = NULL;
+	if (q->tail)
+		q->tail->next = op;
+	else
+		q->head = op;
+	q->tail = op;
+}
+
+/* Set the ring up with the flags fio would use, or fewer if the host lacks them. */
+static int uring_setup(struct uring_be *ur)
+{
+	static const unsigned int try_flags[] = {
+		IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN,
+		IORING_SETUP_COOP_TASKRUN,
+		0,
+	};
+	unsigned int i;
+	int err = -EINVAL;
+
+	for (i = 0; i < ARRAY_SIZE(try_flags); i++) {
+		struct io_uring_params p;
+
+		memset(&p, 0, sizeof(p));
+		p.flags = try_flags[i];
+		/* Room for every I/O in flight, the doorbell, and a full batch more. */
+		err = io_uring_queue_init_params(2 * FILE_URING_DEPTH, &ur->ring, &p);
+		if (err != -EINVAL)
+			break;
+	}
+	return err;
+}
+
+#define URING_REAP_BATCH	64
 
 static void *uring_thread(void *arg)
 {
 	struct uring_be *ur = arg;
+	struct uring_queue q = { NULL, NULL };
+	void *done[URING_REAP_BATCH];
+	int res[URING_REAP_BATCH];
+	bool doorbell_armed;
+	int err;
+
+	err = uring_setup(ur);
+	if (!err && !uring_arm_doorbell(ur)) {
+		io_uring_queue_exit(&ur->ring);
+		err = -ENOMEM;
+	}
+	pthread_mutex_lock(&ur->lock);
+	ur->init_err = err;
+	ur->up = true;
+	pthread_cond_signal(&ur->started);
+	pthread_mutex_unlock(&ur->lock);
+	if (err)
+		return NULL;
+	doorbell_armed = true;
 
 	for (;;) {
 		struct io_uring_cqe *cqe;
-		struct uring_op *op;
-		int res, ret;
+		unsigned int head, n = 0, prepped = 0, i;
+		bool wait;
+		int ret;
 
-		ret = io_uring_wait_cqe(&ur->ring, &cqe);
-		if (ret == -EINTR)
-			continue;
-		if (ret < 0)
-			break;
-		op = io_uring_cqe_get_data(cqe);
-		res = cqe->res;
-		io_uring_cqe_seen(&ur->ring, cqe);
-		if (!op)	/* the NOP of uring_exit() */
-			break;
-		/*
-		 * The submitter filled @op before io_uring_submit(), under
-		 * ur->lock; the kernel orders the CQE after it. Taking the lock
-		 * shows that order to the thread sanitizer too.
-		 */
+		/* Take what was handed over; stop once nothing is left to do. */
 		pthread_mutex_lock(&ur->lock);
+		if (ur->pending_head) {
+			if (q.tail)
+				q.tail->next = ur->pending_head;
+			else
+				q.head = ur->pending_head;
+			q.tail = ur->pending_tail;
+			ur->pending_head = ur->pending_tail = NULL;
+		}
+		if (ur->stopping && !q.head && !ur->host_inflight) {
+			pthread_mutex_unlock(&ur->lock);
+			break;
+		}
 		pthread_mutex_unlock(&ur->lock);
-		uring_complete(ur, op, res);
+
+		if (!doorbell_armed)
+			doorbell_armed = uring_arm_doorbell(ur);
+		while (q.head && ur->host_inflight + prepped < FILE_URING_DEPTH) {
+			struct uring_op *op = q.head;
+
+			if (!uring_prep_op(ur, op))
+				break;
+			q.head = op->next;
+			if (!q.head)
+				q.tail = NULL;
+			prepped++;
+		}
+		__atomic_store_n(&ur->host_inflight, ur->host_inflight + prepped, __ATOMIC_RELAXED);
+
+		/*
+		 * Wait for a CQE unless one is there or more ops arrived. The
+		 * lock orders @sleeping against a submitter's look at it: an op
+		 * handed over after this sees @sleeping and rings the doorbell.
+		 */
+		wait = !io_uring_cq_ready(&ur->ring);
+		if (wait) {
+			pthread_mutex_lock(&ur->lock);
+			if (ur->pending_head)
+				wait = false;
+			else
+				ur->sleeping = true;
+			pthread_mutex_unlock(&ur->lock);
+		}
+		do {
+			ret = wait ? io_uring_submit_and_wait(&ur->ring, 1)
+				   : io_uring_submit(&ur->ring);
+		} while (ret == -EINTR);
+		/* -EAGAIN/-EBUSY: the SQEs stay queued and go with the next enter. */
+		if (prepped)
+			dma_stat_add(DS_URING_SQES, prepped);
+		if (ret > 0) {
+			dma_stat_add(DS_URING_ENTERS, 1);
+			dma_stat_add(DS_URING_DEPTH_SUM, ur->host_inflight);
+		}
+		if (wait) {
+			dma_stat_add(DS_URING_WAITS, 1);
+			pthread_mutex_lock(&ur->lock);
+			ur->sleeping = false;
+			ur->kicked = false;
+			pthread_mutex_unlock(&ur->lock);
+		}
+
+		/* Reap every CQE there is, then complete them outside the ring. */
+		io_uring_for_each_cqe(&ur->ring, head, cqe) {
+			if (n == URING_REAP_BATCH)
+				break;
+			done[n] = io_uring_cqe_get_data(cqe);
+			res[n] = cqe->res;
+			n++;
+		}
+		io_uring_cq_advance(&ur->ring, n);
+		for (i = 0; i < n; i++) {
+			if (done[i] == URING_DOORBELL) {
+				doorbell_armed = false;
+				continue;
+			}
+			__atomic_store_n(&ur->host_inflight, ur->host_inflight - 1, __ATOMIC_RELAXED);
+			if (uring_complete(done[i], res[i]))
+				uq_add(&q, done[i]);
+		}
 	}
+	io_uring_queue_exit(&ur->ring);
 	return NULL;
 }
 
@@ -318,11 +483,12 @@ static int file_uring_rw(struct dma_dev *dd, struct dma_req *rq, bool write,
 {
 	struct file_disk *fdk = to_file(dd);
 	struct uring_be *ur = fdk->ur;
-	struct uring_op *op = calloc(1, sizeof(*op));
-	int err;
+	struct uring_op *op = malloc(sizeof(*op));
+	bool kick;
 
 	if (!op)
 		return -ENOMEM;
+	op->next = NULL;
 	op->rq = rq;
 	op->iov = iov;
 	op->cnt = cnt;
@@ -332,17 +498,38 @@ static int file_uring_rw(struct dma_dev *dd, struct dma_req *rq, bool write,
 	if (op->rw_flags)
 		dma_count("file_dsync_writes", 1);
 	op->pos = pos;
+	op->idx = 0;
+	op->skip = 0;
+	op->total = 0;
 	pthread_mutex_lock(&ur->lock);
-	while (ur->inflight >= FILE_URING_DEPTH)
-		pthread_cond_wait(&ur->room, &ur->lock);
-	ur->inflight++;
-	err = uring_queue_locked(ur, op);
-	if (err)
-		ur->inflight--;
+	if (ur->pending_tail)
+		ur->pending_tail->next = op;
+	else
+		ur->pending_head = op;
+	ur->pending_tail = op;
+	/*
+	 * Not waiting for the CQE that would wake the owner anyway: with
+	 * I/O in flight the op could wait the host's latency for it.
+	 */
+	kick = ur->sleeping && !ur->kicked;
+	if (kick)
+		ur->kicked = true;
 	pthread_mutex_unlock(&ur->lock);
-	if (err)
-		free(op);
-	return err;
+	if (kick) {
+		dma_stat_add(DS_URING_KICKS, 1);
+		while (eventfd_write(ur->efd, 1) && errno == EINTR)
+			;
+	}
+	return 0;
+}
+
+static void uring_free(struct uring_be *ur)
+{
+	pthread_cond_destroy(&ur->started);
+	pthread_mutex_destroy(&ur->lock);
+	if (ur->efd >= 0)
+		close(ur->efd);
+	free(ur);
 }
 
 static int uring_init(struct file_disk *fdk)
@@ -352,48 +539,45 @@ static int uring_init(struct file_disk *fdk)
 
 	if (!ur)
 		return -ENOMEM;
-	err = io_uring_queue_init(FILE_URING_DEPTH, &ur->ring, 0);
-	if (err) {
-		free(ur);
+	pthread_mutex_init(&ur->lock, NULL);
+	pthread_cond_init(&ur->started, NULL);
+	ur->efd = eventfd(0, EFD_CLOEXEC);
+	if (ur->efd < 0) {
+		err = -errno;
+		uring_free(ur);
 		return err;
 	}
-	pthread_mutex_init(&ur->lock, NULL);
-	pthread_cond_init(&ur->room, NULL);
+	/* The owner sets the ring up itself: SINGLE_ISSUER binds it to its creator. */
 	err = -pthread_create(&ur->thread, NULL, uring_thread, ur);
 	if (err) {
-		pthread_cond_destroy(&ur->room);
-		pthread_mutex_destroy(&ur->lock);
-		io_uring_queue_exit(&ur->ring);
-		free(ur);
+		uring_free(ur);
+		return err;
+	}
+	pthread_mutex_lock(&ur->lock);
+	while (!ur->up)
+		pthread_cond_wait(&ur->started, &ur->lock);
+	err = ur->init_err;
+	pthread_mutex_unlock(&ur->lock);
+	if (err) {
+		pthread_join(ur->thread, NULL);
+		uring_free(ur);
 		return err;
 	}
 	fdk->ur = ur;
 	return 0;
 }
 
-/* Stop the completion thread (the disk is idle) and close the ring. */
+/* Stop the owner (the disk is idle: it finishes what is left first). */
 static void uring_exit(struct uring_be *ur)
 {
-	struct io_uring_sqe *sqe;
-
 	pthread_mutex_lock(&ur->lock);
-	WARN_ON_ONCE(ur->inflight);
-	sqe = io_uring_get_sqe(&ur->ring);
-	if (sqe) {
-		io_uring_prep_nop(sqe);
-		io_uring_sqe_set_data(sqe, NULL);
-		while (io_uring_submit(&ur->ring) == -EINTR)
-			;
-	}
+	WARN_ON_ONCE(ur->pending_head || __atomic_load_n(&ur->host_inflight, __ATOMIC_RELAXED));
+	ur->stopping = true;
 	pthread_mutex_unlock(&ur->lock);
-	if (sqe)
-		pthread_join(ur->thread, NULL);
-	else
-		pthread_cancel(ur->thread);
-	pthread_cond_destroy(&ur->room);
-	pthread_mutex_destroy(&ur->lock);
-	io_uring_queue_exit(&ur->ring);
-	free(ur);
+	while (eventfd_write(ur->efd, 1) && errno == EINTR)
+		;
+	pthread_join(ur->thread, NULL);
+	uring_free(ur);
 }
 #else
 static int uring_init(struct file_disk *fdk)
