@@ -157,7 +157,35 @@ static void *dma_worker(void *arg)
 }
 
 /*
- * Hand a request to the workers, or run it here in inline mode. Inline
+ * A read or write for a device that moves the bytes on its own thread
+ * (->rw_async: the `file` disk's io_uring owner), due at once and not
+ * failed by a fault: dma_run() only checks the pages, maps them and hands
+ * the transfer over, so the submitter does it, as blk-mq's ->queue_rq()
+ * runs in the submitter and the hardware moves the data. A worker in
+ * between would add a thread hop (a wakeup) per request and nothing else.
+ * Flushes and discards, which these devices do synchronously, still go to
+ * the workers.
+ */
+static bool dma_direct(const struct dma_req *rq)
+{
+	const struct bio *bio = rq->bio;
+
+	if (!rq->dd->ops->rw_async || rq->due_ns || rq->fail || (bio->bi_opf & REQ_PREFLUSH))
+		return false;
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+	case REQ_OP_WRITE:
+	case REQ_OP_DRV_IN:
+	case REQ_OP_DRV_OUT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/*
+ * Hand a request to the workers, or run it here in inline mode (or for a
+ * device of its own, see dma_direct()). Inline
  * mode is told by one atomic load, without eng.lock: eng.running changes
  * only in sim_dma_set_threads() (whose caller submits nothing meanwhile)
  * and when the first disk starts the workers; a submitter that reads a
@@ -169,7 +197,7 @@ void dma_queue(struct dma_req *rq)
 {
 	struct dma_req *pos;
 
-	if (!__atomic_load_n(&eng.running, __ATOMIC_ACQUIRE)) {
+	if (!__atomic_load_n(&eng.running, __ATOMIC_ACQUIRE) || dma_direct(rq)) {
 		sleep_until(rq->due_ns);
 		dma_run(rq);
 		return;
