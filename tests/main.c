@@ -8,6 +8,7 @@
 
 static struct kunit_suite *const suites[] = {
 	&aio_fixed_suite,
+	&aio_reap_suite,
 	&aio_rsrc_suite,
 	&bad_input_suite,
 	&bio_suite,
@@ -15,6 +16,7 @@ static struct kunit_suite *const suites[] = {
 	&bio_mode_suite,
 	&blk_suite,
 	&blk_file_suite,
+	&blk_file_uring_suite,
 	&blk_map_suite,
 	&blk_split_suite,
 	&cli_args_suite,

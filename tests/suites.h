@@ -12,6 +12,7 @@
 #include "kunit/test.h"
 
 extern struct kunit_suite aio_fixed_suite;
+extern struct kunit_suite aio_reap_suite;
 extern struct kunit_suite aio_rsrc_suite;
 extern struct kunit_suite bad_input_suite;
 extern struct kunit_suite bio_suite;
@@ -19,6 +20,7 @@ extern struct kunit_suite bio_iov_suite;
 extern struct kunit_suite bio_mode_suite;
 extern struct kunit_suite blk_suite;
 extern struct kunit_suite blk_file_suite;
+extern struct kunit_suite blk_file_uring_suite;
 extern struct kunit_suite blk_map_suite;
 extern struct kunit_suite blk_split_suite;
 extern struct kunit_suite cli_args_suite;

@@ -6,7 +6,10 @@
  * go to a ready list, or to a delayed list sorted by due time, and 1..8
  * workers (default 2) take them a few at a time (their share of what is
  * ready, at most DMA_BATCH) and run them in order with dma_run(); with 0
- * workers (inline mode) the submitter runs them itself.
+ * workers (inline mode) the submitter runs them itself, as it does a
+ * plain read or write for a device with a thread of its own
+ * (dma_direct()). A worker is signalled only when every sleeping one
+ * lacks a signal already on its way.
  * The workers start with the first disk and stop at sim_shutdown() or when
  * sim_dma_set_threads() changes their number.
  */

@@ -15,7 +15,9 @@
  *
  * Transfers run on 1..8 worker threads fed by one queue (default 2), or
  * inline in the submitter's context (0 threads); both complete through
- * bio_endio(). Delayed requests (device latency, SIM_IO_DELAY) wait on a
+ * bio_endio(). A device with a thread of its own (->rw_async) has its
+ * plain reads and writes checked and handed over by the submitter, and
+ * completes them on that thread. Delayed requests (device latency, SIM_IO_DELAY) wait on a
  * timer list in due order, so many can be in flight at once. The device
  * faults of scenarios.md F4-F7 are applied here, per disk. This file holds
  * the transfer, its checks, completion and submission; the queue and its

@@ -10,8 +10,8 @@
  *             short transfers and EINTR; a read that meets end of file is
  *             filled with zeros, as loop does;
  *   io_uring  readv/writev SQEs on a per-disk ring (liburing; only with
- *             HAVE_LIBURING), reaped by the disk's own completion thread,
- *             which resubmits the rest of a short transfer.
+ *             HAVE_LIBURING) that the disk's own thread alone submits, in
+ *             batches, and reaps; it resubmits the rest of a short transfer.
  * ",direct" opens the file O_DIRECT as loop's use_dio does; an I/O whose
  * memory address, length or offset breaks the host's O_DIRECT alignment
  * (statx STATX_DIOALIGN) goes through a second, buffered descriptor of the

@@ -248,7 +248,12 @@ unsigned int sim_dma_threads(void);
  * "dma_flushes" (flushes done), "dma_fua" (FUA writes), "dma_faults"
  * (bios a fault hit), "file_fdatasync" (fdatasync() calls of file
  * disks), "file_dsync_writes" (host writes of file disks with RWF_DSYNC,
- * one per FUA bio). 0 for an unknown name.
+ * one per FUA bio); of the io_uring backend: "file_uring_sqes" (I/O SQEs
+ * submitted, resubmitted short transfers included), "file_uring_enters"
+ * (io_uring_enter() calls that submitted), "file_uring_depth_sum" (I/Os in
+ * flight at the host after each of those, summed), "file_uring_waits"
+ * (waits for a CQE), "file_uring_kicks" (doorbells rung to wake the
+ * ring's thread). 0 for an unknown name.
  */
 unsigned long sim_dma_stat(const char *name);
 /*
