@@ -10,6 +10,7 @@ static struct kunit_suite *const suites[] = {
 	&aio_fixed_suite,
 	&aio_rsrc_suite,
 	&bad_input_suite,
+	&bad_input_io_suite,
 	&bio_suite,
 	&bio_iov_suite,
 	&bio_mode_suite,

@@ -14,6 +14,7 @@
 extern struct kunit_suite aio_fixed_suite;
 extern struct kunit_suite aio_rsrc_suite;
 extern struct kunit_suite bad_input_suite;
+extern struct kunit_suite bad_input_io_suite;
 extern struct kunit_suite bio_suite;
 extern struct kunit_suite bio_iov_suite;
 extern struct kunit_suite bio_mode_suite;
