@@ -53,6 +53,7 @@ static struct kunit_suite *const suites[] = {
 	&scenarios_mm_suite,
 	&simfs_suite,
 	&simfs_dio_suite,
+	&simfs_pin_suite,
 	&splice_suite,
 	&splice_dio_suite,
 	&splice_simfs_suite,

@@ -57,6 +57,7 @@ extern struct kunit_suite scenario_suite;
 extern struct kunit_suite scenarios_mm_suite;
 extern struct kunit_suite simfs_suite;
 extern struct kunit_suite simfs_dio_suite;
+extern struct kunit_suite simfs_pin_suite;
 extern struct kunit_suite splice_suite;
 extern struct kunit_suite splice_dio_suite;
 extern struct kunit_suite splice_simfs_suite;
