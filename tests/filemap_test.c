@@ -543,6 +543,67 @@ static void filemap_xarray_large_folio(struct kunit *test)
 }
 
 /*
+ * R-ITER-13 on ITER_XARRAY: iov_iter_get_pages2() takes a reference on
+ * each cached page, where extraction takes nothing (R-ITER-9). The file is
+ * cached in one order-4 folio F (bytes 0..65535); beyond it is a hole.
+ *
+ *   F: [0 |1 2 3 4 5 6 |7 ... 15] | hole    bytes 5000..24999: pages 1..6
+ *      get_pages2(5000, 20000, maxpages 8) -> pages 1..6, +6 on F
+ *      get_pages2(5000, 20000, maxpages 2) -> pages 1..2, 2 * 4096 - 904
+ *      get_pages_alloc2(65536 + 100, 4096)  -> 0, no array, nothing taken
+ *
+ * Expect those counts, offset 904, the iterator advanced by the bytes
+ * returned, F's refcount up by the pages returned until they are put.
+ */
+static void filemap_xarray_get_pages2_refs(struct kunit *test)
+{
+	struct page *pages[8], **alloc = (struct page **)1;
+	struct address_space *m;
+	struct iov_iter iter;
+	size_t start = 1, i;
+	struct folio *f;
+	int fd, ref0;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 65536, 7);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, folio_order(f), 4U);
+	ref0 = folio_ref_count(f);
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 5000, 20000);
+	KUNIT_EXPECT_EQ(test, iov_iter_get_pages2(&iter, pages, SIZE_MAX, 8, &start), 20000L);
+	KUNIT_EXPECT_EQ(test, start, (size_t)(5000 - 4096));
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 0UL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 6);
+	for (i = 0; i < 6; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], folio_page(f, 1 + i));
+		put_page(pages[i]);
+	}
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0);
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 5000, 20000);
+	KUNIT_EXPECT_EQ(test, iov_iter_get_pages2(&iter, pages, SIZE_MAX, 2, &start),
+			(long)(2 * 4096 - 904));
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 20000UL - (2 * 4096 - 904));
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 2);
+	put_page(pages[0]);
+	put_page(pages[1]);
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 65536 + 100, 4096);
+	KUNIT_EXPECT_EQ(test, iov_iter_get_pages_alloc2(&iter, &alloc, SIZE_MAX, &start), 0L);
+	KUNIT_EXPECT_PTR_EQ(test, alloc, NULL);
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 4096UL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0);
+
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/*
  * splice from a buffered file cached in one order-4 folio F, 20000 bytes
  * at 1000 (filemap_splice_read(), splice_folio_into_pipe()):
  *
@@ -835,6 +896,7 @@ static struct kunit_case filemap_test_cases[] = {
 	KUNIT_CASE(filemap_large_folio_mmap_pin),
 	KUNIT_CASE_PARAM(filemap_truncate_large_folio, fm_trunc_gen_params),
 	KUNIT_CASE(filemap_xarray_large_folio),
+	KUNIT_CASE(filemap_xarray_get_pages2_refs),
 	KUNIT_CASE(filemap_splice_large_folio),
 	KUNIT_CASE(filemap_reclaim_writeback_evict),
 	KUNIT_CASE(filemap_reclaim_on_pressure),
