@@ -30,6 +30,7 @@ static struct kunit_suite *const suites[] = {
 	&fault_inject_suite,
 	&fault_scenarios_suite,
 	&filemap_suite,
+	&filemap_reclaim_suite,
 	&fops_suite,
 	&fops_aio_suite,
 	&fork_cow_suite,

@@ -34,6 +34,7 @@ extern struct kunit_suite dma_fault_suite;
 extern struct kunit_suite fault_inject_suite;
 extern struct kunit_suite fault_scenarios_suite;
 extern struct kunit_suite filemap_suite;
+extern struct kunit_suite filemap_reclaim_suite;
 extern struct kunit_suite fops_suite;
 extern struct kunit_suite fops_aio_suite;
 extern struct kunit_suite fork_cow_suite;
