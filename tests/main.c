@@ -48,6 +48,7 @@ static struct kunit_suite *const suites[] = {
 	&page_checks_suite,
 	&page_poison_suite,
 	&page_ref_suite,
+	&page_ref_acct_suite,
 	&random_ops_suite,
 	&refcount_suite,
 	&scenario_suite,

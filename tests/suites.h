@@ -52,6 +52,7 @@ extern struct kunit_suite mm_stress_suite;
 extern struct kunit_suite page_checks_suite;
 extern struct kunit_suite page_poison_suite;
 extern struct kunit_suite page_ref_suite;
+extern struct kunit_suite page_ref_acct_suite;
 extern struct kunit_suite random_ops_suite;
 extern struct kunit_suite refcount_suite;
 extern struct kunit_suite scenario_suite;
