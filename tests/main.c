@@ -45,6 +45,7 @@ static struct kunit_suite *const suites[] = {
 	&kunit_suite,
 	&mm_suite,
 	&mm_stress_suite,
+	&mm_thp_suite,
 	&page_checks_suite,
 	&page_poison_suite,
 	&page_ref_suite,

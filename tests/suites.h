@@ -49,6 +49,7 @@ extern struct kunit_suite iov_iter_extract_suite;
 extern struct kunit_suite kunit_suite;
 extern struct kunit_suite mm_suite;
 extern struct kunit_suite mm_stress_suite;
+extern struct kunit_suite mm_thp_suite;
 extern struct kunit_suite page_checks_suite;
 extern struct kunit_suite page_poison_suite;
 extern struct kunit_suite page_ref_suite;
