@@ -39,7 +39,20 @@
 void (*gup_fast_test_hook)(struct mm_struct *mm);
 static atomic_t *small_pins;	/* per pfn: pins held on a small folio */
 
-/* Boot: the shadow counts, when the machine has page checks. */
+/**
+ * gup_init() - set up GUP's shadow pin counts at boot.
+ * @nr_frames: frames of simulated memory (max_pfn).
+ *
+ * The kernel keeps no pin count for a small folio: its pins are folded
+ * into the refcount in multiples of GUP_PIN_COUNTING_BIAS. When page
+ * checks are on (page_checks_enabled()), the simulation also keeps one
+ * exact counter per frame, so an unpin of a page that holds no pin is
+ * reported and the leak checker can tell pins from references. With
+ * checks off nothing is allocated.
+ *
+ * Context: sim_boot() only, before any task runs; undone by gup_exit().
+ * Return: 0, or -ENOMEM.
+ */
 int gup_init(unsigned long nr_frames)
 {
 	if (!page_checks_enabled())
@@ -48,17 +61,33 @@ int gup_init(unsigned long nr_frames)
 	return small_pins ? 0 : -ENOMEM;
 }
 
+/**
+ * gup_exit() - free the shadow pin counts set up by gup_init().
+ *
+ * Safe to call when gup_init() allocated nothing or failed. Afterwards
+ * sim_small_folio_pins() falls back to the refcount estimate.
+ *
+ * Context: sim_shutdown() or a failed sim_boot(); no GUP call in flight.
+ */
 void gup_exit(void)
 {
 	free(small_pins);
 	small_pins = NULL;
 }
 
-/*
- * Pins held on small folio @folio according to the shadow count. Without
- * page checks there is none, and the answer is the kernel's own view: the
- * refcount's multiples of GUP_PIN_COUNTING_BIAS (an upper bound; 0 for a
- * zero page that pins do not count on).
+/**
+ * sim_small_folio_pins() - how many pins a small folio holds.
+ * @folio: an order-0 folio (large folios count pins in _pincount).
+ *
+ * With page checks on, the exact shadow count kept by try_grab_folio()
+ * and gup_put_folio(). Without, the kernel's own estimate: the refcount
+ * divided by GUP_PIN_COUNTING_BIAS, which over-counts a folio holding
+ * that many plain references (as folio_maybe_dma_pinned() may); a zero
+ * page whose pins the profile does not count answers 0.
+ *
+ * Context: any thread; lock-free, so the answer may be stale at once
+ * unless the caller keeps pins from changing.
+ * Return: the pin count (see above for its precision).
  */
 long sim_small_folio_pins(const struct folio *folio)
 {
@@ -311,6 +340,25 @@ static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsi
 	return ret;
 }
 
+/**
+ * gup_put_folio() - drop what try_grab_folio() took on a folio.
+ * @folio: the folio.
+ * @refs: how many grabs to undo.
+ * @flags: the same FOLL_PIN or FOLL_GET the grab used.
+ *
+ * For FOLL_GET, drops @refs references. For FOLL_PIN, drops @refs pins:
+ * on a large folio from _pincount plus one reference each, on a small
+ * folio GUP_PIN_COUNTING_BIAS references each (and the shadow count when
+ * page checks are on). A pin on a zero page is a no-op under the v6.5
+ * profile, which does not count them. Dropping a pin the folio does not
+ * hold (per the shadow or _pincount; without the shadow, only one that
+ * would take the refcount below zero) changes nothing and is reported
+ * as a violation. The folio is
+ * freed if that was its last reference. GUP's vmstat counters are
+ * updated before the return.
+ *
+ * Context: any thread, including a DMA completion; does not sleep.
+ */
 void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
 {
 	gup_put_folio_now(folio, refs, flags);

@@ -14,6 +14,27 @@
  */
 #include "mm/internal.h"
 
+/**
+ * gup_must_unshare() - must this R/O pin unshare the page before taking it?
+ * @vma: the mapping of the page, or NULL from GUP-fast (no VMA known).
+ * @flags: the FOLL_* flags of the request.
+ * @page: the page mapped read-only at the address.
+ *
+ * Only a read-only pin (FOLL_PIN without FOLL_WRITE) can need it. An anon
+ * page must be exclusive to this process (PageAnonExclusive) before it is
+ * pinned, or a later COW could leave the pin on a page the process no
+ * longer maps (R-GUP-10). A non-anon page (page cache, the zero page)
+ * needs it only for FOLL_LONGTERM in a private (COW) mapping, so a
+ * long-term pin never holds the shared zero page; a short-term pin may.
+ * Without @vma the answer for a non-anon long-term pin is true, which
+ * sends GUP-fast to the slow path (R-GUP-7).
+ *
+ * Context: page table lock held (slow path) or inside the GUP-fast walk;
+ * the caller re-checks under the same protection it read the PTE with.
+ * Return: true if the caller must not pin @page but fault with
+ * FAULT_FLAG_UNSHARE (slow path: follow_page_mask() answers -EMLINK) or
+ * fall back to the slow path (GUP-fast); false if it may pin it.
+ */
 bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags, struct page *page)
 {
 	if ((flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
