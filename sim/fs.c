@@ -125,7 +125,18 @@ int sim_ftruncate(int fd, off_t len)
 	return ret;
 }
 
-/* sim_shutdown(): unmount what is idle; a busy mount is a leak. */
+/**
+ * sim_fs_shutdown() - unmount every file system at machine shutdown.
+ *
+ * Each idle mount is written back, committed and unmounted
+ * (simfs_umount_all()); its write-back or commit errors are not reported.
+ * A mount with a file still open is dropped from the mount table without
+ * being unmounted, so no later boot can reach it, and is counted as a leak.
+ *
+ * Context: sim_shutdown() only, before the block devices are deleted;
+ * may sleep (I/O).
+ * Return: the number of mounts left busy (0 when clean).
+ */
 long sim_fs_shutdown(void)
 {
 	return simfs_umount_all();
