@@ -230,6 +230,8 @@ static __always_inline struct folio *__try_grab_folio(struct page *page, int ref
 
 /**
  * try_grab_folio() - the fast path's grab of @refs pages of @page's folio.
+ * @page: a page of the folio, read from a PTE or PMD.
+ * @refs: how many pages of the folio to grab.
  * @flags: FOLL_GET or FOLL_PIN (exactly one).
  *
  * Takes @refs references (FOLL_GET) or @refs pins. Pins on a zero page
@@ -253,6 +255,8 @@ struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
 
 /**
  * try_grab_page() - the slow path's grab of one page.
+ * @page: the page, found under the page table lock.
+ * @flags: FOLL_GET or FOLL_PIN; neither set: nothing taken, 0.
  *
  * Return: 0 on success (including a pin of a zero page, which changes
  * nothing), -ENOMEM with a WARN if the refcount is <= 0 (R-REF-9).
@@ -398,6 +402,7 @@ static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
 
 /**
  * sim_unpin_user_page() - unpin_user_page() that reports misuse.
+ * @page: a page returned by pin_user_pages*().
  *
  * Return: 0, or -EINVAL (with a violation report and nothing changed) if
  * @page holds no pin: a double unpin, or an unpin of a page only ever
@@ -411,6 +416,7 @@ int sim_unpin_user_page(struct page *page)
 
 /**
  * unpin_user_page() - release one pin taken by pin_user_pages*().
+ * @page: a page returned by pin_user_pages*().
  *
  * A zero page: nothing happens (R-ZERO-6). Misuse is reported and refused.
  */
@@ -421,6 +427,8 @@ void unpin_user_page(struct page *page)
 
 /**
  * unpin_user_folio() - release @npages pins on @folio at once.
+ * @folio: the folio.
+ * @npages: how many pins to drop.
  */
 void unpin_user_folio(struct folio *folio, unsigned long npages)
 {
@@ -492,6 +500,10 @@ void unpin_user_pages(struct page **pages, unsigned long npages)
 
 /**
  * unpin_user_pages_dirty_lock() - dirty (if @make_dirty) then unpin.
+ * @pages: pages returned by pin_user_pages*(); adjacent entries of one
+ *	folio are released together.
+ * @npages: entries in @pages.
+ * @make_dirty: mark each folio dirty first (after a DMA into the pages).
  *
  * Each folio is marked dirty under its lock before its pins are dropped
  * (R-WB-2).
@@ -504,6 +516,9 @@ void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages, bool
 /**
  * unpin_user_page_range_dirty_lock() - the same for @npages physically
  * consecutive pages starting at @page.
+ * @page: the first page.
+ * @npages: pages in the range, one pin each.
+ * @make_dirty: mark each folio dirty first.
  */
 void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, bool make_dirty)
 {
@@ -527,6 +542,7 @@ void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, b
 
 /**
  * __folio_add_pin() - folio_add_pin() that reports misuse.
+ * @folio: a folio the caller already holds a pin on.
  *
  * Return: 0, or -EINVAL with a WARN (and nothing changed) if @folio holds
  * no pin yet (bad input 15, EDGE-34).
@@ -558,6 +574,7 @@ int __folio_add_pin(struct folio *folio)
 
 /**
  * folio_add_pin() - take one more pin on a folio the caller has pinned.
+ * @folio: a folio the caller already holds a pin on.
  *
  * For fs/direct-io.c only (R-REF-6). A zero folio: nothing happens. Unlike
  * the kernel, which WARNs and goes on, a folio with no pin is refused after
@@ -810,6 +827,11 @@ int get_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flag
 
 /**
  * get_user_pages_fast_only() - the lockless walk only; never faults.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, ...; not FOLL_PIN.
+ * @pages: out: one entry per page grabbed.
+ *
  * Return: pages grabbed (possibly 0).
  */
 int get_user_pages_fast_only(unsigned long start, int nr_pages, unsigned int gup_flags,

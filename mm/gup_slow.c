@@ -403,6 +403,9 @@ long __gup_longterm_locked(struct mm_struct *mm, unsigned long start, unsigned l
 
 /**
  * get_user_pages() - references on user pages of current; slow path only.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, ...; not FOLL_PIN.
  * @pages: may be NULL to only fault the pages in.
  *
  * Context: current->mm's mmap_lock held (WARN and -EINVAL otherwise).
@@ -422,6 +425,10 @@ long get_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gu
 
 /**
  * pin_user_pages() - pins on user pages of current; slow path only.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, ...; FOLL_PIN is added.
+ * @pages: out: one entry per page pinned.
  *
  * Context: current->mm's mmap_lock held.
  * Return: pages pinned; 0 (not -EINVAL) if the flags are invalid (R-GUP-1).
@@ -440,6 +447,10 @@ long pin_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gu
 
 /**
  * get_user_pages_unlocked() - get_user_pages() taking the mmap_lock itself.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @pages: out: one entry per page grabbed.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, ...; not FOLL_PIN.
  */
 long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 			     struct page **pages, unsigned int gup_flags)
@@ -455,6 +466,11 @@ long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 
 /**
  * pin_user_pages_unlocked() - pin_user_pages() taking the mmap_lock itself.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @pages: out: one entry per page pinned.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, ...; FOLL_PIN is added.
+ *
  * Return: pages pinned; 0 for invalid flags.
  */
 long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
@@ -471,6 +487,11 @@ long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 
 /**
  * get_user_pages_remote() - references on pages of another @mm.
+ * @mm: the address space to walk.
+ * @start: user address in @mm (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, ...; not FOLL_PIN.
+ * @pages: out: one entry per page grabbed, or NULL.
  * @locked: NULL or pointing at 1; the caller holds @mm's mmap_lock.
  */
 long get_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
@@ -486,6 +507,13 @@ long get_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned l
 
 /**
  * pin_user_pages_remote() - pins on pages of another @mm.
+ * @mm: the address space to walk.
+ * @start: user address in @mm (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, ...; FOLL_PIN is added.
+ * @pages: out: one entry per page pinned.
+ * @locked: NULL or pointing at 1; the caller holds @mm's mmap_lock.
+ *
  * Return: pages pinned; 0 for invalid flags.
  */
 long pin_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,

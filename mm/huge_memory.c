@@ -100,6 +100,9 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, pmd_t *pmdp,
 
 /**
  * __split_huge_pmd_locked() - replace a PMD mapping by 512 PTE mappings.
+ * @vma: the VMA the PMD maps into.
+ * @pmdp: the PMD slot, mapping a huge page.
+ * @haddr: the PMD-aligned address it maps.
  *
  * A huge zero PMD becomes 512 special zero-page PTEs (by colour). An anon
  * folio stays one large folio, now PTE-mapped: each PTE holds one folio

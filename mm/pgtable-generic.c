@@ -17,6 +17,7 @@
 
 /**
  * vm_pgprot() - the PTE bits a new mapping of a VMA with @vm_flags gets.
+ * @vm_flags: the VMA's VM_READ, VM_WRITE, VM_EXEC and VM_SHARED bits.
  *
  * Private writable mappings start read-only: the write fault decides
  * between reuse and copy (COW). PROT_NONE mappings get _PAGE_PROTNONE.

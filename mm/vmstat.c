@@ -99,6 +99,8 @@ static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 /**
  * __mod_node_page_state_register() - mod_node_page_state() on a thread's
  * first update: register its counter array, then add.
+ * @item: the counter.
+ * @delta: what to add (may be negative).
  */
 void __mod_node_page_state_register(enum node_stat_item item, long delta)
 {
