@@ -153,6 +153,9 @@ void pipe_wait_writable(struct pipe_inode_info *pipe)
 
 /**
  * generic_pipe_buf_release() - drop the page reference the buffer held.
+ * @pipe: the pipe the buffer is in.
+ * @buf: the buffer being released.
+ *
  * The page is freed here if the pipe was its last holder.
  */
 void generic_pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
@@ -162,6 +165,9 @@ void generic_pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *
 
 /**
  * generic_pipe_buf_get() - one more reference on the buffer's page.
+ * @pipe: the pipe the buffer is in.
+ * @buf: the buffer to share.
+ *
  * Return: false (and a WARN) if the page's count is already <= 0.
  */
 bool generic_pipe_buf_get(struct pipe_inode_info *pipe, struct pipe_buffer *buf)

@@ -14,6 +14,8 @@
 
 /**
  * xarray_page_at() - the cached page holding byte @pos of @mapping.
+ * @mapping: the page cache; NULL gives NULL.
+ * @pos: a byte position; negative gives NULL.
  *
  * Takes no reference. Return: the page, or NULL for a hole.
  */
@@ -30,6 +32,8 @@ struct page *xarray_page_at(struct address_space *mapping, long long pos)
  * xarray_get_page_at() - the cached page holding byte @pos of @mapping,
  * with a reference (the lookup's, as iter_xarray_populate_pages()'s
  * get_page() under RCU: the page cannot be freed in between).
+ * @mapping: the page cache; NULL gives NULL.
+ * @pos: a byte position; negative gives NULL.
  *
  * Return: the page, or NULL for a hole.
  */
@@ -92,6 +96,10 @@ unsigned int xarray_extract_pages(struct address_space *mapping, long long pos,
  * xarray_get_pages() - xarray_extract_pages(), but each page referenced
  * (iov_iter_get_pages2() on ITER_XARRAY, R-ITER-13): the caller
  * put_page()s each.
+ * @mapping: the page cache to walk; NULL gives 0.
+ * @pos: a byte position; the walk starts at the page holding it.
+ * @pages: receives the pages, in file order.
+ * @nr: at most this many pages.
  *
  * Return: pages found (and referenced) before the first hole.
  */

@@ -55,6 +55,7 @@ struct task_struct *sim_task_create(void)
 
 /**
  * sim_thread_create() - a task sharing @t's address space (CLONE_VM).
+ * @t: the task whose mm the new one shares (one more mm_users reference).
  */
 struct task_struct *sim_thread_create(struct task_struct *t)
 {
@@ -71,6 +72,7 @@ struct task_struct *sim_thread_create(struct task_struct *t)
 
 /**
  * sim_task_switch() - make @t current on the calling host thread.
+ * @t: the task, or NULL for none.
  */
 void sim_task_switch(struct task_struct *t)
 {
@@ -135,6 +137,7 @@ struct task_struct *sim_fork(void)
 
 /**
  * sim_task_exit() - exit @t: close its files, drop its address space.
+ * @t: the task; freed on return. NULL does nothing.
  *
  * Pages still pinned stay allocated until unpinned. If @t is current on
  * this thread, current becomes NULL.

@@ -67,7 +67,11 @@ void simfs_free_blocks(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len)
 
 /**
  * simfs_alloc_blocks() - allocate a run of up to @want free blocks.
+ * @sbi: the mounted file system.
  * @goal: preferred first block (continuing a file's last run), or 0.
+ * @want: blocks wanted.
+ * @pblk: out: the first block of the run.
+ * @got: out: blocks in the run.
  *
  * Return: 0 with *@pblk, *@got (1..@want) set, or -ENOSPC.
  */
@@ -112,6 +116,9 @@ static size_t ext_find(const struct simfs_inode *si, uint64_t fblk)
 
 /**
  * simfs_ext_lookup() - what is at file block @fblk?
+ * @si: the inode.
+ * @fblk: the file block.
+ * @out: out: the mapped run or the hole.
  *
  * Return: 1 and *@out = the mapped run from @fblk to its extent's end, or
  * 0 and out->len = the hole's length in blocks (UINT32_MAX past the last
@@ -291,8 +298,11 @@ void simfs_ext_truncate(struct simfs_inode *si, uint64_t from)
 
 /**
  * simfs_map_alloc() - map file block @fblk, allocating if it is a hole.
+ * @si: the inode.
+ * @fblk: the file block.
  * @want: blocks wanted from @fblk on.
  * @flags: SIMFS_EXT_UNWRITTEN for the new run, or 0.
+ * @out: out: the extent mapping @fblk on.
  *
  * Return: 1 (*@out was mapped already), 2 (*@out was just allocated), or
  * -ENOSPC, -ENOMEM.

@@ -19,6 +19,10 @@
 
 /**
  * simfs_inode_new() - a new in-memory inode called @name, in the table.
+ * @sbi: the mounted file system.
+ * @name: the file name (cut to SIMFS_NAME_MAX bytes).
+ * @ino: the inode number.
+ *
  * Return: the inode, or NULL (-ENOMEM).
  */
 struct simfs_inode *simfs_inode_new(struct simfs_sb_info *sbi, const char *name, uint64_t ino)
@@ -109,7 +113,11 @@ struct simfs_inode *simfs_lookup(struct simfs_sb_info *sbi, const char *name)
 
 /**
  * simfs_unlink() - remove @name; its blocks are freed now if it is not
- * open, else at its last close. Context: takes sbi->lock.
+ * open, else at its last close.
+ * @sbi: the mounted file system.
+ * @name: the file name.
+ *
+ * Context: takes sbi->lock, so the caller must not hold it.
  * Return: 0 or -ENOENT.
  */
 int simfs_unlink(struct simfs_sb_info *sbi, const char *name)
