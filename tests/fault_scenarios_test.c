@@ -60,6 +60,7 @@ struct fs_result {
 	unsigned long allocs;		/* allocations seen up to the shutdown */
 	unsigned long injected;
 	unsigned long dev_faults;	/* device faults that fired (dma_faults) */
+	unsigned long dev_requests;	/* bios the devices ran (dma_requests) */
 	bool reached_shutdown;
 };
 
@@ -80,6 +81,7 @@ static void fs_run_here(const struct sim_scenario *s, unsigned long nth, struct 
 {
 	struct sim_scenario_ctx ctx;
 	unsigned long dev_faults = sim_dma_stat("dma_faults");
+	unsigned long dev_requests = sim_dma_stat("dma_requests");
 
 	memset(r, 0, sizeof(*r));
 	sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_5, NULL);
@@ -95,6 +97,7 @@ static void fs_run_here(const struct sim_scenario *s, unsigned long nth, struct 
 	r->status = sim_scenario_run(s, &ctx);
 	pinio_warn_quiet(false);
 	r->dev_faults = sim_dma_stat("dma_faults") - dev_faults;
+	r->dev_requests = sim_dma_stat("dma_requests") - dev_requests;
 	r->leaks = ctx.leaks;
 	r->violations = atomic_long_read(&nr_violations) - ctx.violations_expected;
 	if (r->violations < 0)
@@ -319,7 +322,7 @@ static const struct {
 static void fault_scenarios_device_faults(struct kunit *test)
 {
 	const struct sim_scenario *s = test->param_value;
-	unsigned long runs = 0, surfaced = 0, reached = 0, own;
+	unsigned long runs = 0, surfaced = 0, reached = 0, own, requests;
 	struct fs_result r;
 	char why[96];
 	size_t i;
@@ -337,6 +340,7 @@ static void fault_scenarios_device_faults(struct kunit *test)
 		return;
 	}
 	own = r.dev_faults;
+	requests = r.dev_requests;
 	for (i = 0; i < ARRAY_SIZE(fs_dev_faults); i++) {
 		fs_dev_fault = &fs_dev_faults[i].f;
 		if (fs_run(s, 0, &r, why, sizeof(why))) {
@@ -357,6 +361,16 @@ static void fault_scenarios_device_faults(struct kunit *test)
 				    s->id, fs_dev_faults[i].what);
 	}
 	fs_dev_fault = NULL;
+	/*
+	 * A scenario that moves data through a disk and arms no fault of its
+	 * own must meet the run's faults ("fail every bio" at least): a fault
+	 * that never fires tests nothing (the plain-disk bug, see
+	 * fault_scenarios_inject_new).
+	 */
+	if (requests && !own)
+		KUNIT_EXPECT_GT_MSG(test, reached, 0UL,
+				    "%s ran %lu bios but no device fault reached it", s->id,
+				    requests);
 	kunit_info(test, "%s: %lu device-fault runs, %lu reached by the fault, %lu surfaced as errors (the scenario's own faults: %lu)",
 		   s->id, runs, reached, surfaced, own);
 }
