@@ -87,6 +87,9 @@ void pinio_qd1_setup(struct qd1 *q);
 void pinio_qd1_teardown(struct qd1 *q);
 /* N reads; counting (callgrind) covers exactly this function. */
 __attribute__((noinline)) void cg_dio_4k(struct qd1 *q, unsigned long n);
+/* The same reads of a simfs file, engine @e of simfs_engines[] (why[0]: skipped). */
+void simfs_qd1_setup(struct qd1 *q, int e, char *why, size_t whysz);
+void simfs_qd1_teardown(struct qd1 *q, int e);
 
 /* ---- simfs files for the O_DIRECT cases (simfs.c) ----------------------- */
 
