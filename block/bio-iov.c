@@ -229,13 +229,27 @@ int bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
  */
 void __bio_release_pages(struct bio *bio, bool mark_dirty)
 {
-	struct bvec_iter_all iter_all;
-	struct bio_vec *bvec;
+	const struct bio_vec *bv = bio->bi_io_vec, *end = bv + bio->bi_vcnt;
 
-	bio_for_each_segment_all(bvec, bio, iter_all) {
-		if (mark_dirty && !PageCompound(bvec->bv_page))
-			set_page_dirty_lock(bvec->bv_page);
-		bio_release_page(bio, bvec->bv_page);
+	/*
+	 * Every page of every bvec, as bio_for_each_segment_all() visits
+	 * them, without its per-segment bookkeeping (a 4 KiB read has one
+	 * bvec of one page).
+	 */
+	for (; bv < end; bv++) {
+		struct page *page = bv->bv_page + bv->bv_offset / PAGE_SIZE;
+		unsigned int off = bv->bv_offset % PAGE_SIZE, left = bv->bv_len;
+
+		while (left) {
+			unsigned int len = min_t(unsigned int, PAGE_SIZE - off, left);
+
+			if (mark_dirty && !PageCompound(page))
+				set_page_dirty_lock(page);
+			bio_release_page(bio, page);
+			left -= len;
+			off = 0;
+			page++;
+		}
 	}
 }
 
