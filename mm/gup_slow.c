@@ -126,8 +126,15 @@ static struct page *follow_page_pte(struct vm_area_struct *vma, unsigned long ad
 			page = ERR_PTR(-EFAULT);
 			goto out;
 		}
-		if (!is_zero_pfn(pte_pfn(pte))) {
-			page = ERR_PTR(-EEXIST);
+		/*
+		 * The kernel answers -EEXIST for any other special PTE (a
+		 * VM_MIXEDMAP pfn without a struct page), which
+		 * __get_user_pages() fails with when it wants pages. The
+		 * simulation maps no such memory: the zero pages are its only
+		 * special PTEs, so anything else is a page-table bug.
+		 */
+		if (WARN_ON_ONCE(!is_zero_pfn(pte_pfn(pte)))) {
+			page = ERR_PTR(-EFAULT);
 			goto out;
 		}
 		page = pte_page(pte);	/* the exact colour mapped here */
@@ -288,11 +295,6 @@ retry:
 			if (!ret)
 				ret = -EFAULT;
 			goto out;
-		} else if (PTR_ERR(page) == -EEXIST) {
-			if (pages) {
-				ret = -EEXIST;
-				goto out;
-			}
 		} else if (IS_ERR(page)) {
 			ret = PTR_ERR(page);
 			goto out;
@@ -303,7 +305,7 @@ retry:
 		if (pages) {
 			unsigned int j;
 
-			if (page_increm > 1 && !IS_ERR(page)) {
+			if (page_increm > 1) {
 				/* The rest of this large folio, as one grab. */
 				struct folio *folio = try_grab_folio(page, (int)page_increm - 1,
 								     gup_flags);

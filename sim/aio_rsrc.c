@@ -34,9 +34,12 @@
  * once); the quiesce wait is not interruptible (the simulation has no
  * signals); errors that io_uring posts as a completion of the fixed
  * request (bad index, range) are returned by the submit, as
- * sim_aio_submit() returns import errors. Left out: sparse tables and
- * updates (IORING_REGISTER_BUFFERS2/UPDATE), tags, file-backed memory
- * checks (-EOPNOTSUPP).
+ * sim_aio_submit() returns import errors. File-backed memory is refused
+ * as v6.5 refuses it, by GUP: the long-term writable pin fails with
+ * -EFAULT on a shared mapping of a file that needs dirty tracking
+ * (io_uring's own -EOPNOTSUPP check of older kernels is gone since 6.5);
+ * shmem and private file mappings register. Left out: sparse tables and
+ * updates (IORING_REGISTER_BUFFERS2/UPDATE), tags.
  */
 #include <stdlib.h>
 #include <pinio/mm.h>
