@@ -75,6 +75,17 @@ static void unaccount_locked(unsigned long npages)
 	pthread_mutex_unlock(&user_locked_lock);
 }
 
+/**
+ * sim_user_locked_pages() - locked memory charged to the (single) user.
+ *
+ * The sum, in pages, of every registered buffer of every ring (the
+ * kernel's user_struct->locked_vm). It is charged before a registration
+ * pins and uncharged when the buffers are unregistered or the ring is
+ * freed, so it is 0 when no ring holds buffers.
+ *
+ * Context: any thread; takes the accounting lock.
+ * Return: the charged page count.
+ */
 unsigned long sim_user_locked_pages(void)
 {
 	unsigned long n;
@@ -85,6 +96,17 @@ unsigned long sim_user_locked_pages(void)
 	return n;
 }
 
+/**
+ * sim_setrlimit_memlock() - set RLIMIT_MEMLOCK of the current task.
+ * @bytes: the new limit in bytes; a registration that would take the
+ *	user's locked pages past @bytes >> PAGE_SHIFT fails with -ENOMEM.
+ *
+ * Only the current task's limit changes; tasks created while it is
+ * current inherit it. What is already charged stays charged, even above the new
+ * limit. There is no CAP_IPC_LOCK to bypass the limit.
+ *
+ * Return: 0, or -ESRCH if no task is current on this thread.
+ */
 int sim_setrlimit_memlock(unsigned long bytes)
 {
 	if (!current)
