@@ -517,7 +517,13 @@ bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
  * bio_try_merge_page_nocount() - __bio_try_merge_page() without counting
  * the merge in BIO_MERGES: for a caller that adds up its merges and
  * counts them once (bio_iov_iter_get_pages(), per extraction).
+ * @bio: the bio (not a clone: WARN and false).
+ * @page: the fragment's page.
+ * @len: its length.
+ * @off: its offset in @page.
+ * @same_page: set when the fragment starts in the page where the bvec ends.
  *
+ * Never touches pins.
  * Return: true if merged.
  */
 bool bio_try_merge_page_nocount(struct bio *bio, struct page *page, unsigned int len,
