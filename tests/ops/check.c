@@ -294,6 +294,75 @@ void ops_verify_task(struct ops_ctx *c, struct ops_mtask *t)
 	}
 }
 
+/*
+ * What @t maps, page by page in the order of its regions (NULL where
+ * nothing), before an op that may write only frames it allocates itself:
+ * fork, which copies into new frames for the child and changes no byte of
+ * a frame the parent maps.
+ */
+struct page **ops_snap_task(struct ops_mtask *t, unsigned long *n)
+{
+	struct page **pg;
+	struct pmd_walk w;
+	struct ops_peek p;
+	unsigned long a, k = 0;
+	unsigned int i;
+
+	*n = 0;
+	for (i = 0; i < t->nr; i++)
+		*n += t->r[i].npages;
+	pg = malloc((*n ? *n : 1) * sizeof(*pg));
+	if (!pg)
+		abort();
+	walk_init(&w, t->t->mm);
+	for (i = 0; i < t->nr; i++) {
+		const struct ops_region *r = &t->r[i];
+
+		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT); a += PAGE_SIZE) {
+			walk_peek(&w, a, &p);
+			pg[k++] = p.present ? p.page : NULL;
+		}
+	}
+	return pg;
+}
+
+/*
+ * After such an op, with a fresh vcache: each page @t still maps to the
+ * frame it mapped in @snap (ops_snap_task()) holds what it held then, so
+ * it goes into the vcache as holding the model's bytes without a compare.
+ * ops_verify_task() then still checks every page's mapping (present or
+ * not, zero-page colour, sharing) and compares each frame that changed or
+ * appeared, and the child's copies; a frame that did not change is
+ * compared at the next sweep, as between sweeps. A snapshot that no longer
+ * lines up with @t's regions trusts nothing.
+ */
+void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct page **snap,
+				unsigned long n)
+{
+	struct pmd_walk w;
+	struct ops_peek p;
+	unsigned long a, k = 0, total = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		total += t->r[i].npages;
+	if (total != n)
+		return;
+	walk_init(&w, t->t->mm);
+	for (i = 0; i < t->nr; i++) {
+		const struct ops_region *r = &t->r[i];
+		unsigned long idx = r->off;
+
+		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT); a += PAGE_SIZE, k++, idx++) {
+			const struct ops_blob *b = r->obj->pg[idx];
+
+			walk_peek(&w, a, &p);
+			if (p.present && p.page == snap[k] && ops_page_ptr_valid(p.page))
+				vcache_add(c, page_to_pfn(p.page), b ? b->data : ops_zero_bytes);
+		}
+	}
+}
+
 /* Every mapped page of every task. */
 void ops_verify_all(struct ops_ctx *c)
 {

@@ -341,21 +341,35 @@ static void op_fork(struct ops_ctx *c)
 	struct ops_mtask *t = op_task(c), *child;
 	struct task_struct *ct;
 	int parent_id = t->id;
+	struct page **snap;
+	unsigned long nsnap;
 
 	if (c->m.ntasks == OPS_MAX_TASKS || !fits(c, model_task_private_footprint(t))) {
 		skip(c);
 		return;
 	}
+	snap = ops_snap_task(t, &nsnap);
 	ct = sim_fork();
 	if (IS_ERR(ct)) {
 		ops_fail(c, "errno", "sim_fork() failed: %ld", PTR_ERR(ct));
+		free(snap);
 		return;
 	}
 	child = model_fork(&c->m, t, ct);
 	if (!child)
 		abort();
+	t = model_task_by_id(&c->m, parent_id);
+	/*
+	 * Every page of both tasks is checked (mapped or not, which frame,
+	 * zero pages); the bytes of each frame fork made (the child's copies
+	 * of pinned pages, a parent page it replaced) are compared; a frame
+	 * the parent kept holds what it held (fork writes only new frames),
+	 * and the child's pages on it are the same frame.
+	 */
 	ops_vcache_reset(c);
-	ops_verify_task(c, model_task_by_id(&c->m, parent_id));
+	ops_vcache_trust_unchanged(c, t, snap, nsnap);
+	free(snap);
+	ops_verify_task(c, t);
 	ops_verify_task(c, child);
 	ops_check_bindings(c);
 }
