@@ -327,20 +327,23 @@ struct page **ops_snap_task(struct ops_mtask *t, unsigned long *n)
 }
 
 /*
- * After such an op, with a fresh vcache: each page @t still maps to the
- * frame it mapped in @snap (ops_snap_task()) holds what it held then, so
- * it goes into the vcache as holding the model's bytes without a compare.
- * ops_verify_task() then still checks every page's mapping (present or
- * not, zero-page colour, sharing) and compares each frame that changed or
- * appeared, and the child's copies; a frame that did not change is
- * compared at the next sweep, as between sweeps. A snapshot that no longer
- * lines up with @t's regions trusts nothing.
+ * After fork, with a fresh vcache: each page the parent @t still maps to
+ * the frame it mapped in @snap (ops_snap_task()) holds what it held then,
+ * so it goes into the vcache as holding the model's bytes without a
+ * compare; except where the child @child maps another frame there (fork
+ * copied that page: its source is compared too, so a copy that wrote the
+ * wrong way shows at the fork). ops_verify_task() then still checks every
+ * page's mapping (present or not, zero-page colour, sharing) and compares
+ * each frame that changed or appeared, the child's copies and their
+ * sources; a frame fork did not touch is compared at the next sweep, as
+ * between sweeps. A snapshot that no longer lines up with @t's regions
+ * trusts nothing.
  */
-void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct page **snap,
-				unsigned long n)
+void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct ops_mtask *child,
+				struct page **snap, unsigned long n)
 {
-	struct pmd_walk w;
-	struct ops_peek p;
+	struct pmd_walk w, cw;
+	struct ops_peek p, cp;
 	unsigned long a, k = 0, total = 0;
 	unsigned int i;
 
@@ -349,6 +352,7 @@ void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct p
 	if (total != n)
 		return;
 	walk_init(&w, t->t->mm);
+	walk_init(&cw, child->t->mm);
 	for (i = 0; i < t->nr; i++) {
 		const struct ops_region *r = &t->r[i];
 		unsigned long idx = r->off;
@@ -357,8 +361,14 @@ void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct p
 			const struct ops_blob *b = r->obj->pg[idx];
 
 			walk_peek(&w, a, &p);
-			if (p.present && p.page == snap[k] && ops_page_ptr_valid(p.page))
-				vcache_add(c, page_to_pfn(p.page), b ? b->data : ops_zero_bytes);
+			if (!p.present || p.page != snap[k] || !ops_page_ptr_valid(p.page))
+				continue;
+			if (!r->dontcopy) {
+				walk_peek(&cw, a, &cp);
+				if (cp.present && cp.page != p.page)
+					continue;
+			}
+			vcache_add(c, page_to_pfn(p.page), b ? b->data : ops_zero_bytes);
 		}
 	}
 }

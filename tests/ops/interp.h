@@ -69,8 +69,8 @@ void ops_verify_task(struct ops_ctx *c, struct ops_mtask *t);
 void ops_verify_all(struct ops_ctx *c);
 /* Around fork: what a task maps, and its frames fork could not have written. */
 struct page **ops_snap_task(struct ops_mtask *t, unsigned long *n);
-void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct page **snap,
-				unsigned long n);
+void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct ops_mtask *child,
+				struct page **snap, unsigned long n);
 void ops_verify_addr_everywhere(struct ops_ctx *c, unsigned long addr);
 void ops_verify_obj_page(struct ops_ctx *c, struct ops_obj *obj, unsigned long idx);
 

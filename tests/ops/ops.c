@@ -362,12 +362,13 @@ static void op_fork(struct ops_ctx *c)
 	/*
 	 * Every page of both tasks is checked (mapped or not, which frame,
 	 * zero pages); the bytes of each frame fork made (the child's copies
-	 * of pinned pages, a parent page it replaced) are compared; a frame
-	 * the parent kept holds what it held (fork writes only new frames),
-	 * and the child's pages on it are the same frame.
+	 * of pinned pages, a parent page it replaced) and of each copy's
+	 * source are compared; a frame the parent kept that fork did not
+	 * copy holds what it held (fork writes only new frames), and the
+	 * child's pages on it are the same frame.
 	 */
 	ops_vcache_reset(c);
-	ops_vcache_trust_unchanged(c, t, snap, nsnap);
+	ops_vcache_trust_unchanged(c, t, child, snap, nsnap);
 	free(snap);
 	ops_verify_task(c, t);
 	ops_verify_task(c, child);
