@@ -230,25 +230,53 @@ void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *
  * unmapped. With @others, the same addresses in every other task too:
  * where a write that COW failed to separate would show.
  */
+/*
+ * The model region of a task at an address, remembered with the span of
+ * addresses that have the same answer (a region, or a hole between two):
+ * a range walks page by page, and looking up each page was a sixth of a
+ * range check.
+ */
+struct region_cursor {
+	struct ops_mtask *t;
+	struct ops_region *r;
+	unsigned long lo, hi;	/* [lo, hi): r holds; lo > hi: nothing looked up yet */
+};
+
+static void cursor_init(struct region_cursor *rc, struct ops_mtask *t)
+{
+	rc->t = t;
+	rc->r = NULL;
+	rc->lo = 1;
+	rc->hi = 0;
+}
+
+static __always_inline struct ops_region *cursor_at(struct region_cursor *rc, unsigned long a)
+{
+	if (a < rc->lo || a >= rc->hi)
+		rc->r = model_region_span(rc->t, a, &rc->lo, &rc->hi);
+	return rc->r;
+}
+
 void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
 			 unsigned long n, bool others)
 {
 	struct pmd_walk w, ow[OPS_MAX_TASKS];
-	struct ops_region *tr = NULL, *r;
+	struct region_cursor tc, oc[OPS_MAX_TASKS];
+	struct ops_region *r;
 	unsigned long a;
 	unsigned int i;
 
 	ops_vcache_reset(c);
 	walk_init(&w, t->t->mm);
-	for (i = 0; others && i < c->m.ntasks; i++)
+	cursor_init(&tc, t);
+	for (i = 0; others && i < c->m.ntasks; i++) {
 		walk_init(&ow[i], c->m.tasks[i].t->mm);
+		cursor_init(&oc[i], &c->m.tasks[i]);
+	}
 	for (a = start; a < start + (n << PAGE_SHIFT) && !ops_failed(c); a += PAGE_SIZE) {
 		struct ops_peek p;
 
-		/* The region of the last page, while @a is in it; else a lookup. */
-		if (!tr || a - tr->start >= (tr->npages << PAGE_SHIFT))
-			tr = model_region_at(t, a);
-		r = tr;
+		r = cursor_at(&tc, a);
 		walk_peek(&w, a, &p);
 		if (r && p.present)
 			verify_peeked(c, t, r, a, &p);
@@ -260,7 +288,7 @@ void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long star
 		for (i = 0; others && i < c->m.ntasks && !ops_failed(c); i++) {
 			struct ops_mtask *o = &c->m.tasks[i];
 
-			r = o == t ? NULL : model_region_at(o, a);
+			r = o == t ? NULL : cursor_at(&oc[i], a);
 			if (!r)
 				continue;
 			walk_peek(&ow[i], a, &p);
