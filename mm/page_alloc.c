@@ -9,11 +9,8 @@
  * switch, page_poisoning_enabled(), off only in benchmarks) and
  * page_owner (an owner tag and allocation site per folio). Each frame also
  * carries an allocation generation, bumped on every allocation, which the
- * DMA engine compares against the one it saw at submit (I9). Freed
- * order-0 frames go first to a per_cpu_pages-like list (the simulation has
- * one CPU: one list, under zone_lock), handed out again LIFO without
- * buddy merging and splitting; see "pcp" below. Left out: zones, per-cpu
- * lists per thread, watermarks, reclaim, migration types.
+ * DMA engine compares against the one it saw at submit (I9). Left out:
+ * zones, per-cpu lists, watermarks, reclaim, migration types.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,28 +36,6 @@ atomic_long_t nr_violations;
 static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct list_head free_area[NR_PAGE_ORDERS];
 static unsigned long nr_free[NR_PAGE_ORDERS];
-
-/*
- * pcp: free order-0 frames kept off the buddy lists, as the kernel's
- * per_cpu_pages keep them, so that the hot order-0 free/alloc pair skips
- * merging and splitting (and the cold struct pages of buddies those
- * touch). A frame on it is free for every check: it was poisoned and
- * checked as any free (free_folio()), it carries PG_buddy with order 0
- * (page->private), refcount 0 and no owner, so sim_check(), the leak
- * report, the DMA engine's I9 check and page-table checks see a free
- * frame; it counts in nr_free_frames(); its next allocation bumps its
- * generation and checks its poison as any. What marks it as not on a
- * buddy list (a neighbour's free must not merge with it) is page->index
- * == PCP_INDEX, written and read under zone_lock only. Above PCP_HIGH
- * frames the oldest PCP_BATCH go to the buddy lists; all of them go back
- * (pcp_drain()) before an allocation fails and before a larger one is
- * tried again, as the kernel drains before it gives up.
- */
-#define PCP_HIGH	64
-#define PCP_BATCH	32
-#define PCP_INDEX	(~0UL)
-static struct list_head pcp_list;
-static unsigned long pcp_count;
 static atomic_long_t free_frames;
 static const char **owner_site;		/* per head pfn: allocation site */
 static unsigned char poison_page[PAGE_SIZE];
@@ -126,67 +101,6 @@ static void buddy_del(struct page *page, unsigned int order)
 	clear_bit(PG_buddy, &page->flags);
 	page->private = 0;
 	nr_free[order]--;
-}
-
-/* Merge the free block at @pfn of @order with its free buddies. Under zone_lock. */
-static void buddy_free(unsigned long pfn, unsigned int order)
-{
-	while (order < MAX_ORDER) {
-		unsigned long buddy_pfn = pfn ^ (1UL << order);
-		struct page *buddy;
-
-		if (buddy_pfn + (1UL << order) > max_pfn)
-			break;
-		buddy = pfn_to_page(buddy_pfn);
-		if (!test_bit(PG_buddy, &buddy->flags) || buddy->private != order ||
-		    buddy->index == PCP_INDEX)
-			break;
-		buddy_del(buddy, order);
-		pfn &= buddy_pfn;
-		order++;
-	}
-	buddy_add(pfn, order);
-}
-
-/* A freed order-0 frame onto the pcp list. Under zone_lock. */
-static void pcp_add(struct page *page)
-{
-	page->private = 0;
-	page->index = PCP_INDEX;
-	set_bit(PG_buddy, &page->flags);
-	list_add(&page->lru, &pcp_list);
-	pcp_count++;
-}
-
-static void pcp_del(struct page *page)
-{
-	list_del(&page->lru);
-	clear_bit(PG_buddy, &page->flags);
-	page->index = 0;
-	pcp_count--;
-}
-
-/* The @nr oldest frames of the pcp list to the buddy lists. Under zone_lock. */
-static void pcp_free_bulk(unsigned long nr)
-{
-	while (nr-- && pcp_count) {
-		struct page *page = list_entry(pcp_list.prev, struct page, lru);
-
-		pcp_del(page);
-		buddy_free(page_to_pfn(page), 0);
-	}
-}
-
-/* Every frame of the pcp list to the buddy lists (drain_local_pages()). */
-static bool pcp_drain(void)
-{
-	bool any;
-
-	pthread_mutex_lock(&zone_lock);
-	any = pcp_count != 0;
-	pcp_free_bulk(pcp_count);
-	pthread_mutex_unlock(&zone_lock);
-	return any;
 }
 
 /*
@@ -290,8 +204,6 @@ int mem_init(size_t bytes)
 		INIT_LIST_HEAD(&free_area[o]);
 		nr_free[o] = 0;
 	}
-	INIT_LIST_HEAD(&pcp_list);
-	pcp_count = 0;
 	for (pfn = 0; pfn < max_pfn; pfn++)
 		atomic_set(&mem_map[pfn]._mapcount, -1);
 	/* Largest aligned blocks first, then whatever fits at the end. */
@@ -341,8 +253,7 @@ void mem_exit(void)
 }
 
 /**
- * nr_free_frames() - free frames: in the buddy allocator's free lists and
- * on the pcp list (free for every check; no drain needed to count them).
+ * nr_free_frames() - frames in the buddy allocator's free lists.
  */
 unsigned long nr_free_frames(void)
 {
@@ -362,12 +273,6 @@ static struct page *rmqueue(unsigned int order)
 {
 	unsigned int o;
 
-	if (!order && pcp_count) {
-		struct page *page = list_first_entry(&pcp_list, struct page, lru);
-
-		pcp_del(page);
-		return page;
-	}
 	for (o = order; o < NR_PAGE_ORDERS; o++) {
 		struct page *page;
 
@@ -464,12 +369,6 @@ struct folio *__folio_alloc(gfp_t gfp, unsigned int order, enum page_owner owner
 	pthread_mutex_lock(&zone_lock);
 	page = rmqueue(order);
 	pthread_mutex_unlock(&zone_lock);
-	/* Out of blocks of this order: what the pcp list holds may merge into one. */
-	if (!page && pcp_drain()) {
-		pthread_mutex_lock(&zone_lock);
-		page = rmqueue(order);
-		pthread_mutex_unlock(&zone_lock);
-	}
 	if (!page)
 		return NULL;
 	atomic_long_sub(1L << order, &free_frames);
@@ -541,13 +440,20 @@ void free_folio(struct folio *folio)
 	owner_site[pfn] = NULL;
 
 	pthread_mutex_lock(&zone_lock);
-	if (!order) {
-		pcp_add(&folio->page);
-		if (pcp_count > PCP_HIGH)
-			pcp_free_bulk(PCP_BATCH);
-	} else {
-		buddy_free(pfn, order);
+	while (order < MAX_ORDER) {
+		unsigned long buddy_pfn = pfn ^ (1UL << order);
+		struct page *buddy;
+
+		if (buddy_pfn + (1UL << order) > max_pfn)
+			break;
+		buddy = pfn_to_page(buddy_pfn);
+		if (!test_bit(PG_buddy, &buddy->flags) || buddy->private != order)
+			break;
+		buddy_del(buddy, order);
+		pfn &= buddy_pfn;
+		order++;
 	}
+	buddy_add(pfn, order);
 	pthread_mutex_unlock(&zone_lock);
 	atomic_long_add((long)nr, &free_frames);
 	atomic_long_dec(&nr_live_folios);
