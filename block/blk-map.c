@@ -130,6 +130,7 @@ static struct bio *blk_rq_map_bio_alloc(struct request *rq, unsigned int nr_vecs
  * @rq: the request; the bio is appended to it.
  * @map_data: pages to use instead of allocating (may be NULL).
  * @iter: advanced by the bytes the bio covers.
+ * @gfp_mask: allocation flags (unused).
  *
  * WRITE (or @map_data->from_user): the user data is copied in now. READ:
  * our pages are zero-filled, so a short device transfer leaks nothing.
@@ -261,6 +262,7 @@ static ssize_t blk_map_get_pages(struct iov_iter *iter, struct page **stack,
  * as the queue takes.
  * @rq: the request; the bio is appended to it.
  * @iter: a user-backed iterator; advanced by the bytes mapped.
+ * @gfp_mask: allocation flags (unused).
  *
  * BIO_PAGE_PINNED iff iov_iter_extract_will_pin(). Each page occurrence in
  * the bio holds one pin: pages extracted but not added are unpinned at

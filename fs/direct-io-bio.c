@@ -36,6 +36,19 @@ struct dio_test_knobs dio_test_knobs;
 atomic_long_t dio_st_bios, dio_st_reaps, dio_st_zero_subst, dio_st_zero_chunks, dio_st_cleanups;
 long dio_st_last_ddio, dio_st_last_page_errors;
 
+/**
+ * dio_stats_read() - read the legacy direct-I/O engine's counters.
+ * @s: filled in.
+ *
+ * Counts since the program started, never reset: bios submitted, reap
+ * passes that collected bios, ZERO_PAGE substitutions after a fault
+ * (R-DIO-2), dio_zero_block() sections (R-DIO-5) and dio_cleanup() calls.
+ * Also do_direct_IO()'s result and the page-error count of the most
+ * recent request, whichever thread ran it. Each field is read on its
+ * own, so the set is not a snapshot while I/O runs.
+ *
+ * Context: any thread; lock-free.
+ */
 void dio_stats_read(struct dio_stats *s)
 {
 	s->bios = (unsigned long)atomic_long_read(&dio_st_bios);
@@ -62,6 +75,23 @@ static long bio_entries_of(const struct bio *bio, const struct page *page)
 	return n;
 }
 
+/**
+ * dio_holders_expected() - pins INV-14 says a page must hold right now.
+ * @h: the holders of one request at one checkpoint, as given to
+ *	dio_test_knobs.holders_hook.
+ * @page: a page of the request's user buffer.
+ *
+ * One pin per appearance of @page among the holders: each queue entry
+ * not yet consumed, the page do_direct_IO() is working on, the current
+ * page, and each page entry of the open bio and of the submitted bios not
+ * yet released. Zero for a zero page (pins on it are not counted) and for
+ * a request that does not pin (a kernel iterator, or the v6.4 profile's
+ * references). A test compares it with the page's actual pin count.
+ *
+ * Context: the hook, on the submitting thread; the caller keeps the bios
+ * in @h from being released meanwhile.
+ * Return: the expected pin count.
+ */
 long dio_holders_expected(const struct dio_holders *h, const struct page *page)
 {
 	long n = 0;
@@ -269,10 +299,20 @@ static void *dio_work_thread(void *p)
 	return NULL;
 }
 
-/*
- * dio_defer_work() - run @fn(@arg) in "process context": a new detached
- * thread standing in for the superblock's s_dio_done_wq; inline if no
- * thread can be made (used by both engines).
+/**
+ * dio_defer_work() - run a completion step in process context.
+ * @fn: the work: the end of an asynchronous request's completion, which
+ *	may sleep (dio_complete() with cache invalidation after a write,
+ *	iomap_dio_complete() and ->ki_complete).
+ * @arg: passed to @fn.
+ *
+ * Starts a new detached thread for @fn, standing in for the superblock's
+ * s_dio_done_wq, so a device's completion thread never blocks on it. If
+ * no thread can be started, @fn runs inline on the caller instead: the
+ * work is never lost, but then it runs in the caller's context. Shared by
+ * both direct-I/O engines.
+ *
+ * Context: any thread, including a device completion thread.
  */
 void dio_defer_work(void (*fn)(void *arg), void *arg)
 {

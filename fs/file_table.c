@@ -67,7 +67,16 @@ void fput(struct file *file)
 	atomic_long_dec(&live_files);
 }
 
-/* Open files not yet released (fds and in-flight asynchronous I/O). */
+/**
+ * nr_live_files() - count the open files not yet released.
+ *
+ * A file counts from alloc_file() until the fput() that drops its last
+ * reference; a reference held by asynchronous I/O in flight (a kiocb's
+ * ki_filp) keeps it counted. The leak ledger expects zero between cases.
+ *
+ * Context: any thread; lock-free.
+ * Return: the number of live struct files.
+ */
 long nr_live_files(void)
 {
 	return atomic_long_read(&live_files);

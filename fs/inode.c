@@ -17,15 +17,33 @@
 static pthread_mutex_t inode_dio_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t inode_dio_cond = PTHREAD_COND_INITIALIZER;
 
-/* One more direct I/O in flight on @inode. */
+/**
+ * inode_dio_begin() - count one more direct I/O in flight on an inode.
+ * @inode: the file's inode.
+ *
+ * Called by the direct I/O engines before they submit the first bio, with
+ * the inode lock held (shared or exclusive) so a truncate holding it
+ * exclusively cannot start in between. Each call is paired with exactly
+ * one inode_dio_end(), which may run later on a completion thread.
+ *
+ * Context: any thread; does not sleep.
+ */
 void inode_dio_begin(struct inode *inode)
 {
 	atomic_inc(&inode->i_dio_count);
 }
 
-/*
- * A direct I/O on @inode is finished (any thread, also a DMA completion):
- * wake inode_dio_wait() when it was the last one.
+/**
+ * inode_dio_end() - a direct I/O counted by inode_dio_begin() is finished.
+ * @inode: the file's inode.
+ *
+ * Drops i_dio_count and, when it reaches zero, wakes every thread in
+ * inode_dio_wait(). A count that goes negative (an end without a begin)
+ * WARNs. All inodes share one wait queue here, so a wakeup may be for
+ * another inode; the waiters re-check their own count.
+ *
+ * Context: any thread, including a device's completion (DMA) thread; may
+ * briefly take a global mutex, never sleeps for long.
  */
 void inode_dio_end(struct inode *inode)
 {
@@ -39,7 +57,18 @@ void inode_dio_end(struct inode *inode)
 	}
 }
 
-/* Wait until no direct I/O is in flight on @inode (the caller blocks new ones). */
+/**
+ * inode_dio_wait() - wait until no direct I/O is in flight on an inode.
+ * @inode: the file's inode.
+ *
+ * Sleeps until i_dio_count is zero. The caller must stop new direct I/O
+ * from starting (a truncate or size change holds i_rwsem exclusively),
+ * otherwise the wait may never end; after the return, the file's blocks
+ * can be freed without a DMA still writing into them (R-BUG-3, R10).
+ * Not interruptible.
+ *
+ * Context: may sleep.
+ */
 void inode_dio_wait(struct inode *inode)
 {
 	pthread_mutex_lock(&inode_dio_lock);

@@ -26,6 +26,15 @@
 
 static atomic_long_t live_pipes;
 
+/**
+ * nr_live_pipes() - count the pipes that are currently allocated.
+ *
+ * A pipe is counted from alloc_pipe_info() until the last close of either
+ * end frees it; the test runner's leak ledger compares this to zero.
+ *
+ * Context: any thread; lock-free (an atomic read).
+ * Return: the number of live pipes.
+ */
 long nr_live_pipes(void)
 {
 	return atomic_long_read(&live_pipes);
@@ -33,16 +42,41 @@ long nr_live_pipes(void)
 
 /* ---- locking ---------------------------------------------------------------- */
 
+/**
+ * pipe_lock() - take the mutex of a pipe.
+ * @pipe: the pipe.
+ *
+ * Serialises the ring (head, tail, bufs), the reader and writer counts,
+ * and the sleepers of pipe_wait_readable() and pipe_wait_writable(). Not
+ * recursive. To hold two pipes at once use pipe_double_lock().
+ *
+ * Context: may sleep.
+ */
 void pipe_lock(struct pipe_inode_info *pipe)
 {
 	pthread_mutex_lock(&pipe->mutex);
 }
 
+/**
+ * pipe_unlock() - release the mutex taken by pipe_lock().
+ * @pipe: the pipe, locked by the caller.
+ */
 void pipe_unlock(struct pipe_inode_info *pipe)
 {
 	pthread_mutex_unlock(&pipe->mutex);
 }
 
+/**
+ * pipe_double_lock() - lock two different pipes without deadlocking.
+ * @p1: one pipe.
+ * @p2: the other pipe; must not be @p1 (BUG otherwise).
+ *
+ * Takes both mutexes in address order, lower address first, so two
+ * threads splicing between the same pair of pipes in opposite directions
+ * cannot deadlock. Release each with pipe_unlock().
+ *
+ * Context: may sleep; holds neither pipe on entry.
+ */
 void pipe_double_lock(struct pipe_inode_info *p1, struct pipe_inode_info *p2)
 {
 	BUG_ON(p1 == p2);
@@ -55,21 +89,61 @@ void pipe_double_lock(struct pipe_inode_info *p1, struct pipe_inode_info *p2)
 	}
 }
 
+/**
+ * wakeup_pipe_readers() - wake every thread sleeping until @pipe has data.
+ * @pipe: the pipe.
+ *
+ * Broadcasts rd_wait. Called after buffers were added, and when the last
+ * writer goes away so readers can see end of file.
+ *
+ * Context: with or without the pipe mutex held.
+ */
 void wakeup_pipe_readers(struct pipe_inode_info *pipe)
 {
 	pthread_cond_broadcast(&pipe->rd_wait);
 }
 
+/**
+ * wakeup_pipe_writers() - wake every thread sleeping until @pipe has room.
+ * @pipe: the pipe.
+ *
+ * Broadcasts wr_wait. Called after buffers were consumed, and when the
+ * last reader goes away so writers can see -EPIPE.
+ *
+ * Context: with or without the pipe mutex held.
+ */
 void wakeup_pipe_writers(struct pipe_inode_info *pipe)
 {
 	pthread_cond_broadcast(&pipe->wr_wait);
 }
 
+/**
+ * pipe_wait_readable() - sleep until a writer or a closing end wakes us.
+ * @pipe: the pipe; the caller holds its mutex.
+ *
+ * Drops the mutex while asleep on rd_wait and holds it again on return.
+ * A return does not promise data: the wakeup may be spurious, or an end
+ * may have closed, so the caller re-checks the ring and the writer count
+ * in a loop. Unlike the kernel's wait, the sleep cannot be interrupted by
+ * a signal.
+ *
+ * Context: may sleep; called with the pipe mutex held.
+ */
 void pipe_wait_readable(struct pipe_inode_info *pipe)
 {
 	pthread_cond_wait(&pipe->rd_wait, &pipe->mutex);
 }
 
+/**
+ * pipe_wait_writable() - sleep until a reader or a closing end wakes us.
+ * @pipe: the pipe; the caller holds its mutex.
+ *
+ * Drops the mutex while asleep on wr_wait and holds it again on return.
+ * A return does not promise a free slot: the caller re-checks the ring
+ * and the reader count in a loop. Not interruptible by signals.
+ *
+ * Context: may sleep; called with the pipe mutex held.
+ */
 void pipe_wait_writable(struct pipe_inode_info *pipe)
 {
 	pthread_cond_wait(&pipe->wr_wait, &pipe->mutex);
@@ -79,6 +153,9 @@ void pipe_wait_writable(struct pipe_inode_info *pipe)
 
 /**
  * generic_pipe_buf_release() - drop the page reference the buffer held.
+ * @pipe: the pipe the buffer is in.
+ * @buf: the buffer being released.
+ *
  * The page is freed here if the pipe was its last holder.
  */
 void generic_pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
@@ -88,6 +165,9 @@ void generic_pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *
 
 /**
  * generic_pipe_buf_get() - one more reference on the buffer's page.
+ * @pipe: the pipe the buffer is in.
+ * @buf: the buffer to share.
+ *
  * Return: false (and a WARN) if the page's count is already <= 0.
  */
 bool generic_pipe_buf_get(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
@@ -389,6 +469,17 @@ const struct file_operations pipefifo_fops = {
 	.release = pipe_release,
 };
 
+/**
+ * get_pipe_info() - the pipe behind an open file.
+ * @file: any open file.
+ *
+ * A file is a pipe end when its f_op is pipefifo_fops (the pipe lives in
+ * ->private_data). No reference is taken: the pipe lives as long as the
+ * caller's reference on @file. The kernel's for_splice argument (which
+ * refuses watch-queue pipes) is not modelled.
+ *
+ * Return: the pipe, or NULL if @file is not a pipe.
+ */
 struct pipe_inode_info *get_pipe_info(struct file *file)
 {
 	if (file->f_op != &pipefifo_fops)

@@ -138,6 +138,21 @@ ssize_t direct_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info
 	return ret;
 }
 
+/**
+ * copy_splice_read() - v6.5's name for direct_splice_read().
+ * @in: the file to read; its ->read_iter is called.
+ * @ppos: the file position; advanced by the bytes read.
+ * @pipe: the destination pipe; the caller holds its mutex.
+ * @len: bytes wanted; clipped to the free slots of @pipe.
+ * @flags: SPLICE_F_*.
+ *
+ * Reads into freshly allocated pages and queues them in @pipe, each
+ * buffer owning its page's only reference; see direct_splice_read().
+ *
+ * Context: may sleep (the read is synchronous); pipe mutex held.
+ * Return: bytes spliced (0 at EOF or with a full pipe), -EAGAIN when the
+ * read faulted, -ENOMEM, or the read's -errno.
+ */
 ssize_t copy_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,
 			 size_t len, unsigned int flags)
 {
@@ -238,6 +253,26 @@ ssize_t filemap_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_inf
 	return total ? total : err;
 }
 
+/**
+ * vfs_splice_read() - read from a file into a pipe, after the checks.
+ * @in: the source file.
+ * @ppos: the file position to read at; advanced by the bytes read.
+ * @pipe: the destination pipe; the caller holds its mutex.
+ * @len: bytes wanted.
+ * @flags: SPLICE_F_*.
+ *
+ * Refuses a file not open for reading, clips @len to what the pipe's free
+ * slots hold (a page each), checks the range with rw_verify_area() and
+ * caps it at MAX_RW_COUNT. An O_DIRECT file always goes through
+ * direct_splice_read() (fresh pages, never the page cache), as v6.5 does;
+ * any other file through its ->splice_read (filemap_splice_read() for a
+ * buffered simfs file). Does not wait for room: the caller has done that.
+ *
+ * Context: may sleep; pipe mutex held.
+ * Return: bytes spliced, 0 for @len 0, at EOF or with a full pipe; -EBADF
+ * (not readable), -EINVAL (no ->read_iter for O_DIRECT, or no
+ * ->splice_read), rw_verify_area()'s -errno, or the read's -errno.
+ */
 ssize_t vfs_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_info *pipe,
 			size_t len, unsigned int flags)
 {

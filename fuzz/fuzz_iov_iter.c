@@ -306,7 +306,7 @@ static ssize_t fi_expect_extract(size_t maxsize, unsigned int maxpages, size_t *
 		return -EFAULT;
 	if (!maxpages)
 		return 0;
-	if (get && (st.type == ITER_KVEC || st.type == ITER_XARRAY))
+	if (get && st.type == ITER_KVEC)
 		return -EFAULT;
 	switch (st.type) {
 	case ITER_UBUF:

@@ -288,6 +288,21 @@ static ssize_t __iov_iter_get_pages_alloc(struct iov_iter *i, struct page ***pag
 		iov_iter_advance(i, maxsize);
 		return (ssize_t)maxsize;
 	}
+	if (iov_iter_is_xarray(i)) {
+		long long pos = i->xarray_start + (long long)i->iov_offset;
+
+		/* iter_xarray_get_pages(): as extraction, with a reference each. */
+		*start = (size_t)(pos & (long long)(PAGE_SIZE - 1));
+		n = want_pages_array(pages, maxsize, *start, maxpages);
+		if (!n)
+			return -ENOMEM;
+		k = xarray_get_pages(i->xarray, pos, *pages, n);
+		if (!k)
+			return 0;
+		maxsize = min_t(size_t, maxsize, (size_t)k * PAGE_SIZE - *start);
+		iov_iter_advance(i, maxsize);
+		return (ssize_t)maxsize;
+	}
 	if (!iov_iter_is_bvec(i))
 		return -EFAULT;
 
@@ -329,8 +344,9 @@ static ssize_t __iov_iter_get_pages_alloc(struct iov_iter *i, struct page ***pag
  * @start: out: offset of the data in the first page.
  *
  * FOLL_GET, not FOLL_PIN: UBUF/IOVEC through get_user_pages_fast() (zero
- * pages included), BVEC with get_page() on each page; the caller drops
- * each with put_page(). KVEC, XARRAY and DISCARD give -EFAULT.
+ * pages included), BVEC with get_page() on each page, XARRAY with a
+ * reference on each cached page up to the first hole (R-ITER-13); the
+ * caller drops each with put_page(). KVEC and DISCARD give -EFAULT.
  * Return: bytes (> 0), 0, or -errno as iov_iter_extract_pages().
  */
 ssize_t iov_iter_get_pages2(struct iov_iter *i, struct page **pages, size_t maxsize,

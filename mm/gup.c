@@ -39,7 +39,20 @@
 void (*gup_fast_test_hook)(struct mm_struct *mm);
 static atomic_t *small_pins;	/* per pfn: pins held on a small folio */
 
-/* Boot: the shadow counts, when the machine has page checks. */
+/**
+ * gup_init() - set up GUP's shadow pin counts at boot.
+ * @nr_frames: frames of simulated memory (max_pfn).
+ *
+ * The kernel keeps no pin count for a small folio: its pins are folded
+ * into the refcount in multiples of GUP_PIN_COUNTING_BIAS. When page
+ * checks are on (page_checks_enabled()), the simulation also keeps one
+ * exact counter per frame, so an unpin of a page that holds no pin is
+ * reported and the leak checker can tell pins from references. With
+ * checks off nothing is allocated.
+ *
+ * Context: sim_boot() only, before any task runs; undone by gup_exit().
+ * Return: 0, or -ENOMEM.
+ */
 int gup_init(unsigned long nr_frames)
 {
 	if (!page_checks_enabled())
@@ -48,17 +61,33 @@ int gup_init(unsigned long nr_frames)
 	return small_pins ? 0 : -ENOMEM;
 }
 
+/**
+ * gup_exit() - free the shadow pin counts set up by gup_init().
+ *
+ * Safe to call when gup_init() allocated nothing or failed. Afterwards
+ * sim_small_folio_pins() falls back to the refcount estimate.
+ *
+ * Context: sim_shutdown() or a failed sim_boot(); no GUP call in flight.
+ */
 void gup_exit(void)
 {
 	free(small_pins);
 	small_pins = NULL;
 }
 
-/*
- * Pins held on small folio @folio according to the shadow count. Without
- * page checks there is none, and the answer is the kernel's own view: the
- * refcount's multiples of GUP_PIN_COUNTING_BIAS (an upper bound; 0 for a
- * zero page that pins do not count on).
+/**
+ * sim_small_folio_pins() - how many pins a small folio holds.
+ * @folio: an order-0 folio (large folios count pins in _pincount).
+ *
+ * With page checks on, the exact shadow count kept by try_grab_folio()
+ * and gup_put_folio(). Without, the kernel's own estimate: the refcount
+ * divided by GUP_PIN_COUNTING_BIAS, which over-counts a folio holding
+ * that many plain references (as folio_maybe_dma_pinned() may); a zero
+ * page whose pins the profile does not count answers 0.
+ *
+ * Context: any thread; lock-free, so the answer may be stale at once
+ * unless the caller keeps pins from changing.
+ * Return: the pin count (see above for its precision).
  */
 long sim_small_folio_pins(const struct folio *folio)
 {
@@ -201,6 +230,8 @@ static __always_inline struct folio *__try_grab_folio(struct page *page, int ref
 
 /**
  * try_grab_folio() - the fast path's grab of @refs pages of @page's folio.
+ * @page: a page of the folio, read from a PTE or PMD.
+ * @refs: how many pages of the folio to grab.
  * @flags: FOLL_GET or FOLL_PIN (exactly one).
  *
  * Takes @refs references (FOLL_GET) or @refs pins. Pins on a zero page
@@ -224,6 +255,8 @@ struct folio *try_grab_folio(struct page *page, int refs, unsigned int flags)
 
 /**
  * try_grab_page() - the slow path's grab of one page.
+ * @page: the page, found under the page table lock.
+ * @flags: FOLL_GET or FOLL_PIN; neither set: nothing taken, 0.
  *
  * Return: 0 on success (including a pin of a zero page, which changes
  * nothing), -ENOMEM with a WARN if the refcount is <= 0 (R-REF-9).
@@ -311,6 +344,25 @@ static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsi
 	return ret;
 }
 
+/**
+ * gup_put_folio() - drop what try_grab_folio() took on a folio.
+ * @folio: the folio.
+ * @refs: how many grabs to undo.
+ * @flags: the same FOLL_PIN or FOLL_GET the grab used.
+ *
+ * For FOLL_GET, drops @refs references. For FOLL_PIN, drops @refs pins:
+ * on a large folio from _pincount plus one reference each, on a small
+ * folio GUP_PIN_COUNTING_BIAS references each (and the shadow count when
+ * page checks are on). A pin on a zero page is a no-op under the v6.5
+ * profile, which does not count them. Dropping a pin the folio does not
+ * hold (per the shadow or _pincount; without the shadow, only one that
+ * would take the refcount below zero) changes nothing and is reported
+ * as a violation. The folio is
+ * freed if that was its last reference. GUP's vmstat counters are
+ * updated before the return.
+ *
+ * Context: any thread, including a DMA completion; does not sleep.
+ */
 void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
 {
 	gup_put_folio_now(folio, refs, flags);
@@ -350,6 +402,7 @@ static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
 
 /**
  * sim_unpin_user_page() - unpin_user_page() that reports misuse.
+ * @page: a page returned by pin_user_pages*().
  *
  * Return: 0, or -EINVAL (with a violation report and nothing changed) if
  * @page holds no pin: a double unpin, or an unpin of a page only ever
@@ -363,6 +416,7 @@ int sim_unpin_user_page(struct page *page)
 
 /**
  * unpin_user_page() - release one pin taken by pin_user_pages*().
+ * @page: a page returned by pin_user_pages*().
  *
  * A zero page: nothing happens (R-ZERO-6). Misuse is reported and refused.
  */
@@ -373,6 +427,8 @@ void unpin_user_page(struct page *page)
 
 /**
  * unpin_user_folio() - release @npages pins on @folio at once.
+ * @folio: the folio.
+ * @npages: how many pins to drop.
  */
 void unpin_user_folio(struct folio *folio, unsigned long npages)
 {
@@ -444,6 +500,10 @@ void unpin_user_pages(struct page **pages, unsigned long npages)
 
 /**
  * unpin_user_pages_dirty_lock() - dirty (if @make_dirty) then unpin.
+ * @pages: pages returned by pin_user_pages*(); adjacent entries of one
+ *	folio are released together.
+ * @npages: entries in @pages.
+ * @make_dirty: mark each folio dirty first (after a DMA into the pages).
  *
  * Each folio is marked dirty under its lock before its pins are dropped
  * (R-WB-2).
@@ -456,6 +516,9 @@ void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages, bool
 /**
  * unpin_user_page_range_dirty_lock() - the same for @npages physically
  * consecutive pages starting at @page.
+ * @page: the first page.
+ * @npages: pages in the range, one pin each.
+ * @make_dirty: mark each folio dirty first.
  */
 void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, bool make_dirty)
 {
@@ -479,6 +542,7 @@ void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, b
 
 /**
  * __folio_add_pin() - folio_add_pin() that reports misuse.
+ * @folio: a folio the caller already holds a pin on.
  *
  * Return: 0, or -EINVAL with a WARN (and nothing changed) if @folio holds
  * no pin yet (bad input 15, EDGE-34).
@@ -510,6 +574,7 @@ int __folio_add_pin(struct folio *folio)
 
 /**
  * folio_add_pin() - take one more pin on a folio the caller has pinned.
+ * @folio: a folio the caller already holds a pin on.
  *
  * For fs/direct-io.c only (R-REF-6). A zero folio: nothing happens. Unlike
  * the kernel, which WARNs and goes on, a folio with no pin is refused after
@@ -762,6 +827,11 @@ int get_user_pages_fast(unsigned long start, int nr_pages, unsigned int gup_flag
 
 /**
  * get_user_pages_fast_only() - the lockless walk only; never faults.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, ...; not FOLL_PIN.
+ * @pages: out: one entry per page grabbed.
+ *
  * Return: pages grabbed (possibly 0).
  */
 int get_user_pages_fast_only(unsigned long start, int nr_pages, unsigned int gup_flags,

@@ -14,6 +14,27 @@
  */
 #include "mm/internal.h"
 
+/**
+ * gup_must_unshare() - must this R/O pin unshare the page before taking it?
+ * @vma: the mapping of the page, or NULL from GUP-fast (no VMA known).
+ * @flags: the FOLL_* flags of the request.
+ * @page: the page mapped read-only at the address.
+ *
+ * Only a read-only pin (FOLL_PIN without FOLL_WRITE) can need it. An anon
+ * page must be exclusive to this process (PageAnonExclusive) before it is
+ * pinned, or a later COW could leave the pin on a page the process no
+ * longer maps (R-GUP-10). A non-anon page (page cache, the zero page)
+ * needs it only for FOLL_LONGTERM in a private (COW) mapping, so a
+ * long-term pin never holds the shared zero page; a short-term pin may.
+ * Without @vma the answer for a non-anon long-term pin is true, which
+ * sends GUP-fast to the slow path (R-GUP-7).
+ *
+ * Context: page table lock held (slow path) or inside the GUP-fast walk;
+ * the caller re-checks under the same protection it read the PTE with.
+ * Return: true if the caller must not pin @page but fault with
+ * FAULT_FLAG_UNSHARE (slow path: follow_page_mask() answers -EMLINK) or
+ * fall back to the slow path (GUP-fast); false if it may pin it.
+ */
 bool gup_must_unshare(struct vm_area_struct *vma, unsigned int flags, struct page *page)
 {
 	if ((flags & (FOLL_WRITE | FOLL_PIN)) != FOLL_PIN)
@@ -126,8 +147,15 @@ static struct page *follow_page_pte(struct vm_area_struct *vma, unsigned long ad
 			page = ERR_PTR(-EFAULT);
 			goto out;
 		}
-		if (!is_zero_pfn(pte_pfn(pte))) {
-			page = ERR_PTR(-EEXIST);
+		/*
+		 * The kernel answers -EEXIST for any other special PTE (a
+		 * VM_MIXEDMAP pfn without a struct page), which
+		 * __get_user_pages() fails with when it wants pages. The
+		 * simulation maps no such memory: the zero pages are its only
+		 * special PTEs, so anything else is a page-table bug.
+		 */
+		if (WARN_ON_ONCE(!is_zero_pfn(pte_pfn(pte)))) {
+			page = ERR_PTR(-EFAULT);
 			goto out;
 		}
 		page = pte_page(pte);	/* the exact colour mapped here */
@@ -288,11 +316,6 @@ retry:
 			if (!ret)
 				ret = -EFAULT;
 			goto out;
-		} else if (PTR_ERR(page) == -EEXIST) {
-			if (pages) {
-				ret = -EEXIST;
-				goto out;
-			}
 		} else if (IS_ERR(page)) {
 			ret = PTR_ERR(page);
 			goto out;
@@ -303,7 +326,7 @@ retry:
 		if (pages) {
 			unsigned int j;
 
-			if (page_increm > 1 && !IS_ERR(page)) {
+			if (page_increm > 1) {
 				/* The rest of this large folio, as one grab. */
 				struct folio *folio = try_grab_folio(page, (int)page_increm - 1,
 								     gup_flags);
@@ -380,6 +403,9 @@ long __gup_longterm_locked(struct mm_struct *mm, unsigned long start, unsigned l
 
 /**
  * get_user_pages() - references on user pages of current; slow path only.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, ...; not FOLL_PIN.
  * @pages: may be NULL to only fault the pages in.
  *
  * Context: current->mm's mmap_lock held (WARN and -EINVAL otherwise).
@@ -399,6 +425,10 @@ long get_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gu
 
 /**
  * pin_user_pages() - pins on user pages of current; slow path only.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, ...; FOLL_PIN is added.
+ * @pages: out: one entry per page pinned.
  *
  * Context: current->mm's mmap_lock held.
  * Return: pages pinned; 0 (not -EINVAL) if the flags are invalid (R-GUP-1).
@@ -417,6 +447,10 @@ long pin_user_pages(unsigned long start, unsigned long nr_pages, unsigned int gu
 
 /**
  * get_user_pages_unlocked() - get_user_pages() taking the mmap_lock itself.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @pages: out: one entry per page grabbed.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, ...; not FOLL_PIN.
  */
 long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 			     struct page **pages, unsigned int gup_flags)
@@ -432,6 +466,11 @@ long get_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 
 /**
  * pin_user_pages_unlocked() - pin_user_pages() taking the mmap_lock itself.
+ * @start: user address (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @pages: out: one entry per page pinned.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, ...; FOLL_PIN is added.
+ *
  * Return: pages pinned; 0 for invalid flags.
  */
 long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
@@ -448,6 +487,11 @@ long pin_user_pages_unlocked(unsigned long start, unsigned long nr_pages,
 
 /**
  * get_user_pages_remote() - references on pages of another @mm.
+ * @mm: the address space to walk.
+ * @start: user address in @mm (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_FORCE, ...; not FOLL_PIN.
+ * @pages: out: one entry per page grabbed, or NULL.
  * @locked: NULL or pointing at 1; the caller holds @mm's mmap_lock.
  */
 long get_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,
@@ -463,6 +507,13 @@ long get_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned l
 
 /**
  * pin_user_pages_remote() - pins on pages of another @mm.
+ * @mm: the address space to walk.
+ * @start: user address in @mm (rounded down to a page).
+ * @nr_pages: pages wanted.
+ * @gup_flags: FOLL_WRITE, FOLL_LONGTERM, ...; FOLL_PIN is added.
+ * @pages: out: one entry per page pinned.
+ * @locked: NULL or pointing at 1; the caller holds @mm's mmap_lock.
+ *
  * Return: pages pinned; 0 for invalid flags.
  */
 long pin_user_pages_remote(struct mm_struct *mm, unsigned long start, unsigned long nr_pages,

@@ -19,6 +19,20 @@
 
 bool pinio_thp_enabled;
 
+/**
+ * vma_thp_eligible() - may a fault map a 2 MiB folio with one PMD here?
+ * @vma: the VMA of the fault.
+ * @haddr: the faulting address rounded down to PMD_SIZE.
+ *
+ * True when THP is enabled for the machine (sim_boot()'s config), @vma is
+ * a private anonymous mapping not marked MADV_NOHUGEPAGE, and the whole
+ * PMD range [@haddr, @haddr + PMD_SIZE) lies inside @vma. The kernel's
+ * "always" policy: VM_HUGEPAGE is not required. @haddr's alignment is
+ * the caller's job.
+ *
+ * Context: mmap_lock held (the VMA's flags and bounds are stable).
+ * Return: true if the fault may try do_huge_pmd_anonymous_page().
+ */
 bool vma_thp_eligible(struct vm_area_struct *vma, unsigned long haddr)
 {
 	return pinio_thp_enabled && vma_is_anonymous(vma) &&
@@ -86,6 +100,9 @@ vm_fault_t do_huge_pmd_anonymous_page(struct vm_area_struct *vma, pmd_t *pmdp,
 
 /**
  * __split_huge_pmd_locked() - replace a PMD mapping by 512 PTE mappings.
+ * @vma: the VMA the PMD maps into.
+ * @pmdp: the PMD slot, mapping a huge page.
+ * @haddr: the PMD-aligned address it maps.
  *
  * A huge zero PMD becomes 512 special zero-page PTEs (by colour). An anon
  * folio stays one large folio, now PTE-mapped: each PTE holds one folio

@@ -25,6 +25,7 @@ static struct address_space *folio_mapping_space(struct folio *folio)
 
 /**
  * folio_mark_dirty() - mark @folio dirty.
+ * @folio: the folio; its mapping's ->dirty_folio is used when it has one.
  *
  * Return: true if the folio was clean before.
  */
@@ -56,6 +57,7 @@ bool set_page_dirty(struct page *page)
 
 /**
  * set_page_dirty_lock() - dirty @page's folio under the folio lock.
+ * @page: any page of the folio.
  *
  * The lock keeps truncate and writeback from racing the dirtying.
  */
@@ -72,6 +74,7 @@ bool set_page_dirty_lock(struct page *page)
 
 /**
  * folio_clear_dirty_for_io() - clear the dirty bit before writeback.
+ * @folio: the locked folio about to be written.
  *
  * Return: true if the folio was dirty (and so must be written).
  */
@@ -110,6 +113,7 @@ void folio_end_writeback(struct folio *folio)
 
 /**
  * folio_write_one() - write the locked @folio if it is dirty, and wait.
+ * @folio: the folio, locked by the caller and still locked on return.
  *
  * A folio that may be DMA-pinned is written but stays dirty: the device
  * may still store into it, and what it stores must reach the disk on a

@@ -17,6 +17,7 @@
 
 /**
  * vm_pgprot() - the PTE bits a new mapping of a VMA with @vm_flags gets.
+ * @vm_flags: the VMA's VM_READ, VM_WRITE, VM_EXEC and VM_SHARED bits.
  *
  * Private writable mappings start read-only: the write fault decides
  * between reuse and copy (COW). PROT_NONE mappings get _PAGE_PROTNONE.
@@ -134,6 +135,25 @@ pmd_t *pmd_lookup_lockless(struct mm_struct *mm, unsigned long addr)
 	return &pmd[pmd_index(addr)];
 }
 
+/**
+ * pte_offset_mm() - the PTE slot of @mm for @addr.
+ * @mm: the address space.
+ * @addr: a user address.
+ * @alloc: install missing tables at every level (racing installers agree
+ *	by cmpxchg; the loser frees its table).
+ *
+ * Walks (and with @alloc fills in) the upper levels through
+ * pmd_offset_mm(), then the PTE table. A PMD that maps a huge page has no
+ * PTE table: the answer is NULL, and the caller looks at the PMD itself.
+ * Takes no lock: the slot stays valid while the mmap_lock keeps the
+ * tables from being freed; reading or changing the PTE needs the page
+ * table lock.
+ *
+ * Context: mmap_lock held (or the mm not yet shared, as in fork's copy);
+ * may allocate.
+ * Return: the slot, or NULL if a level is missing (and !@alloc), an
+ * allocation failed, or the PMD is a leaf.
+ */
 pte_t *pte_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
 {
 	pmd_t *pmdp = pmd_offset_mm(mm, addr, alloc);

@@ -83,6 +83,10 @@ static bool truncate_inode_partial_folio(struct folio *folio, loff_t start, loff
  * Folios wholly inside leave the cache (unmapped, dirty data dropped, held
  * ones orphaned, I7); folios across an edge are zeroed over the range and,
  * if large, split (truncate_inode_partial_folio()). Takes no pin.
+ *
+ * Context: may sleep (folio locks). The caller keeps new folios from being
+ * added in the range, normally by holding i_rwsem exclusively with i_size
+ * already cut, and has waited for direct I/O in flight (inode_dio_wait()).
  */
 void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, loff_t lend)
 {
@@ -138,6 +142,11 @@ void truncate_inode_pages_range(struct address_space *mapping, loff_t lstart, lo
  * truncate_inode_pages() - drop the cache from byte @lstart to the end.
  * @mapping: the cache.
  * @lstart: first byte.
+ *
+ * truncate_inode_pages_range() to the end; with @lstart 0, the whole cache
+ * (inode eviction).
+ *
+ * Context: as truncate_inode_pages_range().
  */
 void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
 {
@@ -148,6 +157,11 @@ void truncate_inode_pages(struct address_space *mapping, loff_t lstart)
  * truncate_pagecache() - the cache side of truncating @inode to @newsize.
  * @inode: the file (i_size already @newsize).
  * @newsize: the new size.
+ *
+ * Drops the cached bytes from @newsize on; a folio straddling @newsize is
+ * zeroed beyond it and stays (a large one is split first when it can be).
+ *
+ * Context: i_rwsem held exclusively; may sleep.
  */
 void truncate_pagecache(struct inode *inode, loff_t newsize)
 {
@@ -160,7 +174,14 @@ void truncate_pagecache(struct inode *inode, loff_t newsize)
  * @start: first page index.
  * @end: last page index (inclusive); large folios overlapping go whole.
  *
- * Dirty folios are written first; held ones are orphaned.
+ * Each folio is unmapped from every VMA; dirty folios are written first
+ * (the kernel's launder_folio); then it leaves the index, and one still
+ * held elsewhere (a pin, a bio, a pipe) is orphaned (I7). A folio whose
+ * write failed stays in the cache, and the walk goes on.
+ *
+ * Context: may sleep (folio locks, writeback). Usually called with
+ * i_rwsem held; the deferred completion of an asynchronous direct write
+ * calls it without.
  * Return: 0, or -EBUSY if a dirty folio could not be written.
  */
 int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, pgoff_t end)

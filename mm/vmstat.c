@@ -99,6 +99,8 @@ static const char *const vmstat_text[NR_VM_STAT_ITEMS] = {
 /**
  * __mod_node_page_state_register() - mod_node_page_state() on a thread's
  * first update: register its counter array, then add.
+ * @item: the counter.
+ * @delta: what to add (may be negative).
  */
 void __mod_node_page_state_register(enum node_stat_item item, long delta)
 {
@@ -108,6 +110,19 @@ void __mod_node_page_state_register(enum node_stat_item item, long delta)
 			 __ATOMIC_RELAXED);
 }
 
+/**
+ * node_page_state() - read one counter of the (single) node.
+ * @item: the counter.
+ *
+ * Sums what exited threads folded in and every live thread's deltas, as
+ * the kernel sums its per-cpu diffs; NR_FREE_PAGES is read from the buddy
+ * allocator instead. Updates racing with the read may or may not be in
+ * the sum, and a thread's delta can be negative (a pin taken on one thread
+ * and dropped on another), so only the total means anything.
+ *
+ * Context: any thread; takes vm_stat_lock, does not sleep for long.
+ * Return: the counter's value.
+ */
 long node_page_state(enum node_stat_item item)
 {
 	struct vm_stat_local *l;
@@ -123,12 +138,30 @@ long node_page_state(enum node_stat_item item)
 	return sum;
 }
 
+/**
+ * vmstat_name() - the /proc/vmstat name of a counter.
+ * @item: the counter.
+ *
+ * Names starting with "pinio_" are the simulation's own counters and have
+ * no /proc/vmstat twin.
+ *
+ * Return: a static string, or NULL if @item is out of range.
+ */
 const char *vmstat_name(enum node_stat_item item)
 {
 	return item < NR_VM_STAT_ITEMS ? vmstat_text[item] : NULL;
 }
 
-/* Boot: start every counter from 0 (no other thread is counting yet). */
+/**
+ * vmstat_reset() - set every counter back to zero.
+ *
+ * Clears the folded totals and every registered thread's deltas. A thread
+ * updating a counter meanwhile could lose the reset of that counter (its
+ * updates are plain stores), which is why only sim_boot() calls this,
+ * before any other thread of the machine runs.
+ *
+ * Context: boot; takes vm_stat_lock.
+ */
 void vmstat_reset(void)
 {
 	struct vm_stat_local *l;
@@ -159,6 +192,18 @@ unsigned long sim_vmstat(const char *name)
 	return 0;
 }
 
+/**
+ * sim_vmstat_foreach() - visit every counter with its name and value.
+ * @fn: called once per counter, in enum node_stat_item order, with the
+ *	/proc/vmstat name, the value read by node_page_state() (as unsigned,
+ *	as /proc/vmstat prints it), and @arg.
+ * @arg: passed through to @fn.
+ *
+ * Each counter is read separately, so the set is not a snapshot if other
+ * threads are counting.
+ *
+ * Context: any thread; @fn runs without any vmstat lock held.
+ */
 void sim_vmstat_foreach(void (*fn)(const char *name, unsigned long val, void *arg), void *arg)
 {
 	int i;

@@ -34,9 +34,12 @@
  * once); the quiesce wait is not interruptible (the simulation has no
  * signals); errors that io_uring posts as a completion of the fixed
  * request (bad index, range) are returned by the submit, as
- * sim_aio_submit() returns import errors. Left out: sparse tables and
- * updates (IORING_REGISTER_BUFFERS2/UPDATE), tags, file-backed memory
- * checks (-EOPNOTSUPP).
+ * sim_aio_submit() returns import errors. File-backed memory is refused
+ * as v6.5 refuses it, by GUP: the long-term writable pin fails with
+ * -EFAULT on a shared mapping of a file that needs dirty tracking
+ * (io_uring's own -EOPNOTSUPP check of older kernels is gone since 6.5);
+ * shmem and private file mappings register. Left out: sparse tables and
+ * updates (IORING_REGISTER_BUFFERS2/UPDATE), tags.
  */
 #include <stdlib.h>
 #include <pinio/mm.h>
@@ -72,6 +75,17 @@ static void unaccount_locked(unsigned long npages)
 	pthread_mutex_unlock(&user_locked_lock);
 }
 
+/**
+ * sim_user_locked_pages() - locked memory charged to the (single) user.
+ *
+ * The sum, in pages, of every registered buffer of every ring (the
+ * kernel's user_struct->locked_vm). It is charged before a registration
+ * pins and uncharged when the buffers are unregistered or the ring is
+ * freed, so it is 0 when no ring holds buffers.
+ *
+ * Context: any thread; takes the accounting lock.
+ * Return: the charged page count.
+ */
 unsigned long sim_user_locked_pages(void)
 {
 	unsigned long n;
@@ -82,6 +96,17 @@ unsigned long sim_user_locked_pages(void)
 	return n;
 }
 
+/**
+ * sim_setrlimit_memlock() - set RLIMIT_MEMLOCK of the current task.
+ * @bytes: the new limit in bytes; a registration that would take the
+ *	user's locked pages past @bytes >> PAGE_SHIFT fails with -ENOMEM.
+ *
+ * Only the current task's limit changes; tasks created while it is
+ * current inherit it. What is already charged stays charged, even above the new
+ * limit. There is no CAP_IPC_LOCK to bypass the limit.
+ *
+ * Return: 0, or -ESRCH if no task is current on this thread.
+ */
 int sim_setrlimit_memlock(unsigned long bytes)
 {
 	if (!current)

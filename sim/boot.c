@@ -26,16 +26,43 @@ enum sim_profile pinio_profile;
 static bool booted;
 static struct sim_config boot_cfg;
 
+/**
+ * sim_booted() - is the simulated machine up?
+ *
+ * Context: any thread; a plain read, meaningful where boot and shutdown
+ * cannot run concurrently (the usual case: one host thread drives them).
+ * Return: true between a successful sim_boot() and sim_shutdown().
+ */
 bool sim_booted(void)
 {
 	return booted;
 }
 
+/**
+ * sim_get_config() - the configuration the machine booted with.
+ *
+ * The copy taken by sim_boot(), with its defaults filled in (memory size,
+ * zero pages, ...), not the caller's original struct.
+ *
+ * Return: the configuration (valid until sim_shutdown()), or NULL when the
+ * machine is not booted.
+ */
 const struct sim_config *sim_get_config(void)
 {
 	return booted ? &boot_cfg : NULL;
 }
 
+/**
+ * sim_profile() - the kernel version whose behaviour the machine follows.
+ *
+ * Set by sim_boot() from sim_config.profile; it selects, for example,
+ * whether pins on the zero page are counted and how bios drop their pages
+ * (FOLL_GET in v6.4, BIO_PAGE_PINNED in v6.5). Not reset by
+ * sim_shutdown().
+ *
+ * Return: the profile of the current (or last) boot; SIM_PROFILE_V6_5
+ * before the first.
+ */
 enum sim_profile sim_profile(void)
 {
 	return pinio_profile;
@@ -183,6 +210,17 @@ long sim_shutdown(void)
 	return leaks;
 }
 
+/**
+ * sim_ledger_read() - read the leak ledger of the running machine.
+ * @l: filled in; all zero when the machine is not booted.
+ *
+ * Counts the live folios, outstanding pins on non-zero folios, references
+ * and pins held on the zero pages and the huge zero folio, live bios and
+ * mm_structs, and violations reported so far. The test runner reads it
+ * before and after every case and fails a case that changed it. The
+ * fields are read one by one, without a lock: read it when no I/O is in
+ * flight for a consistent picture.
+ */
 void sim_ledger_read(struct sim_ledger *l)
 {
 	unsigned int i;
@@ -203,11 +241,22 @@ void sim_ledger_read(struct sim_ledger *l)
 	l->violations = atomic_long_read(&nr_violations);
 }
 
+/**
+ * sim_nr_frames() - the number of physical page frames (max_pfn).
+ *
+ * Return: the frame count of the booted machine, 0 when it is not booted.
+ */
 unsigned long sim_nr_frames(void)
 {
 	return max_pfn;
 }
 
+/**
+ * sim_nr_free_frames() - page frames free in the buddy allocator now.
+ *
+ * Context: any thread; the answer may be stale at once.
+ * Return: the number of free frames.
+ */
 unsigned long sim_nr_free_frames(void)
 {
 	return nr_free_frames();

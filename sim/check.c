@@ -170,6 +170,21 @@ static void check_vmstat(struct check_ctx *c)
 	}
 }
 
+/**
+ * sim_check_quiet() - run every invariant, reporting only if asked.
+ * @print: report each violation (page, owner, last events) and count it
+ *	in the ledger's violations, as sim_check() does; false only counts
+ *	them, for callers that probe whether the machine is consistent
+ *	without failing a test case.
+ *
+ * Checks every allocated folio, then every mm's page tables (under the mm
+ * list lock and each mm's mmap_lock for reading), then the pin counters
+ * (INV-9). See the file comment for the invariants.
+ *
+ * Context: may sleep; the machine should be quiet enough that no page is
+ * being freed meanwhile. Must not be called with an mmap_lock held.
+ * Return: violations found; 0 when the machine is not booted.
+ */
 long sim_check_quiet(bool print)
 {
 	struct check_ctx c = { .print = print };

@@ -34,10 +34,12 @@ static int sim_mmap_file(struct vm_area_struct *vma, int fd, off_t off)
 
 /**
  * sim_mkfs() - make a filesystem on the disk @dev ("NAME" or "/dev/NAME").
+ * @dev: the disk, "NAME" or "/dev/NAME".
  * @fstype: "simfs".
  * @opts: "bs=N" (512..4096, >= the disk's logical block size), "meta=BYTES".
+ *
  * Return: 0, -ENODEV (unknown @fstype), -ENOENT (no such disk), -EINVAL
- * (bad option or too small a disk), -EIO, -ENOMEM.
+ * (@dev or @fstype NULL, bad option, too small a disk), -EIO, -ENOMEM.
  */
 int sim_mkfs(const char *dev, const char *fstype, const char *opts)
 {
@@ -58,6 +60,8 @@ int sim_mkfs(const char *dev, const char *fstype, const char *opts)
 
 /**
  * sim_mount() - mount the simfs on disk @dev at directory @dir ("/mnt").
+ * @dev: the disk, "NAME" or "/dev/NAME".
+ * @dir: the mount point, e.g. "/mnt".
  * @opts: "dio=iomap" (default) or "dio=legacy": the O_DIRECT engine.
  *
  * Files are then "DIR/NAME" for sim_open(). Return: 0, -ENOENT (no such
@@ -79,6 +83,8 @@ int sim_mount(const char *dev, const char *dir, const char *opts)
 
 /**
  * sim_umount() - write back, commit and unmount the filesystem at @dir.
+ * @dir: the mount point.
+ *
  * Return: 0, -EINVAL (not a mount point), -EBUSY (a file is open or
  * mapped), -EIO (the last writeback failed; it is unmounted anyway).
  */
@@ -89,7 +95,9 @@ int sim_umount(const char *dir)
 
 /**
  * sim_unlink() - remove "DIR/NAME"; an open file lives until its last close.
- * Return: 0, -ENOENT, -EINVAL.
+ * @path: "DIR/NAME" of a mounted simfs.
+ *
+ * Return: 0, -ENOENT, -EINVAL, -EFAULT (@path NULL).
  */
 int sim_unlink(const char *path)
 {
@@ -100,6 +108,8 @@ int sim_unlink(const char *path)
 
 /**
  * sim_ftruncate() - ftruncate(2) on @fd of the current task.
+ * @fd: a file descriptor of the current task.
+ * @len: the new size in bytes.
  *
  * Waits for direct I/O in flight on the file, drops its cached pages past
  * @len (pages still held by a pin, bio or pipe are orphaned, I7) and frees
@@ -125,7 +135,18 @@ int sim_ftruncate(int fd, off_t len)
 	return ret;
 }
 
-/* sim_shutdown(): unmount what is idle; a busy mount is a leak. */
+/**
+ * sim_fs_shutdown() - unmount every file system at machine shutdown.
+ *
+ * Each idle mount is written back, committed and unmounted
+ * (simfs_umount_all()); its write-back or commit errors are not reported.
+ * A mount with a file still open is dropped from the mount table without
+ * being unmounted, so no later boot can reach it, and is counted as a leak.
+ *
+ * Context: sim_shutdown() only, before the block devices are deleted;
+ * may sleep (I/O).
+ * Return: the number of mounts left busy (0 when clean).
+ */
 long sim_fs_shutdown(void)
 {
 	return simfs_umount_all();

@@ -101,6 +101,12 @@ static const struct sim_scenario scenarios[] = {
 	  scen_r25_close_exit_release },
 };
 
+/**
+ * sim_scenario_table() - every built-in scenario, R01 to R25 in order.
+ * @nr: receives the number of entries; may be NULL.
+ *
+ * Return: the static table (never NULL).
+ */
 const struct sim_scenario *sim_scenario_table(size_t *nr)
 {
 	if (nr)
@@ -124,6 +130,18 @@ static bool scen_name_eq(const char *a, const char *b)
 	return !*a && !*b;
 }
 
+/**
+ * sim_scenario_find() - look a scenario up by id or by name.
+ * @name: an id with or without its R and leading zeroes ("R01", "r01",
+ *	"1"), or the scenario's name compared without case and with '-',
+ *	'_' and ' ' treated as the same character.
+ *
+ * Anything that parses as a whole number (after an optional R) is taken
+ * as an id, never as a name.
+ *
+ * Return: the scenario, or NULL if none matches (or @name is NULL or
+ * empty).
+ */
 const struct sim_scenario *sim_scenario_find(const char *name)
 {
 	size_t i;
@@ -145,6 +163,12 @@ const struct sim_scenario *sim_scenario_find(const char *name)
 	return NULL;
 }
 
+/**
+ * sim_profile_name() - the short printable name of a profile.
+ * @p: the profile.
+ *
+ * Return: "v6.5", "v6.4" or "v21"; "?" for a value outside the enum.
+ */
 const char *sim_profile_name(enum sim_profile p)
 {
 	switch (p) {
@@ -158,6 +182,13 @@ const char *sim_profile_name(enum sim_profile p)
 	return "?";
 }
 
+/**
+ * sim_profile_parse() - parse a profile name given on a command line.
+ * @s: "v6.5", "v6.4" or "v21", the leading v optional and either case.
+ * @p: receives the profile; unchanged on error.
+ *
+ * Return: 0, or -EINVAL if @s is NULL or no profile's name.
+ */
 int sim_profile_parse(const char *s, enum sim_profile *p)
 {
 	if (!s)
@@ -175,6 +206,14 @@ int sim_profile_parse(const char *s, enum sim_profile *p)
 	return 0;
 }
 
+/**
+ * sim_scenario_ctx_init() - prepare a context for sim_scenario_run().
+ * @ctx: the context; every field is cleared first.
+ * @profile: the kernel profile each scenario boots with.
+ * @out: where the narration goes, or NULL for none.
+ *
+ * The caller may set ->quiet and the hooks afterwards.
+ */
 void sim_scenario_ctx_init(struct sim_scenario_ctx *ctx, enum sim_profile profile, FILE *out)
 {
 	memset(ctx, 0, sizeof(*ctx));
@@ -203,6 +242,15 @@ static void scen_show_step(struct sim_scenario_ctx *ctx)
 	ctx->step_shown = true;
 }
 
+/**
+ * scen_step() - start the next numbered step of a scenario.
+ * @ctx: the running scenario.
+ * @fmt: printf format of the step's text (kept up to 159 bytes).
+ *
+ * Prints "[n] text" unless the context is quiet; in quiet mode the step is
+ * printed later, once, if an expectation under it fails. Calls ->on_step
+ * with the number and text when set.
+ */
 void scen_step(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -218,6 +266,13 @@ void scen_step(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 		ctx->on_step(ctx, ctx->step, ctx->step_text);
 }
 
+/**
+ * scen_note() - print an explanatory line under the current step.
+ * @ctx: the running scenario.
+ * @fmt: printf format of the line.
+ *
+ * Nothing is printed in quiet mode or without an output stream.
+ */
 void scen_note(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -229,6 +284,18 @@ void scen_note(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 	va_end(ap);
 }
 
+/**
+ * scen_counter() - record a named counter and print how it changed.
+ * @ctx: the running scenario.
+ * @name: the counter's name (kept up to SCEN_COUNTER_NAME - 1 bytes).
+ * @value: its value now.
+ *
+ * The first call for @name prints the name and value; each later call
+ * prints "before -> after" with the difference, or "(unchanged)". Only
+ * SCEN_MAX_COUNTERS names are remembered: beyond that a new name is
+ * printed as a first call every time and scen_counter_last() answers 0
+ * for it. Nothing is printed in quiet mode, but the value is recorded.
+ */
 void scen_counter(struct sim_scenario_ctx *ctx, const char *name, long value)
 {
 	unsigned int i;
@@ -259,6 +326,13 @@ void scen_counter(struct sim_scenario_ctx *ctx, const char *name, long value)
 	ctx->counters[i].value = value;
 }
 
+/**
+ * scen_counter_last() - the value scen_counter() last recorded for a name.
+ * @ctx: the running scenario.
+ * @name: the counter's name.
+ *
+ * Return: that value, or 0 if @name was never recorded.
+ */
 long scen_counter_last(const struct sim_scenario_ctx *ctx, const char *name)
 {
 	unsigned int i;
@@ -282,6 +356,18 @@ static void scen_record(struct sim_scenario_ctx *ctx, bool ok, const char *text)
 		fprintf(ctx->out, "    %s %s\n", ok ? "PASS" : "FAIL", text);
 }
 
+/**
+ * scen_expect() - check one expectation of a scenario.
+ * @ctx: the running scenario.
+ * @cond: whether it holds.
+ * @fmt: printf format of what is expected (kept up to 255 bytes).
+ *
+ * Counts the check and prints "PASS text" (unless quiet) or "FAIL text"
+ * (always, with its step). The first failure becomes ctx->reason; any
+ * failure makes the scenario fail.
+ *
+ * Return: @cond, so a scenario can stop early on a failure.
+ */
 bool scen_expect(struct sim_scenario_ctx *ctx, bool cond, const char *fmt, ...)
 {
 	char text[256];
@@ -294,6 +380,18 @@ bool scen_expect(struct sim_scenario_ctx *ctx, bool cond, const char *fmt, ...)
 	return cond;
 }
 
+/**
+ * scen_expect_eq() - check that a value is what the scenario expects.
+ * @ctx: the running scenario.
+ * @got: the value observed.
+ * @want: the value expected.
+ * @fmt: printf format of what is compared.
+ *
+ * As scen_expect(), with the value appended to the text: "(got G,
+ * expected W)" on a mismatch, "(G)" on a match.
+ *
+ * Return: true if @got == @want.
+ */
 bool scen_expect_eq(struct sim_scenario_ctx *ctx, long got, long want, const char *fmt, ...)
 {
 	char text[256];
@@ -312,6 +410,15 @@ bool scen_expect_eq(struct sim_scenario_ctx *ctx, long got, long want, const cha
 	return got == want;
 }
 
+/**
+ * scen_skip() - give the reason a scenario cannot run here.
+ * @ctx: the running scenario.
+ * @fmt: printf format of the reason, stored in ctx->reason.
+ *
+ * Used as "return scen_skip(ctx, ...)" from a scenario body.
+ *
+ * Return: SIM_SCENARIO_SKIP.
+ */
 int scen_skip(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 {
 	va_list ap;
@@ -324,6 +431,17 @@ int scen_skip(struct sim_scenario_ctx *ctx, const char *fmt, ...)
 
 /* ---- the machine ------------------------------------------------------ */
 
+/**
+ * scen_boot() - boot the machine for a scenario, as a numbered step.
+ * @ctx: the running scenario; its profile overrides @cfg->profile.
+ * @cfg: the configuration, or NULL for 64 MiB, one zero page, no THP.
+ *
+ * Narrates the step, boots, and records the violation count so that
+ * scen_shutdown() checks only the violations of this run. A boot failure
+ * is recorded as a failed expectation.
+ *
+ * Return: 0, or sim_boot()'s -errno.
+ */
 int scen_boot(struct sim_scenario_ctx *ctx, const struct sim_config *cfg)
 {
 	struct sim_config c = { .mem_bytes = 64UL << 20 };
@@ -346,11 +464,27 @@ int scen_boot(struct sim_scenario_ctx *ctx, const struct sim_config *cfg)
 	return 0;
 }
 
+/**
+ * scen_expect_violations() - announce violations the scenario will cause.
+ * @ctx: the running scenario.
+ * @n: how many more reported invariant violations to expect.
+ *
+ * Adds up over calls; scen_shutdown() expects exactly the total.
+ */
 void scen_expect_violations(struct sim_scenario_ctx *ctx, long n)
 {
 	ctx->violations_expected += n;
 }
 
+/**
+ * scen_shutdown() - check the machine and shut it down, as the last step.
+ * @ctx: the running scenario.
+ *
+ * Expects sim_check() to find nothing, exactly the violations announced
+ * with scen_expect_violations(), and no pin outstanding; then calls
+ * ->before_shutdown (when set), shuts down and expects no leaked object.
+ * Does nothing if the machine is not booted.
+ */
 void scen_shutdown(struct sim_scenario_ctx *ctx)
 {
 	struct sim_ledger l;
@@ -371,6 +505,16 @@ void scen_shutdown(struct sim_scenario_ctx *ctx)
 	scen_expect_eq(ctx, leaks, 0, "sim_shutdown(): leaked objects");
 }
 
+/**
+ * scen_warn_begin() - start a region whose WARNs the scenario expects.
+ * @ctx: the running scenario.
+ *
+ * WARNs raised until the matching scen_warn_end() are counted but not
+ * printed.
+ * Regions may nest for the quieting, but each begin restarts the count,
+ * so an outer region's end counts only from the innermost begin. Use
+ * SCEN_EXPECT_WARN() rather than the pair directly.
+ */
 void scen_warn_begin(struct sim_scenario_ctx *ctx)
 {
 	if (ctx->warn_depth++ == 0)
@@ -378,6 +522,16 @@ void scen_warn_begin(struct sim_scenario_ctx *ctx)
 	ctx->warn_base = pinio_warnings();
 }
 
+/**
+ * scen_warn_end() - end a region opened by scen_warn_begin().
+ * @ctx: the running scenario.
+ * @what: what should have warned, for the expectation's text.
+ *
+ * Expects at least one WARN since the begin and adds them to
+ * ctx->warnings, so sim_scenario_run() does not count them as unexpected.
+ *
+ * Return: the number of WARNs raised in the region.
+ */
 unsigned long scen_warn_end(struct sim_scenario_ctx *ctx, const char *what)
 {
 	unsigned long fired = pinio_warnings() - ctx->warn_base;

@@ -55,6 +55,7 @@ struct task_struct *sim_task_create(void)
 
 /**
  * sim_thread_create() - a task sharing @t's address space (CLONE_VM).
+ * @t: the task whose mm the new one shares (one more mm_users reference).
  */
 struct task_struct *sim_thread_create(struct task_struct *t)
 {
@@ -71,6 +72,7 @@ struct task_struct *sim_thread_create(struct task_struct *t)
 
 /**
  * sim_task_switch() - make @t current on the calling host thread.
+ * @t: the task, or NULL for none.
  */
 void sim_task_switch(struct task_struct *t)
 {
@@ -78,11 +80,27 @@ void sim_task_switch(struct task_struct *t)
 	trace_pid = t ? t->pid : 0;
 }
 
+/**
+ * sim_current() - the simulated task current on the calling host thread.
+ *
+ * Each host thread has its own current, set by sim_task_switch(); the
+ * booting thread gets task 1.
+ *
+ * Return: the task, or NULL if none is current on this thread.
+ */
 struct task_struct *sim_current(void)
 {
 	return current_task;
 }
 
+/**
+ * sim_task_pid() - the pid of a simulated task.
+ * @t: the task, or NULL.
+ *
+ * Pids count up from 1 after each boot.
+ *
+ * Return: the pid, or 0 for NULL.
+ */
 int sim_task_pid(const struct task_struct *t)
 {
 	return t ? t->pid : 0;
@@ -94,7 +112,8 @@ int sim_task_pid(const struct task_struct *t)
  * Anonymous pages are shared copy-on-write, except pages that may be
  * pinned for DMA, which the child gets copies of at once (R-COW-2).
  * Return: the child (not switched to), or ERR_PTR(-ENOMEM) with the parent
- * unchanged and nothing of the child left.
+ * unchanged and nothing of the child left; ERR_PTR(-EINVAL) when there is
+ * no current task or it has no address space.
  */
 struct task_struct *sim_fork(void)
 {
@@ -118,6 +137,7 @@ struct task_struct *sim_fork(void)
 
 /**
  * sim_task_exit() - exit @t: close its files, drop its address space.
+ * @t: the task; freed on return. NULL does nothing.
  *
  * Pages still pinned stay allocated until unpinned. If @t is current on
  * this thread, current becomes NULL.
@@ -137,7 +157,16 @@ void sim_task_exit(struct task_struct *t)
 	free(t);
 }
 
-/* Shutdown: exit every task still alive. */
+/**
+ * sim_tasks_exit_all() - exit every task still alive, at machine shutdown.
+ *
+ * Calls sim_task_exit() on each (closing its files, dropping its address
+ * space), then restarts pid numbering at 1 for the next boot. Pinned pages
+ * stay allocated and are reported as leaks by sim_shutdown().
+ *
+ * Context: sim_shutdown() only; no other host thread may use a task, as
+ * their current pointers are not cleared.
+ */
 void sim_tasks_exit_all(void)
 {
 	for (;;) {
@@ -154,6 +183,12 @@ void sim_tasks_exit_all(void)
 	next_pid = 1;
 }
 
+/**
+ * sim_nr_tasks() - count the simulated tasks alive.
+ *
+ * Context: any thread; takes the task list lock.
+ * Return: the number of tasks created and not yet exited.
+ */
 long sim_nr_tasks(void)
 {
 	struct task_struct *t;

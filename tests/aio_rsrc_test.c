@@ -12,6 +12,7 @@
  * machine (leak ledger, net pins, locked pages, the buffer pages'
  * refcounts) is the same after the call as before.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -287,10 +288,101 @@ static void aio_rsrc_fail_nth_alloc(struct kunit *test)
 	rs_unmap(test, bufs);
 }
 
+/* What a registered buffer of RS_PAGES pages may be mapped from. */
+static const struct rs_map_case {
+	const char *what;
+	bool file;		/* a simfs file, else anonymous memory */
+	int flags;		/* MAP_SHARED or MAP_PRIVATE */
+	int want;
+} rs_map_cases[] = {
+	{ "MAP_SHARED of a simfs file (needs dirty tracking)", true, MAP_SHARED, -EFAULT },
+	{ "MAP_PRIVATE of a simfs file (COW copies)", true, MAP_PRIVATE, 0 },
+	{ "MAP_SHARED anonymous (shmem)", false, MAP_SHARED, 0 },
+};
+
+static void rs_map_desc(const struct rs_map_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->what);
+}
+
+KUNIT_ARRAY_PARAM(rs_map, rs_map_cases, rs_map_desc);
+
+/*
+ * Scenario: registering file-backed memory. v6.5 left the check to GUP
+ * ("io_uring: rsrc: delegate VMA file-backed check to GUP"): the
+ * registration's FOLL_WRITE | FOLL_LONGTERM pin is refused for a shared
+ * mapping of a file that needs dirty tracking (check_vma_flags() ->
+ * writable_file_mapping_allowed(), -EFAULT; GUP-fast refuses such folios
+ * and falls back), while shmem and private file mappings (the pin breaks
+ * COW into anonymous copies) are fine.
+ *   simfs file "r" (RS_PAGES pages of 'F') -> mmap as the row says
+ *   -> write one byte per page -> register
+ * Expect the row's result; on -EFAULT the snapshot (pins, locked pages,
+ * refcounts) unchanged; on success RS_PAGES pins and locked pages, all
+ * dropped by unregister, and the file still all 'F' for a private map.
+ */
+static void aio_rsrc_file_backed(struct kunit *test)
+{
+	const struct rs_map_case *c = test->param_value;
+	struct sim_aio *ring = sim_aio_create(4);
+	struct rs_snap before, after;
+	unsigned long bufs[RS_BUFS], fbuf;
+	struct iovec iov;
+	unsigned int i;
+	int fd = -1;
+
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ring));
+	if (c->file) {
+		KUNIT_ASSERT_EQ(test, sim_ramdisk_create("rsfs", 4UL << 20, 512), 0);
+		KUNIT_ASSERT_EQ(test, sim_mkfs("/dev/rsfs", "simfs", NULL), 0);
+		KUNIT_ASSERT_EQ(test, sim_mount("/dev/rsfs", "/mnt", NULL), 0);
+		fd = sim_open("/mnt/r", O_RDWR | O_CREAT, 0644);
+		KUNIT_ASSERT_GE(test, fd, 0);
+		fbuf = t_mm_mmap(test, RS_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		t_mm_fill(test, fbuf, 'F', RS_BYTES);
+		KUNIT_ASSERT_EQ(test, sim_pwrite(fd, fbuf, RS_BYTES, 0), (ssize_t)RS_BYTES);
+		t_mm_munmap(test, fbuf, RS_BYTES);
+	}
+	bufs[0] = sim_mmap(0, RS_BYTES, PROT_READ | PROT_WRITE,
+			   c->flags | (c->file ? 0 : MAP_ANONYMOUS), fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(bufs[0]));
+	bufs[1] = bufs[0];	/* rs_snap_take() looks at RS_BUFS buffers */
+	for (i = 0; i < RS_PAGES; i++)
+		KUNIT_ASSERT_EQ(test, sim_user_memset(bufs[0] + i * PAGE_SIZE, 'F', 1), 1);
+	iov.iov_base = (void *)bufs[0];
+	iov.iov_len = RS_BYTES;
+
+	rs_snap_take(&before, bufs);
+	KUNIT_EXPECT_EQ(test, sim_aio_register_buffers(ring, &iov, 1), c->want);
+	rs_snap_take(&after, bufs);
+	if (c->want) {
+		rs_snap_expect_same(test, &before, &after, "after the refused registration");
+	} else {
+		KUNIT_EXPECT_EQ(test, after.ledger.pins - before.ledger.pins, RS_PAGES);
+		KUNIT_EXPECT_EQ(test, after.locked - before.locked, RS_PAGES);
+		KUNIT_EXPECT_EQ(test, sim_aio_unregister_buffers(ring), 0);
+		rs_snap_take(&after, bufs);
+		KUNIT_EXPECT_EQ(test, after.ledger.pins, before.ledger.pins);
+		KUNIT_EXPECT_EQ(test, after.locked, before.locked);
+	}
+	sim_aio_destroy(ring);
+	KUNIT_EXPECT_EQ(test, sim_munmap(bufs[0], RS_BYTES), 0);
+	if (c->file) {
+		fbuf = t_mm_mmap(test, RS_BYTES, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+		KUNIT_EXPECT_EQ(test, sim_pread(fd, fbuf, RS_BYTES, 0), (ssize_t)RS_BYTES);
+		KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(fbuf, 'F', RS_BYTES));
+		t_mm_munmap(test, fbuf, RS_BYTES);
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_umount("/mnt"), 0);
+		KUNIT_EXPECT_EQ(test, sim_disk_destroy("rsfs"), 0);
+	}
+}
+
 static struct kunit_case aio_rsrc_test_cases[] = {
 	KUNIT_CASE_PARAM(aio_rsrc_bad_input, rs_row_gen_params),
 	KUNIT_CASE(aio_rsrc_register_unregister),
 	KUNIT_CASE(aio_rsrc_fail_nth_alloc),
+	KUNIT_CASE_PARAM(aio_rsrc_file_backed, rs_map_gen_params),
 	{}
 };
 

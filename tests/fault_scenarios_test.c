@@ -19,6 +19,7 @@
  * runs where it surfaced (an error, so an expectation failed) are counted.
  * PINIO_FAULT_SHOW=R06:21 narrates one such run in-process instead.
  */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,6 +59,8 @@ struct fs_result {
 	long violations;		/* reported beyond the announced ones */
 	unsigned long allocs;		/* allocations seen up to the shutdown */
 	unsigned long injected;
+	unsigned long dev_faults;	/* device faults that fired (dma_faults) */
+	unsigned long dev_requests;	/* bios the devices ran (dma_requests) */
 	bool reached_shutdown;
 };
 
@@ -77,6 +80,8 @@ static const struct sim_io_fault *fs_dev_fault;
 static void fs_run_here(const struct sim_scenario *s, unsigned long nth, struct fs_result *r)
 {
 	struct sim_scenario_ctx ctx;
+	unsigned long dev_faults = sim_dma_stat("dma_faults");
+	unsigned long dev_requests = sim_dma_stat("dma_requests");
 
 	memset(r, 0, sizeof(*r));
 	sim_scenario_ctx_init(&ctx, SIM_PROFILE_V6_5, NULL);
@@ -91,6 +96,8 @@ static void fs_run_here(const struct sim_scenario *s, unsigned long nth, struct 
 	pinio_warn_quiet(true);
 	r->status = sim_scenario_run(s, &ctx);
 	pinio_warn_quiet(false);
+	r->dev_faults = sim_dma_stat("dma_faults") - dev_faults;
+	r->dev_requests = sim_dma_stat("dma_requests") - dev_requests;
 	r->leaks = ctx.leaks;
 	r->violations = atomic_long_read(&nr_violations) - ctx.violations_expected;
 	if (r->violations < 0)
@@ -307,19 +314,33 @@ static const struct {
  * armed on every disk it creates (error, partial transfer, delay, reorder).
  *   for each fault: fork { arm it for new disks; run; shutdown }
  * Expect every run to end with nothing leaked and no unannounced
- * violation; the scenario may pass (no disk, or the fault absorbed) or
- * fail its expectations (the error surfaced).
+ * violation; the scenario may pass (no disk, the fault absorbed, or a
+ * fault of its own armed on the disk in place of the run's: R01, R25) or
+ * fail its expectations (the error surfaced). PINIO_FAULT_VERBOSE=1 says
+ * how each run went.
  */
 static void fault_scenarios_device_faults(struct kunit *test)
 {
 	const struct sim_scenario *s = test->param_value;
-	unsigned long runs = 0, surfaced = 0;
+	unsigned long runs = 0, surfaced = 0, reached = 0, own, requests;
 	struct fs_result r;
 	char why[96];
 	size_t i;
 
 	if (s->needs || !s->run)
 		kunit_skip(test, "%s needs %s", s->id, s->needs ? s->needs : "an implementation");
+	/*
+	 * A clean run first: the faults the scenario arms itself (a HOLD, a
+	 * hook) count in dma_faults too, and one it arms on a disk replaces
+	 * the run's fault there. A run's fault fired if it saw more.
+	 */
+	fs_dev_fault = NULL;
+	if (fs_run(s, 0, &r, why, sizeof(why))) {
+		KUNIT_FAIL(test, "%s without a fault: %s", s->id, why);
+		return;
+	}
+	own = r.dev_faults;
+	requests = r.dev_requests;
 	for (i = 0; i < ARRAY_SIZE(fs_dev_faults); i++) {
 		fs_dev_fault = &fs_dev_faults[i].f;
 		if (fs_run(s, 0, &r, why, sizeof(why))) {
@@ -327,14 +348,113 @@ static void fault_scenarios_device_faults(struct kunit *test)
 			continue;
 		}
 		runs++;
+		/* Reached: it fired beyond the scenario's own, or the run failed. */
+		reached += r.dev_faults > own || r.status != SIM_SCENARIO_PASS;
 		surfaced += r.status != SIM_SCENARIO_PASS;
+		if (getenv("PINIO_FAULT_VERBOSE"))
+			kunit_info(test, "%s with \"%s\": %lu fired, %s", s->id,
+				   fs_dev_faults[i].what, r.dev_faults,
+				   r.status == SIM_SCENARIO_PASS ? "passed" : "failed");
 		KUNIT_EXPECT_EQ_MSG(test, r.leaks, 0, "%s with \"%s\": leaks", s->id,
 				    fs_dev_faults[i].what);
 		KUNIT_EXPECT_EQ_MSG(test, r.violations, 0, "%s with \"%s\": unannounced violations",
 				    s->id, fs_dev_faults[i].what);
 	}
 	fs_dev_fault = NULL;
-	kunit_info(test, "%s: %lu device-fault runs, %lu surfaced as errors", s->id, runs, surfaced);
+	/*
+	 * A scenario that moves data through a disk and arms no fault of its
+	 * own must meet the run's faults ("fail every bio" at least): a fault
+	 * that never fires tests nothing (the plain-disk bug, see
+	 * fault_scenarios_inject_new).
+	 */
+	if (requests && !own)
+		KUNIT_EXPECT_GT_MSG(test, reached, 0UL,
+				    "%s ran %lu bios but no device fault reached it", s->id,
+				    requests);
+	kunit_info(test, "%s: %lu device-fault runs, %lu reached by the fault, %lu surfaced as errors (the scenario's own faults: %lu)",
+		   s->id, runs, reached, surfaced, own);
+}
+
+/*
+ * sim_disk_inject_new() rows: the fault armed before the disk exists, and
+ * what a 4 KiB O_DIRECT write to the new disk then returns.
+ */
+static const struct fs_new_case {
+	const char *what;
+	struct sim_io_fault f;
+	ssize_t expect;
+} fs_new_cases[] = {
+	{ "fail the first bio (-EIO)", { .flags = SIM_IO_FAIL, .nth = 1 }, -EIO },
+	{ "fail every bio (-EIO)", { .flags = SIM_IO_FAIL }, -EIO },
+	{ "refuse at submit (-EAGAIN)", { .flags = SIM_IO_FAIL_SUBMIT, .error = -EAGAIN, .nth = 1 },
+	  -EAGAIN },
+	{ "delay every bio 100 us", { .flags = SIM_IO_DELAY, .delay_us = 100 }, PAGE_SIZE },
+};
+
+static void fs_new_desc(const struct fs_new_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->what);
+}
+
+KUNIT_ARRAY_PARAM(fs_new, fs_new_cases, fs_new_desc);
+
+static ssize_t fs_new_write(struct kunit *test, const char *dev, unsigned long buf)
+{
+	int fd = sim_open(dev, O_RDWR | O_DIRECT, 0);
+	ssize_t ret;
+
+	KUNIT_ASSERT_GE(test, fd, 0);
+	ret = sim_pwrite(fd, buf, PAGE_SIZE, 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	return ret;
+}
+
+/*
+ * Scenario: the device-fault runs above arm a fault for disks not yet
+ * created (sim_disk_inject_new()), because each scenario makes its own.
+ *   ram "old" exists -> inject_new(fault) -> ram "new" created
+ *   write 4 KiB O_DIRECT to each -> sim_fault_reset() -> ram "new2"
+ * Expect the write to "new" to see the fault (its errno, or the delay as
+ * one fired fault and a full write), "old" and "new2" to be untouched by
+ * it. Regression: the plain-disk submit shortcut (e8c4b6e) left a new
+ * disk marked plain with its fault armed, so dma_submit_bio() never
+ * looked at the fault and every device-fault run tested nothing unless
+ * the scenario armed a fault of its own.
+ */
+static void fault_scenarios_inject_new(struct kunit *test)
+{
+	const struct fs_new_case *c = test->param_value;
+	struct sim_config cfg = { .mem_bytes = 32UL << 20 };
+	unsigned long buf, fired;
+
+	KUNIT_ASSERT_EQ(test, sim_boot(&cfg), 0);
+	buf = sim_mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(buf));
+	KUNIT_ASSERT_EQ(test, sim_user_memset(buf, 0x5a, PAGE_SIZE), PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("fsold", 1UL << 20, 512), 0);
+	KUNIT_ASSERT_EQ(test, sim_disk_inject_new(&c->f), 0);
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("fsnew", 1UL << 20, 512), 0);
+
+	fired = sim_dma_stat("dma_faults");
+	KUNIT_EXPECT_EQ(test, fs_new_write(test, "/dev/fsold", buf), PAGE_SIZE);
+	KUNIT_EXPECT_EQ_MSG(test, sim_dma_stat("dma_faults") - fired, 0UL,
+			    "a disk made before inject_new has no fault");
+	fired = sim_dma_stat("dma_faults");
+	KUNIT_EXPECT_EQ(test, fs_new_write(test, "/dev/fsnew", buf), c->expect);
+	KUNIT_EXPECT_EQ_MSG(test, sim_dma_stat("dma_faults") - fired, 1UL,
+			    "the new disk's fault fired once");
+
+	sim_fault_reset();
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("fsnew2", 1UL << 20, 512), 0);
+	fired = sim_dma_stat("dma_faults");
+	KUNIT_EXPECT_EQ(test, fs_new_write(test, "/dev/fsnew2", buf), PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_faults") - fired, 0UL);
+
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("fsold"), 0);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("fsnew"), 0);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("fsnew2"), 0);
+	KUNIT_EXPECT_EQ(test, sim_munmap(buf, PAGE_SIZE), 0);
+	KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
 }
 
 /*
@@ -414,6 +534,7 @@ static struct kunit_case fault_scenarios_test_cases[] = {
 	KUNIT_CASE(fault_scenarios_fork_fail_nth_alloc),
 	KUNIT_CASE_PARAM(fault_scenarios_fail_nth_alloc, fs_gen),
 	KUNIT_CASE_PARAM(fault_scenarios_device_faults, fs_gen),
+	KUNIT_CASE_PARAM(fault_scenarios_inject_new, fs_new_gen_params),
 	{}
 };
 

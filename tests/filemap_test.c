@@ -1,18 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * KUnit tests for large folios in the page cache (mm/filemap.c,
- * mm/truncate.c, mm/huge_memory.c's split_folio(), mm/rmap.c) and for
- * reclaim under memory pressure (mm/vmscan.c), on simfs: the orders that
- * buffered writes and reads allocate, per-folio dirty/writeback/uptodate
- * state, mmap faults mapping the right subpage, pins of file pages on large
- * folios (R-REF-3, EDGE-5), truncate splitting a straddling folio or
- * keeping it as truncate_inode_partial_folio() does, ITER_XARRAY and
- * splice over large folios, and writeback plus eviction on memory
- * pressure with pinned folios left alone (R-WB-2).
+ * mm/truncate.c, mm/huge_memory.c's split_folio(), mm/rmap.c) on simfs:
+ * the orders that buffered writes and reads allocate, per-folio
+ * dirty/writeback/uptodate state, mmap faults mapping the right subpage,
+ * pins of file pages on large folios (R-REF-3, EDGE-5), truncate splitting
+ * a straddling folio or keeping it as truncate_inode_partial_folio() does,
+ * ITER_XARRAY (extraction and iov_iter_get_pages2()) and splice over large
+ * folios, and the bad inputs of watermarks and folio_order=. Reclaim is the
+ * filemap_reclaim suite.
  *
- * Every case boots a 64 MiB machine with a 16 MiB ram disk "fmd" in .init,
- * makes and mounts simfs at /mnt itself and unmounts it, so every cache
- * folio is gone before the ledger is compared.
+ * Every case boots a 64 MiB machine with a 16 MiB ram disk "fmd" in .init
+ * (tests/filemap_fixture.c), makes and mounts simfs at /mnt itself and
+ * unmounts it, so every cache folio is gone before the ledger is compared.
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -31,114 +31,7 @@
 #include "mm_helpers.h"
 #include "mm/internal.h"
 #include "sim/sim.h"
-
-#define FM_DISK		"fmd"
-#define FM_DEV		"/dev/fmd"
-#define FM_MNT		"/mnt"
-#define FM_FILE		FM_MNT "/f"
-
-static const struct sim_config fm_cfg = {
-	.mem_bytes = 64UL << 20,
-};
-
-static int filemap_test_init(struct kunit *test)
-{
-	int ret = t_mm_boot(&fm_cfg);
-
-	if (ret)
-		return ret;
-	return sim_ramdisk_create(FM_DISK, 16UL << 20, 512);
-}
-
-static void filemap_test_exit(struct kunit *test)
-{
-	if (!sim_booted())
-		return;
-	sim_set_watermarks(0, 0);
-	sim_umount(FM_MNT);
-	sim_disk_destroy(FM_DISK);
-	t_mm_shutdown(test);
-}
-
-/* ---- helpers -------------------------------------------------------------- */
-
-static unsigned char fm_pat(size_t i, unsigned int seed)
-{
-	return (unsigned char)((i * 7 + seed * 31 + (i >> 12)) & 0xff) | 1;
-}
-
-static void fm_mount(struct kunit *test, const char *opts)
-{
-	KUNIT_ASSERT_EQ(test, sim_mkfs(FM_DEV, "simfs", NULL), 0);
-	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, opts), 0);
-}
-
-static int fm_open(struct kunit *test, const char *path, int flags)
-{
-	int fd = sim_open(path, flags, 0644);
-
-	KUNIT_ASSERT_GE_MSG(test, fd, 0, "sim_open(%s) = %d", path, fd);
-	return fd;
-}
-
-static struct address_space *fm_mapping(int fd)
-{
-	struct file *file = sim_fget(fd);
-	struct address_space *m = file ? file->f_mapping : NULL;
-
-	if (file)
-		fput(file);
-	return m;
-}
-
-/* Write bytes [@off, @off + @len) of pattern @seed (indexed by file offset). */
-static void fm_pwrite(struct kunit *test, int fd, off_t off, size_t len, unsigned int seed)
-{
-	unsigned long ubuf = t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	unsigned char *b = malloc(len);
-	size_t i;
-
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	for (i = 0; i < len; i++)
-		b[i] = fm_pat((size_t)off + i, seed);
-	KUNIT_ASSERT_EQ(test, sim_user_write(ubuf, b, len), (ssize_t)len);
-	KUNIT_ASSERT_EQ(test, sim_pwrite(fd, ubuf, len, off), (ssize_t)len);
-	free(b);
-	t_mm_munmap(test, ubuf, len);
-}
-
-/*
- * Read [@off, @off + @len): pattern @seed below @zero_from (file offset),
- * zeros from there on.
- */
-static bool fm_pread_is(struct kunit *test, int fd, off_t off, size_t len, unsigned int seed,
-			off_t zero_from)
-{
-	unsigned long ubuf = t_mm_mmap(test, len, PROT_READ | PROT_WRITE, MAP_PRIVATE);
-	unsigned char *b = malloc(len);
-	bool ok = b && sim_pread(fd, ubuf, len, off) == (ssize_t)len &&
-		  sim_user_read(ubuf, b, len) == (ssize_t)len;
-	size_t i;
-
-	for (i = 0; ok && i < len; i++)
-		ok = b[i] == ((off_t)(off + (off_t)i) < zero_from ? fm_pat((size_t)off + i, seed) : 0);
-	free(b);
-	t_mm_munmap(test, ubuf, len);
-	return ok;
-}
-
-/* The order of the cached folio holding @index, or -1 if none. */
-static int fm_order_at(struct address_space *m, pgoff_t index)
-{
-	struct folio *f = filemap_get_folio(m, index);
-	int order;
-
-	if (IS_ERR(f))
-		return -1;
-	order = (int)folio_order(f);
-	folio_put(f);
-	return order;
-}
+#include "filemap_fixture.h"
 
 /* ---- orders ------------------------------------------------------------------- */
 
@@ -543,6 +436,67 @@ static void filemap_xarray_large_folio(struct kunit *test)
 }
 
 /*
+ * R-ITER-13 on ITER_XARRAY: iov_iter_get_pages2() takes a reference on
+ * each cached page, where extraction takes nothing (R-ITER-9). The file is
+ * cached in one order-4 folio F (bytes 0..65535); beyond it is a hole.
+ *
+ *   F: [0 |1 2 3 4 5 6 |7 ... 15] | hole    bytes 5000..24999: pages 1..6
+ *      get_pages2(5000, 20000, maxpages 8) -> pages 1..6, +6 on F
+ *      get_pages2(5000, 20000, maxpages 2) -> pages 1..2, 2 * 4096 - 904
+ *      get_pages_alloc2(65536 + 100, 4096)  -> 0, no array, nothing taken
+ *
+ * Expect those counts, offset 904, the iterator advanced by the bytes
+ * returned, F's refcount up by the pages returned until they are put.
+ */
+static void filemap_xarray_get_pages2_refs(struct kunit *test)
+{
+	struct page *pages[8], **alloc = (struct page **)1;
+	struct address_space *m;
+	struct iov_iter iter;
+	size_t start = 1, i;
+	struct folio *f;
+	int fd, ref0;
+
+	fm_mount(test, NULL);
+	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
+	m = fm_mapping(fd);
+	fm_pwrite(test, fd, 0, 65536, 7);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_ASSERT_EQ(test, folio_order(f), 4U);
+	ref0 = folio_ref_count(f);
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 5000, 20000);
+	KUNIT_EXPECT_EQ(test, iov_iter_get_pages2(&iter, pages, SIZE_MAX, 8, &start), 20000L);
+	KUNIT_EXPECT_EQ(test, start, (size_t)(5000 - 4096));
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 0UL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 6);
+	for (i = 0; i < 6; i++) {
+		KUNIT_EXPECT_PTR_EQ(test, pages[i], folio_page(f, 1 + i));
+		put_page(pages[i]);
+	}
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0);
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 5000, 20000);
+	KUNIT_EXPECT_EQ(test, iov_iter_get_pages2(&iter, pages, SIZE_MAX, 2, &start),
+			(long)(2 * 4096 - 904));
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 20000UL - (2 * 4096 - 904));
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0 + 2);
+	put_page(pages[0]);
+	put_page(pages[1]);
+
+	iov_iter_xarray(&iter, ITER_SOURCE, m, 65536 + 100, 4096);
+	KUNIT_EXPECT_EQ(test, iov_iter_get_pages_alloc2(&iter, &alloc, SIZE_MAX, &start), 0L);
+	KUNIT_EXPECT_PTR_EQ(test, alloc, NULL);
+	KUNIT_EXPECT_EQ(test, iov_iter_count(&iter), 4096UL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(f), ref0);
+
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
+}
+
+/*
  * splice from a buffered file cached in one order-4 folio F, 20000 bytes
  * at 1000 (filemap_splice_read(), splice_folio_into_pipe()):
  *
@@ -599,216 +553,7 @@ static void filemap_splice_large_folio(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
 }
 
-/* ---- reclaim ------------------------------------------------------------------- */
-
-/*
- * sim_reclaim() over a file of 256K (dirty, large folios) with one page
- * pinned by a short pin whose mapping is gone, and one page still mapped:
- *
- *   cache: [F0 pinned][F1 ...][F2 mapped][F3]    all dirty
- *   reclaim(may_writepage = false): nothing goes (every folio is dirty)
- *   reclaim(true): F1, F3 written and evicted; F0 (maybe pinned, R-WB-2)
- *                  and F2 (mapped) stay; F0 is not even written
- *   unpin, unmap, reclaim: the cache is empty
- *
- * Expect the counters (nr_vmscan_write, pgsteal_file,
- * pinio_reclaim_skipped_pinned) to move by those pages, and every byte to
- * read back through a cold cache.
- */
-static void filemap_reclaim_writeback_evict(struct kunit *test)
-{
-	unsigned long vw, steal, skipped, addr;
-	struct address_space *m;
-	struct page *pin;
-	struct folio *f0;
-	int fd;
-
-	fm_mount(test, NULL);
-	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
-	m = fm_mapping(fd);
-	fm_pwrite(test, fd, 0, 4 * 65536, 8);
-	KUNIT_ASSERT_EQ(test, m->nrpages, 64UL);
-	f0 = filemap_get_folio(m, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(f0));
-	addr = sim_mmap(0, 65536, PROT_READ, MAP_SHARED, fd, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + 2 * PAGE_SIZE, 1, 0, &pin), 1);
-	t_mm_munmap(test, addr, 65536);
-	folio_put(f0);
-	addr = sim_mmap(0, 65536, PROT_READ, MAP_SHARED, fd, 2 * 65536);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-	{
-		unsigned char c;
-
-		KUNIT_ASSERT_EQ(test, sim_user_read(addr, &c, 1), 1);	/* fault F2 in */
-	}
-
-	vw = sim_vmstat("nr_vmscan_write");
-	steal = sim_vmstat("pgsteal_file");
-	skipped = sim_vmstat("pinio_reclaim_skipped_pinned");
-	KUNIT_EXPECT_EQ(test, sim_reclaim(0, false), 0UL);
-	KUNIT_EXPECT_EQ(test, m->nrpages, 64UL);
-
-	KUNIT_EXPECT_EQ(test, sim_reclaim(0, true), 32UL);
-	KUNIT_EXPECT_EQ(test, sim_vmstat("nr_vmscan_write") - vw, 32UL);
-	KUNIT_EXPECT_EQ(test, sim_vmstat("pgsteal_file") - steal, 32UL);
-	KUNIT_EXPECT_GE(test, sim_vmstat("pinio_reclaim_skipped_pinned") - skipped, 1UL);
-	KUNIT_EXPECT_EQ(test, m->nrpages, 32UL);
-	KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(m, f0));
-	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f0));
-	KUNIT_EXPECT_EQ(test, fm_order_at(m, 2 * 16), 4);
-
-	unpin_user_page(pin);
-	t_mm_munmap(test, addr, 65536);
-	KUNIT_EXPECT_EQ(test, sim_reclaim(0, true), 32UL);
-	KUNIT_EXPECT_EQ(test, m->nrpages, 0UL);
-	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 4 * 65536, 8, LLONG_MAX));
-	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
-	KUNIT_ASSERT_EQ(test, sim_umount(FM_MNT), 0);
-	KUNIT_ASSERT_EQ(test, sim_mount(FM_DEV, FM_MNT, NULL), 0);
-	fd = fm_open(test, FM_FILE, O_RDONLY);
-	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fd, 0, 4 * 65536, 8, LLONG_MAX));
-	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
-	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
-}
-
-/*
- * Memory pressure: file a (1 MiB, dirty) is in the cache with one page
- * pinned; the test allocates frames until fewer than 300 are free (the
- * default low watermark of a 64 MiB machine is 256), then writes file b
- * (1 MiB) buffered:
- *
- *   free: ....|300|--- b's folios ---> below 256: reclaim writes a back,
- *   evicts it (not the pinned folio) and brings free up to 512
- *
- * Expect pinio_pressure_reclaims and pgsteal_file to move, the pinned
- * folio of a to stay cached, and both files to read back whole after the
- * test's frames are freed.
- */
-static void filemap_reclaim_on_pressure(struct kunit *test)
-{
-	unsigned long steal, runs, addr, nr = 0, cap = 1UL << 15;
-	struct folio **hog = calloc(cap, sizeof(*hog));
-	struct address_space *ma;
-	struct page *pin;
-	struct folio *pf;
-	int fa, fb;
-
-	KUNIT_ASSERT_NOT_NULL(test, hog);
-	fm_mount(test, NULL);
-	fa = fm_open(test, FM_MNT "/a", O_RDWR | O_CREAT);
-	fb = fm_open(test, FM_MNT "/b", O_RDWR | O_CREAT);
-	ma = fm_mapping(fa);
-	fm_pwrite(test, fa, 0, 1UL << 20, 9);
-	addr = sim_mmap(0, PAGE_SIZE, PROT_READ, MAP_SHARED, fa, 0);
-	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, 0, &pin), 1);
-	t_mm_munmap(test, addr, PAGE_SIZE);
-	pf = page_folio(pin);
-
-	while (nr_free_frames() > 300 && nr < cap) {
-		hog[nr] = folio_alloc_owner(0, 0, OWNER_TEST);
-		if (!hog[nr])
-			break;
-		nr++;
-	}
-	KUNIT_ASSERT_LE(test, nr_free_frames(), 300UL);
-	steal = sim_vmstat("pgsteal_file");
-	runs = sim_vmstat("pinio_pressure_reclaims");
-	fm_pwrite(test, fb, 0, 1UL << 20, 10);
-	KUNIT_EXPECT_GT(test, sim_vmstat("pinio_pressure_reclaims"), runs);
-	KUNIT_EXPECT_GT(test, sim_vmstat("pgsteal_file"), steal);
-	KUNIT_EXPECT_LT(test, ma->nrpages, 256UL);
-	KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(ma, pf));
-	KUNIT_EXPECT_GE(test, nr_free_frames(), 256UL);
-
-	while (nr)
-		folio_put(hog[--nr]);
-	free(hog);
-	unpin_user_page(pin);
-	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fa, 0, 1UL << 20, 9, LLONG_MAX));
-	KUNIT_EXPECT_TRUE(test, fm_pread_is(test, fb, 0, 1UL << 20, 10, LLONG_MAX));
-	KUNIT_EXPECT_EQ(test, sim_close(fa), 0);
-	KUNIT_EXPECT_EQ(test, sim_close(fb), 0);
-	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
-}
-
-/*
- * Reclaim racing the page cache (`make tsan` runs this): a host thread
- * calls sim_reclaim(32, true) in a loop while the test task, for each
- * round r, writes 256K of pattern r buffered (large folios), reads it
- * back, faults it through a MAP_SHARED mapping, truncates the file to a
- * random length and extends it again.
- *
- *   task:     write r -> read -> mmap read -> truncate/extend -> ...
- *   reclaim:  write back dirty folios, evict clean unmapped ones, again...
- *
- * Expect every read and mapped byte to be pattern r below the truncation
- * point and zero above it, whatever reclaim evicted in between; no
- * violation; nothing leaked.
- */
-struct fm_reclaimer {
-	int stop;
-	unsigned long runs, freed;
-};
-
-static void *fm_reclaim_fn(void *arg)
-{
-	struct fm_reclaimer *r = arg;
-
-	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
-		r->freed += sim_reclaim(32, true);
-		r->runs++;
-	}
-	return NULL;
-}
-
-static void filemap_reclaim_stress(struct kunit *test)
-{
-	const size_t len = 4 * 65536;
-	unsigned int rounds = kunit_long() ? 200 : 40, r;
-	struct fm_reclaimer rec = { 0 };
-	unsigned char *b = malloc(len);
-	pthread_t th;
-	int fd;
-
-	KUNIT_ASSERT_NOT_NULL(test, b);
-	fm_mount(test, NULL);
-	fd = fm_open(test, FM_FILE, O_RDWR | O_CREAT);
-	KUNIT_ASSERT_EQ(test, pthread_create(&th, NULL, fm_reclaim_fn, &rec), 0);
-	srand((unsigned int)kunit_seed());
-	for (r = 1; r <= rounds; r++) {
-		off_t cut = (off_t)(rand() % (int)len);
-		unsigned long addr;
-		bool same = true;
-		size_t i;
-
-		fm_pwrite(test, fd, 0, len, r);
-		KUNIT_EXPECT_TRUE_MSG(test, fm_pread_is(test, fd, 0, len, r, LLONG_MAX),
-				      "round %u", r);
-		addr = sim_mmap(0, len, PROT_READ, MAP_SHARED, fd, 0);
-		KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
-		KUNIT_EXPECT_EQ(test, sim_user_read(addr, b, len), (ssize_t)len);
-		for (i = 0; i < len; i++)
-			same &= b[i] == fm_pat(i, r);
-		KUNIT_EXPECT_TRUE_MSG(test, same, "round %u: mapped bytes", r);
-		t_mm_munmap(test, addr, len);
-		KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, cut), 0);
-		KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, (off_t)len), 0);
-		KUNIT_EXPECT_TRUE_MSG(test, fm_pread_is(test, fd, 0, len, r, cut),
-				      "round %u: cut at %lld", r, (long long)cut);
-		if (!same)
-			break;
-	}
-	__atomic_store_n(&rec.stop, 1, __ATOMIC_RELEASE);
-	pthread_join(th, NULL);
-	kunit_info(test, "%u rounds; reclaim ran %lu times, evicted %lu pages", r - 1, rec.runs,
-		   rec.freed);
-	KUNIT_EXPECT_EQ(test, sim_check(), 0L);
-	free(b);
-	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
-	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
-}
+/* ---- bad inputs -------------------------------------------------------------- */
 
 /*
  * Bad input: sim_set_watermarks() with high < low or only one of them 0
@@ -829,16 +574,14 @@ static void filemap_bad_inputs(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_umount(FM_MNT), 0);
 }
 
-static struct kunit_case filemap_test_cases[] = {
+static struct kunit_case filemap_cases[] = {
 	KUNIT_CASE_PARAM(filemap_write_orders, fm_order_gen_params),
 	KUNIT_CASE(filemap_large_folio_state),
 	KUNIT_CASE(filemap_large_folio_mmap_pin),
 	KUNIT_CASE_PARAM(filemap_truncate_large_folio, fm_trunc_gen_params),
 	KUNIT_CASE(filemap_xarray_large_folio),
+	KUNIT_CASE(filemap_xarray_get_pages2_refs),
 	KUNIT_CASE(filemap_splice_large_folio),
-	KUNIT_CASE(filemap_reclaim_writeback_evict),
-	KUNIT_CASE(filemap_reclaim_on_pressure),
-	KUNIT_CASE(filemap_reclaim_stress),
 	KUNIT_CASE(filemap_bad_inputs),
 	{}
 };
@@ -847,5 +590,5 @@ struct kunit_suite filemap_suite = {
 	.name = "filemap",
 	.init = filemap_test_init,
 	.exit = filemap_test_exit,
-	.test_cases = filemap_test_cases,
+	.test_cases = filemap_cases,
 };

@@ -133,6 +133,8 @@ void dma_dev_init(struct dma_dev *dd, const struct dma_ops *ops)
 		dd->fault = new_disk_fault;
 		dd->fault_armed = true;
 	}
+	/* Not plain with a fault armed: dma_submit_bio() would skip it. */
+	dma_dev_sync_plain(dd);
 	list_add_tail(&dd->node, &devs);
 	pthread_mutex_unlock(&devs_lock);
 	dma_engine_dev_add();

@@ -88,6 +88,18 @@ struct iomap_dio {
 
 static atomic_long_t stat_data_bios, stat_zero_bios, stat_hole_bytes, stat_reverted;
 
+/**
+ * iomap_dio_stats_read() - read the iomap direct-I/O engine's counters.
+ * @s: filled in with the counts since the program started.
+ *
+ * Data bios submitted, sub-block zeroing bios (R-IOMAP-1/2), bytes
+ * zero-filled into the iterator for holes and unwritten extents, and
+ * passes that reverted the iterator after an error (R-IOMAP-3). They are
+ * never reset, not even by a boot: compare two reads. Each field is read
+ * on its own, so the set is not a snapshot while I/O runs.
+ *
+ * Context: any thread; lock-free.
+ */
 void iomap_dio_stats_read(struct iomap_dio_stats *s)
 {
 	s->data_bios = (unsigned long)atomic_long_read(&stat_data_bios);

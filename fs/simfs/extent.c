@@ -24,6 +24,18 @@ static bool blk_busy(struct simfs_sb_info *sbi, uint64_t b)
 	return (sbi->map[b / BPL] & m) || (sbi->committed[b / BPL] & m);
 }
 
+/**
+ * simfs_mark_used() - mark a run of disk blocks allocated in the bitmap.
+ * @sbi: the mounted file system.
+ * @pblk: first disk block.
+ * @len: number of blocks; the part past the device's end is ignored.
+ *
+ * Used at mount time to rebuild the in-memory bitmap: the metadata area,
+ * then every extent of every inode loaded from the last commit. Marking a
+ * block twice is harmless; nothing checks for overlaps.
+ *
+ * Context: sbi->lock held, or the file system not yet visible.
+ */
 void simfs_mark_used(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len)
 {
 	uint64_t b;
@@ -32,6 +44,19 @@ void simfs_mark_used(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len)
 		sbi->map[b / BPL] |= 1UL << (b % BPL);
 }
 
+/**
+ * simfs_free_blocks() - return a run of disk blocks to the allocator.
+ * @sbi: the mounted file system.
+ * @pblk: first disk block.
+ * @len: number of blocks; the part past the device's end is ignored.
+ *
+ * Clears the blocks in the working bitmap. A block that the last commit
+ * still records as in use stays unavailable to simfs_alloc_blocks() until
+ * the next commit, so a crash before that commit never finds the old
+ * file's blocks overwritten by a new one.
+ *
+ * Context: sbi->lock held.
+ */
 void simfs_free_blocks(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len)
 {
 	uint64_t b;
@@ -42,7 +67,11 @@ void simfs_free_blocks(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len)
 
 /**
  * simfs_alloc_blocks() - allocate a run of up to @want free blocks.
+ * @sbi: the mounted file system.
  * @goal: preferred first block (continuing a file's last run), or 0.
+ * @want: blocks wanted.
+ * @pblk: out: the first block of the run.
+ * @got: out: blocks in the run.
  *
  * Return: 0 with *@pblk, *@got (1..@want) set, or -ENOSPC.
  */
@@ -87,6 +116,9 @@ static size_t ext_find(const struct simfs_inode *si, uint64_t fblk)
 
 /**
  * simfs_ext_lookup() - what is at file block @fblk?
+ * @si: the inode.
+ * @fblk: the file block.
+ * @out: out: the mapped run or the hole.
  *
  * Return: 1 and *@out = the mapped run from @fblk to its extent's end, or
  * 0 and out->len = the hole's length in blocks (UINT32_MAX past the last
@@ -148,7 +180,23 @@ static void ext_merge_all(struct simfs_inode *si)
 	si->nr_ext = w;
 }
 
-/* Insert a run into a hole (the caller checked it is one). 0 or -ENOMEM. */
+/**
+ * simfs_ext_insert() - add a mapping for a hole to an inode's extent list.
+ * @si: the inode.
+ * @fblk: first file block; the caller checked [@fblk, @fblk + @len) is a
+ *	hole.
+ * @pblk: first disk block, already allocated.
+ * @len: number of blocks.
+ * @flags: SIMFS_EXT_UNWRITTEN (reads return zeroes until converted) or 0.
+ *
+ * Inserts the run in file-block order and merges it with neighbours that
+ * are contiguous on disk and in the file and have the same flags. Does
+ * not allocate or free disk blocks; on failure the caller still owns
+ * @pblk.
+ *
+ * Context: sbi->lock held.
+ * Return: 0, or -ENOMEM (the extent array could not grow; nothing changed).
+ */
 int simfs_ext_insert(struct simfs_inode *si, uint64_t fblk, uint64_t pblk, uint32_t len,
 		     uint32_t flags)
 {
@@ -187,7 +235,22 @@ static int ext_split_at(struct simfs_inode *si, uint64_t fblk)
 	return 0;
 }
 
-/* Unwritten -> written over [fblk, fblk+len): the data is on disk now. */
+/**
+ * simfs_ext_set_written() - convert a range from unwritten to written.
+ * @si: the inode.
+ * @fblk: first file block.
+ * @len: number of blocks.
+ *
+ * Called once the data of [@fblk, @fblk + @len) is on disk (end of a
+ * direct write into preallocated blocks, or writeback). Splits the
+ * extents straddling either edge so only the range changes, clears
+ * SIMFS_EXT_UNWRITTEN on every extent inside it, then merges neighbours.
+ * Holes inside the range stay holes; written extents are left alone.
+ *
+ * Context: sbi->lock held.
+ * Return: 0, or -ENOMEM (a split failed; no flag was changed, though the
+ * first edge may have been split, which maps the same blocks).
+ */
 int simfs_ext_set_written(struct simfs_inode *si, uint64_t fblk, uint64_t len)
 {
 	size_t i;
@@ -200,7 +263,20 @@ int simfs_ext_set_written(struct simfs_inode *si, uint64_t fblk, uint64_t len)
 	return 0;
 }
 
-/* Drop (and free the blocks of) everything at or after file block @from. */
+/**
+ * simfs_ext_truncate() - unmap everything from a file block to the end.
+ * @si: the inode.
+ * @from: first file block to drop (0: the whole file).
+ *
+ * Splits the extent straddling @from, then removes every extent at or
+ * after it and frees their disk blocks (simfs_free_blocks(), so they are
+ * reused only after the next commit). If the split runs out of memory the
+ * straddling extent is kept whole: its tail beyond @from stays allocated
+ * but lies past i_size, which the caller has already cut.
+ *
+ * Context: sbi->lock held; the caller has waited for direct I/O in flight
+ * (inode_dio_wait()), so no DMA is still aimed at the freed blocks.
+ */
 void simfs_ext_truncate(struct simfs_inode *si, uint64_t from)
 {
 	size_t i;
@@ -222,8 +298,11 @@ void simfs_ext_truncate(struct simfs_inode *si, uint64_t from)
 
 /**
  * simfs_map_alloc() - map file block @fblk, allocating if it is a hole.
+ * @si: the inode.
+ * @fblk: the file block.
  * @want: blocks wanted from @fblk on.
  * @flags: SIMFS_EXT_UNWRITTEN for the new run, or 0.
+ * @out: out: the extent mapping @fblk on.
  *
  * Return: 1 (*@out was mapped already), 2 (*@out was just allocated), or
  * -ENOSPC, -ENOMEM.

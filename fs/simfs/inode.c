@@ -19,6 +19,10 @@
 
 /**
  * simfs_inode_new() - a new in-memory inode called @name, in the table.
+ * @sbi: the mounted file system.
+ * @name: the file name (cut to SIMFS_NAME_MAX bytes).
+ * @ino: the inode number.
+ *
  * Return: the inode, or NULL (-ENOMEM).
  */
 struct simfs_inode *simfs_inode_new(struct simfs_sb_info *sbi, const char *name, uint64_t ino)
@@ -52,10 +56,18 @@ struct simfs_inode *simfs_inode_new(struct simfs_sb_info *sbi, const char *name,
 	return si;
 }
 
-/*
- * simfs_inode_evict() - drop @si from memory: its page cache (held folios
- * are orphaned), its extents (not its blocks) and its table slot.
- * Context: sbi->lock not held; nobody has the file open.
+/**
+ * simfs_inode_evict() - drop an inode from memory.
+ * @si: the inode; freed on return.
+ *
+ * Truncates its whole page cache (folios still referenced elsewhere, by a
+ * pipe or a pin, leave the cache and live on as orphans until released),
+ * removes it from the mount's table, and frees its extent list. Its disk
+ * blocks are not freed here: an unlink calls simfs_ext_truncate() first,
+ * an unmount keeps them for the next mount.
+ *
+ * Context: may sleep; takes sbi->lock, so the caller must not hold it;
+ * nobody has the file open.
  */
 void simfs_inode_evict(struct simfs_inode *si)
 {
@@ -77,6 +89,18 @@ void simfs_inode_evict(struct simfs_inode *si)
 	free(si);
 }
 
+/**
+ * simfs_lookup() - find a file of the mount by name.
+ * @sbi: the mounted file system.
+ * @name: the file name (no directory part).
+ *
+ * A linear scan of the inode table; unlinked inodes that are still open
+ * are skipped, so a name can be reused at once after simfs_unlink(). No
+ * reference is taken: the inode stays valid while sbi->lock is held.
+ *
+ * Context: sbi->lock held.
+ * Return: the inode, or NULL if no live file has that name.
+ */
 struct simfs_inode *simfs_lookup(struct simfs_sb_info *sbi, const char *name)
 {
 	size_t i;
@@ -89,7 +113,11 @@ struct simfs_inode *simfs_lookup(struct simfs_sb_info *sbi, const char *name)
 
 /**
  * simfs_unlink() - remove @name; its blocks are freed now if it is not
- * open, else at its last close. Context: takes sbi->lock.
+ * open, else at its last close.
+ * @sbi: the mounted file system.
+ * @name: the file name.
+ *
+ * Context: takes sbi->lock, so the caller must not hold it.
  * Return: 0 or -ENOENT.
  */
 int simfs_unlink(struct simfs_sb_info *sbi, const char *name)
@@ -118,7 +146,17 @@ static size_t rec_size(const struct simfs_inode *si)
 	return sizeof(struct simfs_disk_inode) + si->nr_ext * sizeof(struct simfs_extent);
 }
 
-/* Bytes the metadata blob needs now (unlinked inodes are not written). */
+/**
+ * simfs_meta_size() - bytes the metadata blob needs for the current state.
+ * @sbi: the mounted file system.
+ *
+ * The header (struct simfs_disk_meta) plus, for every inode not unlinked,
+ * its struct simfs_disk_inode and its extents.
+ *
+ * Context: sbi->lock held, so the answer still holds for the
+ * simfs_meta_serialize() that follows.
+ * Return: the size in bytes.
+ */
 size_t simfs_meta_size(struct simfs_sb_info *sbi)
 {
 	size_t size = sizeof(struct simfs_disk_meta), i;
@@ -129,7 +167,21 @@ size_t simfs_meta_size(struct simfs_sb_info *sbi)
 	return size;
 }
 
-/* Write the blob into @buf (@size from simfs_meta_size()). Return: bytes used. */
+/**
+ * simfs_meta_serialize() - write the metadata blob into a buffer.
+ * @sbi: the mounted file system.
+ * @buf: destination, at least sizeof(struct simfs_disk_meta) bytes.
+ * @size: bytes available at @buf, normally simfs_meta_size().
+ *
+ * Writes the header (magic, next inode number) and one record per inode
+ * not unlinked: number, size, mode, name and extent list. An inode whose
+ * record does not fit in @size is left out (and not counted in the
+ * header), so pass the size simfs_meta_size() returned under the same
+ * hold of sbi->lock. The caller checksums and writes the result.
+ *
+ * Context: sbi->lock held.
+ * Return: bytes used in @buf.
+ */
 size_t simfs_meta_serialize(struct simfs_sb_info *sbi, void *buf, size_t size)
 {
 	struct simfs_disk_meta *m = buf;
@@ -160,7 +212,23 @@ size_t simfs_meta_serialize(struct simfs_sb_info *sbi, void *buf, size_t size)
 	return (size_t)(p - (char *)buf);
 }
 
-/* Rebuild the inode table and the block bitmap from a blob read at mount. */
+/**
+ * simfs_meta_load() - rebuild the inode table and block bitmap at mount.
+ * @sbi: the file system being mounted; its table is empty.
+ * @buf: the metadata blob read from the active metadata area (checksum
+ *	already verified).
+ * @len: bytes in @buf.
+ *
+ * Creates one in-memory inode per record with its size, mode and extents,
+ * and marks every extent's disk blocks used. Records are bounds-checked
+ * against @len and extents against the data area of the device; on an
+ * error the inodes created so far stay in the table for the caller's
+ * cleanup to evict.
+ *
+ * Context: sbi->lock held; the mount is not yet visible.
+ * Return: 0, -EUCLEAN (bad magic, truncated blob, negative size, extent
+ * outside the data area), or -ENOMEM.
+ */
 int simfs_meta_load(struct simfs_sb_info *sbi, const void *buf, size_t len)
 {
 	const struct simfs_disk_meta *m = buf;

@@ -106,14 +106,16 @@ int blk_rq_append_bio(struct request *rq, struct bio *bio);
  * Copied bios: a READ copies the bounce pages back to the user memory,
  * then the bounce pages are freed. Mapped bios: each page is dirtied (for
  * a READ) and unpinned. Every bio is freed.
- * Return: 0, or the first error: -EINTR when a copy-back finds no mm
- * (current->mm is NULL: the request was orphaned to a worker), -EFAULT.
+ * Return: 0, or the first error: -EINTR for a copied bio when there is
+ * no mm (current->mm is NULL: the request was orphaned to a worker; a
+ * WRITE's copy gets it too, as in the kernel), -EFAULT.
  */
 int blk_rq_unmap_user(struct bio *bio);
 
 /**
  * blk_rq_execute_bios() - run @rq on @bdev: submit each bio of the chain
  * in turn at consecutive sectors from @rq->__sector, and wait for each.
+ * A failed bio does not stop the ones after it.
  * Return: 0 or the first I/O error as -errno.
  */
 int blk_rq_execute_bios(struct block_device *bdev, struct request *rq);
@@ -128,7 +130,7 @@ int blk_rq_execute_bios(struct block_device *bdev, struct request *rq);
  *
  * Pins the user pages for the duration (or bounces them, per R-MAP-1).
  * Return: bytes transferred, or -EINVAL (empty, misaligned, past the
- * end), -ENOMEM, -EFAULT, -EIO.
+ * end, longer than max_hw_sectors), -ENOMEM, -EFAULT, -EIO.
  */
 ssize_t blkdev_passthrough_rw(struct block_device *bdev, bool write, struct iov_iter *iter,
 			      sector_t sector);

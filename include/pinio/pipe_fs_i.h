@@ -243,9 +243,12 @@ ssize_t filemap_splice_read(struct file *in, loff_t *ppos, struct pipe_inode_inf
  * iter_file_splice_write() - write a pipe's buffers to @out through its
  * ->write_iter with an ITER_BVEC over the buffers' pages (no pins, no new
  * references: the pipe's references keep the pages alive for the
- * synchronous write). Consumed buffers are released.
+ * synchronous write). Consumed buffers are released. Takes the pipe
+ * mutex itself.
  * Return: bytes written, 0 (empty pipe without writers), -EAGAIN (empty
- * and SPLICE_F_NONBLOCK), or the write's -errno.
+ * and SPLICE_F_NONBLOCK), -EINVAL (@out has no ->write_iter), a buffer's
+ * ->confirm error (-ENODATA: its page-cache folio was truncated; -EIO),
+ * or the write's -errno.
  */
 ssize_t iter_file_splice_write(struct pipe_inode_info *pipe, struct file *out, loff_t *ppos,
 			       size_t len, unsigned int flags);

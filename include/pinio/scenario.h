@@ -140,8 +140,9 @@ void scen_step(struct sim_scenario_ctx *ctx, const char *fmt, ...) __printf(2, 3
 /* An explanatory line under the current step. */
 void scen_note(struct sim_scenario_ctx *ctx, const char *fmt, ...) __printf(2, 3);
 /*
- * A counter by name: the first call prints "name = value"; each later call
- * with the same name prints "name: before -> after (+delta)".
+ * A counter by name: the first call prints "name  value"; each later call
+ * with the same name prints "name  before -> after  (+delta)", or
+ * "(unchanged)".
  */
 void scen_counter(struct sim_scenario_ctx *ctx, const char *name, long value);
 /* The last value scen_counter() recorded for @name (0 if none). */

@@ -58,7 +58,7 @@ static bool r19_idle(unsigned long buf, ssize_t len)
 static void r19_sweep(struct sim_scenario_ctx *ctx, const char *what, r19_op_fn op, int fd,
 		      unsigned long buf, ssize_t len)
 {
-	unsigned long n, errors = 0, shorts = 0, leaks = 0, bad = 0;
+	unsigned long n, errors = 0, shorts = 0, leaks = 0, bad = 0, injected;
 	struct sim_ledger before, after;
 	ssize_t ret = -ENOMEM;
 
@@ -70,12 +70,16 @@ static void r19_sweep(struct sim_scenario_ctx *ctx, const char *what, r19_op_fn 
 		long rel = (long)sim_vmstat("nr_foll_pin_released");
 		long gets = (long)sim_vmstat("pinio_foll_get_acquired");
 
+		/*
+		 * Not sim_fault_reset(): that would also disarm a device
+		 * fault a systematic fault run armed around the scenario.
+		 */
+		injected = sim_fault_injected();
 		sim_fail_alloc_after(n);
 		ret = op(fd, buf, len);
 		sim_fail_alloc_after(0);
-		if (ret == len && !sim_fault_injected())
+		if (ret == len && sim_fault_injected() == injected)
 			break;
-		sim_fault_reset();
 		if (ret == -ENOMEM || ret == -EFAULT)
 			errors++;
 		else if (ret > 0 && ret < len && ret % PAGE_SIZE == 0)
@@ -98,7 +102,6 @@ static void r19_sweep(struct sim_scenario_ctx *ctx, const char *what, r19_op_fn 
 		    after.pins != before.pins)
 			leaks++;
 	}
-	sim_fault_reset();
 	scen_pin_counters(ctx);
 	scen_note(ctx, "%lu injected failures: %lu errors, %lu short counts", n - 1, errors, shorts);
 	scen_expect(ctx, n > 1, "at least one allocation could be failed");

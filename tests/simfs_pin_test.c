@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for simfs pages that are held, mapped or pinned while the
+ * file changes under them: I7 (a truncated page still referenced is
+ * orphaned), shared and private file mappings, R08 (Dirty COW through a
+ * FOLL_FORCE pin), R10 (truncate of a pinned page), R11 (writeback against
+ * a pin) and the buffered half of R24. The fixture (a 64 MiB machine and
+ * the "sfs" ram disk per case) is tests/simfs_fixture.c.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pinio/blkdev.h>
+#include <pinio/fs.h>
+#include <pinio/pagemap.h>
+#include <pinio/sim.h>
+
+#include "kunit/test.h"
+#include "mm_helpers.h"
+#include "sim/sim.h"
+#include "simfs_fixture.h"
+
+/* ---- pages held, mapped, pinned and truncated ------------------------------ */
+
+/*
+ * I7: a truncated page that is still referenced is orphaned.
+ *
+ *   cache[0] = P (+1 extra ref) --ftruncate(0)--> index empty, P->mapping
+ *   NULL, P alive --folio_put--> P freed
+ *
+ * Expect P out of the index at once, alive until the last put, freed
+ * exactly then, and a new read not to bring P back.
+ */
+static void simfs_i7_truncate_orphans_held_page(struct kunit *test)
+{
+	struct address_space *m;
+	struct sim_ledger before, after;
+	struct folio *p;
+	unsigned int gen;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "o", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 6);
+	m = sfs_mapping(fd);
+	p = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	gen = p->gen;
+	KUNIT_EXPECT_EQ(test, folio_ref_count(p), 2);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_FALSE(test, filemap_folio_indexed(m, p));
+	KUNIT_EXPECT_PTR_EQ(test, p->mapping, NULL);
+	KUNIT_EXPECT_EQ(test, folio_ref_count(p), 1);
+	KUNIT_EXPECT_EQ(test, m->nrpages, 0UL);
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)folio_address(p))[1], sfs_pat(1, 6));
+	sim_ledger_read(&before);
+	folio_put(p);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios - 1);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 4096), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 0));
+	p = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_NE(test, p->gen, gen);	/* a new allocation, never P again */
+	folio_put(p);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * MAP_SHARED: stores through the mapping reach the file; writeback
+ * write-protects the PTE, and the next store faults and dirties again.
+ *
+ *   mmap(SHARED, RW) -- store 'S' --> dirty --fsync--> clean, PTE R/O
+ *   -- store 'T' --> dirty again --fsync/remount--> file holds 'T'
+ *
+ * Expect the file to follow the mapping, and MAP_PRIVATE stores never to
+ * reach the file or the cache.
+ */
+static void simfs_mmap_shared_private(struct kunit *test)
+{
+	struct mm_struct *mm = t_mm();
+	struct address_space *m;
+	unsigned long sh, pr;
+	struct folio *f;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "m", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 8);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	sh = sim_mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(sh));
+	pr = sim_mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(pr));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(sh, 8192, 8));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(pr, 8192, 8));
+
+	t_mm_fill(test, sh, 'S', 4096);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(mm, sh), &f->page);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(f));
+	{
+		struct t_mm_walk w;
+
+		t_mm_walk(mm, sh, &w);
+		KUNIT_EXPECT_FALSE(test, w.entry & _PAGE_RW);
+	}
+	t_mm_fill(test, sh, 'T', 100);
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+	folio_put(f);
+
+	/* Private: a copy, the cache keeps 'T'. */
+	t_mm_fill(test, pr + 4096, 'P', 4096);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(sh + 4096, sfs_pat(4096, 8), 1));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_pat(test, fd, 4096, 4096, 8, 4096));
+
+	t_mm_munmap(test, sh, 8192);
+	t_mm_munmap(test, pr, 8192);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "m", O_RDONLY);
+	sh = sfs_ubuf(test, 4096);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, sh, 4096, 0), 4096);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(sh, 'T', 100));
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(sh + 100, 'S', 4096 - 100));
+	t_mm_munmap(test, sh, 4096);
+	/* A write mapping of a read-only fd is refused; a mapping holds the mount. */
+	KUNIT_EXPECT_EQ(test, (long)sim_mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0),
+			(long)-EACCES);
+	sh = sim_mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(sh));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), -EBUSY);
+	t_mm_munmap(test, sh, 4096);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R08 Dirty COW: FORCE-write pins of a private R/O file mapping against
+ * MADV_DONTNEED never touch the page cache or the disk.
+ *
+ *   mmap(PRIVATE, R/O) of F; loop { pin(WRITE|FORCE) -> private copy C;
+ *   store 'X' into C; unpin; MADV_DONTNEED } ; F's cache page stays 'F'
+ *
+ * Expect every forced write to land in a private anon copy, F's cache
+ * page and its disk bytes unchanged after 2000 rounds (R-COW-3, B4).
+ */
+static void simfs_r08_dirty_cow_force_pin(struct kunit *test)
+{
+	struct address_space *m;
+	struct folio *cache;
+	unsigned long addr;
+	int fd, i, bad = 0;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "F", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 11);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	addr = sim_mmap(0, 4096, PROT_READ, MAP_PRIVATE, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(addr, 4096, 11));
+	cache = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(cache));
+	for (i = 0; i < 2000; i++) {
+		struct page *page = NULL;
+		long n = pin_user_pages_unlocked(addr, 1, &page, FOLL_WRITE | FOLL_FORCE);
+
+		if (n != 1) {
+			bad++;
+			break;
+		}
+		if (page == &cache->page || !PageAnon(page))
+			bad++;
+		memset(page_address(page), 'X', 64);
+		unpin_user_pages_dirty_lock(&page, 1, true);
+		KUNIT_ASSERT_EQ(test, sim_madvise(addr, 4096, MADV_DONTNEED), 0);
+		if (((unsigned char *)folio_address(cache))[0] != sfs_pat(0, 11))
+			bad++;
+	}
+	KUNIT_EXPECT_EQ(test, bad, 0);
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(cache));
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(addr, 4096, 11));
+	folio_put(cache);
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "F", O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 11));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R10: truncate while a page-cache page is pinned for a DIO write.
+ *
+ *   mmap(SHARED) page P --pin (device reads P)--> ftruncate(0):
+ *   P out of index, unmapped, alive, unchanged --unpin--> P freed once;
+ *   ftruncate(4096) + read --> zeros, a new folio
+ *
+ * Expect exactly that (I7, R-BUG-3's "truncate waits" has no DIO in
+ * flight here, so it goes through at once).
+ */
+static void simfs_r10_truncate_pinned_page(struct kunit *test)
+{
+	struct mm_struct *mm = t_mm();
+	struct sim_ledger before, after;
+	struct address_space *m;
+	struct page *page = NULL;
+	struct folio *p;
+	unsigned long addr;
+	unsigned int gen;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "p", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 12);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	addr = sim_mmap(0, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, 0, &page), 1);
+	p = page_folio(page);
+	gen = p->gen;
+	KUNIT_EXPECT_TRUE(test, filemap_folio_indexed(m, p));
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
+	KUNIT_EXPECT_FALSE(test, filemap_folio_indexed(m, p));
+	KUNIT_EXPECT_PTR_EQ(test, p->mapping, NULL);
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(mm, addr), NULL);
+	KUNIT_EXPECT_TRUE(test, folio_maybe_dma_pinned(p));
+	KUNIT_EXPECT_EQ(test, ((unsigned char *)folio_address(p))[7], sfs_pat(7, 12));
+	sim_ledger_read(&before);
+	unpin_user_page(page);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios - 1);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 4096), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 0));
+	p = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(p));
+	KUNIT_EXPECT_NE(test, p->gen, gen);
+	folio_put(p);
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R11: writeback vs pins on a MAP_SHARED simfs page.
+ *
+ *   long-term R/W pin --> -EFAULT (R-GUP-8, bad input 10)
+ *   short pin P; fsync (writeback); "DMA" stores 'D' into P;
+ *   unpin_user_pages_dirty_lock(P) --> fsync --> disk holds 'D'
+ *
+ * Expect the refusal, and the late DMA data on disk after the unpin and
+ * the next writeback, never lost (R-WB-1/2).
+ */
+static void simfs_r11_writeback_vs_pin(struct kunit *test)
+{
+	struct page *page = NULL;
+	unsigned long addr;
+	int fd;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "w", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 4096, 0, 13);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	addr = sim_mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE | FOLL_LONGTERM, &page),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, pin_user_pages_unlocked(addr, 1, &page, FOLL_WRITE | FOLL_LONGTERM),
+			-EFAULT);
+	KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr, 1, FOLL_WRITE, &page), 1);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	memset(page_address(page), 'D', 4096);		/* the device, after writeback */
+	unpin_user_pages_dirty_lock(&page, 1, true);
+	KUNIT_EXPECT_TRUE(test, PageDirty(page));
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "w", O_RDONLY);
+	addr = sfs_ubuf(test, 4096);
+	KUNIT_EXPECT_EQ(test, sim_pread(fd, addr, 4096, 0), 4096);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'D', 4096));
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * R24 (the part without the simfs DIO engines): an O_DIRECT read from a
+ * raw disk into a MAP_SHARED simfs page dirties it and the data reaches
+ * the file; an O_DIRECT write from a clean mapped page leaves it clean.
+ *
+ *   /dev/sraw (pattern 14) --DIO read--> mmap(SHARED) of f --fsync--> f == 14
+ *   clean page of f --DIO write--> /dev/sraw : page still clean
+ *
+ * Expect the page dirty at completion, the file to hold the device data
+ * after writeback, and the source page of the write to stay clean.
+ */
+static void simfs_r24_dio_read_dirties_file_page(struct kunit *test)
+{
+	struct address_space *m;
+	unsigned long addr, ubuf;
+	struct folio *f;
+	int fd, raw;
+
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create(SFS_RAW, 1 << 20, 512), 0);
+	raw = sim_open("/dev/" SFS_RAW, O_RDWR | O_DIRECT, 0);
+	KUNIT_ASSERT_GE(test, raw, 0);
+	ubuf = sfs_ubuf(test, 4096);
+	sfs_fill(test, ubuf, 4096, 14);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(raw, ubuf, 4096, 0), 4096);
+
+	/* Order-0 folios: the two pages must be separate dirty units. */
+	sfs_mkfs_mount(test, NULL, "folio_order=0");
+	fd = sfs_open(test, "r", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 15);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	m = sfs_mapping(fd);
+	addr = sim_mmap(0, 8192, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_EXPECT_EQ(test, sim_pread(raw, addr, 4096, 0), 4096);
+	f = filemap_get_folio(m, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_TRUE(test, folio_test_dirty(f));
+	folio_put(f);
+
+	/* The second page: read-faulted (clean), then the source of a DIO write. */
+	KUNIT_EXPECT_TRUE(test, sfs_user_is(addr + 4096, 4096, 0) == false);
+	KUNIT_EXPECT_EQ(test, sim_pwrite(raw, addr + 4096, 4096, 8192), 4096);
+	f = filemap_get_folio(m, 1);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(f));
+	KUNIT_EXPECT_FALSE(test, folio_test_dirty(f));
+	folio_put(f);
+	KUNIT_EXPECT_EQ(test, sfs_pins(), 0L);
+
+	t_mm_munmap(test, addr, 8192);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "r", O_RDONLY);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4096, 0, 14));
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(raw), 0);
+	t_mm_munmap(test, ubuf, 4096);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+static struct kunit_case simfs_pin_cases[] = {
+	KUNIT_CASE(simfs_i7_truncate_orphans_held_page),
+	KUNIT_CASE(simfs_mmap_shared_private),
+	KUNIT_CASE(simfs_r08_dirty_cow_force_pin),
+	KUNIT_CASE(simfs_r10_truncate_pinned_page),
+	KUNIT_CASE(simfs_r11_writeback_vs_pin),
+	KUNIT_CASE(simfs_r24_dio_read_dirties_file_page),
+	{}
+};
+
+struct kunit_suite simfs_pin_suite = {
+	.name = "simfs_pin",
+	.init = simfs_test_init,
+	.exit = simfs_test_exit,
+	.test_cases = simfs_pin_cases,
+};
