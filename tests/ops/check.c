@@ -226,11 +226,6 @@ void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *
 }
 
 /*
- * [start, start + n pages) of @t: mapped pages match, unmapped ones are
- * unmapped. With @others, the same addresses in every other task too:
- * where a write that COW failed to separate would show.
- */
-/*
  * The model region of a task at an address, remembered with the span of
  * addresses that have the same answer (a region, or a hole between two):
  * a range walks page by page, and looking up each page was a sixth of a
@@ -257,6 +252,11 @@ static __always_inline struct ops_region *cursor_at(struct region_cursor *rc, un
 	return rc->r;
 }
 
+/*
+ * [start, start + n pages) of @t: mapped pages match, unmapped ones are
+ * unmapped. With @others, the same addresses in every other task too:
+ * where a write that COW failed to separate would show.
+ */
 void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long start,
 			 unsigned long n, bool others)
 {
