@@ -135,15 +135,45 @@ pmd_t *pmd_lookup_lockless(struct mm_struct *mm, unsigned long addr)
 	return &pmd[pmd_index(addr)];
 }
 
+/*
+ * pmd_install() - a fresh PTE table into the empty PMD slot @pmdp.
+ *
+ * As the kernel's pmd_install(): the slot is checked and set under the
+ * page table lock, which is also where a huge-page fault sets a PMD leaf
+ * (do_huge_pmd_anonymous_page()), so a table and a leaf can never both
+ * win the same slot. A racer that filled it first keeps it, and our table
+ * is freed. Not the lock-free cmpxchg of the upper levels: those hold
+ * only tables, a PMD slot may hold a leaf.
+ *
+ * Return: 0 (the slot is no longer empty), -ENOMEM.
+ */
+static int pmd_install(struct mm_struct *mm, pmd_t *pmdp)
+{
+	pte_t *table = pgtable_alloc(mm);
+
+	if (!table)
+		return -ENOMEM;
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (pmd_none(pmdp_get(pmdp))) {
+		set_pmd(pmdp, (unsigned long)table | _PAGE_TABLE);
+		table = NULL;
+	}
+	pthread_mutex_unlock(&mm->page_table_lock);
+	if (table)
+		pgtable_free(mm, table);
+	return 0;
+}
+
 /**
  * pte_offset_mm() - the PTE slot of @mm for @addr.
  * @mm: the address space.
  * @addr: a user address.
- * @alloc: install missing tables at every level (racing installers agree
- *	by cmpxchg; the loser frees its table).
+ * @alloc: install missing tables at every level (upper levels by cmpxchg,
+ *	the PTE table under the page table lock, see pmd_install(); a racer
+ *	that got there first wins and our table is freed).
  *
  * Walks (and with @alloc fills in) the upper levels through
- * pmd_offset_mm(), then the PTE table. A PMD that maps a huge page has no
+ * pmd_offset_mm(), then the PTE table, reading the PMD slot once per look. A PMD that maps a huge page has no
  * PTE table: the answer is NULL, and the caller looks at the PMD itself.
  * Takes no lock: the slot stays valid while the mmap_lock keeps the
  * tables from being freed; reading or changing the PTE needs the page
@@ -157,14 +187,21 @@ pmd_t *pmd_lookup_lockless(struct mm_struct *mm, unsigned long addr)
 pte_t *pte_offset_mm(struct mm_struct *mm, unsigned long addr, bool alloc)
 {
 	pmd_t *pmdp = pmd_offset_mm(mm, addr, alloc);
-	pte_t *pte;
 
 	if (!pmdp)
 		return NULL;
-	if (pmd_leaf(pmdp_get(pmdp)))
-		return NULL;
-	pte = table_of(mm, pmdp, alloc);
-	return pte ? &pte[pte_index(addr)] : NULL;
+	for (;;) {
+		/* One read: the slot may change under us (no ptl held). */
+		pmd_t pmd = pmdp_get(pmdp);
+
+		if (pmd_leaf(pmd))
+			return NULL;
+		if (pmd_table(pmd))
+			return &pmd_pgtable(pmd)[pte_index(addr)];
+		if (!alloc || pmd_install(mm, pmdp))
+			return NULL;
+		/* Installed, by us or by a racer (a table or a huge page): look again. */
+	}
 }
 
 /**

@@ -17,7 +17,9 @@
  * range the pinner owns never fails. At the end: every pin released,
  * sim_check() == 0, the ledger as before.
  */
+#include <errno.h>
 #include <pthread.h>
+#include <pinio/fault-inject.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -363,9 +365,125 @@ static void mm_stress_pin_fork_munmap_4_threads(struct kunit *test)
 	ms_run(test, 4, 1.0);
 }
 
+/* ---- a huge-page fault that falls back, racing one that maps a PMD ---- */
+
+#define MS_RACE_ROUNDS	3000
+/*
+ * Each round maps a fresh 2 MiB range from here up: munmap leaves a
+ * range's PTE table in place (the simulation frees page tables only at
+ * exit), so a reused range would never take the huge-page path again.
+ */
+#define MS_RACE_BASE	(1UL << 44)
+
+struct ms_race {
+	struct task_struct *task;
+	pthread_barrier_t *start, *done;
+	unsigned long *addr;	/* this round's 2 MiB range, set before start */
+	bool write;		/* write fault at +0, else read fault at +4 KiB */
+	unsigned long rounds, ooms;
+	int err;
+};
+
+static void *ms_race_fn(void *arg)
+{
+	struct ms_race *r = arg;
+	unsigned long i;
+	char c = 'w';
+
+	sim_task_switch(r->task);
+	for (i = 0; i < r->rounds; i++) {
+		pthread_barrier_wait(r->start);
+		if (r->write) {
+			ssize_t w = sim_user_write(*r->addr, &c, 1);
+
+			/*
+			 * When B's PMD came first, the failure meant for A's
+			 * huge folio hits A's small COW folio instead: an
+			 * honest -ENOMEM; the fault is spent, so retry.
+			 */
+			if (w == -ENOMEM) {
+				r->ooms++;
+				w = sim_user_write(*r->addr, &c, 1);
+			}
+			if (w != 1)
+				r->err++;
+		} else if (sim_user_read(*r->addr + PAGE_SIZE, &c, 1) != 1 || c) {
+			r->err++;
+		}
+		pthread_barrier_wait(r->done);
+	}
+	sim_task_switch(NULL);
+	return NULL;
+}
+
+/*
+ * Two threads fault the same untouched THP-eligible 2 MiB range at once:
+ * A writes (its huge folio allocation is made to fail, so it falls back to
+ * a PTE table), B reads (the huge zero folio needs no allocation, so B
+ * maps a PMD leaf).
+ *
+ *   A: pmd none -> huge alloc fails -> install PTE table -> map a page
+ *   B: pmd none -> ptl: pmd none? -> set PMD leaf (huge zero)
+ *
+ * The PMD slot takes either A's table or B's leaf, never both, and A must
+ * never read B's leaf as a table pointer (the kernel's pmd_install() and
+ * the huge fault both decide under the page table lock). Expect, every
+ * round: both faults succeed, B reads 0, A's byte reads back, sim_check()
+ * == 0; at the end no page table, folio or pin leaked (the ledger).
+ */
+static void mm_stress_thp_fallback_fault_race(struct kunit *test)
+{
+	struct task_struct *init = sim_current();
+	pthread_barrier_t start, done;
+	struct ms_race r[2];
+	unsigned long addr = 0, warm, i, lost = 0;
+	pthread_t th[2];
+	char c;
+
+	/* The huge zero folio exists from here on: B's read allocates nothing. */
+	warm = t_mm_mmap(test, MS_REGION, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	KUNIT_ASSERT_TRUE(test, IS_ALIGNED(warm, PMD_SIZE));
+	KUNIT_ASSERT_EQ(test, sim_user_read(warm, &c, 1), 1);
+	pthread_barrier_init(&start, NULL, 3);
+	pthread_barrier_init(&done, NULL, 3);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct ms_race){ .start = &start, .done = &done, .addr = &addr,
+					 .write = i == 0, .rounds = MS_RACE_ROUNDS };
+		r[i].task = sim_thread_create(init);
+		KUNIT_ASSERT_NOT_NULL(test, r[i].task);
+		KUNIT_ASSERT_EQ(test, pthread_create(&th[i], NULL, ms_race_fn, &r[i]), 0);
+	}
+	for (i = 0; i < MS_RACE_ROUNDS; i++) {
+		addr = sim_mmap(MS_RACE_BASE + i * MS_REGION, MS_REGION, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		KUNIT_ASSERT_EQ(test, addr, MS_RACE_BASE + i * MS_REGION);
+		sim_fault_reset();
+		sim_fail_site_after(FAULT_PAGE_ALLOC, 1);	/* A's huge folio */
+		pthread_barrier_wait(&start);
+		pthread_barrier_wait(&done);
+		sim_fault_reset();
+		lost += sim_user_read(addr, &c, 1) != 1 || c != 'w';
+		t_mm_munmap(test, addr, MS_REGION);
+	}
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		KUNIT_EXPECT_EQ_MSG(test, r[i].err, 0, "thread %s: failed faults",
+				    r[i].write ? "A (write)" : "B (read)");
+		sim_task_exit(r[i].task);
+	}
+	pthread_barrier_destroy(&start);
+	pthread_barrier_destroy(&done);
+	KUNIT_EXPECT_EQ_MSG(test, lost, 0UL, "rounds where A's write did not read back");
+	kunit_info(test, "%d rounds: A's huge folio failed first in %lu, B's PMD came first in %lu",
+		   MS_RACE_ROUNDS, MS_RACE_ROUNDS - r[0].ooms, r[0].ooms);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+	t_mm_munmap(test, warm, MS_REGION);
+}
+
 static struct kunit_case ms_test_cases[] = {
 	KUNIT_CASE(mm_stress_pin_fork_munmap_2_threads),
 	KUNIT_CASE(mm_stress_pin_fork_munmap_4_threads),
+	KUNIT_CASE(mm_stress_thp_fallback_fault_race),
 	{}
 };
 

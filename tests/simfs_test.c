@@ -20,6 +20,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -33,6 +34,7 @@
 #include "kunit/test.h"
 #include "mm_helpers.h"
 #include "sim/sim.h"
+#include "fs/simfs/simfs.h"
 #include "simfs_fixture.h"
 
 /* ---- cases ------------------------------------------------------------------ */
@@ -601,6 +603,138 @@ static void simfs_crash_kill_remount(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, simfs_test_init(test), 0);
 }
 
+/* ---- corrupted metadata ------------------------------------------------------ */
+
+enum sfs_corrupt { SFS_C_NONE, SFS_C_PAST_END, SFS_C_WRAPS, SFS_C_EMPTY, SFS_C_SHARED };
+
+static const struct sfs_corrupt_case {
+	const char *what;
+	enum sfs_corrupt how;
+	int want;
+} sfs_corrupt_cases[] = {
+	{ "unchanged, checksums rewritten", SFS_C_NONE, 0 },
+	{ "extent past the device's end", SFS_C_PAST_END, -EUCLEAN },
+	{ "extent whose end wraps around 2^64", SFS_C_WRAPS, -EUCLEAN },
+	{ "zero-length extent", SFS_C_EMPTY, -EUCLEAN },
+	{ "two files' extents on the same blocks", SFS_C_SHARED, -EUCLEAN },
+};
+
+static void sfs_corrupt_desc(const struct sfs_corrupt_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->what);
+}
+
+KUNIT_ARRAY_PARAM(sfs_corrupt, sfs_corrupt_cases, sfs_corrupt_desc);
+
+/* The first extent of the record named @name in metadata blob @m, or NULL. */
+static struct simfs_extent *sfs_first_extent(unsigned char *m, size_t len, const char *name)
+{
+	const struct simfs_disk_meta *h = (const void *)m;
+	size_t off = sizeof(*h);
+	uint32_t i;
+
+	for (i = 0; i < h->nr_inodes && off + sizeof(struct simfs_disk_inode) <= len; i++) {
+		struct simfs_disk_inode *di = (void *)(m + off);
+
+		off += sizeof(*di);
+		if (!strcmp(di->name, name) && di->nr_extents)
+			return (struct simfs_extent *)(m + off);
+		off += di->nr_extents * sizeof(struct simfs_extent);
+	}
+	return NULL;
+}
+
+/*
+ * Bad input: a metadata area whose checksums are right but whose extents
+ * are not (a bug or a crafted image). Files "a" and "b" (8 KiB each) are
+ * written and unmounted; the committed blob is read off the raw disk, the
+ * row's change made to an extent, both checksums recomputed, and both
+ * written back; then mount.
+ *
+ *   block 0: super (csum) -> meta area[active]: blob (meta_csum)
+ *            a: ext {fblk 0, pblk P, len 2}   b: ext {fblk 0, pblk Q, len 2}
+ *
+ * Expect the unchanged image to mount with "a" intact (the rewrite itself
+ * is right) and every changed one to fail with -EUCLEAN, leaving nothing
+ * behind (the case's ledger check): an extent past the end, one whose
+ * pblk + len wraps (accepted before, marking no block used), an empty
+ * one, and one on blocks another file owns (accepted before: the blocks
+ * would be freed twice and reused while in use).
+ */
+static void simfs_mount_corrupt_extents(struct kunit *test)
+{
+	const struct sfs_corrupt_case *c = test->param_value;
+	struct simfs_disk_super ds;
+	struct simfs_extent *a, *b;
+	unsigned long ubuf, meta_len;
+	unsigned char *blob;
+	int fd, raw;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	fd = sfs_open(test, "a", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 21);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	fd = sfs_open(test, "b", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 8192, 0, 22);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_ASSERT_EQ(test, sim_umount(SFS_MNT), 0);
+
+	raw = sim_open(SFS_DEV, O_RDWR | O_DIRECT, 0);
+	KUNIT_ASSERT_GE(test, raw, 0);
+	ubuf = sfs_ubuf(test, 1UL << 20);
+	KUNIT_ASSERT_EQ(test, sim_pread(raw, ubuf, 4096, 0), 4096);
+	KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, &ds, sizeof(ds)), (ssize_t)sizeof(ds));
+	meta_len = ALIGN(ds.meta_bytes, ds.block_size);
+	KUNIT_ASSERT_LE(test, meta_len, 1UL << 20);
+	KUNIT_ASSERT_EQ(test, sim_pread(raw, ubuf, meta_len,
+					(off_t)(ds.meta_start[ds.active] * ds.block_size)),
+			(ssize_t)meta_len);
+	blob = malloc(meta_len);
+	KUNIT_ASSERT_NOT_NULL(test, blob);
+	KUNIT_ASSERT_EQ(test, sim_user_read(ubuf, blob, meta_len), (ssize_t)meta_len);
+	a = sfs_first_extent(blob, ds.meta_bytes, "a");
+	b = sfs_first_extent(blob, ds.meta_bytes, "b");
+	KUNIT_ASSERT_TRUE(test, a && b);
+
+	switch (c->how) {
+	case SFS_C_NONE:
+		break;
+	case SFS_C_PAST_END:
+		b->pblk = ds.nr_blocks - 1;
+		break;
+	case SFS_C_WRAPS:
+		b->pblk = UINT64_MAX - 1;
+		break;
+	case SFS_C_EMPTY:
+		b->len = 0;
+		break;
+	case SFS_C_SHARED:
+		b->pblk = a->pblk;
+		break;
+	}
+	ds.meta_csum = simfs_csum(blob, ds.meta_bytes);
+	ds.csum = 0;
+	ds.csum = simfs_csum(&ds, sizeof(ds));
+	KUNIT_ASSERT_EQ(test, sim_user_write(ubuf, blob, meta_len), (ssize_t)meta_len);
+	KUNIT_ASSERT_EQ(test, sim_pwrite(raw, ubuf, meta_len,
+					 (off_t)(ds.meta_start[ds.active] * ds.block_size)),
+			(ssize_t)meta_len);
+	KUNIT_ASSERT_EQ(test, sim_pread(raw, ubuf, 4096, 0), 4096);
+	KUNIT_ASSERT_EQ(test, sim_user_write(ubuf, &ds, sizeof(ds)), (ssize_t)sizeof(ds));
+	KUNIT_ASSERT_EQ(test, sim_pwrite(raw, ubuf, 4096, 0), 4096);
+	free(blob);
+	KUNIT_EXPECT_EQ(test, sim_close(raw), 0);
+	t_mm_munmap(test, ubuf, 1UL << 20);
+
+	KUNIT_EXPECT_EQ(test, sim_mount(SFS_DEV, SFS_MNT, NULL), c->want);
+	if (!c->want) {
+		fd = sfs_open(test, "a", O_RDONLY);
+		KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 8192, 0, 21));
+		KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+		KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+	}
+}
+
 static struct kunit_case simfs_cases[] = {
 	KUNIT_CASE(simfs_persist_remount),
 	KUNIT_CASE(simfs_holes_read_zero),
@@ -612,6 +746,7 @@ static struct kunit_case simfs_cases[] = {
 	KUNIT_CASE(simfs_truncate_waits_for_dio),
 	KUNIT_CASE(simfs_unlink_open_file),
 	KUNIT_CASE(simfs_crash_kill_remount),
+	KUNIT_CASE_PARAM(simfs_mount_corrupt_extents, sfs_corrupt_gen_params),
 	{}
 };
 

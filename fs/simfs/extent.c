@@ -25,6 +25,27 @@ static bool blk_busy(struct simfs_sb_info *sbi, uint64_t b)
 }
 
 /**
+ * simfs_blocks_unused() - is no block of a run marked used yet?
+ * @sbi: the file system.
+ * @pblk: first disk block.
+ * @len: number of blocks, all below the device's end.
+ *
+ * Looks at the working bitmap only (mount uses it before anything was
+ * committed or freed).
+ * Context: sbi->lock held.
+ * Return: true if none of [@pblk, @pblk + @len) is marked.
+ */
+bool simfs_blocks_unused(const struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len)
+{
+	uint64_t b;
+
+	for (b = pblk; b < pblk + len; b++)
+		if (sbi->map[b / BPL] & (1UL << (b % BPL)))
+			return false;
+	return true;
+}
+
+/**
  * simfs_mark_used() - mark a run of disk blocks allocated in the bitmap.
  * @sbi: the mounted file system.
  * @pblk: first disk block.

@@ -212,6 +212,17 @@ size_t simfs_meta_serialize(struct simfs_sb_info *sbi, void *buf, size_t size)
 	return (size_t)(p - (char *)buf);
 }
 
+/*
+ * A loaded extent is sane: not empty, inside the data area without the
+ * sum wrapping, and on blocks no extent loaded before it claims (a block
+ * owned twice would be freed twice and handed out again while in use).
+ */
+static bool simfs_meta_extent_ok(const struct simfs_sb_info *sbi, const struct simfs_extent *e)
+{
+	return e->len && e->pblk >= sbi->ds.data_start && e->pblk < sbi->nr_blocks &&
+	       e->len <= sbi->nr_blocks - e->pblk && simfs_blocks_unused(sbi, e->pblk, e->len);
+}
+
 /**
  * simfs_meta_load() - rebuild the inode table and block bitmap at mount.
  * @sbi: the file system being mounted; its table is empty.
@@ -226,8 +237,9 @@ size_t simfs_meta_serialize(struct simfs_sb_info *sbi, void *buf, size_t size)
  * cleanup to evict.
  *
  * Context: sbi->lock held; the mount is not yet visible.
- * Return: 0, -EUCLEAN (bad magic, truncated blob, negative size, extent
- * outside the data area), or -ENOMEM.
+ * Return: 0, -EUCLEAN (bad magic, truncated blob, negative size, an
+ * extent that is empty, outside the data area or on blocks another extent
+ * claims), or -ENOMEM.
  */
 int simfs_meta_load(struct simfs_sb_info *sbi, const void *buf, size_t len)
 {
@@ -262,8 +274,7 @@ int simfs_meta_load(struct simfs_sb_info *sbi, const void *buf, size_t len)
 		si->nr_ext = di.nr_extents;
 		p += di.nr_extents * sizeof(struct simfs_extent);
 		for (j = 0; j < si->nr_ext; j++) {
-			if (si->ext[j].pblk < sbi->ds.data_start ||
-			    si->ext[j].pblk + si->ext[j].len > sbi->nr_blocks)
+			if (!simfs_meta_extent_ok(sbi, &si->ext[j]))
 				return -EUCLEAN;
 			simfs_mark_used(sbi, si->ext[j].pblk, si->ext[j].len);
 		}

@@ -165,6 +165,7 @@ int simfs_alloc_blocks(struct simfs_sb_info *sbi, uint64_t goal, uint32_t want,
 		       uint64_t *pblk, uint32_t *got);
 void simfs_free_blocks(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len);
 void simfs_mark_used(struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len);
+bool simfs_blocks_unused(const struct simfs_sb_info *sbi, uint64_t pblk, uint64_t len);
 int simfs_map_alloc(struct simfs_inode *si, uint64_t fblk, uint32_t want, uint32_t flags,
 		    struct simfs_extent *out);
 
