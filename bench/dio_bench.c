@@ -25,8 +25,11 @@
  *
  * Other modes (for scripts/bench-callgrind.sh; counting starts and stops
  * at the cg_* functions, see --toggle-collect there):
- *   dio_bench --callgrind-4k N    N 4 KiB QD1 raw-path reads (inline DMA)
- *   dio_bench --callgrind-1m N    N sequential 1 MiB raw-path reads (inline DMA)
+ *   dio_bench --callgrind-4k N [simfs=iomap|legacy]
+ *                                 N 4 KiB QD1 reads (inline DMA), raw path or
+ *                                 a simfs file with that DIO engine
+ *   dio_bench --callgrind-1m N [simfs=iomap|legacy]
+ *                                 N sequential 1 MiB reads (inline DMA), the same
  *   dio_bench --callgrind-random N [poison=off]
  *                                 one random_ops program of N mm-mix ops (seed
  *                                 5, sweeps every 1,000), in cg_random_ops
@@ -42,13 +45,27 @@
 
 /* ---- callgrind modes ----------------------------------------------------- */
 
-static void callgrind_4k(unsigned long n)
+/* @e: -1 for the raw device, else the simfs engine simfs_engines[e]. */
+static void callgrind_4k(unsigned long n, int e)
 {
+	char why[128] = "";
 	struct qd1 q;
 
-	pinio_qd1_setup(&q);		/* its reads warm the path up, uncounted */
+	if (e < 0) {
+		pinio_qd1_setup(&q);		/* its reads warm the path up, uncounted */
+		cg_dio_4k(&q, n);
+		pinio_qd1_teardown(&q);
+		return;
+	}
+	boot(64UL << 20);
+	if (sim_dma_set_threads(0))
+		die("dma threads 0", 0);
+	simfs_qd1_setup(&q, e, why, sizeof(why));
+	if (why[0])
+		die(why, 0);
 	cg_dio_4k(&q, n);
-	pinio_qd1_teardown(&q);
+	simfs_qd1_teardown(&q, e);
+	shutdown_checked();
 }
 
 /* N sequential 1 MiB reads of a 16 MiB `ram` disk (inline DMA), counted. */
@@ -62,27 +79,55 @@ __attribute__((noinline)) void cg_dio_1m(int fd, unsigned long buf, unsigned lon
 			die("sim_pread 1m", 0);
 }
 
-static void callgrind_1m(unsigned long n)
+/* @e: -1 for the raw device, else a 32 MiB file (16 MiB read) with simfs engine simfs_engines[e]. */
+static void callgrind_1m(unsigned long n, int e)
 {
+	char why[128] = "";
 	unsigned long buf;
 	int fd;
 
 	boot(64UL << 20);
-	if (sim_ramdisk_create("ram0", 16UL << 20, 512) || sim_dma_set_threads(0))
-		die("ramdisk", 0);
-	fd = sim_open("/dev/ram0", O_RDWR | O_DIRECT, 0);
-	if (fd < 0)
-		die("sim_open", fd);
-	sim_disk_fill(fd, 16UL << 20);
+	if (sim_dma_set_threads(0))
+		die("dma threads 0", 0);
+	if (e < 0) {
+		if (sim_ramdisk_create("ram0", 16UL << 20, 512))
+			die("ramdisk", 0);
+		fd = sim_open("/dev/ram0", O_RDWR | O_DIRECT, 0);
+		if (fd < 0)
+			die("sim_open", fd);
+		sim_disk_fill(fd, 16UL << 20);
+	} else {
+		simfs_file_setup(simfs_engines[e].disk, simfs_engines[e].mnt, simfs_engines[e].dio,
+				 32UL << 20, &fd, why, sizeof(why));
+		if (why[0])
+			die(why, 0);
+	}
 	buf = user_buf(1UL << 20, 0);
 	if (sim_pread(fd, buf, 1UL << 20, 0) != 1L << 20)	/* warm-up, uncounted */
 		die("sim_pread 1m", 0);
 	check_block(buf + 4096, 4096);
 	cg_dio_1m(fd, buf, n);
 	sim_munmap(buf, 1UL << 20);
-	sim_close(fd);
-	sim_disk_destroy("ram0");
+	if (e < 0) {
+		sim_close(fd);
+		sim_disk_destroy("ram0");
+	} else {
+		simfs_file_teardown(simfs_engines[e].disk, simfs_engines[e].mnt, fd);
+	}
 	shutdown_checked();
+}
+
+/* "simfs=iomap" / "simfs=legacy" -> index into simfs_engines[]; -1 for none (raw). */
+static int cg_engine(int argc, char **argv)
+{
+	int e;
+
+	if (argc < 4)
+		return -1;
+	for (e = 0; e < 2; e++)
+		if (!strncmp(argv[3], "simfs=", 6) && !strcmp(argv[3] + 6, simfs_engines[e].name))
+			return e;
+	die("unknown engine (simfs=iomap|simfs=legacy)", 0);
 }
 
 static struct page *cg_pages[512];
@@ -199,12 +244,12 @@ int main(int argc, char **argv)
 	int i, a, nr = 0, fails = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (argc == 3 && !strcmp(argv[1], "--callgrind-4k")) {
-		callgrind_4k(strtoul(argv[2], NULL, 0));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--callgrind-4k")) {
+		callgrind_4k(strtoul(argv[2], NULL, 0), cg_engine(argc, argv));
 		return 0;
 	}
-	if (argc == 3 && !strcmp(argv[1], "--callgrind-1m")) {
-		callgrind_1m(strtoul(argv[2], NULL, 0));
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--callgrind-1m")) {
+		callgrind_1m(strtoul(argv[2], NULL, 0), cg_engine(argc, argv));
 		return 0;
 	}
 	if (argc == 3 && !strcmp(argv[1], "--callgrind-pin")) {

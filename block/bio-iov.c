@@ -43,18 +43,23 @@ void bio_iov_bvec_set(struct bio *bio, struct iov_iter *iter)
 		bio_set_flag(bio, BIO_NO_PAGE_REF);
 }
 
-/* Add one extracted page; drop the new pin if it merged into its own page. */
+/*
+ * Add one extracted page; drop the new pin if it merged into its own page.
+ * A merge is added to *@merges, which the caller counts in BIO_MERGES once
+ * per extraction rather than once per page.
+ */
 static int bio_iov_add_page(struct bio *bio, struct page *page, unsigned int len,
-			    unsigned int offset)
+			    unsigned int offset, unsigned int *merges)
 {
 	bool same_page = false;
 
 	if (WARN_ON_ONCE(bio->bi_iter.bi_size > UINT_MAX - len))
 		return -EIO;
-	if (!__bio_try_merge_page(bio, page, len, offset, &same_page)) {
+	if (!bio_try_merge_page_nocount(bio, page, len, offset, &same_page)) {
 		__bio_add_page(bio, page, len, offset);
 		return 0;
 	}
+	(*merges)++;
 	if (same_page)
 		bio_release_page(bio, page);
 	return 0;
@@ -100,7 +105,7 @@ static int __bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
 	struct page **pages = (struct page **)(bio->bi_io_vec + bio->bi_vcnt);
 	unsigned int lbs = bio_trim_block_size(bio);
 	ssize_t size, left;
-	unsigned int len, i = 0;
+	unsigned int len, i = 0, merges = 0;
 	size_t offset = 0, trim;
 	int ret = 0;
 
@@ -134,12 +139,14 @@ static int __bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
 			if (ret)
 				break;
 		} else {
-			ret = bio_iov_add_page(bio, page, len, (unsigned int)offset);
+			ret = bio_iov_add_page(bio, page, len, (unsigned int)offset, &merges);
 			if (ret)
 				break;
 		}
 		offset = 0;
 	}
+	if (merges)
+		mod_node_page_state(BIO_MERGES, merges);
 	if (left)
 		iov_iter_revert(iter, (size_t)left);
 out:
@@ -229,13 +236,27 @@ int bio_iov_iter_get_pages(struct bio *bio, struct iov_iter *iter)
  */
 void __bio_release_pages(struct bio *bio, bool mark_dirty)
 {
-	struct bvec_iter_all iter_all;
-	struct bio_vec *bvec;
+	const struct bio_vec *bv = bio->bi_io_vec, *end = bv + bio->bi_vcnt;
 
-	bio_for_each_segment_all(bvec, bio, iter_all) {
-		if (mark_dirty && !PageCompound(bvec->bv_page))
-			set_page_dirty_lock(bvec->bv_page);
-		bio_release_page(bio, bvec->bv_page);
+	/*
+	 * Every page of every bvec, as bio_for_each_segment_all() visits
+	 * them, without its per-segment bookkeeping (a 4 KiB read has one
+	 * bvec of one page).
+	 */
+	for (; bv < end; bv++) {
+		struct page *page = bv->bv_page + bv->bv_offset / PAGE_SIZE;
+		unsigned int off = bv->bv_offset % PAGE_SIZE, left = bv->bv_len;
+
+		while (left) {
+			unsigned int len = min_t(unsigned int, PAGE_SIZE - off, left);
+
+			if (mark_dirty && !PageCompound(page))
+				set_page_dirty_lock(page);
+			bio_release_page(bio, page);
+			left -= len;
+			off = 0;
+			page++;
+		}
 	}
 }
 

@@ -478,12 +478,17 @@ static bool page_is_mergeable(const struct bio_vec *bv, struct page *page, unsig
 			      unsigned int off, bool *same_page)
 {
 	size_t bv_end = (size_t)bv->bv_offset + bv->bv_len;
-	unsigned long vec_end_addr = page_to_phys(bv->bv_page) + bv_end - 1;
-	unsigned long page_addr = page_to_phys(page);
+	/*
+	 * Physical addresses relative to @bv's first frame: the memmap is one
+	 * array in pfn order, so the distance of two struct pages is the
+	 * distance of their frames (page_to_phys() of both, without the
+	 * memmap base). Contiguous: the fragment starts where @bv ends.
+	 */
+	long start = (long)(page - bv->bv_page) * (long)PAGE_SIZE + (long)off;
 
-	if (vec_end_addr + 1 != page_addr + off)
+	if (start != (long)bv_end)
 		return false;
-	*same_page = (vec_end_addr & PAGE_MASK) == ((page_addr + off) & PAGE_MASK);
+	*same_page = ((bv_end - 1) & PAGE_MASK) == (bv_end & PAGE_MASK);
 	if (*same_page)
 		return true;
 	return bv->bv_page + bv_end / PAGE_SIZE == page + off / PAGE_SIZE;
@@ -502,6 +507,28 @@ static bool page_is_mergeable(const struct bio_vec *bv, struct page *page, unsig
 bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
 			  unsigned int off, bool *same_page)
 {
+	if (!bio_try_merge_page_nocount(bio, page, len, off, same_page))
+		return false;
+	mod_node_page_state(BIO_MERGES, 1);
+	return true;
+}
+
+/**
+ * bio_try_merge_page_nocount() - __bio_try_merge_page() without counting
+ * the merge in BIO_MERGES: for a caller that adds up its merges and
+ * counts them once (bio_iov_iter_get_pages(), per extraction).
+ * @bio: the bio (not a clone: WARN and false).
+ * @page: the fragment's page.
+ * @len: its length.
+ * @off: its offset in @page.
+ * @same_page: set when the fragment starts in the page where the bvec ends.
+ *
+ * Never touches pins.
+ * Return: true if merged.
+ */
+bool bio_try_merge_page_nocount(struct bio *bio, struct page *page, unsigned int len,
+				unsigned int off, bool *same_page)
+{
 	struct bio_vec *bv;
 
 	if (WARN_ON_ONCE(bio_flagged(bio, BIO_CLONED)))
@@ -517,7 +544,6 @@ bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
 	}
 	bv->bv_len += len;
 	bio->bi_iter.bi_size += len;
-	mod_node_page_state(BIO_MERGES, 1);
 	return true;
 }
 

@@ -83,5 +83,8 @@ void bio_dirty_exit(void);
  */
 bool __bio_try_merge_page(struct bio *bio, struct page *page, unsigned int len,
 			  unsigned int off, bool *same_page);
+/* The same without counting BIO_MERGES: the caller counts its merges at once. */
+bool bio_try_merge_page_nocount(struct bio *bio, struct page *page, unsigned int len,
+				unsigned int off, bool *same_page);
 
 #endif /* PINIO_BLOCK_BLK_H */

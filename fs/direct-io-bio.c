@@ -437,6 +437,21 @@ int dio_bio_reap(struct dio *dio, struct dio_submit *sdio)
 }
 
 /**
+ * dio_free() - tear a request down: its INV-14 bio list, its lock and
+ * condition variable, and its memory unless it is in the submitter's
+ * frame (@dio->on_stack).
+ * @dio: the request; not touched afterwards.
+ */
+void dio_free(struct dio *dio)
+{
+	free(dio->dbg_bios);
+	pthread_cond_destroy(&dio->wait);
+	pthread_mutex_destroy(&dio->bio_lock);
+	if (!dio->on_stack)
+		free(dio);
+}
+
+/**
  * dio_complete() - the request is over: the result (clipped to i_size for
  * reads; page_errors, then io_error take precedence), the filesystem's
  * end_io, invalidation after a write, inode_dio_end(), and for async
@@ -490,16 +505,10 @@ ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags)
 	__atomic_store_n(&dio_st_last_page_errors, dio->page_errors, __ATOMIC_RELAXED);
 	if (flags & DIO_COMPLETE_ASYNC) {
 		iocb->ki_pos += transferred;
-		free(dio->dbg_bios);
-		pthread_cond_destroy(&dio->wait);
-		pthread_mutex_destroy(&dio->bio_lock);
-		free(dio);
+		dio_free(dio);
 		iocb->ki_complete(iocb, ret);
 		return ret;
 	}
-	free(dio->dbg_bios);
-	pthread_cond_destroy(&dio->wait);
-	pthread_mutex_destroy(&dio->bio_lock);
-	free(dio);
+	dio_free(dio);
 	return ret;
 }

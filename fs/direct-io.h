@@ -108,6 +108,8 @@ struct dio_submit {
  * @iocb, @result: the request and the bytes done (holes included).
  * @pages: the page queue.
  * @dbg_bios, @dbg_nr, @dbg_cap: submitted, unreleased bios (INV-14 hook only).
+ * @on_stack: in __blockdev_direct_IO()'s frame (a sync kiocb), not
+ *	allocated: dio_free() only tears it down.
  */
 struct dio {
 	int flags;
@@ -133,6 +135,7 @@ struct dio {
 	struct page *pages[DIO_PAGES];
 	struct bio **dbg_bios;
 	unsigned int dbg_nr, dbg_cap;
+	bool on_stack;
 };
 
 
@@ -177,5 +180,7 @@ int dio_bio_reap(struct dio *dio, struct dio_submit *sdio);
 void dio_await_completion(struct dio *dio);
 /* The request is over (DIO_COMPLETE_*): result, end_io, invalidation; frees @dio. */
 ssize_t dio_complete(struct dio *dio, ssize_t ret, unsigned int flags);
+/* Tear @dio down and free it (unless on_stack): its last user. */
+void dio_free(struct dio *dio);
 
 #endif /* PINIO_FS_DIRECT_IO_H */

@@ -209,6 +209,12 @@ void iov_iter_advance(struct iov_iter *i, size_t bytes)
 
 	if (bytes > i->count)
 		bytes = i->count;
+	if (likely(iter_is_ubuf(i))) {
+		/* The common case (a single-buffer read/write): no jump table. */
+		i->iov_offset += bytes;
+		i->count -= bytes;
+		return;
+	}
 	switch (i->iter_type) {
 	case ITER_UBUF:
 	case ITER_XARRAY:
@@ -313,6 +319,10 @@ int iov_iter_npages(const struct iov_iter *i, int maxpages)
 
 	if (!size)
 		return 0;
+	if (likely(iter_is_ubuf(i))) {
+		offs = (i->ubuf + i->iov_offset) % PAGE_SIZE;
+		return (int)min_t(size_t, DIV_ROUND_UP(offs + size, PAGE_SIZE), (size_t)maxpages);
+	}
 	switch (i->iter_type) {
 	case ITER_UBUF:
 		offs = (i->ubuf + i->iov_offset) % PAGE_SIZE;
@@ -354,6 +364,8 @@ unsigned long iov_iter_alignment(const struct iov_iter *i)
 	size_t size = i->count, skip = i->iov_offset;
 	unsigned long res = 0, k;
 
+	if (likely(iter_is_ubuf(i)))
+		return size ? (i->ubuf + i->iov_offset) | size : 0;
 	switch (i->iter_type) {
 	case ITER_UBUF:
 		return size ? (i->ubuf + i->iov_offset) | size : 0;

@@ -232,12 +232,13 @@ ssize_t iov_iter_extract_pages(struct iov_iter *i, struct page ***pages, size_t 
 	maxsize = min3_size(maxsize, i->count, MAX_RW_COUNT);
 	if (!maxsize)
 		return 0;
-	switch (i->iter_type) {
-	case ITER_UBUF:
-	case ITER_IOVEC:
+	/* User memory, the common case, ahead of the jump table. */
+	if (likely(iter_is_ubuf(i) || iter_is_iovec(i))) {
 		if (!maxpages)
 			return 0;
 		return extract_user_pages(i, pages, maxsize, maxpages, extraction_flags, offset0);
+	}
+	switch (i->iter_type) {
 	case ITER_KVEC:
 		if (!maxpages)
 			return 0;

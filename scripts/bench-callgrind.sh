@@ -31,8 +31,13 @@
 #
 # and for the 1 MiB read, per I/O and per 4 KiB page:
 #   callgrind: dio_1m ios=K instr/io=N instr/page=N ram_rw/page=N
+# then both reads through a simfs file with each DIO engine (totals):
+#   callgrind: dio_4k path=simfs dio=iomap|legacy ios=N instr/io=N software instr/io=N
+#   callgrind: dio_1m path=simfs dio=iomap|legacy ios=K ...
+# The copy is ram_memcpy() inclusive (drivers/block/ram.c), or the C
+# library's memcpy in trees without it.
 #
-# Usage: scripts/bench-callgrind.sh [N_IOS [N_PIN_ROUNDS [N_1M]]]  (20000, 200, 200)
+# Usage: scripts/bench-callgrind.sh [N_IOS [N_PIN_ROUNDS [N_1M [N_FS]]]]  (20000, 200, 200, 5000)
 # Exits 77 if valgrind or callgrind_annotate is missing.
 set -euo pipefail
 
@@ -41,6 +46,8 @@ cd "$(dirname "$0")/.."
 n_ios=${1:-20000}
 n_pin=${2:-200}
 n_1m=${3:-200}
+n_fs=${4:-5000}		# 4 KiB reads through each simfs engine
+n_1m_fs=$(( (n_1m + 3) / 4 ))	# 1 MiB reads through each simfs engine
 O=${O:-build}
 bin=$O/bench/dio_bench
 
@@ -79,8 +86,9 @@ callgrind_annotate --inclusive=yes --tree=calling --threshold=100 "$tmp/pin.out"
 
 awk -v n="$n_ios" '
 	{ c[$1] = $2 }
-	# The copy, when the compiler leaves it to the C library (one entry per variant).
-	$1 ~ /^__(memcpy|memmove)_/ { copy += $2 }
+	# The copy: ram_memcpy() (drivers/block/ram.c) inclusive where it exists,
+	# else the C library memcpy (one entry per variant; older trees).
+	$1 ~ /^__(memcpy|memmove)_/ { libc_copy += $2 }
 	function get(f) { return (f in c) ? c[f] : 0 }
 	function per(x) { return sprintf("%.0f", x / n) }
 	function show(f) {
@@ -88,6 +96,7 @@ awk -v n="$n_ios" '
 		       (f in c) ? per(c[f]) : "inlined"
 	}
 	END {
+		copy = ("ram_memcpy" in c) ? c["ram_memcpy"] : libc_copy
 		total = get("cg_dio_4k")
 		gup = get("iov_iter_extract_pages")
 		build = get("bio_iov_iter_get_pages") - gup
@@ -96,15 +105,15 @@ awk -v n="$n_ios" '
 		fin = get("dma_finish")
 		rel = get("bio_release_pages")
 		printf "callgrind: dio_4k ios=%d instr/io=%s (warm path; counting inside cg_dio_4k only)\n", n, per(total)
-		printf "callgrind: dio_4k copy instr/io=%s software instr/io=%s (copy: the C library memcpy called by ram_rw; a string instruction counts once per iteration)\n", per(copy), per(total - copy)
+		printf "callgrind: dio_4k copy instr/io=%s software instr/io=%s (copy: ram_memcpy, or the C library memcpy called by ram_rw; a string instruction counts once per iteration)\n", per(copy), per(total - copy)
 		printf "callgrind: dio_4k layer=gup instr/io=%s functions=\"iov_iter_extract_pages (pin_user_pages_fast %s)\"\n", per(gup), per(get("pin_user_pages_fast"))
 		printf "callgrind: dio_4k layer=bio_build instr/io=%s functions=\"bio_iov_iter_get_pages - iov_iter_extract_pages\"\n", per(build)
-		printf "callgrind: dio_4k layer=submit instr/io=%s functions=\"submit_bio_wait - dma_run (submit_bio_noacct, split, dma_submit_bio, queue)\"\n", per(wait - run)
+		printf "callgrind: dio_4k layer=submit instr/io=%s functions=\"submit_bio_wait - dma_run (submit_bio_noacct, split, ram_submit_bio prefetch %s, dma_submit_bio, queue)\"\n", per(wait - run), ("ram_submit_bio" in c) ? per(get("ram_submit_bio") - get("dma_submit_bio")) : "none"
 		printf "callgrind: dio_4k layer=dma instr/io=%s functions=\"dma_run - dma_finish (page checks, ram_rw %s of which copy %s)\"\n", per(run - fin), per(get("ram_rw")), per(copy)
 		printf "callgrind: dio_4k layer=completion instr/io=%s functions=\"dma_finish (bio_endio %s)\"\n", per(fin), per(get("bio_endio"))
 		printf "callgrind: dio_4k layer=release instr/io=%s functions=\"bio_release_pages (unpin, dirty)\"\n", per(rel)
 		printf "callgrind: dio_4k layer=syscall_vfs instr/io=%s functions=\"cg_dio_4k - the above (sim_pread, fdget, vfs_read, blkdev_direct_IO, bench loop)\"\n", per(total - gup - build - wait - rel)
-		n_f = split("sim_pread vfs_read blkdev_read_iter blkdev_direct_IO iov_iter_extract_pages pin_user_pages_fast bio_iov_iter_get_pages submit_bio submit_bio_noacct submit_bio_wait dma_submit_bio dma_run ram_rw dma_finish bio_endio bio_release_pages __bio_release_pages unpin_user_pages unpin_user_page", fs, " ")
+		n_f = split("sim_pread vfs_read blkdev_read_iter blkdev_direct_IO iov_iter_extract_pages pin_user_pages_fast bio_iov_iter_get_pages submit_bio submit_bio_noacct submit_bio_wait ram_submit_bio dma_submit_bio dma_run ram_rw dma_finish bio_endio bio_release_pages __bio_release_pages unpin_user_pages unpin_user_page", fs, " ")
 		for (i = 1; i <= n_f; i++)
 			show(fs[i])
 	}' "$tmp/4k.inc"
@@ -132,12 +141,39 @@ valgrind --tool=callgrind --callgrind-out-file="$tmp/1m.out" --collect-atstart=n
 	--toggle-collect=cg_dio_1m "$bin" --callgrind-1m "$n_1m" >"$tmp/1m.log" 2>&1 ||
 	{ cat "$tmp/1m.log"; exit 1; }
 inclusive "$tmp/1m.out" >"$tmp/1m.inc"
-awk -v n="$n_1m" '
+# dio_1m_summary FILE N LABEL: per I/O and per 4 KiB page of a 1 MiB read.
+dio_1m_summary() {
+	awk -v n="$2" -v label="$3" '
 	{ c[$1] = $2 }
-	$1 ~ /^__(memcpy|memmove)_/ { copy += $2 }
+	$1 ~ /^__(memcpy|memmove)_/ { libc_copy += $2 }
 	END {
+		copy = ("ram_memcpy" in c) ? c["ram_memcpy"] : libc_copy
 		t = ("cg_dio_1m" in c) ? c["cg_dio_1m"] : 0
 		r = ("ram_rw" in c) ? c["ram_rw"] : 0
-		printf "callgrind: dio_1m ios=%d instr/io=%.0f instr/page=%.1f ram_rw/page=%.1f copy/page=%.1f software/page=%.1f\n",
-		       n, t / n, t / n / 256, r / n / 256, copy / n / 256, (t - copy) / n / 256
-	}' "$tmp/1m.inc"
+		printf "callgrind: dio_1m%s ios=%d instr/io=%.0f instr/page=%.1f ram_rw/page=%.1f copy/page=%.1f software/page=%.1f\n",
+		       label, n, t / n, t / n / 256, r / n / 256, copy / n / 256, (t - copy) / n / 256
+	}' "$1"
+}
+dio_1m_summary "$tmp/1m.inc" "$n_1m" ""
+
+# The same two workloads through a simfs file, per DIO engine: totals only.
+for engine in iomap legacy; do
+	valgrind --tool=callgrind --callgrind-out-file="$tmp/4k-$engine.out" --collect-atstart=no \
+		--toggle-collect=cg_dio_4k "$bin" --callgrind-4k "$n_fs" "simfs=$engine" \
+		>"$tmp/4k-$engine.log" 2>&1 || { cat "$tmp/4k-$engine.log"; exit 1; }
+	inclusive "$tmp/4k-$engine.out" >"$tmp/4k-$engine.inc"
+	awk -v n="$n_fs" -v e="$engine" '
+		{ c[$1] = $2 }
+		$1 ~ /^__(memcpy|memmove)_/ { libc_copy += $2 }
+		END {
+			copy = ("ram_memcpy" in c) ? c["ram_memcpy"] : libc_copy
+			t = ("cg_dio_4k" in c) ? c["cg_dio_4k"] : 0
+			printf "callgrind: dio_4k path=simfs dio=%s ios=%d instr/io=%.0f software instr/io=%.0f\n",
+			       e, n, t / n, (t - copy) / n
+		}' "$tmp/4k-$engine.inc"
+	valgrind --tool=callgrind --callgrind-out-file="$tmp/1m-$engine.out" --collect-atstart=no \
+		--toggle-collect=cg_dio_1m "$bin" --callgrind-1m "$n_1m_fs" "simfs=$engine" \
+		>"$tmp/1m-$engine.log" 2>&1 || { cat "$tmp/1m-$engine.log"; exit 1; }
+	inclusive "$tmp/1m-$engine.out" >"$tmp/1m-$engine.inc"
+	dio_1m_summary "$tmp/1m-$engine.inc" "$n_1m_fs" " path=simfs dio=$engine"
+done

@@ -396,6 +396,97 @@ static void ram_discard_write_zeroes(struct kunit *test)
 }
 
 /*
+ * A read's store lines are prefetched at submit (ram_submit_bio()) from a
+ * chunk pointer read without the stripe lock, while another thread keeps
+ * allocating that chunk (first write) and giving it back (a discard that
+ * covers it whole, which unmaps it). Inline DMA, so both threads copy.
+ *
+ *   churner: write 4 KiB 0x5a @ 2 MiB+64K -> discard [2 MiB, 4 MiB) -> ...
+ *   reader:  read  4 KiB @ 2 MiB+64K (prefetch, then the copy)     -> ...
+ *
+ * Expect every read to succeed and see the block whole: all 0x5a (after
+ * a write) or all zeros (after a discard), never a mix, no crash, and
+ * (under TSan) no data race on the chunk table.
+ */
+#define RAM_RACE_ROUNDS	1500
+#define RAM_RACE_SECTOR	(((2UL << 20) + (64UL << 10)) >> 9)
+
+struct ram_race {
+	struct block_device *bdev;
+	struct folio *folio;		/* 0x5a: what the churner writes */
+	int errors;
+	bool done;
+};
+
+static void *ram_race_churn(void *arg)
+{
+	struct ram_race *r = arg;
+	int i;
+
+	for (i = 0; i < RAM_RACE_ROUNDS; i++) {
+		struct bio *bio = bio_alloc(r->bdev, 1, REQ_OP_WRITE, 0);
+
+		if (!bio) {
+			r->errors++;
+			continue;
+		}
+		bio->bi_iter.bi_sector = RAM_RACE_SECTOR;
+		if (bio_add_page(bio, &r->folio->page, PAGE_SIZE, 0) != PAGE_SIZE ||
+		    submit_bio_wait(bio))
+			r->errors++;
+		bio_put(bio);
+		bio = bio_alloc(r->bdev, 0, REQ_OP_DISCARD, 0);
+		if (!bio) {
+			r->errors++;
+			continue;
+		}
+		bio->bi_iter.bi_sector = (2UL << 20) >> 9;
+		bio->bi_iter.bi_size = 2U << 20;
+		if (submit_bio_wait(bio))
+			r->errors++;
+		bio_put(bio);
+	}
+	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void ram_prefetch_races_discard_stress(struct kunit *test)
+{
+	struct ram_race r = { 0 };
+	struct folio *rd = t_blk_folio(test, 0, 0);
+	unsigned long reads = 0, torn = 0, failed = 0;
+	pthread_t t;
+
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(0), 0);
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("ram0", 4UL << 20, 512), 0);
+	r.bdev = t_blk_open(test, "ram0");
+	r.folio = t_blk_folio(test, 0, 0x5a);
+	KUNIT_ASSERT_EQ(test, pthread_create(&t, NULL, ram_race_churn, &r), 0);
+	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) || reads < 100) {
+		struct bio *bio = t_blk_bio(test, r.bdev, REQ_OP_READ, RAM_RACE_SECTOR, 1);
+		const unsigned char *p = folio_address(rd);
+
+		t_blk_add(test, bio, &rd->page, PAGE_SIZE, 0);
+		memset(folio_address(rd), 0xee, PAGE_SIZE);
+		if (submit_bio_wait(bio))
+			failed++;
+		else if (!t_mem_is(p, 0x5a, PAGE_SIZE) && !t_mem_is(p, 0, PAGE_SIZE))
+			torn++;
+		bio_put(bio);
+		reads++;
+	}
+	pthread_join(t, NULL);
+	KUNIT_EXPECT_EQ(test, r.errors, 0);
+	KUNIT_EXPECT_EQ(test, failed, 0UL);
+	KUNIT_EXPECT_EQ(test, torn, 0UL);
+	folio_put(r.folio);
+	folio_put(rd);
+	blkdev_put(r.bdev);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
+	KUNIT_EXPECT_EQ(test, sim_dma_set_threads(2), 0);
+}
+
+/*
  * The store in 2 MiB chunks (drivers/block/ram.c): I/O and discards
  * across a chunk edge, a discard that covers a chunk whole (the chunk is
  * given back), and the short last chunk of a disk that is not a multiple
@@ -698,6 +789,7 @@ static struct kunit_case blk_cases[] = {
 	KUNIT_CASE(ram_subpage_bvecs),
 	KUNIT_CASE(ram_discard_write_zeroes),
 	KUNIT_CASE(ram_chunk_edges),
+	KUNIT_CASE(ram_prefetch_races_discard_stress),
 	KUNIT_CASE_PARAM(submit_bio_checks_refuse, blk_bad_bio_gen_params),
 	KUNIT_CASE(set_limits_needs_idle),
 	KUNIT_CASE(destroy_drains_inflight),

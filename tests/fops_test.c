@@ -292,6 +292,79 @@ static void fops_thp_buffer_round_trip(struct kunit *test)
 }
 
 /*
+ * Large copies of the `ram` store (drivers/block/ram.c): the store is in
+ * 2 MiB chunks, one copy per chunk a transfer touches, and copies of at
+ * least 64 KiB are one `rep movsb` on an ERMS CPU (memcpy() below that).
+ * The user buffer is one THP, so a whole transfer is one host segment:
+ *
+ *   disk  |   chunk 1   |   chunk 2   |  ...  | chunk 5 |     | chunk 7 |
+ *   case  |[== 1 MiB ==]|    [==|==]  |  [=]  |  [=|=]  | [=====]     [0s]
+ *          at 2 MiB       straddles    64 KiB   below    1.25 MiB  unwritten
+ *                         4 MiB: 2x512K exactly  64 KiB   (max bio)
+ *
+ * Each case writes its range with its own pattern, reads it back into a
+ * cleared buffer, and checks the 512 bytes on either side are still zero.
+ * Expect every range read back as written (all zeros for the unwritten
+ * one), untouched margins, and as many pins released as acquired.
+ */
+static const struct {
+	unsigned long off;
+	size_t len;
+	bool unwritten;
+} fops_large_copies[] = {
+	{ 2UL << 20, 1UL << 20, false },			/* one 1 MiB copy */
+	{ (7UL << 20) / 2, 1UL << 20, false },			/* 2 x 512 KiB */
+	{ (6UL << 20) - (64UL << 10), 64UL << 10, false },	/* exactly 64 KiB */
+	{ (8UL << 20) - (32UL << 10), (64UL << 10) - 512, false }, /* 32 KiB + 31.5 KiB */
+	{ 10UL << 20, (5UL << 20) / 4, false },		/* 1.25 MiB, the largest bio */
+	{ 14UL << 20, 1UL << 20, true },			/* never written: zeros */
+};
+
+static void fops_large_copies_round_trip(struct kunit *test)
+{
+	unsigned long map = fops_mmap(test, 4UL << 20);
+	unsigned long thp = ALIGN(map, 2UL << 20);
+	int fd = fops_open(test, O_RDWR | O_DIRECT);
+	struct fops_counts c;
+	unsigned int i;
+
+	t_mm_fill(test, thp, 0, 2UL << 20);
+	KUNIT_ASSERT_TRUE_MSG(test, folio_test_large(page_folio(t_mm_page(t_mm(), thp))),
+			      "no THP at %#lx", thp);
+	fops_counts(&c);
+	for (i = 0; i < ARRAY_SIZE(fops_large_copies); i++) {
+		unsigned long off = fops_large_copies[i].off;
+		size_t len = fops_large_copies[i].len;
+		unsigned int seed = 11 + i;
+
+		if (!fops_large_copies[i].unwritten) {
+			fops_fill(test, thp, len, seed);
+			KUNIT_EXPECT_EQ_MSG(test, sim_pwrite(fd, thp, len, (off_t)off), (ssize_t)len,
+					    "case %u write", i);
+		}
+		t_mm_fill(test, thp, 0xa5, len);
+		KUNIT_EXPECT_EQ_MSG(test, sim_pread(fd, thp, len, (off_t)off), (ssize_t)len,
+				    "case %u read", i);
+		if (fops_large_copies[i].unwritten)
+			KUNIT_EXPECT_TRUE_MSG(test, fops_user_is(thp, len, 0, true), "case %u", i);
+		else
+			KUNIT_EXPECT_TRUE_MSG(test, fops_user_is(thp, len, seed, false), "case %u", i);
+		KUNIT_EXPECT_TRUE_MSG(test, fops_disk_is(test, (off_t)off - 512, 512, 0, true),
+				      "case %u: the sector before was written", i);
+		KUNIT_EXPECT_TRUE_MSG(test, fops_disk_is(test, (off_t)(off + len), 512, 0, true),
+				      "case %u: the sector after was written", i);
+	}
+	{
+		struct fops_counts now;
+
+		fops_counts(&now);
+		KUNIT_EXPECT_EQ(test, now.acquired - c.acquired, now.released - c.released);
+	}
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	t_mm_munmap(test, map, 4UL << 20);
+}
+
+/*
  * 2 MiB (512 small pages) is more than one bio holds (BIO_MAX_VECS = 256):
  * the multi-bio path with a struct blkdev_dio counting the bios.
  * Expect 2 MiB each way, 512 pins acquired and released each way, at least
@@ -507,6 +580,7 @@ static struct kunit_case fops_cases[] = {
 	KUNIT_CASE(fops_write_untouched_pins_zero_pages),
 	KUNIT_CASE(fops_read_untouched_gets_fresh_pages),
 	KUNIT_CASE(fops_thp_buffer_round_trip),
+	KUNIT_CASE(fops_large_copies_round_trip),
 	KUNIT_CASE(fops_multi_bio_sync_round_trip),
 	KUNIT_CASE(fops_pwritev_preadv_scatter),
 	KUNIT_CASE(fops_read_write_file_position),

@@ -29,7 +29,6 @@
 #define SECS_QD32	0.40
 #define SECS_URING	3	/* fio --runtime, and pinio's window */
 #define URING_ROUNDS	3
-#define SECS_OPS	0.60
 
 #define RAM_BYTES	(64UL << 20)
 #define SEQ_BYTES	(128UL << 20)
@@ -87,6 +86,9 @@ void pinio_qd1_setup(struct qd1 *q);
 void pinio_qd1_teardown(struct qd1 *q);
 /* N reads; counting (callgrind) covers exactly this function. */
 __attribute__((noinline)) void cg_dio_4k(struct qd1 *q, unsigned long n);
+/* The same reads of a simfs file, engine @e of simfs_engines[] (why[0]: skipped). */
+void simfs_qd1_setup(struct qd1 *q, int e, char *why, size_t whysz);
+void simfs_qd1_teardown(struct qd1 *q, int e);
 
 /* ---- simfs files for the O_DIRECT cases (simfs.c) ----------------------- */
 
@@ -117,6 +119,5 @@ void case_dio_1m_seq(void);
 void case_file_uring_qd32(void);
 void case_zero_storm(void);
 void case_dma_threads(void);
-void case_random_ops(void);
 
 #endif /* PINIO_BENCH_DIO_H */

@@ -99,7 +99,7 @@ void pinio_qd1_teardown(struct qd1 *q)
  * The same reads through simfs, one file of RAM_BYTES per DIO engine,
  * each on a `ram` disk of its own (bench/dio/simfs.c).
  */
-static void simfs_qd1_setup(struct qd1 *q, int e, char *why, size_t whysz)
+void simfs_qd1_setup(struct qd1 *q, int e, char *why, size_t whysz)
 {
 	q->host = false;
 	q->blocks = RAM_BYTES >> 12;
@@ -110,7 +110,7 @@ static void simfs_qd1_setup(struct qd1 *q, int e, char *why, size_t whysz)
 		q->ubuf = user_buf(4096, 0);
 }
 
-static void simfs_qd1_teardown(struct qd1 *q, int e)
+void simfs_qd1_teardown(struct qd1 *q, int e)
 {
 	if (q->ubuf)
 		sim_munmap(q->ubuf, 4096);

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * bench/dio/storm.c - zero_storm (R01: 2^21 zero-page pins in flight) and
- * random_ops (the stateful random tester's throughput).
+ * bench/dio/storm.c - zero_storm (R01: 2^21 zero-page pins in flight).
+ * (The random tester's throughput, case random_ops, is bench/dio/random.c.)
  */
 #include "bench/dio/dio_bench.h"
-
-#if __has_include("tests/ops/ops.h")
-#include "tests/ops/ops.h"
-#define HAVE_OPS 1
-#endif
 
 /* ---- zero_storm (R01) ---------------------------------------------------- */
 
@@ -86,85 +81,4 @@ void case_zero_storm(void)
 	free(rv);
 	free(tags);
 	shutdown_checked();
-}
-
-/* ---- random_ops ---------------------------------------------------------- */
-
-#ifdef HAVE_OPS
-/*
- * One run: sequences from the generator, concatenated to OPS_MAX_LOAD ops
- * (an op names its targets modulo what exists, so any concatenation is a
- * valid program), on a machine booted for the run; sim_check() and the pin
- * checks every 1,000 ops, a full page sweep every 1,000 ops, and always
- * the pages each op touched and the final checks.
- */
-static struct ops_op ops_buf[OPS_MAX_LOAD];
-
-static unsigned long ops_one(uint64_t seed, bool concat, unsigned long *runs)
-{
-	struct ops_config cfg;
-	struct ops_result r;
-	size_t n = 0, k;
-	unsigned long s = 0;
-
-	ops_config_from_seed(seed, &cfg);
-	cfg.check_every = 1000;
-	cfg.verify_every = 1000;
-	cfg.quiet = true;
-	do {
-		k = ops_generate(ops_seed_mix(seed, s++), ops_buf + n, OPS_MAX_LOAD - n);
-		n += k;
-	} while (concat && k && n < OPS_MAX_LOAD);
-	memset(&r, 0, sizeof(r));
-	if (ops_run(&cfg, ops_buf, n, &r)) {
-		fprintf(stderr, "dio_bench: random_ops seed %llu failed at %ld: %s: %s\n",
-			(unsigned long long)seed, r.failed_at, r.kind, r.msg);
-		exit(1);
-	}
-	(*runs)++;
-	return r.ops_run;
-}
-
-static double ops_rate(bool concat, double secs, uint64_t *seed, unsigned long *runs)
-{
-	double t0 = now_s(), t;
-	unsigned long ops = 0;
-
-	do {
-		ops += ops_one((*seed)++, concat, runs);
-	} while ((t = now_s() - t0) < secs);
-	return ops / t;
-}
-#endif
-
-void case_random_ops(void)
-{
-	res_set("random_ops", ">=1M ops/s (check/1000)");
-#ifdef HAVE_OPS
-	double l[ROUNDS], s[ROUNDS], lm, sm;
-	unsigned long lruns = 0, sruns = 0;
-	uint64_t seed = 1;
-	int r;
-
-	ops_rate(true, 0.1, &seed, &lruns);
-	lruns = 0;
-	for (r = 0; r < ROUNDS; r++) {
-		l[r] = ops_rate(true, SECS_OPS, &seed, &lruns);
-		s[r] = ops_rate(false, SECS_OPS, &seed, &sruns);
-	}
-	lm = median(l, ROUNDS);
-	sm = median(s, ROUNDS);
-	printf("bench: random_ops ops/s=%.0f ops_per_run=%d check_every=1000 verify_every=1000 "
-	       "runs=%lu seq_ops/s=%.0f seq_runs=%lu rounds=%d\n", lm, OPS_MAX_LOAD, lruns, sm,
-	       sruns, ROUNDS);
-	snprintf(res.measured, sizeof(res.measured), "%.0fk ops/s", lm / 1e3);
-	snprintf(res.reference, sizeof(res.reference),
-		 "%.0fk ops/s as 50-200-op sequences (boot each)", sm / 1e3);
-	res.status = lm >= 1e6 ? R_PASS : R_FAIL;
-#else
-	printf("bench: random_ops skipped=\"tests/ops/ops.h not found: no tester entry point\"\n");
-	snprintf(res.measured, sizeof(res.measured), "skipped");
-	snprintf(res.reference, sizeof(res.reference), "no tests/ops entry point");
-	res.status = R_SKIP;
-#endif
 }

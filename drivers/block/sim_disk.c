@@ -174,7 +174,9 @@ void dma_disk_free(struct gendisk *disk)
  *	->ops set.
  * @name: NAME.
  * @fops: the driver's block_device_operations (->submit_bio must be
- *	dma_submit_bio, ->free_disk dma_disk_free).
+ *	dma_submit_bio or end in it, as ram's prefetching wrapper does;
+ *	->free_disk must be dma_disk_free, which is how sim_disk_get()
+ *	recognises a simulated disk).
  * @lim: the queue limits.
  * @bytes: capacity in bytes.
  *
@@ -213,7 +215,7 @@ static struct dma_dev *sim_disk_get(const char *name)
 
 	if (!disk)
 		return NULL;
-	if (disk->fops->submit_bio != dma_submit_bio) {
+	if (disk->fops->free_disk != dma_disk_free) {
 		put_disk(disk);
 		return NULL;
 	}

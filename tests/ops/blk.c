@@ -46,72 +46,14 @@
 #include <pinio/pipe_fs_i.h>
 #include "mm/internal.h"
 #include "sim/sim.h"
-#include "tests/ops/interp.h"
+#include "tests/ops/blk.h"
 
-#define BLK_RAW		0
-#define BLK_IOMAP	1
-#define BLK_LEGACY	2
-#define BLK_CAP		(192UL << 10)		/* model bytes per target */
-#define BLK_RAW_SIZE	(132UL << 10)		/* raw disk: reads and writes straddle its end */
-#define BLK_FS_DISK	(4UL << 20)
-#define BLK_MAX_IO	(OPS_RW_MAX_PAGES * PAGE_SIZE - PAGE_SIZE)
-#define BLK_MAX_INFLIGHT 8
-#define BLK_IO_PAGES	6
-#define PAGE_ALIGN_UP(x)	(((x) + PAGE_SIZE - 1) & PAGE_MASK)
-
-struct blk_target {
-	bool ready;
-	bool raw;
-	const char *dev;	/* disk name */
-	const char *path;	/* what sim_open() takes */
-	unsigned long size;	/* file size, or the disk's capacity */
-	unsigned char *data;	/* BLK_CAP bytes */
-	unsigned char *unknown;	/* BLK_CAP marks */
-	unsigned int inflight;
-	unsigned int inflight_writes;
-};
-
-/* One async I/O held in flight. */
-struct blk_aio {
-	uint64_t tag;
-	int target;
-	bool write;
-	long off;
-	unsigned long addr, len, want;
-	long pins, zrefs, hzpins;	/* what it holds, measured at submit */
-	long submit_op;			/* index of the op that submitted it */
-	unsigned int npages;
-	struct ops_entry e[BLK_IO_PAGES];
-	struct page *page[BLK_IO_PAGES];	/* what the task mapped after the submit */
-};
-
-struct ops_blk {
-	struct ops_hold_watch *w;
-	struct blk_target tg[OPS_NR_TARGETS];
-	struct sim_aio *ring;
-	struct blk_aio io[BLK_MAX_INFLIGHT];
-	unsigned int nio;
-	uint64_t next_tag;
-	unsigned char tmp[OPS_RW_MAX_PAGES * PAGE_SIZE];
-	unsigned char want[OPS_RW_MAX_PAGES * PAGE_SIZE];
-};
-
-static const char *const tg_dev[OPS_NR_TARGETS] = { "opsraw", "opsfsi", "opsfsl" };
+const char *const tg_dev[OPS_NR_TARGETS] = { "opsraw", "opsfsi", "opsfsl" };
 static const char *const tg_path[OPS_NR_TARGETS] = { "/dev/opsraw", "/opsi/f", "/opsl/f" };
 static const char *const tg_dir[OPS_NR_TARGETS] = { NULL, "/opsi", "/opsl" };
 static const char *const tg_mount[OPS_NR_TARGETS] = { NULL, "dio=iomap", "dio=legacy" };
 static const char *const tg_mkfs[OPS_NR_TARGETS] = { NULL, "bs=1024", "bs=2048" };
-static const unsigned long tg_bsize[OPS_NR_TARGETS] = { 512, 1024, 2048 };	/* as tg_mkfs */
-
-static unsigned int op_target(const struct ops_op *op)
-{
-	return (op->arg >> 24) % OPS_NR_TARGETS;
-}
-
-static unsigned int op_sub(const struct ops_op *op)
-{
-	return (op->arg >> 24) / OPS_NR_TARGETS;
-}
+const unsigned long tg_bsize[OPS_NR_TARGETS] = { 512, 1024, 2048 };	/* as tg_mkfs */
 
 /* ---- set-up ------------------------------------------------------------------ */
 
@@ -140,7 +82,7 @@ void ops_blk_watch(struct ops_ctx *c, bool on)
 			 waited, released);
 }
 
-static bool target_setup(struct ops_ctx *c, unsigned int i)
+bool blk_target_setup(struct ops_ctx *c, unsigned int i)
 {
 	struct ops_blk *b = blk_get(c);
 	struct blk_target *tg = &b->tg[i];
@@ -187,7 +129,7 @@ static bool target_setup(struct ops_ctx *c, unsigned int i)
 }
 
 /* The current task's descriptor for target @i (opened on first use). */
-static int target_fd(struct ops_ctx *c, struct ops_mtask *t, unsigned int i, bool direct)
+int blk_target_fd(struct ops_ctx *c, struct ops_mtask *t, unsigned int i, bool direct)
 {
 	int fd;
 
@@ -204,8 +146,8 @@ static int target_fd(struct ops_ctx *c, struct ops_mtask *t, unsigned int i, boo
 
 /* ---- the file model --------------------------------------------------------- */
 
-static void file_store(struct blk_target *tg, unsigned long off, const unsigned char *buf,
-		       unsigned long len)
+void blk_file_store(struct blk_target *tg, unsigned long off, const unsigned char *buf,
+		    unsigned long len)
 {
 	if (off >= BLK_CAP)
 		return;
@@ -215,7 +157,7 @@ static void file_store(struct blk_target *tg, unsigned long off, const unsigned 
 	memset(tg->unknown + off, 0, len);
 }
 
-static void file_forget(struct blk_target *tg, unsigned long off, unsigned long len)
+void blk_file_forget(struct blk_target *tg, unsigned long off, unsigned long len)
 {
 	if (off >= BLK_CAP)
 		return;
@@ -225,7 +167,7 @@ static void file_forget(struct blk_target *tg, unsigned long off, unsigned long 
 }
 
 /* A file's size changes: new bytes are zeros (a hole), cut bytes are gone. */
-static void file_resize(struct blk_target *tg, unsigned long size)
+void blk_file_resize(struct blk_target *tg, unsigned long size)
 {
 	unsigned long cap = size < BLK_CAP ? size : BLK_CAP;
 
@@ -244,8 +186,8 @@ static void file_resize(struct blk_target *tg, unsigned long size)
  * @got holds @len bytes the machine read from @tg at @off: the known ones
  * must be the model's; the unknown ones become known.
  */
-static void file_check(struct ops_ctx *c, struct blk_target *tg, unsigned long off,
-		       const unsigned char *got, unsigned long len, const char *how)
+void blk_file_check(struct ops_ctx *c, struct blk_target *tg, unsigned long off,
+		    const unsigned char *got, unsigned long len, const char *how)
 {
 	unsigned long k;
 
@@ -268,8 +210,8 @@ static void file_check(struct ops_ctx *c, struct blk_target *tg, unsigned long o
 }
 
 /* The model's bytes of t's memory [addr, addr+len) into @buf. */
-static void mem_bytes(struct ops_mtask *t, unsigned long addr, unsigned long len,
-		      unsigned char *buf)
+void blk_mem_bytes(struct ops_mtask *t, unsigned long addr, unsigned long len,
+		   unsigned char *buf)
 {
 	unsigned long done = 0;
 
@@ -289,8 +231,8 @@ static void mem_bytes(struct ops_mtask *t, unsigned long addr, unsigned long len
  * it (through sim_user_read(), the pages are mapped and readable) and make
  * the model hold it.
  */
-static void mem_landed(struct ops_ctx *c, struct ops_mtask *t, struct blk_target *tg,
-		       unsigned long off, unsigned long addr, unsigned long len, const char *how)
+void blk_mem_landed(struct ops_ctx *c, struct ops_mtask *t, struct blk_target *tg,
+		    unsigned long off, unsigned long addr, unsigned long len, const char *how)
 {
 	struct ops_blk *b = c->blk;
 	ssize_t ret;
@@ -303,14 +245,14 @@ static void mem_landed(struct ops_ctx *c, struct ops_mtask *t, struct blk_target
 			 ret);
 		return;
 	}
-	file_check(c, tg, off, b->tmp, len, how);
+	blk_file_check(c, tg, off, b->tmp, len, how);
 	if (!ops_failed(c))
 		model_write_buf(t, addr, b->tmp, len);
 }
 
 /* Bytes of t's memory the machine holds now become the model's (undefined after an error). */
-static void mem_adopt(struct ops_ctx *c, struct ops_mtask *t, unsigned long addr,
-		      unsigned long len)
+void blk_mem_adopt(struct ops_ctx *c, struct ops_mtask *t, unsigned long addr,
+		   unsigned long len)
 {
 	struct ops_blk *b = c->blk;
 
@@ -438,7 +380,7 @@ static void io_completed(struct ops_ctx *c, struct blk_aio *io, long res)
 	}
 	if (io->write) {
 		if (!tg->raw && (unsigned long)io->off + io->want > tg->size)
-			file_resize(tg, (unsigned long)io->off + io->want);
+			blk_file_resize(tg, (unsigned long)io->off + io->want);
 		/* The device read the pinned pages now: what each holds, if the model knows. */
 		for (k = 0; k < io->want; k++) {
 			unsigned long a = io->addr + k, off = (unsigned long)io->off + k;
@@ -535,7 +477,7 @@ static void apply_completions(struct ops_ctx *c, const int64_t *res, const uint6
 }
 
 /* Reap what has completed already (@min 0) or wait for @min completions. */
-static void reap(struct ops_ctx *c, unsigned int min)
+void blk_reap(struct ops_ctx *c, unsigned int min)
 {
 	struct ops_blk *b = c->blk;
 	int64_t res[BLK_MAX_INFLIGHT + 1];
@@ -565,7 +507,7 @@ static void reap(struct ops_ctx *c, unsigned int min)
  * next is released: the DMA then runs in the order the model applies it
  * (a read landing in the source page of a write held on another disk).
  */
-static void complete_target(struct ops_ctx *c, int i)
+void blk_complete_target(struct ops_ctx *c, int i)
 {
 	struct ops_blk *b = c->blk;
 
@@ -583,7 +525,7 @@ static void complete_target(struct ops_ctx *c, int i)
 			ops_fail(c, "aio", "sim_disk_release(%s) failed", b->tg[t].dev);
 			return;
 		}
-		reap(c, n);
+		blk_reap(c, n);
 	}
 }
 
@@ -592,656 +534,30 @@ static void complete_target(struct ops_ctx *c, int i)
  * I/O it holds, open it for task @t (O_DIRECT if @direct).
  * Return: the fd with *@tgp set, or -1 (the op is over: skipped or failed).
  */
-static int target_begin(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti, bool direct,
-			struct blk_target **tgp)
+int blk_target_begin(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti, bool direct,
+		     struct blk_target **tgp)
 {
 	int fd;
 
-	if (!target_setup(c, ti))
+	if (!blk_target_setup(c, ti))
 		return -1;
 	*tgp = &c->blk->tg[ti];
-	complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, direct);
+	blk_complete_target(c, (int)ti);
+	fd = blk_target_fd(c, t, ti, direct);
 	return fd < 0 || ops_failed(c) ? -1 : fd;
-}
-
-/* ---- the ops ---------------------------------------------------------------- */
-
-struct blk_buf {
-	unsigned long addr, len;
-	bool ok;		/* the whole buffer has the access the op needs */
-	bool none;		/* not even its first byte has it */
-};
-
-/* The user buffer of a block op: in the op's mapping, @len bytes, @shift into its page. */
-static void op_buf(const struct ops_op *op, struct ops_mtask *t, unsigned long len,
-		   unsigned long shift, bool to_mem, struct blk_buf *bb)
-{
-	struct ops_handle *h = t->nh ? &t->h[op->idx % t->nh] : NULL;
-	unsigned long pre;
-
-	bb->len = len;
-	bb->addr = h ? h->start + ((((op->arg & 0xffff) % h->npages) << PAGE_SHIFT)) + shift :
-		       0xff000000UL + shift;
-	pre = h ? model_access_prefix(t, bb->addr, len, to_mem) : 0;
-	bb->ok = pre == len;
-	bb->none = pre == 0;
-}
-
-static unsigned long dio_want(const struct blk_target *tg, bool write, unsigned long off,
-			      unsigned long len)
-{
-	unsigned long size = tg->size;
-
-	if (write && !tg->raw)
-		return len;
-	if (off >= size)
-		return 0;
-	return len < size - off ? len : size - off;
-}
-
-/*
- * Does a direct write of [@off, @off+@len) on target @ti wait for the
- * direct I/O in flight on the file, and then complete before its submit
- * returns? On simfs dio=iomap one that starts or ends inside an fs block
- * does (IOMAP_DIO_FORCE_WAIT, see simfs_dio_subblock_flags()). The legacy
- * engine, as fs/direct-io.c, serialises none (an extending write waits
- * for itself only: see op_dio_async()); the raw disk neither.
- */
-static bool dio_write_waits(unsigned int ti, unsigned long off, unsigned long len)
-{
-	return ti == BLK_IOMAP && ((off | len) & (tg_bsize[ti] - 1));
-}
-
-static void op_dio_bad(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti, int fd,
-		       bool write, unsigned long off, struct blk_buf *bb)
-{
-	struct blk_target *tg = &c->blk->tg[ti];
-	unsigned long addr = bb->addr, len = bb->len;
-	ssize_t ret;
-
-	/*
-	 * A bad alignment at or past the end may be answered 0 or -ENOSPC
-	 * first; simfs checks alignment per extent, as iomap does for ext4, so
-	 * a misaligned read of a hole succeeds there: the raw disk only.
-	 */
-	if (!tg->raw || off + bb->len + 1024 > tg->size || !bb->ok) {
-		ops_skip(c);
-		return;
-	}
-	switch (op_sub(c->op) % 3) {
-	case 0:
-		off += 1 + op_sub(c->op) % 511;
-		break;
-	case 1:
-		len = len > 512 ? len - 1 - op_sub(c->op) % 511 : 100;
-		break;
-	default:
-		/* The sim checks the buffer's alignment after pinning it: keep it mapped. */
-		addr += 8 + op_sub(c->op) % 500;
-		if (model_access_prefix(t, addr, len, !write) != len) {
-			ops_skip(c);
-			return;
-		}
-		break;
-	}
-	ret = write ? sim_pwrite(fd, addr, len, (off_t)off) : sim_pread(fd, addr, len, (off_t)off);
-	ops_expect_ret(c, write ? "sim_pwrite(O_DIRECT, misaligned)" :
-			  "sim_pread(O_DIRECT, misaligned)", ret, -EINVAL);
-}
-
-/* Write back a file's cache so that no writeback bio meets a held or failing bio. */
-static bool target_clean(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti)
-{
-	int fd;
-
-	if (c->blk->tg[ti].raw)
-		return true;
-	fd = target_fd(c, t, ti, false);
-	if (fd < 0)
-		return false;
-	ops_expect_ret(c, "sim_fsync (before a held or faulted I/O)", sim_fsync(fd), 0);
-	return !ops_failed(c);
-}
-
-static void op_dio_async(struct ops_ctx *c, struct ops_mtask *t, unsigned int ti, int fd,
-			 bool write, unsigned long off, struct blk_buf *bb, unsigned long want)
-{
-	struct ops_blk *b = c->blk;
-	struct blk_target *tg = &b->tg[ti];
-	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };
-	struct sim_ledger before, after;
-	struct blk_aio *io;
-	bool held;
-	unsigned int k;
-	int ret;
-
-	if (b->nio == BLK_MAX_INFLIGHT || !bb->ok || !want) {
-		ops_skip(c);
-		return;
-	}
-	/*
-	 * Two I/Os in flight on the same user pages land in DMA order, and the
-	 * later one overwrites what the model would take from the earlier:
-	 * the earlier completes first.
-	 */
-	for (k = 0; k < b->nio && !ops_failed(c); k++) {
-		struct blk_aio *o = &b->io[k];
-
-		if ((o->addr & PAGE_MASK) < PAGE_ALIGN_UP(bb->addr + bb->len) &&
-		    (bb->addr & PAGE_MASK) < PAGE_ALIGN_UP(o->addr + o->len)) {
-			complete_target(c, o->target);
-			k = (unsigned int)-1;	/* the list changed: look again */
-		}
-	}
-	if (ops_failed(c))
-		return;
-	/*
-	 * Writes that complete at submit are not held (holding one would hang
-	 * its submitter): a sub-block write on dio=iomap (dio_write_waits(),
-	 * op_dio() completed what was in flight), and every legacy write: the
-	 * engine waits for an extending write even when async, and falls back
-	 * to buffered I/O (waiting for writeback) at a hole inside the file.
-	 * They are reaped right away.
-	 */
-	held = !(write && (ti == BLK_LEGACY || dio_write_waits(ti, off, bb->len)));
-	if (!target_clean(c, t, ti))
-		return;
-	io = &b->io[b->nio];
-	memset(io, 0, sizeof(*io));
-	io->tag = ++b->next_tag;
-	io->target = (int)ti;
-	io->write = write;
-	io->off = (long)off;
-	io->addr = bb->addr;
-	io->len = bb->len;
-	io->want = want;
-	sim_ledger_read(&before);
-	if (held && sim_disk_inject(tg->dev, &hold)) {
-		ops_fail(c, "aio", "sim_disk_inject(HOLD) failed");
-		return;
-	}
-	ret = sim_aio_submit(b->ring, fd, write, bb->addr, bb->len, (off_t)off, io->tag);
-	if (held)
-		sim_disk_inject(tg->dev, NULL);
-	if (ret) {
-		ops_fail(c, "errno", "sim_aio_submit(%s %lu bytes at %lu) failed: %d",
-			 write ? "write" : "read", bb->len, off, ret);
-		return;
-	}
-	sim_ledger_read(&after);
-	io->pins = after.pins - before.pins;
-	io->zrefs = after.zero_refs - before.zero_refs;
-	io->hzpins = after.zero_pins - before.zero_pins;
-	io->npages = (unsigned int)(((bb->addr + bb->len - 1) >> PAGE_SHIFT) -
-				    (bb->addr >> PAGE_SHIFT) + 1);
-	/*
-	 * A page that several bios share (extent boundaries inside it) is
-	 * pinned by each; every bio holds at least one 512-byte sector.
-	 */
-	if (io->pins < 0 || io->pins > (long)(io->npages + (bb->len >> 9))) {
-		ops_fail(c, "I4", "an async %s of %u pages took %ld pins", write ? "write" : "read",
-			 io->npages, io->pins);
-		return;
-	}
-	for (k = 0; k < io->npages; k++) {
-		unsigned long a = (bb->addr & PAGE_MASK) + ((unsigned long)k << PAGE_SHIFT);
-		struct ops_peek p;
-
-		ops_peek_at(t->t->mm, a, &p);
-		io->e[k].kind = p.present ? ops_classify(p.page) : OPS_PG_NORMAL;
-		io->page[k] = p.present ? p.page : NULL;
-		if (io->e[k].kind == OPS_PG_NORMAL)
-			model_bind(&io->e[k], t, a);
-		else
-			io->e[k].obj = NULL;
-	}
-	io->submit_op = c->op_index;
-	/* A read may have zero-filled holes of the buffer already (CPU, at submit). */
-	if (!write)
-		mem_adopt(c, t, bb->addr, bb->len);
-	c->m.pins += io->pins;
-	c->m.zero_refs += io->zrefs;
-	c->m.hz_pins += io->hzpins;
-	tg->inflight++;
-	tg->inflight_writes += write;
-	b->nio++;
-	/* A read of a hole, or an unheld write, may have completed already. */
-	reap(c, held ? 0 : 1);
-}
-
-static void op_dio(struct ops_ctx *c)
-{
-	const struct ops_op *op = c->op;
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = op_target(op);
-	bool write = op->flags & OPS_DIO_WRITE;
-	unsigned long off = ((op->arg >> 16) & 0xff) * 512UL;
-	unsigned long len = (1 + (op->len & 0xff) % 32) * 512UL;
-	unsigned long shift = ((op->len >> 12) & 7) * 512UL, want;
-	struct blk_target *tg;
-	struct blk_buf bb;
-	ssize_t ret;
-	int fd;
-
-	if (sim_profile() != SIM_PROFILE_V6_5 || !target_setup(c, ti)) {
-		if (!ops_failed(c))
-			ops_skip(c);
-		return;
-	}
-	tg = &c->blk->tg[ti];
-	fd = target_fd(c, t, ti, true);
-	if (fd < 0)
-		return;
-	op_buf(op, t, len, shift, !write, &bb);
-	if (op->flags & OPS_F_BAD) {
-		op_dio_bad(c, t, ti, fd, write, off, &bb);
-		return;
-	}
-	/*
-	 * Before a write, everything in flight on the target completes.
-	 * On simfs dio=iomap a sub-block write waits for it in the kernel
-	 * (simfs_dio_subblock_flags(): inode_dio_wait(), reads included), so
-	 * with I/O held it would never return. For the rest it is the model's
-	 * need: overlapping writes in flight land in whatever order the DMA
-	 * takes them. An async read with a write in flight may see either (a
-	 * hole zero-filled at submit, or the data): it waits for the write too.
-	 */
-	if (write || ((op->flags & OPS_DIO_ASYNC) && tg->inflight_writes))
-		complete_target(c, (int)ti);
-	if (ops_failed(c))
-		return;
-	if (write && dio_write_waits(ti, off, len) && tg->inflight) {
-		ops_fail(c, "hold-wait", "a sub-block O_DIRECT write on %s with %u I/Os held would wait for them",
-			 tg->path, tg->inflight);
-		return;
-	}
-	want = dio_want(tg, write, off, len);
-	if (op->flags & OPS_DIO_ASYNC) {
-		op_dio_async(c, t, ti, fd, write, off, &bb, want);
-		return;
-	}
-	if (!bb.ok && !bb.none) {
-		ops_skip(c);
-		return;
-	}
-	if (write && tg->raw && off >= tg->size) {
-		ret = sim_pwrite(fd, bb.addr, len, (off_t)off);
-		ops_expect_ret(c, "sim_pwrite(O_DIRECT, past the end)", ret, -ENOSPC);
-		return;
-	}
-	if (bb.none) {
-		/* Nothing of the buffer can be pinned: -EFAULT, nothing changes (unless 0 bytes). */
-		ret = write ? sim_pwrite(fd, bb.addr, len, (off_t)off) :
-			      sim_pread(fd, bb.addr, len, (off_t)off);
-		ops_expect_ret(c, write ? "sim_pwrite(O_DIRECT, unmapped buffer)" :
-				  "sim_pread(O_DIRECT, unmapped buffer)", ret, want ? -EFAULT : 0);
-		return;
-	}
-	if (op->flags & OPS_DIO_FAULT) {
-		static const unsigned int kinds[3] = { SIM_IO_FAIL, SIM_IO_PARTIAL, SIM_IO_FAIL_SECTOR };
-		struct sim_io_fault f = { .nth = 1 };
-		unsigned long faults = sim_dma_stat("dma_faults");
-		long had_size = (long)tg->size;
-
-		if (!want || !target_clean(c, t, ti)) {
-			if (!ops_failed(c))
-				ops_skip(c);
-			return;
-		}
-		complete_target(c, (int)ti);
-		/* A bad sector is a disk address: only the raw disk maps file offsets to it. */
-		f.flags = kinds[op_sub(op) % (tg->raw ? 3 : 2)];
-		f.bytes = (op_sub(op) * 512UL + (op->len >> 8)) % len;
-		f.sector = (off >> 9) + op_sub(op) % (want >> 9 ? want >> 9 : 1);
-		sim_disk_inject(tg->dev, &f);
-		ret = write ? sim_pwrite(fd, bb.addr, len, (off_t)off) :
-			      sim_pread(fd, bb.addr, len, (off_t)off);
-		sim_disk_inject(tg->dev, NULL);
-		faults = sim_dma_stat("dma_faults") - faults;
-		if (faults && ret == (ssize_t)want) {
-			ops_fail(c, "fault", "%s of %lu bytes at %lu on %s: the device failed a bio, the call returned %zd (full)",
-				 write ? "O_DIRECT write" : "O_DIRECT read", len, off, tg->path, ret);
-			return;
-		}
-		if (ret < 0 && ret != -EIO) {
-			ops_fail(c, "fault", "%s on %s with a device error returned %zd",
-				 write ? "O_DIRECT write" : "O_DIRECT read", tg->path, ret);
-			return;
-		}
-		if (ret > (ssize_t)want) {
-			ops_fail(c, "fault", "faulted O_DIRECT I/O returned %zd of %lu", ret, want);
-			return;
-		}
-		if (write) {
-			/* What reached the device is undefined: forget the range, re-read the size. */
-			file_forget(tg, off, len);
-			if (!tg->raw) {
-				off_t end = sim_lseek(fd, 0, SEEK_END);
-
-				if (end < 0) {
-					ops_fail(c, "errno", "sim_lseek(SEEK_END) failed: %ld", (long)end);
-					return;
-				}
-				if ((long)end > had_size) {
-					tg->size = (unsigned long)end;
-					file_forget(tg, (unsigned long)had_size,
-						    (unsigned long)end - (unsigned long)had_size);
-				} else {
-					file_resize(tg, (unsigned long)end);
-				}
-			}
-		} else {
-			mem_adopt(c, t, bb.addr, len);
-		}
-		ops_verify_range(c, t, bb.addr & PAGE_MASK,
-				 ((bb.addr + len - 1) >> PAGE_SHIFT) - (bb.addr >> PAGE_SHIFT) + 1, true);
-		return;
-	}
-	if (write) {
-		mem_bytes(t, bb.addr, len, c->blk->want);
-		ret = sim_pwrite(fd, bb.addr, len, (off_t)off);
-		ops_expect_ret(c, "sim_pwrite(O_DIRECT)", ret, (long)want);
-		if (ops_failed(c))
-			return;
-		if (!tg->raw && off + want > tg->size)
-			file_resize(tg, off + want);
-		file_store(tg, off, c->blk->want, want);
-		return;
-	}
-	ret = sim_pread(fd, bb.addr, len, (off_t)off);
-	ops_expect_ret(c, "sim_pread(O_DIRECT)", ret, (long)want);
-	if (ops_failed(c))
-		return;
-	mem_landed(c, t, tg, off, bb.addr, want, "O_DIRECT read of");
-	/* Past the end of a file the block may have been read whole: undefined. */
-	if (!ops_failed(c) && want < len)
-		mem_adopt(c, t, bb.addr + want, len - want);
-	ops_verify_range(c, t, bb.addr & PAGE_MASK,
-			 ((bb.addr + len - 1) >> PAGE_SHIFT) - (bb.addr >> PAGE_SHIFT) + 1, true);
-}
-
-/* Buffered ops use a simfs file: on the raw disk they are refused. */
-static unsigned int fs_target(const struct ops_op *op)
-{
-	return 1 + (op->arg >> 24) % 2;
-}
-
-static void op_bufrw(struct ops_ctx *c)
-{
-	const struct ops_op *op = c->op;
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = fs_target(op);
-	bool write = op->flags & 1;
-	unsigned long off = ((op->arg >> 16) & 0xff) * 509UL;
-	unsigned long len = 1 + (op->len & 0xfff) * 4UL % BLK_MAX_IO;
-	unsigned long shift = ((op->len >> 12) & 0xf) * 257UL, want;
-	struct blk_target *tg;
-	struct blk_buf bb;
-	ssize_t ret;
-	int fd;
-
-	fd = target_begin(c, t, ti, false, &tg);
-	if (fd < 0)
-		return;
-	op_buf(op, t, len, shift, !write, &bb);
-	if (!bb.ok && !bb.none) {
-		ops_skip(c);
-		return;
-	}
-	if (write) {
-		if (bb.none) {
-			ops_expect_ret(c, "sim_pwrite(unmapped buffer)",
-				       sim_pwrite(fd, bb.addr, len, (off_t)off), -EFAULT);
-			return;
-		}
-		mem_bytes(t, bb.addr, len, c->blk->want);
-		ret = sim_pwrite(fd, bb.addr, len, (off_t)off);
-		ops_expect_ret(c, "sim_pwrite", ret, (long)len);
-		if (ops_failed(c))
-			return;
-		if (off + len > tg->size)
-			file_resize(tg, off + len);
-		file_store(tg, off, c->blk->want, len);
-		return;
-	}
-	want = dio_want(tg, false, off, len);
-	ret = sim_pread(fd, bb.addr, len, (off_t)off);
-	if (bb.none) {
-		ops_expect_ret(c, "sim_pread(unmapped buffer)", ret, want ? -EFAULT : 0);
-		return;
-	}
-	ops_expect_ret(c, "sim_pread", ret, (long)want);
-	if (!ops_failed(c))
-		mem_landed(c, t, tg, off, bb.addr, want, "buffered read of");
-	ops_verify_range(c, t, bb.addr & PAGE_MASK,
-			 ((bb.addr + len - 1) >> PAGE_SHIFT) - (bb.addr >> PAGE_SHIFT) + 1, true);
-}
-
-static void op_fmmap(struct ops_ctx *c)
-{
-	const struct ops_op *op = c->op;
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = fs_target(op);
-	bool priv = op->flags & OPS_FMMAP_PRIVATE;
-	struct blk_target *tg;
-	unsigned long maplen, addr, off, len, k;
-	uint8_t pat = (uint8_t)(op->arg >> 8);
-	ssize_t ret;
-	int fd;
-
-	fd = target_begin(c, t, ti, false, &tg);
-	if (fd < 0)
-		return;
-	if (!tg->size || tg->size > BLK_CAP) {
-		ops_skip(c);
-		return;
-	}
-	off = (op->arg & 0xffff) * 61UL % tg->size;
-	len = 1 + (op->len * 7UL) % (tg->size - off);
-	if (len > BLK_MAX_IO)
-		len = BLK_MAX_IO;
-	maplen = (tg->size + PAGE_SIZE - 1) & PAGE_MASK;
-	addr = sim_mmap(0, maplen, PROT_READ | PROT_WRITE, priv ? MAP_PRIVATE : MAP_SHARED, fd, 0);
-	if (IS_ERR_VALUE(addr)) {
-		ops_fail(c, "errno", "sim_mmap(%s, %lu) failed: %ld", tg->path, maplen, (long)addr);
-		return;
-	}
-	/* What the mapping shows first is the file. */
-	ret = sim_user_read(addr + off, c->blk->tmp, len);
-	ops_expect_ret(c, "sim_user_read (file mapping)", ret, (long)len);
-	if (!ops_failed(c))
-		file_check(c, tg, off, c->blk->tmp, len, "mapping of");
-	if (!ops_failed(c)) {
-		ret = sim_user_memset(addr + off, pat, len);
-		ops_expect_ret(c, "sim_user_memset (file mapping)", ret, (long)len);
-	}
-	ops_expect_ret(c, "sim_munmap (file mapping)", sim_munmap(addr, maplen), 0);
-	if (ops_failed(c) || priv)
-		return;
-	for (k = 0; k < len; k++)
-		c->blk->want[k] = pat;
-	file_store(tg, off, c->blk->want, len);
-}
-
-static void op_truncate(struct ops_ctx *c)
-{
-	const struct ops_op *op = c->op;
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = op_target(op);
-	unsigned long size = ((op->arg >> 16) & 0xff) * 613UL + (op->len & 0x1ff);
-	struct blk_target *tg;
-	int fd;
-
-	fd = target_begin(c, t, ti, false, &tg);
-	if (fd < 0)
-		return;
-	if (tg->raw) {
-		ops_expect_ret(c, "sim_ftruncate(disk)", sim_ftruncate(fd, (off_t)size), -EINVAL);
-		return;
-	}
-	if (op->flags & OPS_F_BAD) {
-		if (op_sub(op) % 2)
-			ops_expect_ret(c, "sim_ftruncate(-1)", sim_ftruncate(fd, -1), -EINVAL);
-		else
-			ops_expect_ret(c, "sim_ftruncate(2 TiB)", sim_ftruncate(fd, (off_t)2 << 40),
-				       -EFBIG);
-		return;
-	}
-	ops_expect_ret(c, "sim_ftruncate", sim_ftruncate(fd, (off_t)size), 0);
-	if (!ops_failed(c))
-		file_resize(tg, size);
-}
-
-static void close_pipe(int p[2])
-{
-	sim_close(p[0]);
-	sim_close(p[1]);
-}
-
-/* A file into a pipe, the pipe into user memory. */
-static void op_splice(struct ops_ctx *c)
-{
-	const struct ops_op *op = c->op;
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = op_target(op);
-	bool raw = ti == BLK_RAW;
-	unsigned long off = ((op->arg >> 16) & 0xff) * (raw ? 512UL : 509UL);
-	unsigned long len = raw ? (1 + (op->len & 0xff) % 32) * 512UL :
-				  1 + (op->len & 0xfff) * 4UL % BLK_MAX_IO;
-	unsigned long shift = ((op->len >> 12) & 0xf) * 257UL, want;
-	struct blk_target *tg;
-	struct blk_buf bb;
-	loff_t pos;
-	ssize_t ret, r2;
-	int fd, p[2];
-
-	fd = target_begin(c, t, ti, raw, &tg);
-	if (fd < 0)
-		return;
-	op_buf(op, t, len, shift, true, &bb);
-	want = dio_want(tg, false, off, len);
-	if (!bb.ok) {
-		ops_skip(c);
-		return;
-	}
-	ret = sim_pipe(p);
-	if (ret) {
-		ops_fail(c, "errno", "sim_pipe() failed: %zd", ret);
-		return;
-	}
-	pos = (loff_t)off;
-	ret = sim_splice(fd, &pos, p[1], NULL, len, 0);
-	if (ret < 0 || (unsigned long)ret > want || (want && !ret)) {
-		ops_fail(c, "errno", "sim_splice(%s at %lu, %lu bytes) returned %zd, expected 1..%lu",
-			 tg->path, off, len, ret, want);
-		close_pipe(p);
-		return;
-	}
-	if (pos != (loff_t)(off + (unsigned long)ret))
-		ops_fail(c, "splice", "sim_splice() moved the offset to %lld after %zd bytes from %lu",
-			 (long long)pos, ret, off);
-	r2 = ret ? sim_read(p[0], bb.addr, (size_t)ret) : 0;
-	close_pipe(p);
-	ops_expect_ret(c, "sim_read(pipe)", r2, ret);
-	if (!ops_failed(c))
-		mem_landed(c, t, tg, off, bb.addr, (unsigned long)ret, "splice of");
-	ops_verify_range(c, t, bb.addr & PAGE_MASK,
-			 ((bb.addr + len - 1) >> PAGE_SHIFT) - (bb.addr >> PAGE_SHIFT) + 1, true);
-}
-
-/* User memory into a pipe (FOLL_GET references), the pipe into a simfs file. */
-static void op_vmsplice(struct ops_ctx *c)
-{
-	const struct ops_op *op = c->op;
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = fs_target(op);
-	unsigned long off = ((op->arg >> 16) & 0xff) * 509UL;
-	unsigned long len = 1 + (op->len & 0xfff) * 4UL % (BLK_MAX_IO - PAGE_SIZE);
-	unsigned long shift = ((op->len >> 12) & 0xf) * 257UL;
-	struct blk_target *tg;
-	struct blk_buf bb;
-	struct iovec iov;
-	loff_t pos;
-	ssize_t ret, w;
-	int fd, p[2];
-
-	fd = target_begin(c, t, ti, false, &tg);
-	if (fd < 0)
-		return;
-	op_buf(op, t, len, shift, false, &bb);
-	if (!bb.ok && !bb.none) {
-		ops_skip(c);
-		return;
-	}
-	ret = sim_pipe(p);
-	if (ret) {
-		ops_fail(c, "errno", "sim_pipe() failed: %zd", ret);
-		return;
-	}
-	iov.iov_base = (void *)bb.addr;
-	iov.iov_len = len;
-	ret = sim_vmsplice(p[1], &iov, 1, SPLICE_F_NONBLOCK);
-	if (bb.none) {
-		close_pipe(p);
-		ops_expect_ret(c, "sim_vmsplice(unmapped)", ret, -EFAULT);
-		return;
-	}
-	if (ret <= 0 || (unsigned long)ret > len) {
-		close_pipe(p);
-		ops_fail(c, "errno", "sim_vmsplice(%lu bytes) returned %zd", len, ret);
-		return;
-	}
-	mem_bytes(t, bb.addr, (unsigned long)ret, c->blk->want);
-	pos = (loff_t)off;
-	w = sim_splice(p[0], NULL, fd, &pos, (size_t)ret, 0);
-	close_pipe(p);
-	ops_expect_ret(c, "sim_splice(pipe to file)", w, ret);
-	if (ops_failed(c))
-		return;
-	if (off + (unsigned long)w > tg->size)
-		file_resize(tg, off + (unsigned long)w);
-	file_store(tg, off, c->blk->want, (unsigned long)w);
-}
-
-static void op_fsync(struct ops_ctx *c)
-{
-	struct ops_mtask *t = ops_op_task(c);
-	unsigned int ti = op_target(c->op);
-	int fd;
-
-	if (!target_setup(c, ti))
-		return;
-	if (!c->blk->tg[ti].raw)
-		complete_target(c, (int)ti);
-	fd = target_fd(c, t, ti, c->op->flags & 1);
-	if (fd < 0 || ops_failed(c))
-		return;
-	ops_expect_ret(c, "sim_fsync", sim_fsync(fd), 0);
-}
-
-static void op_complete(struct ops_ctx *c)
-{
-	struct ops_blk *b = c->blk;
-
-	if (!b || !b->nio) {
-		ops_skip(c);
-		return;
-	}
-	complete_target(c, b->io[c->op->idx % b->nio].target);
 }
 
 void ops_blk_exec(struct ops_ctx *c)
 {
 	switch (c->op->op) {
-	case OPS_DIO:		op_dio(c); break;
-	case OPS_BUFRW:		op_bufrw(c); break;
-	case OPS_FMMAP:		op_fmmap(c); break;
-	case OPS_TRUNCATE:	op_truncate(c); break;
-	case OPS_SPLICE:	op_splice(c); break;
-	case OPS_VMSPLICE:	op_vmsplice(c); break;
-	case OPS_FSYNC:		op_fsync(c); break;
-	case OPS_COMPLETE:	op_complete(c); break;
+	case OPS_DIO:		blk_op_dio(c); break;
+	case OPS_BUFRW:		blk_op_bufrw(c); break;
+	case OPS_FMMAP:		blk_op_fmmap(c); break;
+	case OPS_TRUNCATE:	blk_op_truncate(c); break;
+	case OPS_SPLICE:	blk_op_splice(c); break;
+	case OPS_VMSPLICE:	blk_op_vmsplice(c); break;
+	case OPS_FSYNC:		blk_op_fsync(c); break;
+	case OPS_COMPLETE:	blk_op_complete(c); break;
 	default:		ops_skip(c); break;
 	}
 }
@@ -1261,7 +577,7 @@ static void verify_target(struct ops_ctx *c, unsigned int ti)
 	if (!len)
 		return;
 	sim_task_switch(t->t);
-	fd = target_fd(c, t, ti, tg->raw);
+	fd = blk_target_fd(c, t, ti, tg->raw);
 	if (fd < 0)
 		return;
 	scratch = sim_mmap(0, BLK_MAX_IO, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -1280,7 +596,7 @@ static void verify_target(struct ops_ctx *c, unsigned int ti)
 		ret = sim_user_read(scratch, b->tmp, n);
 		ops_expect_ret(c, "sim_user_read (final check)", ret, (long)n);
 		if (!ops_failed(c))
-			file_check(c, tg, done, b->tmp, n, "final read of");
+			blk_file_check(c, tg, done, b->tmp, n, "final read of");
 		done += n;
 	}
 	sim_munmap(scratch, BLK_MAX_IO);
@@ -1288,7 +604,7 @@ static void verify_target(struct ops_ctx *c, unsigned int ti)
 
 void ops_blk_quiesce(struct ops_ctx *c)
 {
-	complete_target(c, -1);
+	blk_complete_target(c, -1);
 }
 
 void ops_blk_finish(struct ops_ctx *c)
@@ -1297,7 +613,7 @@ void ops_blk_finish(struct ops_ctx *c)
 
 	if (!c->blk)
 		return;
-	complete_target(c, -1);
+	blk_complete_target(c, -1);
 	for (i = 0; i < OPS_NR_TARGETS && !ops_failed(c); i++)
 		if (c->blk->tg[i].ready)
 			verify_target(c, i);

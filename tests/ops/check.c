@@ -226,6 +226,33 @@ void ops_verify_page(struct ops_ctx *c, struct ops_mtask *t, struct ops_region *
 }
 
 /*
+ * The model region of a task at an address, remembered with the span of
+ * addresses that have the same answer (a region, or a hole between two):
+ * a range walks page by page, and looking up each page was a sixth of a
+ * range check.
+ */
+struct region_cursor {
+	struct ops_mtask *t;
+	struct ops_region *r;
+	unsigned long lo, hi;	/* [lo, hi): r holds; lo > hi: nothing looked up yet */
+};
+
+static void cursor_init(struct region_cursor *rc, struct ops_mtask *t)
+{
+	rc->t = t;
+	rc->r = NULL;
+	rc->lo = 1;
+	rc->hi = 0;
+}
+
+static __always_inline struct ops_region *cursor_at(struct region_cursor *rc, unsigned long a)
+{
+	if (a < rc->lo || a >= rc->hi)
+		rc->r = model_region_span(rc->t, a, &rc->lo, &rc->hi);
+	return rc->r;
+}
+
+/*
  * [start, start + n pages) of @t: mapped pages match, unmapped ones are
  * unmapped. With @others, the same addresses in every other task too:
  * where a write that COW failed to separate would show.
@@ -234,21 +261,22 @@ void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long star
 			 unsigned long n, bool others)
 {
 	struct pmd_walk w, ow[OPS_MAX_TASKS];
-	struct ops_region *tr = NULL, *r;
+	struct region_cursor tc, oc[OPS_MAX_TASKS];
+	struct ops_region *r;
 	unsigned long a;
 	unsigned int i;
 
 	ops_vcache_reset(c);
 	walk_init(&w, t->t->mm);
-	for (i = 0; others && i < c->m.ntasks; i++)
+	cursor_init(&tc, t);
+	for (i = 0; others && i < c->m.ntasks; i++) {
 		walk_init(&ow[i], c->m.tasks[i].t->mm);
+		cursor_init(&oc[i], &c->m.tasks[i]);
+	}
 	for (a = start; a < start + (n << PAGE_SHIFT) && !ops_failed(c); a += PAGE_SIZE) {
 		struct ops_peek p;
 
-		/* The region of the last page, while @a is in it; else a lookup. */
-		if (!tr || a - tr->start >= (tr->npages << PAGE_SHIFT))
-			tr = model_region_at(t, a);
-		r = tr;
+		r = cursor_at(&tc, a);
 		walk_peek(&w, a, &p);
 		if (r && p.present)
 			verify_peeked(c, t, r, a, &p);
@@ -260,7 +288,7 @@ void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long star
 		for (i = 0; others && i < c->m.ntasks && !ops_failed(c); i++) {
 			struct ops_mtask *o = &c->m.tasks[i];
 
-			r = o == t ? NULL : model_region_at(o, a);
+			r = o == t ? NULL : cursor_at(&oc[i], a);
 			if (!r)
 				continue;
 			walk_peek(&ow[i], a, &p);
@@ -290,6 +318,85 @@ void ops_verify_task(struct ops_ctx *c, struct ops_mtask *t)
 				verify_peeked(c, t, r, a, &p);
 			else
 				verify_unmapped(c, t, r, a);
+		}
+	}
+}
+
+/*
+ * What @t maps, page by page in the order of its regions (NULL where
+ * nothing), before an op that may write only frames it allocates itself:
+ * fork, which copies into new frames for the child and changes no byte of
+ * a frame the parent maps.
+ */
+struct page **ops_snap_task(struct ops_mtask *t, unsigned long *n)
+{
+	struct page **pg;
+	struct pmd_walk w;
+	struct ops_peek p;
+	unsigned long a, k = 0;
+	unsigned int i;
+
+	*n = 0;
+	for (i = 0; i < t->nr; i++)
+		*n += t->r[i].npages;
+	pg = malloc((*n ? *n : 1) * sizeof(*pg));
+	if (!pg)
+		abort();
+	walk_init(&w, t->t->mm);
+	for (i = 0; i < t->nr; i++) {
+		const struct ops_region *r = &t->r[i];
+
+		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT); a += PAGE_SIZE) {
+			walk_peek(&w, a, &p);
+			pg[k++] = p.present ? p.page : NULL;
+		}
+	}
+	return pg;
+}
+
+/*
+ * After fork, with a fresh vcache: each page the parent @t still maps to
+ * the frame it mapped in @snap (ops_snap_task()) holds what it held then,
+ * so it goes into the vcache as holding the model's bytes without a
+ * compare; except where the child @child maps another frame there (fork
+ * copied that page: its source is compared too, so a copy that wrote the
+ * wrong way shows at the fork). ops_verify_task() then still checks every
+ * page's mapping (present or not, zero-page colour, sharing) and compares
+ * each frame that changed or appeared, the child's copies and their
+ * sources; a frame fork did not touch is compared at the next sweep, as
+ * between sweeps. A snapshot that no longer lines up with @t's regions
+ * trusts nothing.
+ */
+void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct ops_mtask *child,
+				struct page **snap, unsigned long n)
+{
+	struct pmd_walk w, cw;
+	struct ops_peek p, cp;
+	unsigned long a, k = 0, total = 0;
+	unsigned int i;
+
+	for (i = 0; i < t->nr; i++)
+		total += t->r[i].npages;
+	if (total != n)
+		return;
+	walk_init(&w, t->t->mm);
+	walk_init(&cw, child->t->mm);
+	for (i = 0; i < t->nr; i++) {
+		const struct ops_region *r = &t->r[i];
+		unsigned long idx = r->off;
+
+		for (a = r->start; a < r->start + (r->npages << PAGE_SHIFT); a += PAGE_SIZE, k++, idx++) {
+			const struct ops_blob *b = r->obj->pg[idx];
+
+			walk_peek(&w, a, &p);
+			if (!p.present || p.page != snap[k] || !ops_page_ptr_valid(p.page))
+				continue;
+			if (!r->dontcopy) {
+				walk_peek(&cw, a, &cp);
+				if (cp.present && cp.page != p.page)
+					continue;
+			}
+			vcache_add(c, page_to_pfn(p.page), b ? b->data : ops_zero_bytes);
 		}
 	}
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * tests/ops/interp.h - what the interpreter (tests/ops/ops.c) and its
- * checks (tests/ops/check.c) share: the state of one run and the
- * comparisons with the model. Not for users of the op language: they use
+ * tests/ops/interp.h - what the interpreter (tests/ops/ops.c, gup_ops.c,
+ * blk*.c) and its checks (tests/ops/check.c) share: the state of one run
+ * and the comparisons with the model. Not for users of the op language: they use
  * tests/ops/ops.h.
  */
 #ifndef PINIO_TESTS_OPS_INTERP_H
@@ -67,6 +67,10 @@ void ops_verify_range(struct ops_ctx *c, struct ops_mtask *t, unsigned long star
 		      unsigned long n, bool others);
 void ops_verify_task(struct ops_ctx *c, struct ops_mtask *t);
 void ops_verify_all(struct ops_ctx *c);
+/* Around fork: what a task maps, and its frames fork could not have written. */
+struct page **ops_snap_task(struct ops_mtask *t, unsigned long *n);
+void ops_vcache_trust_unchanged(struct ops_ctx *c, struct ops_mtask *t, struct ops_mtask *child,
+				struct page **snap, unsigned long n);
 void ops_verify_addr_everywhere(struct ops_ctx *c, unsigned long addr);
 void ops_verify_obj_page(struct ops_ctx *c, struct ops_obj *obj, unsigned long idx);
 
@@ -79,6 +83,14 @@ void ops_check_balances(struct ops_ctx *c);
 void ops_check_bindings(struct ops_ctx *c);
 /* sim_check(), exact pins and references of held folios, bindings. */
 void ops_check_machine(struct ops_ctx *c);
+
+/* tests/ops/gup_ops.c: get/pin, unpin/put, a device through a held pin. */
+void ops_op_gup(struct ops_ctx *c, bool pin);
+void ops_op_release(struct ops_ctx *c, bool pin);
+/* Release set @si on the machine and in the model, checking the counters. */
+void ops_release_set(struct ops_ctx *c, unsigned int si, unsigned int how);
+void ops_op_dma_write(struct ops_ctx *c);
+void ops_op_dma_read(struct ops_ctx *c);
 
 /* tests/ops/blk.c: the block and filesystem ops. */
 struct ops_mtask *ops_op_task(struct ops_ctx *c);
@@ -105,5 +117,45 @@ void ops_blk_quiesce(struct ops_ctx *c);
 void ops_blk_free(struct ops_ctx *c);
 /* Pins held by in-flight async I/O (counted in the model's pins). */
 bool ops_blk_folio_busy(const struct ops_ctx *c, const struct folio *folio);
+
+/* ---- addressing (tests/ops/ops.c, gup_ops.c) ------------------------------ */
+
+/* Between MMAP_MIN_ADDR and the mmap base: nothing is ever mapped here. */
+#define OPS_UNMAPPED_ADDR	0xff000000UL
+
+static inline struct ops_handle *op_handle(struct ops_mtask *t, const struct ops_op *op)
+{
+	return t->nh ? &t->h[op->idx % t->nh] : NULL;
+}
+
+/*
+ * A page range: the op's mapping handle, a page offset in it (arg bits
+ * 0-15) and 1 + (len bits 0-11) % @maxpages pages; @maxpages 0 means the
+ * handle's size and a little more. With no mapping, an unmapped address.
+ */
+static inline void op_range(const struct ops_op *op, struct ops_mtask *t, unsigned long maxpages,
+			    unsigned long *start, unsigned long *n)
+{
+	struct ops_handle *h = op_handle(t, op);
+
+	if (!maxpages)
+		maxpages = (h ? h->npages : 1) + 8;
+	*n = 1 + (op->len & 0xfff) % maxpages;
+	if (!h) {
+		*start = OPS_UNMAPPED_ADDR;
+		return;
+	}
+	*start = h->start + (((op->arg & 0xffff) % h->npages) << PAGE_SHIFT);
+}
+
+static inline uint8_t op_pattern(const struct ops_op *op)
+{
+	return (uint8_t)(op->arg >> 16);
+}
+
+static inline unsigned int op_sel(const struct ops_op *op)
+{
+	return op->arg >> 24;
+}
 
 #endif /* PINIO_TESTS_OPS_INTERP_H */

@@ -232,6 +232,21 @@ struct ops_region *model_region_at(struct ops_mtask *t, unsigned long addr)
 	return NULL;
 }
 
+struct ops_region *model_region_span(struct ops_mtask *t, unsigned long addr, unsigned long *lo,
+				     unsigned long *hi)
+{
+	unsigned int i = region_index(t, addr);
+
+	if (i < t->nr && t->r[i].start <= addr) {
+		*lo = t->r[i].start;
+		*hi = t->r[i].start + (t->r[i].npages << PAGE_SHIFT);
+		return &t->r[i];
+	}
+	*lo = i ? t->r[i - 1].start + (t->r[i - 1].npages << PAGE_SHIFT) : 0;
+	*hi = i < t->nr ? t->r[i].start : ~0UL;
+	return NULL;
+}
+
 static struct ops_region *region_insert(struct ops_mtask *t, unsigned int i)
 {
 	if (t->nr == t->cap) {

@@ -128,6 +128,9 @@ unsigned long model_task_private_footprint(const struct ops_mtask *t);
 unsigned long model_region_footprint(unsigned long start, unsigned long npages, bool thp);
 
 struct ops_region *model_region_at(struct ops_mtask *t, unsigned long addr);
+/* model_region_at(), and [*lo, *hi): the addresses with the same answer. */
+struct ops_region *model_region_span(struct ops_mtask *t, unsigned long addr, unsigned long *lo,
+				     unsigned long *hi);
 bool model_range_free(struct ops_mtask *t, unsigned long start, unsigned long npages);
 void model_mmap(struct ops_model *m, struct ops_mtask *t, unsigned long start,
 		unsigned long npages, int prot, bool shared);
