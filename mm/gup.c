@@ -25,19 +25,22 @@
  * shadow, and then refuses only an unpin that would take a small folio's
  * refcount below zero.
  *
- * This file holds the grab and release primitives, unpinning,
- * folio_add_pin(), the argument checks and the lock-free fast path with
- * its entry points: everything an O_DIRECT I/O touches. The slow path
- * (follow_page_mask(), faulting, __get_user_pages() and the entry points
- * that only take it) is in mm/gup_slow.c. Counter updates are added up
- * per call (struct gup_acct) and applied once at its end.
+ * This file holds the grab primitives, the argument checks and the
+ * lock-free fast path with its entry points. Unpinning and
+ * folio_add_pin() are in mm/gup_unpin.c, and what both files share (the
+ * shadow count, the per-call counter batch, the put of a grab) is
+ * inline in mm/gup_acct.h. The slow path (follow_page_mask(), faulting,
+ * __get_user_pages() and the entry points that only take it) is in
+ * mm/gup_slow.c. Counter updates are added up per call (struct
+ * gup_acct) and applied once at its end.
  */
 #include <stdlib.h>
 #include <pinio/trace.h>
 #include "mm/internal.h"
+#include "mm/gup_acct.h"
 
 void (*gup_fast_test_hook)(struct mm_struct *mm);
-static atomic_t *small_pins;	/* per pfn: pins held on a small folio */
+atomic_t *gup_small_pins;	/* per pfn: pins held on a small folio */
 
 /**
  * gup_init() - set up GUP's shadow pin counts at boot.
@@ -57,8 +60,8 @@ int gup_init(unsigned long nr_frames)
 {
 	if (!page_checks_enabled())
 		return 0;
-	small_pins = calloc(nr_frames, sizeof(*small_pins));
-	return small_pins ? 0 : -ENOMEM;
+	gup_small_pins = calloc(nr_frames, sizeof(*gup_small_pins));
+	return gup_small_pins ? 0 : -ENOMEM;
 }
 
 /**
@@ -71,8 +74,8 @@ int gup_init(unsigned long nr_frames)
  */
 void gup_exit(void)
 {
-	free(small_pins);
-	small_pins = NULL;
+	free(gup_small_pins);
+	gup_small_pins = NULL;
 }
 
 /**
@@ -91,85 +94,11 @@ void gup_exit(void)
  */
 long sim_small_folio_pins(const struct folio *folio)
 {
-	if (small_pins)
-		return atomic_read(&small_pins[folio_pfn(folio)]);
+	if (gup_small_pins)
+		return atomic_read(&gup_small_pins[folio_pfn(folio)]);
 	if (is_zero_folio(folio) && !profile_pins_zero_page())
 		return 0;
 	return (long)((unsigned int)folio_ref_count(folio) / GUP_PIN_COUNTING_BIAS);
-}
-
-static bool zero_pin_is_noop(struct folio *folio)
-{
-	return is_zero_folio(folio) && !profile_pins_zero_page();
-}
-
-/*
- * Counter updates of one GUP call, added up and applied once at its end
- * (gup_acct_flush()) instead of once per page: the totals at call
- * boundaries are the same, only a concurrent reader could see a
- * different intermediate value (as with the kernel's per-cpu deltas).
- */
-struct gup_acct {
-	long get;	/* FOLL_GET references: pinio_foll_get_acquired */
-	long zero;	/* pins of a zero page that changed nothing */
-	long pin;	/* pins taken: nr_foll_pin_acquired, pins outstanding */
-	long unpin;	/* pins dropped: nr_foll_pin_released, pins outstanding */
-	long zero_unpin;
-	/*
-	 * Read once per call: page checks on (the shadow pin counts exist),
-	 * and pin/unpin events wanted (rings or recorder). A recorder started
-	 * during a call sees its events from the next call on.
-	 */
-	bool checks;
-	bool trace;
-};
-
-static __always_inline void gup_acct_start(struct gup_acct *a)
-{
-	*a = (struct gup_acct){ .checks = page_checks_enabled() };
-	a->trace = a->checks || trace_recorder_on();
-}
-
-/* trace_page_event() with the call's cached answer. */
-#define gup_trace(a, folio, ev, refs)						\
-	do {									\
-		if ((a)->trace)							\
-			__trace_page_event(folio_pfn(folio), ev, refs, __func__);	\
-	} while (0)
-
-static __always_inline void gup_acct_flush(struct gup_acct *a)
-{
-	if (a->get)
-		mod_node_page_state(FOLL_GET_ACQUIRED, a->get);
-	if (a->zero)
-		mod_node_page_state(ZERO_PAGE_PIN, a->zero);
-	if (a->pin) {
-		mod_node_page_state(NR_FOLL_PIN_ACQUIRED, a->pin);
-		pins_outstanding_add(a->pin);
-	}
-	if (a->zero_unpin)
-		mod_node_page_state(ZERO_PAGE_UNPIN, a->zero_unpin);
-	if (a->unpin) {
-		mod_node_page_state(NR_FOLL_PIN_RELEASED, a->unpin);
-		pins_outstanding_add(-a->unpin);
-	}
-}
-
-/*
- * Record @refs new pins on @folio (references already taken, the bias of a
- * small folio included); no counters. A large folio's _pincount add is
- * fully ordered (a locked RMW): the pin must be visible before the caller
- * re-checks the PTE, pairing with fork's check of folio_maybe_dma_pinned()
- * (the kernel's smp_mb__after_atomic()). A small folio's pin is its bias,
- * which the fast path adds fully ordered itself.
- */
-static __always_inline void pin_account(struct folio *folio, int refs, const struct gup_acct *a)
-{
-	if (folio_test_large(folio))
-		(void)atomic_add_return(refs, &folio->_pincount);
-	else if (a->checks)
-		atomic_add(refs, &small_pins[folio_pfn(folio)]);
-	gup_trace(a, folio, PE_PIN, refs);
 }
 
 /* try_get_folio(): the fast path's guarded, speculative reference. */
@@ -287,63 +216,6 @@ int try_grab_page(struct page *page, unsigned int flags)
 	return 0;
 }
 
-/*
- * Undo @refs grabs, with the counter updates added to @a; returns -EINVAL
- * (changing nothing) for an unpin of no pin.
- */
-static __always_inline int __gup_put_folio(struct folio *folio, int refs,
-					    unsigned int flags, struct gup_acct *a)
-{
-	if (flags & FOLL_PIN) {
-		atomic_t *pins;
-
-		if (zero_pin_is_noop(folio)) {
-			a->zero_unpin += refs;
-			return 0;
-		}
-		if (folio_test_large(folio)) {
-			pins = &folio->_pincount;
-		} else if (a->checks) {
-			pins = &small_pins[folio_pfn(folio)];
-		} else {
-			/* No shadow: refuse only what would go below zero. */
-			if (folio_ref_count(folio) < refs * (int)GUP_PIN_COUNTING_BIAS)
-				goto bad_unpin;
-			pins = NULL;
-		}
-		if (pins) {
-			if (atomic_read(pins) < refs)
-				goto bad_unpin;
-			atomic_sub(refs, pins);
-		}
-		a->unpin += refs;
-		gup_trace(a, folio, PE_UNPIN, refs);
-		if (!folio_test_large(folio))
-			refs *= GUP_PIN_COUNTING_BIAS;
-	} else {
-		trace_page_event_rec(folio_pfn(folio), PE_PUT, refs);
-	}
-	folio_put_refs(folio, refs);
-	return 0;
-
-bad_unpin:
-	page_alloc_report_violation(&folio->page, "unpinning a page that holds no pin");
-	return -EINVAL;
-}
-
-/* __gup_put_folio() with its counters applied at once. */
-static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsigned int flags)
-{
-	struct gup_acct a;
-	int ret;
-
-	gup_acct_start(&a);
-	ret = __gup_put_folio(folio, refs, flags, &a);
-
-	gup_acct_flush(&a);
-	return ret;
-}
-
 /**
  * gup_put_folio() - drop what try_grab_folio() took on a folio.
  * @folio: the folio.
@@ -366,224 +238,6 @@ static __always_inline int gup_put_folio_now(struct folio *folio, int refs, unsi
 void gup_put_folio(struct folio *folio, int refs, unsigned int flags)
 {
 	gup_put_folio_now(folio, refs, flags);
-}
-
-/* A pinned anon page must be exclusive (R-GUP-10); debug builds check. */
-static void sanity_check_pinned_pages(struct page **pages, unsigned long npages)
-{
-#ifdef DEBUG_VM
-	unsigned long i;
-
-	for (i = 0; i < npages; i++) {
-		struct page *page = pages[i];
-		struct folio *folio;
-
-		if (!page || is_zero_page(page))
-			continue;
-		folio = page_folio(page);
-		if (!folio_test_anon(folio) || folio_test_huge_zero(folio))
-			continue;
-		/*
-		 * How a THP was mapped when it was pinned is unknown here (the
-		 * PMD may be gone by now: munmap, exit): a PMD mapping keeps the
-		 * flag on the head, a PTE mapping on the subpage, so either will
-		 * do, as in the kernel.
-		 */
-		if (!folio_test_large(folio))
-			VM_BUG_ON_PAGE(!PageAnonExclusive(page), page);
-		else
-			VM_BUG_ON_PAGE(!PageAnonExclusive(&folio->page) && !PageAnonExclusive(page), page);
-	}
-#else
-	(void)pages;
-	(void)npages;
-#endif
-}
-
-/**
- * sim_unpin_user_page() - unpin_user_page() that reports misuse.
- * @page: a page returned by pin_user_pages*().
- *
- * Return: 0, or -EINVAL (with a violation report and nothing changed) if
- * @page holds no pin: a double unpin, or an unpin of a page only ever
- * referenced (R22, bad input 14).
- */
-int sim_unpin_user_page(struct page *page)
-{
-	sanity_check_pinned_pages(&page, 1);
-	return gup_put_folio_now(page_folio(page), 1, FOLL_PIN);
-}
-
-/**
- * unpin_user_page() - release one pin taken by pin_user_pages*().
- * @page: a page returned by pin_user_pages*().
- *
- * A zero page: nothing happens (R-ZERO-6). Misuse is reported and refused.
- */
-void unpin_user_page(struct page *page)
-{
-	sim_unpin_user_page(page);
-}
-
-/**
- * unpin_user_folio() - release @npages pins on @folio at once.
- * @folio: the folio.
- * @npages: how many pins to drop.
- */
-void unpin_user_folio(struct folio *folio, unsigned long npages)
-{
-	gup_put_folio_now(folio, (int)npages, FOLL_PIN);
-}
-
-/*
- * Entries from @i on that share a folio: one release per run (R-REF-4).
- * A small folio is its one page, so its run is the same pointer repeated.
- */
-static struct folio *gup_folio_next(struct page **list, unsigned long npages,
-				    unsigned long i, unsigned int *ntails)
-{
-	struct folio *folio = page_folio(list[i]);
-	unsigned int nr;
-
-	if (!folio_test_large(folio)) {
-		for (nr = i + 1; nr < npages && list[nr] == list[i]; nr++)
-			;
-		*ntails = nr - i;
-		return folio;
-	}
-	for (nr = i + 1; nr < npages; nr++)
-		if (!list[nr] || page_folio(list[nr]) != folio)
-			break;
-	*ntails = nr - i;
-	return folio;
-}
-
-static void __unpin_user_pages(struct page **pages, unsigned long npages, bool make_dirty)
-{
-	struct gup_acct a;
-	unsigned long i;
-	unsigned int nr;
-
-	if (WARN_ON(IS_ERR_VALUE(npages)))
-		return;
-	gup_acct_start(&a);
-	sanity_check_pinned_pages(pages, npages);
-	for (i = 0; i < npages; i += nr) {
-		struct folio *folio;
-
-		if (!pages[i]) {	/* [later: v6.18] NULL entries are skipped */
-			nr = 1;
-			continue;
-		}
-		folio = gup_folio_next(pages, npages, i, &nr);
-		if (make_dirty && !folio_test_dirty(folio) && !is_zero_folio(folio)) {
-			folio_lock(folio);
-			folio_mark_dirty(folio);
-			folio_unlock(folio);
-		}
-		__gup_put_folio(folio, (int)nr, FOLL_PIN, &a);
-	}
-	gup_acct_flush(&a);
-}
-
-/**
- * unpin_user_pages() - release an array of pinned pages.
- * @pages: from pin_user_pages*(); NULL entries are skipped.
- * @npages: entries; a negative errno here is refused with a WARN.
- *
- * Consecutive entries of one folio are released in one step.
- */
-void unpin_user_pages(struct page **pages, unsigned long npages)
-{
-	__unpin_user_pages(pages, npages, false);
-}
-
-/**
- * unpin_user_pages_dirty_lock() - dirty (if @make_dirty) then unpin.
- * @pages: pages returned by pin_user_pages*(); adjacent entries of one
- *	folio are released together.
- * @npages: entries in @pages.
- * @make_dirty: mark each folio dirty first (after a DMA into the pages).
- *
- * Each folio is marked dirty under its lock before its pins are dropped
- * (R-WB-2).
- */
-void unpin_user_pages_dirty_lock(struct page **pages, unsigned long npages, bool make_dirty)
-{
-	__unpin_user_pages(pages, npages, make_dirty);
-}
-
-/**
- * unpin_user_page_range_dirty_lock() - the same for @npages physically
- * consecutive pages starting at @page.
- * @page: the first page.
- * @npages: pages in the range, one pin each.
- * @make_dirty: mark each folio dirty first.
- */
-void unpin_user_page_range_dirty_lock(struct page *page, unsigned long npages, bool make_dirty)
-{
-	unsigned long i;
-
-	for (i = 0; i < npages;) {
-		struct page *p = page + i;
-		struct folio *folio = page_folio(p);
-		unsigned long idx = (unsigned long)(p - &folio->page);
-		unsigned long nr = min((unsigned long)folio_nr_pages(folio) - idx, npages - i);
-
-		if (make_dirty && !folio_test_dirty(folio) && !is_zero_folio(folio)) {
-			folio_lock(folio);
-			folio_mark_dirty(folio);
-			folio_unlock(folio);
-		}
-		gup_put_folio_now(folio, (int)nr, FOLL_PIN);
-		i += nr;
-	}
-}
-
-/**
- * __folio_add_pin() - folio_add_pin() that reports misuse.
- * @folio: a folio the caller already holds a pin on.
- *
- * Return: 0, or -EINVAL with a WARN (and nothing changed) if @folio holds
- * no pin yet (bad input 15, EDGE-34).
- */
-int __folio_add_pin(struct folio *folio)
-{
-	struct gup_acct a;
-
-	if (zero_pin_is_noop(folio))
-		return 0;
-	gup_acct_start(&a);
-	if (folio_test_large(folio)) {
-		if (WARN_ON_ONCE(atomic_read(&folio->_pincount) < 1))
-			return -EINVAL;
-		folio_ref_inc(folio);
-	} else {
-		if (WARN_ON_ONCE(folio_ref_count(folio) < (int)GUP_PIN_COUNTING_BIAS ||
-				 (a.checks && !atomic_read(&small_pins[folio_pfn(folio)]))))
-			return -EINVAL;
-		folio_ref_add(folio, GUP_PIN_COUNTING_BIAS);
-	}
-	/* Deliberately no NR_FOLL_PIN_ACQUIRED: the kernel's asymmetry (R-BUG-7). */
-	pin_account(folio, 1, &a);
-	pins_outstanding_add(1);
-	mod_node_page_state(FOLIO_ADD_PIN, 1);
-	gup_trace(&a, folio, PE_ADD_PIN, 1);
-	return 0;
-}
-
-/**
- * folio_add_pin() - take one more pin on a folio the caller has pinned.
- * @folio: a folio the caller already holds a pin on.
- *
- * For fs/direct-io.c only (R-REF-6). A zero folio: nothing happens. Unlike
- * the kernel, which WARNs and goes on, a folio with no pin is refused after
- * the WARN. nr_foll_pin_acquired is not bumped although the matching unpin
- * bumps nr_foll_pin_released (R-BUG-7).
- */
-void folio_add_pin(struct folio *folio)
-{
-	__folio_add_pin(folio);
 }
 
 /* ---- argument checks --------------------------------------------------- */
