@@ -17,11 +17,15 @@
 
 #define BPL	(8 * sizeof(unsigned long))
 
+/* Is block @b marked in bitmap @map? */
+static bool blk_marked(const unsigned long *map, uint64_t b)
+{
+	return map[b / BPL] & (1UL << (b % BPL));
+}
+
 static bool blk_busy(struct simfs_sb_info *sbi, uint64_t b)
 {
-	unsigned long m = 1UL << (b % BPL);
-
-	return (sbi->map[b / BPL] & m) || (sbi->committed[b / BPL] & m);
+	return blk_marked(sbi->map, b) || blk_marked(sbi->committed, b);
 }
 
 /**
@@ -40,7 +44,7 @@ bool simfs_blocks_unused(const struct simfs_sb_info *sbi, uint64_t pblk, uint64_
 	uint64_t b;
 
 	for (b = pblk; b < pblk + len; b++)
-		if (sbi->map[b / BPL] & (1UL << (b % BPL)))
+		if (blk_marked(sbi->map, b))
 			return false;
 	return true;
 }
