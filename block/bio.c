@@ -45,6 +45,27 @@ static struct bio_set fs_bio_set = { .name = "fs_bio_set" };
 static atomic_long_t live_bios;
 static atomic_long_t next_bio_id;
 
+/*
+ * bi_id: unique in the process and increasing on each thread. A thread
+ * takes BIO_ID_BATCH numbers with one locked add and hands them out one by
+ * one (a locked read-modify-write per bio was one of the ~20 of a 4 KiB
+ * read), so ids of bios made on different threads no longer follow the
+ * order in which they were made. A thread's unused numbers are lost when it
+ * exits.
+ */
+#define BIO_ID_BATCH	256
+
+static __thread unsigned long bio_id_next, bio_id_end;
+
+static unsigned long bio_id_new(void)
+{
+	if (unlikely(bio_id_next == bio_id_end)) {
+		bio_id_end = (unsigned long)atomic_long_add_return(BIO_ID_BATCH, &next_bio_id) + 1;
+		bio_id_next = bio_id_end - BIO_ID_BATCH;
+	}
+	return bio_id_next++;
+}
+
 static struct bio_alloc_hdr *bio_hdr(struct bio *bio)
 {
 	return (struct bio_alloc_hdr *)bio - 1;
@@ -171,7 +192,8 @@ static unsigned short bvec_slab_size(unsigned short nr_vecs)
  * @opf: REQ_OP_* | REQ_* flags.
  *
  * Clears the flags (so no cleanup mode), sets one reference and one
- * outstanding completion, and gives the bio a new bi_id. Takes no pins.
+ * outstanding completion, and gives the bio a new bi_id (unique; increasing
+ * on each thread). Takes no pins.
  */
 void bio_init(struct bio *bio, struct block_device *bdev, struct bio_vec *table,
 	      unsigned short max_vecs, blk_opf_t opf)
@@ -191,7 +213,7 @@ void bio_init(struct bio *bio, struct block_device *bdev, struct bio_vec *table,
 	bio->bi_max_vecs = max_vecs;
 	bio->bi_io_vec = table;
 	bio->bi_pool = NULL;
-	bio->bi_id = (unsigned long)atomic_long_add_return(1, &next_bio_id);
+	bio->bi_id = bio_id_new();
 }
 
 /**

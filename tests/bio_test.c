@@ -13,6 +13,9 @@
  * own bvec; cases that need physical contiguity use a THP.
  */
 #include <limits.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
 #include <stdio.h>
 #include <sys/mman.h>
 
@@ -66,6 +69,68 @@ static void bio_alloc_rounds_vec_tables(struct kunit *test)
 	}
 	KUNIT_EXPECT_WARN(test, bio = bio_alloc(NULL, BIO_MAX_VECS + 1, REQ_OP_READ, 0));
 	KUNIT_EXPECT_NULL(test, bio);
+	KUNIT_EXPECT_EQ(test, nr_live_bios(), live);
+}
+
+/*
+ * bi_id is taken in batches per thread (block/bio.c): 4 threads allocate
+ * 700 bios each (more than two batches of 256), at once:
+ *   thread k: bio_alloc -> record bi_id -> bio_put, 700 times
+ * Expect every id non-zero, each thread's ids strictly increasing, and no
+ * id given to two bios (sorted, all distinct); nr_live_bios() back where
+ * it was.
+ */
+#define BIO_ID_THREADS	4
+#define BIO_ID_PER	700
+
+static void *bio_id_worker(void *arg)
+{
+	unsigned long *ids = arg;
+	int i;
+
+	for (i = 0; i < BIO_ID_PER; i++) {
+		struct bio *bio = bio_alloc(NULL, 1, REQ_OP_READ, 0);
+
+		if (!bio)
+			break;
+		ids[i] = bio->bi_id;
+		bio_put(bio);
+	}
+	return NULL;
+}
+
+static int cmp_ulong(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void bio_id_unique_across_threads_stress(struct kunit *test)
+{
+	static unsigned long ids[BIO_ID_THREADS * BIO_ID_PER];
+	pthread_t t[BIO_ID_THREADS];
+	long live = nr_live_bios();
+	unsigned long dups = 0, unordered = 0, zero = 0;
+	int k, i;
+
+	memset(ids, 0, sizeof(ids));
+	for (k = 0; k < BIO_ID_THREADS; k++)
+		KUNIT_ASSERT_EQ(test, pthread_create(&t[k], NULL, bio_id_worker, &ids[k * BIO_ID_PER]), 0);
+	for (k = 0; k < BIO_ID_THREADS; k++)
+		pthread_join(t[k], NULL);
+	for (k = 0; k < BIO_ID_THREADS; k++)
+		for (i = 1; i < BIO_ID_PER; i++)
+			unordered += ids[k * BIO_ID_PER + i] <= ids[k * BIO_ID_PER + i - 1];
+	qsort(ids, ARRAY_SIZE(ids), sizeof(ids[0]), cmp_ulong);
+	for (i = 0; i < (int)ARRAY_SIZE(ids); i++) {
+		zero += !ids[i];
+		if (i)
+			dups += ids[i] == ids[i - 1];
+	}
+	KUNIT_EXPECT_EQ(test, zero, 0);
+	KUNIT_EXPECT_EQ(test, unordered, 0);
+	KUNIT_EXPECT_EQ(test, dups, 0);
 	KUNIT_EXPECT_EQ(test, nr_live_bios(), live);
 }
 
@@ -581,6 +646,7 @@ static void bio_reset_keeps_table(struct kunit *test)
 
 static struct kunit_case bio_cases[] = {
 	KUNIT_CASE(bio_alloc_rounds_vec_tables),
+	KUNIT_CASE(bio_id_unique_across_threads_stress),
 	KUNIT_CASE(bio_alloc_after_put_is_fresh),
 	KUNIT_CASE(bio_kmalloc_get_put),
 	KUNIT_CASE(bio_alloc_fault_injection_returns_null),

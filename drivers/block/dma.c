@@ -370,17 +370,47 @@ static void dma_fault_take(struct dma_dev *dd, struct dma_fault_hit *hit)
 	stat_add(DS_FAULTS, 1);
 }
 
+/*
+ * The one page of @bio's data when its iterator covers a single segment
+ * (a part of one page of one bvec: the 4 KiB I/O), else NULL. What
+ * bio_for_each_segment() would visit, without the two walks.
+ */
+static const struct bio_vec *dma_one_segment(const struct bio *bio, unsigned int *off)
+{
+	const struct bvec_iter *it = &bio->bi_iter;
+	const struct bio_vec *bv;
+	unsigned int start;
+
+	if (it->bi_idx >= bio->bi_vcnt)
+		return NULL;
+	bv = &bio->bi_io_vec[it->bi_idx];
+	if (it->bi_size > bv->bv_len - it->bi_bvec_done)
+		return NULL;
+	start = bv->bv_offset + it->bi_bvec_done;
+	if ((start & (PAGE_SIZE - 1)) + it->bi_size > PAGE_SIZE)
+		return NULL;
+	*off = start;
+	return bv;
+}
+
 static struct dma_req *dma_req_alloc(struct bio *bio)
 {
-	unsigned int nr = 0, i = 0, cap;
+	unsigned int nr = 0, i = 0, cap, off = 0;
+	const struct bio_vec *one = NULL;
 	struct dma_req *rq = NULL;
 	struct bvec_iter iter;
 	struct bio_vec bv;
 
 	/* Pages the segment walk below will visit, counted per (multi-page) bvec. */
-	if (bio_moves_data(bio))
-		bio_for_each_bvec(bv, bio, iter)
-			nr += ((bv.bv_offset & (PAGE_SIZE - 1)) + bv.bv_len + PAGE_SIZE - 1) >> PAGE_SHIFT;
+	if (bio_moves_data(bio)) {
+		one = dma_one_segment(bio, &off);
+		if (one)
+			nr = 1;
+		else
+			bio_for_each_bvec(bv, bio, iter)
+				nr += ((bv.bv_offset & (PAGE_SIZE - 1)) + bv.bv_len + PAGE_SIZE - 1) >>
+				      PAGE_SHIFT;
+	}
 	if (nr <= DMA_REQ_CACHE_PAGES) {
 		cap = DMA_REQ_CACHE_PAGES;
 		rq = dma_req_cached;
@@ -396,7 +426,14 @@ static struct dma_req *dma_req_alloc(struct bio *bio)
 	rq->nr_pages = nr;
 	rq->cap = cap;
 	rq->iov = (struct iovec *)&rq->snap[cap];
-	if (nr) {
+	if (one) {
+		struct dma_snap *s = &rq->snap[0];
+
+		s->page = one->bv_page + off / PAGE_SIZE;
+		s->gen = __atomic_load_n(&s->page->gen, __ATOMIC_ACQUIRE);
+		s->off = off % PAGE_SIZE;
+		s->len = bio->bi_iter.bi_size;
+	} else if (nr) {
 		bio_for_each_segment(bv, bio, iter) {
 			struct dma_snap *s;
 
