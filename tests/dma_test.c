@@ -109,6 +109,69 @@ static void dma_checks_every_page(struct kunit *test)
 	dma_kunit_ram_done(test, bdev);
 }
 
+/*
+ * The request's page snapshot for a bio whose iterator starts inside a
+ * bvec (as a split piece does): one order-1 folio B (8 KiB) as one bvec,
+ * the iterator advanced by @skip and cut to @len, read from sector 8:
+ *
+ *   B: | page 0            | page 1            |
+ *        skip/len ->   [=====]        one page: one segment, no walk
+ *                   [===========]     two pages: the bvec walk
+ *
+ * Expect dma_checks +@pages, the disk's bytes [4096, 4096 + @len) landing at
+ * B + @skip, every other byte of B untouched (0xee), and dma_start in the
+ * history of the last page read.
+ */
+static const struct {
+	unsigned int skip, len, pages;
+} dma_snap_cases[] = {
+	{ 0, 4096, 1 },		/* page 0 whole */
+	{ 4096, 4096, 1 },	/* page 1 whole, iterator past the first page */
+	{ 4608, 1024, 1 },	/* inside page 1 */
+	{ 512, 512, 1 },	/* inside page 0 */
+	{ 2048, 4096, 2 },	/* straddles: walk */
+	{ 0, 8192, 2 },		/* the whole bvec: walk */
+};
+
+static void dma_snapshot_inside_bvec(struct kunit *test)
+{
+	struct block_device *bdev = dma_kunit_ram(test);
+	unsigned char disk[8192], *p;
+	size_t i, j;
+
+	for (j = 0; j < sizeof(disk); j++)
+		disk[j] = (unsigned char)(j * 7 + 3);
+	KUNIT_ASSERT_EQ(test, t_blk_rw(test, bdev, true, 8, disk, sizeof(disk)), 0);
+	for (i = 0; i < ARRAY_SIZE(dma_snap_cases); i++) {
+		unsigned int skip = dma_snap_cases[i].skip, len = dma_snap_cases[i].len;
+		unsigned long checks = sim_dma_stat("dma_checks");
+		struct folio *b = t_blk_folio(test, 1, 0xee);
+		unsigned long bad = 0;
+		struct bio *bio;
+		char *hist;
+
+		bio = t_blk_bio(test, bdev, REQ_OP_READ, 0, 1);
+		KUNIT_ASSERT_TRUE(test, bio_add_folio(bio, b, 2 * PAGE_SIZE, 0));
+		bio_advance(bio, skip);
+		bio->bi_iter.bi_size = len;
+		bio->bi_iter.bi_sector = 8;
+		KUNIT_EXPECT_EQ_MSG(test, submit_bio_wait(bio), 0, "case %zu", i);
+		KUNIT_EXPECT_EQ_MSG(test, sim_dma_stat("dma_checks") - checks,
+				    (unsigned long)dma_snap_cases[i].pages, "case %zu", i);
+		p = folio_address(b);
+		for (j = 0; j < 2 * PAGE_SIZE; j++)
+			bad += p[j] != (j >= skip && j < skip + len ? disk[j - skip] : 0xee);
+		KUNIT_EXPECT_EQ_MSG(test, bad, 0UL, "case %zu: skip %u len %u", i, skip, len);
+		hist = t_page_history(folio_pfn(b) + (skip + len - 1) / PAGE_SIZE);
+		KUNIT_ASSERT_NOT_NULL(test, hist);
+		KUNIT_EXPECT_NOT_NULL_MSG(test, strstr(hist, "dma_start"), "case %zu:\n%s", i, hist);
+		free(hist);
+		bio_put(bio);
+		folio_put(b);
+	}
+	dma_kunit_ram_done(test, bdev);
+}
+
 static const unsigned int dma_i9_modes[] = { 0, 2 };
 
 KUNIT_ARRAY_PARAM(dma_i9, dma_i9_modes, dma_threads_desc);
@@ -427,6 +490,7 @@ static void dma_threads_stress(struct kunit *test)
 static struct kunit_case dma_cases[] = {
 	KUNIT_CASE_PARAM(dma_modes_move_same_bytes, dma_threads_gen_params),
 	KUNIT_CASE(dma_checks_every_page),
+	KUNIT_CASE(dma_snapshot_inside_bvec),
 	KUNIT_CASE_PARAM(dma_freed_page_not_touched, dma_i9_gen_params),
 	KUNIT_CASE(dma_reused_page_not_touched),
 	KUNIT_CASE(dma_zero_page_read_refused),
