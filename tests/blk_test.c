@@ -487,6 +487,93 @@ static void ram_prefetch_races_discard_stress(struct kunit *test)
 }
 
 /*
+ * Reads take no lock (drivers/block/ram.c, ram_read(): a seqlock per
+ * stripe; TSan builds lock). A writer thread overwrites one 16 KiB extent
+ * with a new byte each time (1, 2, 3, ...), while this thread reads it:
+ *
+ *   writer: write 16 KiB of n @ 1 MiB - 8 KiB, n = 1, 2, 3, ...  (one copy)
+ *   reader: read  16 KiB       @ 1 MiB - 8 KiB                   -> check
+ *
+ * Expect every read to succeed and hold one byte value throughout (one
+ * write's, never a mix of two), values never going back (a later read
+ * never sees an older write), and the writer to see no error.
+ */
+#define RAM_SEQ_ROUNDS	3000
+#define RAM_SEQ_SECTOR	(((1UL << 20) - 8192) >> 9)
+
+struct ram_seq_race {
+	struct block_device *bdev;
+	struct folio *folio;		/* order 2: the writer's buffer */
+	int errors;
+	bool done;
+};
+
+static void *ram_seq_writer(void *arg)
+{
+	struct ram_seq_race *r = arg;
+	int i;
+
+	for (i = 1; i <= RAM_SEQ_ROUNDS; i++) {
+		struct bio *bio = bio_alloc(r->bdev, 1, REQ_OP_WRITE, 0);
+
+		if (!bio) {
+			r->errors++;
+			continue;
+		}
+		memset(folio_address(r->folio), i & 0xff, 4 * PAGE_SIZE);
+		bio->bi_iter.bi_sector = RAM_SEQ_SECTOR;
+		if (!bio_add_folio(bio, r->folio, 4 * PAGE_SIZE, 0) || submit_bio_wait(bio))
+			r->errors++;
+		bio_put(bio);
+	}
+	__atomic_store_n(&r->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void ram_lockless_read_stress(struct kunit *test)
+{
+	struct ram_seq_race r = { 0 };
+	struct folio *rd = t_blk_folio(test, 2, 0);
+	unsigned long reads = 0, torn = 0, failed = 0, back = 0;
+	unsigned int last = 0;
+	pthread_t t;
+
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(0), 0);
+	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("ram0", 2UL << 20, 512), 0);
+	r.bdev = t_blk_open(test, "ram0");
+	r.folio = t_blk_folio(test, 2, 0);
+	KUNIT_ASSERT_EQ(test, pthread_create(&t, NULL, ram_seq_writer, &r), 0);
+	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) || reads < 100) {
+		struct bio *bio = t_blk_bio(test, r.bdev, REQ_OP_READ, RAM_SEQ_SECTOR, 1);
+		const unsigned char *p = folio_address(rd);
+
+		KUNIT_ASSERT_TRUE(test, bio_add_folio(bio, rd, 4 * PAGE_SIZE, 0));
+		memset(folio_address(rd), 0xee, 4 * PAGE_SIZE);
+		if (submit_bio_wait(bio)) {
+			failed++;
+		} else if (!t_mem_is(p, p[0], 4 * PAGE_SIZE)) {
+			torn++;
+		} else {
+			/* Bytes wrap at 256 writes: compare on the same lap only. */
+			back += p[0] < last && last - p[0] < 128;
+			last = p[0];
+		}
+		bio_put(bio);
+		reads++;
+	}
+	pthread_join(t, NULL);
+	KUNIT_EXPECT_EQ(test, r.errors, 0);
+	KUNIT_EXPECT_EQ(test, failed, 0UL);
+	KUNIT_EXPECT_EQ(test, torn, 0UL);
+	KUNIT_EXPECT_EQ(test, back, 0UL);
+	folio_put(r.folio);
+	folio_put(rd);
+	blkdev_put(r.bdev);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("ram0"), 0);
+	KUNIT_EXPECT_EQ(test, sim_dma_set_threads(2), 0);
+}
+
+/*
  * The store in 2 MiB chunks (drivers/block/ram.c): I/O and discards
  * across a chunk edge, a discard that covers a chunk whole (the chunk is
  * given back), and the short last chunk of a disk that is not a multiple
@@ -790,6 +877,7 @@ static struct kunit_case blk_cases[] = {
 	KUNIT_CASE(ram_discard_write_zeroes),
 	KUNIT_CASE(ram_chunk_edges),
 	KUNIT_CASE(ram_prefetch_races_discard_stress),
+	KUNIT_CASE(ram_lockless_read_stress),
 	KUNIT_CASE_PARAM(submit_bio_checks_refuse, blk_bad_bio_gen_params),
 	KUNIT_CASE(set_limits_needs_idle),
 	KUNIT_CASE(destroy_drains_inflight),
