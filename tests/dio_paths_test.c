@@ -13,6 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <time.h>
 
@@ -561,6 +562,107 @@ static void dio_same_workload_three_paths(struct kunit *test)
 	t_mm_munmap(test, buf, ulen);
 }
 
+/*
+ * A sync iomap read waits for bios that DMA workers complete: the last
+ * reference goes either on a worker (the submitter is asleep, or about to
+ * be) or on the submitter (nothing to wait for); the wait's mutex and
+ * condition variable exist only on the first path (fs/iomap/direct-io.c,
+ * iomap_dio_wait()). Two threads of one process, each with its own tfs on
+ * "dio0", read 200 times with 2 DMA workers:
+ *
+ *   thread k: len = 4 KiB | 64 KiB | 1.125 MiB (two bios), off varies
+ *             fill buffer 0x5a -> iomap_dio_rw(READ) -> compare with disk
+ *
+ * Expect every read to return its length and the disk's bytes, no pin
+ * outstanding, and (under TSan) no data race.
+ */
+#define TDIO_WAIT_ROUNDS	200
+#define TDIO_WAIT_DISK		(3UL << 20)
+
+struct tdio_wait_run {
+	struct task_struct *task;
+	struct tfs *fs;
+	unsigned long buf;
+	const unsigned char *disk;
+	unsigned char *host;
+	unsigned int seed;
+	unsigned long bad_ret, bad_data;
+};
+
+static void *tdio_wait_fn(void *arg)
+{
+	static const size_t lens[] = { 4096, 65536, (1UL << 20) + (128UL << 10) };
+	struct tdio_wait_run *r = arg;
+	unsigned int i;
+
+	sim_task_switch(r->task);
+	for (i = 0; i < TDIO_WAIT_ROUNDS; i++) {
+		size_t len = lens[(i + r->seed) % ARRAY_SIZE(lens)];
+		loff_t off = (loff_t)(((i * 7 + r->seed) * 4096UL) % (TDIO_WAIT_DISK - len + 1)) & ~4095L;
+		ssize_t ret;
+
+		memset(r->host, 0x5a, len);
+		if (sim_user_write(r->buf, r->host, len) != (ssize_t)len) {
+			r->bad_ret++;
+			continue;
+		}
+		ret = tfs_dio(r->fs, TDIO_IOMAP, false, r->buf, len, off);
+		if (ret != (ssize_t)len) {
+			r->bad_ret++;
+			continue;
+		}
+		if (sim_user_read(r->buf, r->host, len) != (ssize_t)len ||
+		    memcmp(r->host, r->disk + off, len))
+			r->bad_data++;
+	}
+	return NULL;
+}
+
+static void dio_iomap_sync_wait_stress(struct kunit *test)
+{
+	const size_t ulen = 2UL << 20;
+	struct task_struct *init = sim_current();
+	unsigned char *disk = malloc(TDIO_WAIT_DISK);
+	struct tdio_wait_run r[2];
+	struct tfs fs[2];
+	pthread_t th[2];
+	unsigned long i;
+
+	KUNIT_ASSERT_NOT_NULL(test, disk);
+	for (i = 0; i < TDIO_WAIT_DISK; i++)
+		disk[i] = tdio_pat(i, 9);
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(2), 0);
+	for (i = 0; i < 2; i++) {
+		tfs_init(test, &fs[i], DIO_DISK, 12, DIO_DISK_BYTES);
+		tfs_add(&fs[i], 0, DIO_DISK_BYTES, IOMAP_MAPPED, 0, 0);
+	}
+	tdio_disk_rw(test, fs[0].bdev, true, 0, disk, TDIO_WAIT_DISK);
+	for (i = 0; i < 2; i++) {
+		r[i] = (struct tdio_wait_run){ .fs = &fs[i], .disk = disk, .seed = (unsigned int)i };
+		r[i].buf = tdio_mmap(test, ulen);
+		r[i].host = malloc(ulen);
+		KUNIT_ASSERT_NOT_NULL(test, r[i].host);
+		r[i].task = sim_thread_create(init);
+		KUNIT_ASSERT_NOT_NULL(test, r[i].task);
+	}
+	for (i = 0; i < 2; i++)
+		KUNIT_ASSERT_EQ(test, pthread_create(&th[i], NULL, tdio_wait_fn, &r[i]), 0);
+	for (i = 0; i < 2; i++) {
+		pthread_join(th[i], NULL);
+		KUNIT_EXPECT_EQ_MSG(test, r[i].bad_ret, 0UL, "thread %lu", i);
+		KUNIT_EXPECT_EQ_MSG(test, r[i].bad_data, 0UL, "thread %lu", i);
+		sim_task_exit(r[i].task);
+	}
+	bio_dirty_flush();
+	KUNIT_EXPECT_EQ(test, sim_vmstat("pinio_pins_outstanding"), 0UL);
+	for (i = 0; i < 2; i++) {
+		t_mm_munmap(test, r[i].buf, ulen);
+		free(r[i].host);
+		tfs_destroy(test, &fs[i]);
+	}
+	free(disk);
+}
+
 /* ---- through simfs (both dio= mount options) ---------------------------------------- */
 
 static const char *const tdio_mount_opts[] = { "dio=iomap", "dio=legacy" };
@@ -675,6 +777,7 @@ static struct kunit_case dio_paths_cases[] = {
 	KUNIT_CASE_PARAM(dio_legacy_reference_profiles, tdio_ref_profile_gen_params),
 	KUNIT_CASE(dio_rbug5_pinned_but_reffed_leaks),
 	KUNIT_CASE(dio_same_workload_three_paths),
+	KUNIT_CASE(dio_iomap_sync_wait_stress),
 	KUNIT_CASE_PARAM(dio_simfs_subblock_write, tdio_mount_gen_params),
 	KUNIT_CASE_PARAM(dio_simfs_sparse_sync_async, tdio_mount_gen_params),
 	{}

@@ -69,7 +69,12 @@
  * @error: the first error (-errno), set by a failing bio or the submitter.
  * @wait_for_completion: the submitter waits (sync kiocb, FORCE_WAIT, -ENOTBLK).
  * @iter: the user's iterator, while submitting.
- * @waiting, @lock, @cond: the sync submitter sleeps until @waiting clears.
+ * @wait_state: DIO_RUNNING, DIO_WAITING (the submitter sleeps on @cond),
+ *	DIO_DONE (the last reference went); see iomap_dio_put().
+ * @prims: @lock and @cond are initialised (only a submitter that must sleep
+ *	does it: a request that ends before its submitter's reference goes,
+ *	as an inline-DMA read does, never needs them).
+ * @lock, @cond: what a waiting submitter sleeps on.
  * @on_stack: in iomap_dio_rw()'s frame (a request that is waited for), not
  *	allocated: iomap_dio_free() only tears it down.
  */
@@ -84,11 +89,14 @@ struct iomap_dio {
 	atomic_t error;
 	bool wait_for_completion;
 	struct iov_iter *iter;
-	bool waiting;
+	int wait_state;
+	bool prims;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
 	bool on_stack;
 };
+
+enum { DIO_RUNNING, DIO_WAITING, DIO_DONE };
 
 static atomic_long_t stat_data_bios, stat_zero_bios, stat_hole_bytes, stat_reverted;
 
@@ -123,8 +131,10 @@ static inline struct inode *iomap_dio_inode(const struct kiocb *iocb)
  */
 static void iomap_dio_free(struct iomap_dio *dio)
 {
-	pthread_cond_destroy(&dio->cond);
-	pthread_mutex_destroy(&dio->lock);
+	if (dio->prims) {
+		pthread_cond_destroy(&dio->cond);
+		pthread_mutex_destroy(&dio->lock);
+	}
 	if (!dio->on_stack)
 		free(dio);
 }
@@ -209,6 +219,28 @@ static ssize_t iomap_dio_complete(struct iomap_dio *dio)
 	return ret;
 }
 
+/*
+ * The submitter's reference was not the last: sleep until the last bio's
+ * iomap_dio_put() sets DIO_DONE (see there).
+ */
+static void iomap_dio_wait(struct iomap_dio *dio)
+{
+	int running = DIO_RUNNING;
+
+	if (__atomic_load_n(&dio->wait_state, __ATOMIC_ACQUIRE) == DIO_DONE)
+		return;
+	pthread_mutex_init(&dio->lock, NULL);
+	pthread_cond_init(&dio->cond, NULL);
+	dio->prims = true;
+	if (!__atomic_compare_exchange_n(&dio->wait_state, &running, DIO_WAITING, false,
+					 __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return;		/* DONE meanwhile */
+	pthread_mutex_lock(&dio->lock);
+	while (__atomic_load_n(&dio->wait_state, __ATOMIC_ACQUIRE) != DIO_DONE)
+		pthread_cond_wait(&dio->cond, &dio->lock);
+	pthread_mutex_unlock(&dio->lock);
+}
+
 static void iomap_dio_complete_work(void *arg)
 {
 	struct iomap_dio *dio = arg;
@@ -217,15 +249,25 @@ static void iomap_dio_complete_work(void *arg)
 	iocb->ki_complete(iocb, iomap_dio_complete(dio));
 }
 
-/* The submitter's reference or a bio's is gone: wake, complete, or nothing. */
+/*
+ * A bio's reference is gone: wake, complete, or nothing. For a waited-for
+ * request, as submit_bio_wait(): DIO_RUNNING -> DIO_DONE if the submitter
+ * is not asleep (then neither side touches @lock or @cond); if it moved
+ * to DIO_WAITING (after initialising them), DIO_DONE is set under @lock,
+ * so the submitter returns only after this unlocked.
+ */
 static void iomap_dio_put(struct iomap_dio *dio)
 {
+	int running = DIO_RUNNING;
 
 	if (!atomic_dec_and_test(&dio->ref))
 		return;
 	if (dio->wait_for_completion) {
+		if (__atomic_compare_exchange_n(&dio->wait_state, &running, DIO_DONE, false,
+						__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+			return;
 		pthread_mutex_lock(&dio->lock);
-		dio->waiting = false;
+		__atomic_store_n(&dio->wait_state, DIO_DONE, __ATOMIC_RELEASE);
 		pthread_cond_signal(&dio->cond);
 		pthread_mutex_unlock(&dio->lock);
 		return;
@@ -550,9 +592,7 @@ static struct iomap_dio *__iomap_dio_rw(struct kiocb *iocb, struct iov_iter *ite
 	dio->dops = dops;
 	dio->done_before = done_before;
 	dio->iter = iter;
-	dio->waiting = true;
-	pthread_mutex_init(&dio->lock, NULL);
-	pthread_cond_init(&dio->cond, NULL);
+	dio->wait_state = DIO_RUNNING;
 
 	if (iocb->ki_flags & IOCB_NOWAIT)
 		flags |= IOMAP_NOWAIT;
@@ -606,10 +646,7 @@ static struct iomap_dio *__iomap_dio_rw(struct kiocb *iocb, struct iov_iter *ite
 	if (!atomic_dec_and_test(&dio->ref)) {
 		if (!wait_for_completion)
 			return ERR_PTR(-EIOCBQUEUED);
-		pthread_mutex_lock(&dio->lock);
-		while (dio->waiting)
-			pthread_cond_wait(&dio->cond, &dio->lock);
-		pthread_mutex_unlock(&dio->lock);
+		iomap_dio_wait(dio);
 	}
 	return dio;
 
