@@ -488,22 +488,42 @@ static void ram_prefetch_races_discard_stress(struct kunit *test)
 
 /*
  * Reads take no lock (drivers/block/ram.c, ram_read(): a seqlock per
- * stripe; TSan builds lock). A writer thread overwrites one 16 KiB extent
- * with a new byte each time (1, 2, 3, ...), while this thread reads it:
+ * stripe; TSan builds lock). A writer thread overwrites one 64 KiB extent
+ * with a new 32-bit number each time (1, 2, 3, ...), while this thread
+ * reads it:
  *
- *   writer: write 16 KiB of n @ 1 MiB - 8 KiB, n = 1, 2, 3, ...  (one copy)
- *   reader: read  16 KiB       @ 1 MiB - 8 KiB                   -> check
+ *   writer: write 64 KiB of n, n, n, ... @ 1 MiB - 8 KiB, n = 1, 2, ... (one copy)
+ *   reader: read  64 KiB                 @ 1 MiB - 8 KiB              -> check
  *
- * Expect every read to succeed and hold one byte value throughout (one
- * write's, never a mix of two), values never going back (a later read
+ * Expect every read to succeed and hold one number throughout (one
+ * write's, never a mix of two), numbers never going back (a later read
  * never sees an older write), and the writer to see no error.
  */
-#define RAM_SEQ_ROUNDS	3000
+#define RAM_SEQ_ROUNDS	6000
 #define RAM_SEQ_SECTOR	(((1UL << 20) - 8192) >> 9)
+#define RAM_SEQ_BYTES	(16 * PAGE_SIZE)
+
+static void t_fill_u32(uint32_t *p, uint32_t v, size_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < bytes / 4; i++)
+		p[i] = v;
+}
+
+static bool t_is_u32(const uint32_t *p, uint32_t v, size_t bytes)
+{
+	size_t i;
+
+	for (i = 0; i < bytes / 4; i++)
+		if (p[i] != v)
+			return false;
+	return true;
+}
 
 struct ram_seq_race {
 	struct block_device *bdev;
-	struct folio *folio;		/* order 2: the writer's buffer */
+	struct folio *folio;		/* order 4: the writer's buffer */
 	int errors;
 	bool done;
 };
@@ -520,9 +540,9 @@ static void *ram_seq_writer(void *arg)
 			r->errors++;
 			continue;
 		}
-		memset(folio_address(r->folio), i & 0xff, 4 * PAGE_SIZE);
+		t_fill_u32(folio_address(r->folio), (uint32_t)i, RAM_SEQ_BYTES);
 		bio->bi_iter.bi_sector = RAM_SEQ_SECTOR;
-		if (!bio_add_folio(bio, r->folio, 4 * PAGE_SIZE, 0) || submit_bio_wait(bio))
+		if (!bio_add_folio(bio, r->folio, RAM_SEQ_BYTES, 0) || submit_bio_wait(bio))
 			r->errors++;
 		bio_put(bio);
 	}
@@ -533,29 +553,28 @@ static void *ram_seq_writer(void *arg)
 static void ram_lockless_read_stress(struct kunit *test)
 {
 	struct ram_seq_race r = { 0 };
-	struct folio *rd = t_blk_folio(test, 2, 0);
+	struct folio *rd = t_blk_folio(test, 4, 0);
 	unsigned long reads = 0, torn = 0, failed = 0, back = 0;
-	unsigned int last = 0;
+	uint32_t last = 0;
 	pthread_t t;
 
 	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(0), 0);
 	KUNIT_ASSERT_EQ(test, sim_ramdisk_create("ram0", 2UL << 20, 512), 0);
 	r.bdev = t_blk_open(test, "ram0");
-	r.folio = t_blk_folio(test, 2, 0);
+	r.folio = t_blk_folio(test, 4, 0);
 	KUNIT_ASSERT_EQ(test, pthread_create(&t, NULL, ram_seq_writer, &r), 0);
 	while (!__atomic_load_n(&r.done, __ATOMIC_ACQUIRE) || reads < 100) {
 		struct bio *bio = t_blk_bio(test, r.bdev, REQ_OP_READ, RAM_SEQ_SECTOR, 1);
-		const unsigned char *p = folio_address(rd);
+		const uint32_t *p = folio_address(rd);
 
-		KUNIT_ASSERT_TRUE(test, bio_add_folio(bio, rd, 4 * PAGE_SIZE, 0));
-		memset(folio_address(rd), 0xee, 4 * PAGE_SIZE);
+		KUNIT_ASSERT_TRUE(test, bio_add_folio(bio, rd, RAM_SEQ_BYTES, 0));
+		memset(folio_address(rd), 0xee, RAM_SEQ_BYTES);
 		if (submit_bio_wait(bio)) {
 			failed++;
-		} else if (!t_mem_is(p, p[0], 4 * PAGE_SIZE)) {
+		} else if (!t_is_u32(p, p[0], RAM_SEQ_BYTES)) {
 			torn++;
 		} else {
-			/* Bytes wrap at 256 writes: compare on the same lap only. */
-			back += p[0] < last && last - p[0] < 128;
+			back += p[0] < last;
 			last = p[0];
 		}
 		bio_put(bio);
