@@ -37,13 +37,15 @@ static int madvise_update_flags(struct mm_struct *mm, struct vm_area_struct *vma
  * @advice: MADV_DONTNEED, MADV_DONTFORK, MADV_DOFORK, MADV_HUGEPAGE,
  *	MADV_NOHUGEPAGE.
  *
- * Return: 0, -EINVAL (misaligned, unknown advice), -ENOMEM (unmapped part).
+ * Return: 0, -EINVAL (misaligned, unknown advice, a range that wraps the
+ * address space), -ENOMEM (unmapped part).
  */
 int sim_madvise(unsigned long addr, size_t len, int advice)
 {
 	struct mm_struct *mm = current ? current->mm : NULL;
 	struct vm_area_struct *vma;
 	unsigned long end, a;
+	size_t aligned;
 	bool hole = false;
 	int err = 0;
 
@@ -56,12 +58,19 @@ int sim_madvise(unsigned long addr, size_t len, int advice)
 	default:
 		return -EINVAL;
 	}
-	if (!len)
-		return 0;
-	len = ALIGN(len, PAGE_SIZE);
-	if (len > TASK_SIZE_MAX || addr > TASK_SIZE_MAX - len)
+	/*
+	 * As the kernel: a length PAGE_ALIGN() rounds up to 0 and an end that
+	 * wraps are -EINVAL; a range running past the mapped space is only a
+	 * hole (-ENOMEM below).
+	 */
+	aligned = ALIGN(len, PAGE_SIZE);
+	if (len && !aligned)
 		return -EINVAL;
-	end = addr + len;
+	end = addr + aligned;
+	if (end < addr)
+		return -EINVAL;
+	if (end == addr)
+		return 0;
 
 	mmap_write_lock(mm);
 	for (a = addr; a < end && !err;) {
