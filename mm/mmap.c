@@ -205,15 +205,21 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
 		return 0;
+	/*
+	 * Both splits before anything is unmapped, as do_vmi_align_munmap()
+	 * does: a failed split leaves every page mapped (a split already
+	 * made stays, which is harmless).
+	 */
 	if (vma->vm_start < start && split_vma(mm, vma, start))
+		return -ENOMEM;
+	vma = vma_lookup(mm, end);
+	if (vma && vma->vm_start < end && split_vma(mm, vma, end))
 		return -ENOMEM;
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		if (vma->vm_start >= end)
 			break;
 		if (vma->vm_end <= start)
 			continue;
-		if (vma->vm_end > end && split_vma(mm, vma, end))
-			return -ENOMEM;
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vm_area_free(vma);
