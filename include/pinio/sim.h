@@ -366,8 +366,9 @@ void sim_aio_destroy(struct sim_aio *ring);
  * (or the ring is destroyed), and charged to the user's locked memory
  * against current's RLIMIT_MEMLOCK before anything is pinned (scenarios.md
  * §5.3 bad input 32, F2). sim_aio_register_buffers(): 0; -EINVAL (NULL
- * ring or iov, @nr 0 or above SIM_AIO_MAX_REG_BUFFERS, a buffer of length
- * 0 or above 1 GiB, or one that wraps); -EBUSY (buffers registered
+ * ring or iov, @nr 0 or above SIM_AIO_MAX_REG_BUFFERS); -EFAULT (a buffer
+ * of length 0 or above 1 GiB, as io_buffer_validate()); -EOVERFLOW (a
+ * buffer whose page-rounded end wraps); -EBUSY (buffers registered
  * already); -ENOMEM (the pages would exceed the limit, or an allocation
  * failed: nothing pinned, nothing charged); -EFAULT (a page cannot be
  * pinned: the pages pinned so far are released). sim_aio_unregister_buffers():
