@@ -262,16 +262,27 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 
 	if (vma->vm_flags & VM_SHARED) {
 		/* Shared mapping: no COW, only dirty tracking. */
-		pthread_mutex_unlock(&mm->page_table_lock);
-		if (unshare || !page)
+		if (unshare || !page) {
+			pthread_mutex_unlock(&mm->page_table_lock);
 			return 0;
+		}
+		/*
+		 * Our own reference across the unlocked ->page_mkwrite(), as
+		 * wp_page_shared() takes: a truncate meanwhile may unmap the
+		 * PTE and drop the cache's reference, and page_mkwrite must
+		 * find an orphan to refuse, not a freed folio.
+		 */
+		folio_get(folio);
+		pthread_mutex_unlock(&mm->page_table_lock);
 		if (vma->vm_ops && vma->vm_ops->page_mkwrite) {
 			struct vm_fault vmf = { .vma = vma, .address = addr, .flags = flags,
 						.page = page };
 			vm_fault_t ret = vma->vm_ops->page_mkwrite(&vmf);
 
-			if (ret & VM_FAULT_ERROR)
+			if (ret & VM_FAULT_ERROR) {
+				folio_put(folio);
 				return ret;
+			}
 		}
 		pthread_mutex_lock(&mm->page_table_lock);
 		if (ptep_get(ptep) == orig) {
@@ -279,6 +290,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 			folio_mark_dirty(folio);
 		}
 		pthread_mutex_unlock(&mm->page_table_lock);
+		folio_put(folio);
 		return 0;
 	}
 
@@ -299,12 +311,22 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 			return 0;
 		}
 	}
+	/*
+	 * Copy: the zero page, a shared anon page, or a private file page.
+	 * The source is read with the ptl dropped: hold it (wp_page_copy()
+	 * runs with a reference on vmf->page), or a racing COW of the same
+	 * PTE plus the other sharer's unmap, or a truncate of a private file
+	 * page, could free it under the copy.
+	 */
+	if (folio)
+		folio_get(folio);
 	pthread_mutex_unlock(&mm->page_table_lock);
-
-	/* Copy: the zero page, a shared anon page, or a private file page. */
 	new = folio_alloc_owner(0, 0, OWNER_ANON);
-	if (!new)
+	if (!new) {
+		if (folio)
+			folio_put(folio);
 		return VM_FAULT_OOM;
+	}
 	copy_user_page_contents(&new->page, page);
 	entry = mk_pte_vma(folio_pfn(new), vma);
 	entry = unshare ? pte_wrprotect(entry) : maybe_mkwrite(entry, vma);
@@ -314,6 +336,8 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 		/* Raced: someone else resolved it; the caller retries. */
 		pthread_mutex_unlock(&mm->page_table_lock);
 		folio_put(new);
+		if (folio)
+			folio_put(folio);
 		return 0;
 	}
 	page_add_anon_rmap_new(new, vma, addr, false);
@@ -327,8 +351,10 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 			atomic_long_dec(&mm->rss_file);
 	}
 	pthread_mutex_unlock(&mm->page_table_lock);
-	if (folio)
-		folio_put(folio);
+	if (folio) {
+		folio_put(folio);	/* the old PTE's reference */
+		folio_put(folio);	/* ours, from before the copy */
+	}
 	mod_node_page_state(COW_FAULT, 1);
 	trace_page_event(folio_pfn(new), PE_COW, (long)addr);
 	return 0;

@@ -365,6 +365,76 @@ static void simfs_r24_dio_read_dirties_file_page(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
 }
 
+/* ->page_mkwrite that lets a truncate in first (see the case below). */
+static struct {
+	int fd;
+	int refs;		/* the folio's references as page_mkwrite starts */
+	int trunc_ret;
+	bool orphan;		/* after the truncate: out of the cache, still held */
+} racing;
+
+static vm_fault_t racing_page_mkwrite(struct vm_fault *vmf)
+{
+	struct folio *folio = page_folio(vmf->page);
+
+	racing.refs = folio_ref_count(folio);
+	racing.trunc_ret = sim_ftruncate(racing.fd, 0);
+	racing.orphan = !folio->mapping && folio_ref_count(folio) > 0;
+	return filemap_page_mkwrite(vmf);
+}
+
+/*
+ * A store into a read-only PTE of a MAP_SHARED simfs page (dirty
+ * tracking) calls ->page_mkwrite with the ptl dropped, so the fault must
+ * hold its own reference on the page meanwhile (wp_page_shared()): else a
+ * truncate in that window frees the folio that page_mkwrite then locks
+ * and checks. The window is made deterministic by a ->page_mkwrite that
+ * truncates the file to 0 before it does its work:
+ *   read fault: PTE -> P (R/O)          P: cache + PTE references
+ *   store -> do_wp_page -> drop ptl -> page_mkwrite { ftruncate(0) }
+ * Expect page_mkwrite to see one reference more than the cache's and the
+ * PTE's, P to survive the truncate as an orphan (no mapping, still held),
+ * the store to fail with -EFAULT (the page left the file: SIGBUS), and P
+ * freed once the fault lets go (ledger).
+ */
+static void simfs_wp_shared_holds_page_across_page_mkwrite(struct kunit *test)
+{
+	struct vm_operations_struct ops;
+	struct vm_area_struct *vma;
+	struct sim_ledger before, after;
+	unsigned long addr;
+	int base;
+	char c = 'x';
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	racing.fd = sfs_open(test, "w", O_RDWR | O_CREAT);
+	sfs_pwrite(test, racing.fd, 4096, 0, 5);
+	KUNIT_EXPECT_EQ(test, sim_fsync(racing.fd), 0);
+	addr = sim_mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, racing.fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	KUNIT_ASSERT_EQ(test, sim_user_read(addr, &c, 1), 1);
+	KUNIT_ASSERT_NOT_NULL(test, t_mm_page(t_mm(), addr));
+	base = folio_ref_count(page_folio(t_mm_page(t_mm(), addr)));
+	vma = vma_lookup(t_mm(), addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	ops = *vma->vm_ops;
+	ops.page_mkwrite = racing_page_mkwrite;
+	vma->vm_ops = &ops;
+
+	sim_ledger_read(&before);
+	KUNIT_EXPECT_EQ(test, sim_user_write(addr, &c, 1), -EFAULT);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, racing.trunc_ret, 0);
+	KUNIT_EXPECT_EQ(test, racing.refs, base + 1);
+	KUNIT_EXPECT_TRUE(test, racing.orphan);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios - 1);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(racing.fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
 static struct kunit_case simfs_pin_cases[] = {
 	KUNIT_CASE(simfs_i7_truncate_orphans_held_page),
 	KUNIT_CASE(simfs_mmap_shared_private),
@@ -372,6 +442,7 @@ static struct kunit_case simfs_pin_cases[] = {
 	KUNIT_CASE(simfs_r10_truncate_pinned_page),
 	KUNIT_CASE(simfs_r11_writeback_vs_pin),
 	KUNIT_CASE(simfs_r24_dio_read_dirties_file_page),
+	KUNIT_CASE(simfs_wp_shared_holds_page_across_page_mkwrite),
 	{}
 };
 
