@@ -493,7 +493,11 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 				continue;
 			}
 			if (__split_huge_pmd_locked(vma, pmdp, addr & PMD_MASK)) {
-				/* No memory for a PTE table: zap the whole PMD instead. */
+				/*
+				 * No memory for a PTE table: zap the whole PMD
+				 * instead. Unreached by munmap and madvise, which
+				 * split partial PMDs first and fail on -ENOMEM.
+				 */
 				zap_huge_pmd(vma, pmdp, addr & PMD_MASK);
 				pthread_mutex_unlock(&mm->page_table_lock);
 				addr = next;
