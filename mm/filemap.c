@@ -285,6 +285,8 @@ void filemap_remove_folio(struct folio *folio)
 
 /**
  * filemap_remove_folio_unused() - reclaim's removal: take the locked
+ * @mapping: the page cache @folio is in.
+ * @folio: the locked folio reclaim wants to free.
  * @folio out of the index only if nobody but the cache and the caller
  * holds it and no PTE maps it, checked under the index lock so that no
  * lookup can take a reference in between (the kernel freezes the
@@ -325,6 +327,8 @@ bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *fo
  * the index lock, check once more that only the cache and the caller hold
  * the large @folio, split its frames (split_folio_frames()) and give each
  * page its own slot, mapping and index.
+ * @mapping: the page cache @folio is in.
+ * @folio: the locked, unmapped large folio.
  *
  * Context: @folio is locked and unmapped. Return: 0, -EBUSY (someone
  * else holds it, or it left the cache), -ENOMEM (nothing changed).

@@ -53,6 +53,8 @@ static int dontneed_range(struct vm_area_struct *vma, unsigned long s, unsigned 
 
 /**
  * sim_madvise() - give advice about [@addr, @addr+@len).
+ * @addr: start of the range (page aligned).
+ * @len: its length in bytes (rounded up to pages).
  * @advice: MADV_DONTNEED, MADV_DONTFORK, MADV_DOFORK, MADV_HUGEPAGE,
  *	MADV_NOHUGEPAGE.
  *

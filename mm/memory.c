@@ -399,6 +399,8 @@ static vm_fault_t handle_pte_fault(struct vm_area_struct *vma, pte_t *ptep,
 
 /**
  * handle_mm_fault() - resolve a fault at @address in @vma.
+ * @vma: the VMA containing @address.
+ * @address: the faulting user address.
  * @flags: FAULT_FLAG_WRITE for a write access, FAULT_FLAG_UNSHARE to break
  *	sharing of an anon page for a R/O pin.
  *
@@ -468,6 +470,9 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 /**
  * zap_page_range() - unmap [@start, @end) of @vma, dropping each mapping's
  * reference. Pinned pages stay allocated until their pins are gone.
+ * @vma: the VMA to unmap from.
+ * @start: first address (page aligned, inside @vma).
+ * @end: end of the range (exclusive).
  *
  * Context: mmap_lock held.
  */
@@ -573,6 +578,8 @@ static int copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struc
 
 /**
  * copy_page_range() - fork's copy of @src_vma's page tables into @dst_vma.
+ * @dst_vma: the child's copy of @src_vma, in the child's mm.
+ * @src_vma: the parent's VMA.
  *
  * Context: both mms' mmap_lock held for write. For COW mappings the
  * parent's write_protect_seq is odd for the duration, so GUP-fast backs
@@ -654,6 +661,10 @@ static pte_t change_pte_prot(pte_t pte, struct vm_area_struct *vma, unsigned lon
  * change_protection() - rewrite the PTEs of [@start, @end) for @newflags
  * (mprotect). Write access is never granted to a private page that is not
  * already writable: the next write fault decides (reuse or COW).
+ * @vma: the VMA whose PTEs change.
+ * @start: first address (page aligned, inside @vma).
+ * @end: end of the range (exclusive).
+ * @newflags: the VMA's new vm_flags (VM_READ, VM_WRITE, ...).
  */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       unsigned long newflags)

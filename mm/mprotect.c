@@ -13,11 +13,13 @@
 
 /**
  * sim_mprotect() - change the protection of [@addr, @addr+@len).
+ * @addr: start of the range (page aligned).
+ * @len: its length in bytes (rounded up to pages).
  * @prot: PROT_READ | PROT_WRITE | PROT_EXEC, or PROT_NONE.
  *
  * Return: 0, -EINVAL (misaligned or unknown bits), -ENOMEM (a hole in the
- * range, a range that wraps the address space, or no memory to split), -EACCES (write on a mapping that may not
- * be written).
+ * range, a range that wraps the address space, or no memory to split),
+ * -EACCES (write on a mapping that may not be written).
  */
 int sim_mprotect(unsigned long addr, size_t len, int prot)
 {

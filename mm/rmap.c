@@ -15,6 +15,9 @@
 
 /**
  * page_add_anon_rmap_new() - account the first mapping of a new anon folio.
+ * @folio: the freshly allocated folio.
+ * @vma: the private VMA it is mapped into.
+ * @address: the (PMD-aligned if @pmd) address it is mapped at.
  * @pmd: mapped by one PMD (the whole folio) rather than one PTE.
  *
  * The folio becomes anonymous and exclusive to this mapping.
@@ -92,6 +95,8 @@ struct i_mmap_set {
 
 /**
  * mapping_vma_add() - @vma maps @mapping's file (mmap, fork, split).
+ * @mapping: the file's page cache.
+ * @vma: a VMA mapping that file.
  * Return: 0 or -ENOMEM.
  */
 int mapping_vma_add(struct address_space *mapping, struct vm_area_struct *vma)

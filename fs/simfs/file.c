@@ -486,6 +486,8 @@ const struct file_operations simfs_file_ops = {
 
 /**
  * simfs_setsize() - truncate or extend @inode to @newsize (ftruncate).
+ * @inode: a simfs regular file.
+ * @newsize: the new size in bytes.
  *
  * Waits for direct I/O in flight first; cached folios past the new end
  * leave the cache at once (held ones are orphaned); blocks past it are
@@ -569,6 +571,10 @@ int simfs_setsize(struct inode *inode, loff_t newsize)
 
 /**
  * simfs_open_file() - open (O_CREAT: create) file @name of @sbi.
+ * @sbi: the mounted simfs.
+ * @name: the file name (no directory part).
+ * @flags: host O_* flags (O_CREAT, O_EXCL, O_TRUNC, O_DIRECT, O_ACCMODE).
+ * @mode: permission bits for a new file.
  * Context: the caller keeps the mount alive (simfs_open_path()).
  * Return: the file (O_DIRECT allowed), or ERR_PTR(-ENOENT, -EEXIST,
  * -ENAMETOOLONG, -EINVAL (empty name or a '/'), -ENOMEM).
