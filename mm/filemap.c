@@ -285,12 +285,12 @@ void filemap_remove_folio(struct folio *folio)
 
 /**
  * filemap_remove_folio_unused() - reclaim's removal: take the locked
- * @mapping: the page cache @folio is in.
- * @folio: the locked folio reclaim wants to free.
  * @folio out of the index only if nobody but the cache and the caller
  * holds it and no PTE maps it, checked under the index lock so that no
  * lookup can take a reference in between (the kernel freezes the
  * refcount, folio_ref_freeze() in __remove_mapping()).
+ * @mapping: the page cache @folio is in.
+ * @folio: the locked folio reclaim wants to free.
  * Return: true if it was removed (the cache's reference is dropped).
  */
 bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *folio)
