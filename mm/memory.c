@@ -184,6 +184,7 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 	};
 	bool shared = vma->vm_flags & VM_SHARED;
 	struct folio *folio, *copy = NULL;
+	struct address_space *fmap;
 	vm_fault_t ret;
 	pte_t entry;
 
@@ -209,19 +210,43 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 			return ret;
 		}
 	}
-	pthread_mutex_lock(&mm->page_table_lock);
-	if (!pte_none(ptep_get(ptep))) {
-		pthread_mutex_unlock(&mm->page_table_lock);
-		if (copy)
-			folio_put(copy);
-		folio_put(folio);
-		return 0;
-	}
 	if (copy) {
+		pthread_mutex_lock(&mm->page_table_lock);
+		if (!pte_none(ptep_get(ptep))) {
+			pthread_mutex_unlock(&mm->page_table_lock);
+			folio_put(copy);
+			folio_put(folio);
+			return 0;
+		}
 		page_add_anon_rmap_new(copy, vma, addr, false);
 		atomic_long_inc(&mm->rss_anon);
 		set_pte(ptep, maybe_mkwrite(mk_pte_vma(folio_pfn(copy), vma), vma));
 		pthread_mutex_unlock(&mm->page_table_lock);
+		folio_put(folio);
+		return 0;
+	}
+	/*
+	 * A page-cache folio is mapped only while it is still in the file:
+	 * truncate takes it out of the index first and then unmaps it under
+	 * i_mmap_lock (truncate_one_folio()), so under that lock we either
+	 * install before its unmap walks (which then removes our PTE) or see
+	 * the folio gone and let the caller retry (and find EOF). The kernel
+	 * gets the same from the folio lock held from ->fault to the PTE.
+	 */
+	fmap = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+	if (fmap) {
+		pthread_mutex_lock(&fmap->i_mmap_lock);
+		if (READ_ONCE(folio->mapping) != fmap) {
+			pthread_mutex_unlock(&fmap->i_mmap_lock);
+			folio_put(folio);
+			return 0;
+		}
+	}
+	pthread_mutex_lock(&mm->page_table_lock);
+	if (!pte_none(ptep_get(ptep))) {
+		pthread_mutex_unlock(&mm->page_table_lock);
+		if (fmap)
+			pthread_mutex_unlock(&fmap->i_mmap_lock);
 		folio_put(folio);
 		return 0;
 	}
@@ -238,6 +263,8 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 		entry = pte_wrprotect(entry);
 	set_pte(ptep, entry);
 	pthread_mutex_unlock(&mm->page_table_lock);
+	if (fmap)
+		pthread_mutex_unlock(&fmap->i_mmap_lock);
 	trace_page_event_rec(page_to_pfn(vmf.page), PE_MAP, (long)addr);
 	return 0;
 }

@@ -21,12 +21,20 @@
 
 #define TRUNC_BATCH	16
 
-/* Unmap, clean and drop one locked folio from its mapping. */
+/*
+ * Drop one locked folio from its mapping, clean, then unmap it. Out of
+ * the index first: a racing fault installs its PTE only while
+ * folio->mapping is still the file's (checked under i_mmap_lock in
+ * do_fault()), so the unmap walk that follows removes it or it never
+ * appears. The caller's reference keeps the folio until the walk is done.
+ */
 static void truncate_one_folio(struct folio *folio)
 {
-	folio_unmap_mapping(folio);
+	struct address_space *mapping = folio->mapping;
+
 	clear_bit(PG_dirty, &folio->flags);
 	filemap_remove_folio(folio);
+	mapping_unmap_folio(mapping, folio);
 }
 
 /* Zero bytes [@from, @to) of a cached folio that stays. */

@@ -435,6 +435,59 @@ static void simfs_wp_shared_holds_page_across_page_mkwrite(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
 }
 
+/* ->fault that lets a truncate run before the PTE goes in (see below). */
+static vm_fault_t racing_fault(struct vm_fault *vmf)
+{
+	vm_fault_t ret = filemap_fault(vmf);
+
+	racing.trunc_ret = sim_ftruncate(racing.fd, 0);
+	return ret;
+}
+
+/*
+ * A read fault on a MAP_SHARED simfs page whose ->fault returned the cache
+ * folio just before a truncate to 0 took it out of the file. The PTE must
+ * not then be installed on the orphan (a page past EOF, whose stores
+ * would never reach the file): the kernel holds the folio lock from
+ * ->fault to the PTE; here do_fault() checks folio->mapping under
+ * i_mmap_lock and truncate unmaps after removing (I7).
+ *   ->fault: P (cache, ref)  | ftruncate(0): P out of the index, unmapped
+ *   do_fault: P no longer the file's -> no PTE, retry -> EOF: SIGBUS
+ * Expect the read to fail with -EFAULT, nothing mapped at the address,
+ * and P freed (no leak).
+ */
+static void simfs_fault_vs_truncate_maps_no_orphan(struct kunit *test)
+{
+	struct vm_operations_struct ops;
+	struct vm_area_struct *vma;
+	struct sim_ledger before, after;
+	unsigned long addr;
+	char c = 0;
+
+	sfs_mkfs_mount(test, NULL, NULL);
+	racing.fd = sfs_open(test, "f", O_RDWR | O_CREAT);
+	sfs_pwrite(test, racing.fd, 4096, 0, 6);
+	addr = sim_mmap(0, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, racing.fd, 0);
+	KUNIT_ASSERT_FALSE(test, IS_ERR_VALUE(addr));
+	vma = vma_lookup(t_mm(), addr);
+	KUNIT_ASSERT_NOT_NULL(test, vma);
+	ops = *vma->vm_ops;
+	ops.fault = racing_fault;
+	vma->vm_ops = &ops;
+
+	sim_ledger_read(&before);
+	KUNIT_EXPECT_EQ(test, sim_user_read(addr, &c, 1), -EFAULT);
+	sim_ledger_read(&after);
+	KUNIT_EXPECT_EQ(test, racing.trunc_ret, 0);
+	KUNIT_EXPECT_PTR_EQ(test, t_mm_page(t_mm(), addr), NULL);
+	KUNIT_EXPECT_EQ(test, after.live_folios, before.live_folios - 1);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+
+	t_mm_munmap(test, addr, 4096);
+	KUNIT_EXPECT_EQ(test, sim_close(racing.fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
 static struct kunit_case simfs_pin_cases[] = {
 	KUNIT_CASE(simfs_i7_truncate_orphans_held_page),
 	KUNIT_CASE(simfs_mmap_shared_private),
@@ -443,6 +496,7 @@ static struct kunit_case simfs_pin_cases[] = {
 	KUNIT_CASE(simfs_r11_writeback_vs_pin),
 	KUNIT_CASE(simfs_r24_dio_read_dirties_file_page),
 	KUNIT_CASE(simfs_wp_shared_holds_page_across_page_mkwrite),
+	KUNIT_CASE(simfs_fault_vs_truncate_maps_no_orphan),
 	{}
 };
 
