@@ -44,6 +44,7 @@ static const char *const dma_stat_names[NR_DMA_STATS] = {
 	[DS_URING_DEPTH_SUM] = "file_uring_depth_sum",
 	[DS_URING_WAITS] = "file_uring_waits",	[DS_URING_KICKS] = "file_uring_kicks",
 	[DS_FAULTS_RUN] = "dma_faults_run",
+	[DS_URING_OP_CHUNKS] = "file_uring_op_chunks",
 };
 /* Per-thread (block/sim_tstat.h): three of them move on every request. */
 static struct sim_tstat dma_stats = SIM_TSTAT_INIT(dma_stats, NR_DMA_STATS);

@@ -132,8 +132,8 @@ static inline void dma_dev_sync_plain(struct dma_dev *dd)
  * file_uring_* ones are the io_uring backend's: I/O SQEs submitted (short
  * transfers' resubmissions included), io_uring_enter() calls that
  * submitted, the sum over those of the I/Os then in flight at the host
- * (divide by the enters for the mean depth), waits for a CQE, and
- * doorbells rung.
+ * (divide by the enters for the mean depth), waits for a CQE, doorbells
+ * rung, and chunks of ops its per-ring pools allocated.
  */
 enum dma_stat_item {
 	DS_CHECKS,
@@ -151,6 +151,7 @@ enum dma_stat_item {
 	DS_URING_WAITS,
 	DS_URING_KICKS,
 	DS_FAULTS_RUN,
+	DS_URING_OP_CHUNKS,
 	NR_DMA_STATS,
 };
 

@@ -268,7 +268,9 @@ unsigned int sim_dma_threads(void);
  * included), "file_uring_enters" (io_uring_enter() calls that submitted),
  * "file_uring_depth_sum" (I/Os in flight at the host after each of those,
  * summed), "file_uring_waits" (waits for a CQE), "file_uring_kicks"
- * (doorbells rung to wake the ring's thread). 0 for an unknown name.
+ * (doorbells rung to wake the ring's thread), "file_uring_op_chunks"
+ * (chunks of 32 ops the rings' pools allocated: they grow to the most
+ * I/Os a disk had in flight, not per I/O). 0 for an unknown name.
  */
 unsigned long sim_dma_stat(const char *name);
 /*
