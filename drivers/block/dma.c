@@ -266,7 +266,23 @@ struct dma_dev *dma_req_dev(const struct dma_req *rq)
 	return rq->dd;
 }
 
-/* Run one request: transfer (or flush, discard) and complete it. */
+/**
+ * dma_run() - run one request: transfer (or flush, discard) and complete it.
+ * @rq: a due request from dma_queue(), on a worker or inline; owned by
+ *	the caller until it is completed.
+ *
+ * A request an injected SIM_IO_FAIL marked completes at once with its
+ * error, moving nothing. Otherwise a REQ_PREFLUSH or REQ_OP_FLUSH flushes
+ * first; a discard or write-zeroes goes to ->discard; a read or write has
+ * its pages checked again (I9, dma_map(): up to the first refused page and
+ * at most @rq->limit bytes) and moves through ->rw, or is started through
+ * ->rw_async, which completes it later with dma_xfer_done(). Every path
+ * ends in dma_finish(): bio_endio() exactly once, the request freed or
+ * cached.
+ *
+ * Context: a DMA worker, or the submitter in inline mode; not under any
+ * engine lock.
+ */
 void dma_run(struct dma_req *rq)
 {
 	struct dma_dev *dd = rq->dd;
