@@ -202,6 +202,7 @@ static inline bool is_zero_pfn(unsigned long pfn)
 
 /**
  * is_zero_page() - is @page one of the (coloured) shared zero pages?
+ * @page: the page to test.
  *
  * True for every colour, false for the huge zero folio (R-ZERO-4).
  */
@@ -226,6 +227,7 @@ void __folio_put(struct folio *folio);
 
 /**
  * folio_get() - take a reference on @folio. Never a pin.
+ * @folio: the folio; the caller already holds a reference.
  */
 static inline void folio_get(struct folio *folio)
 {
@@ -251,6 +253,7 @@ static inline bool try_get_page(struct page *page)
 
 /**
  * folio_put() - drop a reference on @folio; frees it at zero.
+ * @folio: the folio.
  */
 static inline void folio_put(struct folio *folio)
 {
@@ -260,6 +263,8 @@ static inline void folio_put(struct folio *folio)
 
 /**
  * folio_put_refs() - drop @refs references on @folio; frees it at zero.
+ * @folio: the folio.
+ * @refs: how many references to drop (> 0).
  */
 static inline void folio_put_refs(struct folio *folio, int refs)
 {
@@ -276,6 +281,7 @@ static inline void put_page(struct page *page)
 
 /**
  * folio_maybe_dma_pinned() - might @folio be pinned for DMA?
+ * @folio: the folio to test.
  *
  * Large folios: exact (_pincount > 0). Small folios: (unsigned)_refcount >=
  * GUP_PIN_COUNTING_BIAS, which gives false positives at 1024 plain

@@ -132,6 +132,8 @@ static inline struct pipe_buffer *pipe_buf(const struct pipe_inode_info *pipe,
 /**
  * pipe_buf_release() - the buffer leaves the pipe: its ops drop the page
  * reference it held (put_page()). The slot is marked empty.
+ * @pipe: the pipe, its mutex held.
+ * @buf: the buffer to release.
  */
 static inline void pipe_buf_release(struct pipe_inode_info *pipe, struct pipe_buffer *buf)
 {

@@ -57,6 +57,8 @@ void __mod_node_page_state_register(enum node_stat_item item, long delta);
 
 /**
  * mod_node_page_state() - add @delta to counter @item on this thread.
+ * @item: the counter.
+ * @delta: the amount to add (may be negative).
  */
 static inline void mod_node_page_state(enum node_stat_item item, long delta)
 {
