@@ -753,7 +753,9 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
  * vmf->page under its lock before a shared PTE becomes writable.
  * @vmf: the fault.
  *
- * Return: 0, or VM_FAULT_SIGBUS if the folio was truncated meanwhile.
+ * Return: 0, or VM_FAULT_NOPAGE if the folio left the file meanwhile
+ * (truncate or invalidation): the fault is retried, and finds EOF (SIGBUS)
+ * or the file's new page, as in the kernel.
  */
 vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
 {
@@ -763,7 +765,7 @@ vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
 	folio_lock(folio);
 	if (folio->mapping != mapping) {
 		folio_unlock(folio);
-		return VM_FAULT_SIGBUS;		/* truncated under us */
+		return VM_FAULT_NOPAGE;		/* truncated or invalidated: retry */
 	}
 	folio_mark_dirty(folio);
 	folio_unlock(folio);

@@ -205,9 +205,10 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 	}
 	if (shared && (flags & FAULT_FLAG_WRITE) && vma->vm_ops->page_mkwrite) {
 		ret = vma->vm_ops->page_mkwrite(&vmf);
-		if (ret & VM_FAULT_ERROR) {
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+			/* NOPAGE: the folio left the file; 0 retries the access. */
 			folio_put(folio);
-			return ret;
+			return ret & VM_FAULT_ERROR;
 		}
 	}
 	if (copy) {
@@ -306,9 +307,10 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 						.page = page };
 			vm_fault_t ret = vma->vm_ops->page_mkwrite(&vmf);
 
-			if (ret & VM_FAULT_ERROR) {
+			if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+				/* NOPAGE: the folio left the file; 0 retries. */
 				folio_put(folio);
-				return ret;
+				return ret & VM_FAULT_ERROR;
 			}
 		}
 		pthread_mutex_lock(&mm->page_table_lock);

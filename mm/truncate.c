@@ -209,10 +209,22 @@ int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, 
 			folio_lock(folio);
 			if (folio->mapping == mapping) {
 				folio_unmap_mapping(folio);
-				if (folio_test_dirty(folio) && folio_write_one(folio))
+				if (folio_test_dirty(folio) && folio_write_one(folio)) {
 					ret = -EBUSY;
-				else
+				} else {
 					filemap_remove_folio(folio);
+					/*
+					 * A read fault while the folio was being
+					 * written found it still in the file and
+					 * mapped it (the kernel's folio lock keeps
+					 * such a fault out; ours does not lock): walk
+					 * again, now that do_fault() can no longer
+					 * map it. A store through that PTE went
+					 * through page_mkwrite, which waited for our
+					 * lock and retries, so no data is lost.
+					 */
+					mapping_unmap_folio(mapping, folio);
+				}
 			}
 			folio_unlock(folio);
 			folio_put(folio);
