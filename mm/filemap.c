@@ -289,6 +289,8 @@ void filemap_remove_folio(struct folio *folio)
  * holds it and no PTE maps it, checked under the index lock so that no
  * lookup can take a reference in between (the kernel freezes the
  * refcount, folio_ref_freeze() in __remove_mapping()).
+ * @mapping: the page cache @folio is in.
+ * @folio: the locked folio reclaim wants to free.
  * Return: true if it was removed (the cache's reference is dropped).
  */
 bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *folio)
@@ -325,6 +327,8 @@ bool filemap_remove_folio_unused(struct address_space *mapping, struct folio *fo
  * the index lock, check once more that only the cache and the caller hold
  * the large @folio, split its frames (split_folio_frames()) and give each
  * page its own slot, mapping and index.
+ * @mapping: the page cache @folio is in.
+ * @folio: the locked, unmapped large folio.
  *
  * Context: @folio is locked and unmapped. Return: 0, -EBUSY (someone
  * else holds it, or it left the cache), -ENOMEM (nothing changed).
@@ -749,7 +753,9 @@ vm_fault_t filemap_fault(struct vm_fault *vmf)
  * vmf->page under its lock before a shared PTE becomes writable.
  * @vmf: the fault.
  *
- * Return: 0, or VM_FAULT_SIGBUS if the folio was truncated meanwhile.
+ * Return: 0, or VM_FAULT_NOPAGE if the folio left the file meanwhile
+ * (truncate or invalidation): the fault is retried, and finds EOF (SIGBUS)
+ * or the file's new page, as in the kernel.
  */
 vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
 {
@@ -759,7 +765,7 @@ vm_fault_t filemap_page_mkwrite(struct vm_fault *vmf)
 	folio_lock(folio);
 	if (folio->mapping != mapping) {
 		folio_unlock(folio);
-		return VM_FAULT_SIGBUS;		/* truncated under us */
+		return VM_FAULT_NOPAGE;		/* truncated or invalidated: retry */
 	}
 	folio_mark_dirty(folio);
 	folio_unlock(folio);

@@ -88,6 +88,7 @@ void mmget(struct mm_struct *mm)
 
 /**
  * exit_mmap() - unmap everything and free the page tables.
+ * @mm: the address space whose last user is gone.
  *
  * Every mapping's reference is dropped; pinned pages outlive the mm until
  * unpinned (R-GUP-9: pins belong to the pinner, not to the mapping).
@@ -109,6 +110,7 @@ void exit_mmap(struct mm_struct *mm)
 
 /**
  * mmput() - drop a user of @mm; the last one tears it down.
+ * @mm: an address space with at least one user.
  */
 void mmput(struct mm_struct *mm)
 {
@@ -127,6 +129,7 @@ void mmput(struct mm_struct *mm)
 
 /**
  * dup_mm() - fork's copy of @oldmm.
+ * @oldmm: the parent's address space.
  *
  * Context: takes @oldmm's mmap_lock for write.
  * Return: the child's mm, or ERR_PTR(-ENOMEM) with nothing left behind.

@@ -184,7 +184,8 @@ int split_huge_pmd_address(struct vm_area_struct *vma, unsigned long address)
  * @flags: FAULT_FLAG_*.
  *
  * Reuse an exclusive (or only singly referenced) THP; otherwise split and
- * let the PTE level COW.
+ * let the PTE level COW. A FOLL_FORCE write to a mapping without VM_WRITE
+ * splits too: the PTE level reuses the page and keeps it read-only.
  * Context: mmap_lock held; takes the ptl.
  * Return: 0 (reused), VM_FAULT_FALLBACK (split, or no longer a PMD leaf:
  * retry at the PTE level) or VM_FAULT_OOM.
@@ -213,6 +214,17 @@ vm_fault_t do_huge_pmd_wp_page(struct vm_area_struct *vma, pmd_t *pmdp,
 			SetPageAnonExclusive(&folio->page);
 			reuse = true;
 		}
+		/*
+		 * A FOLL_FORCE write to a R/O private mapping reuses too, but
+		 * the PMD must stay read-only (the kernel's maybe_pmd_mkwrite()
+		 * needs VM_WRITE), or a plain store would then go through a
+		 * PROT_READ mapping. The kernel's follow_trans_huge_pmd() lets
+		 * such a write through a R/O PMD (can_follow_write_pmd()); here
+		 * GUP follows R/O PTEs only, so split and let the PTE level
+		 * reuse the (still exclusive) subpage, R/O as well.
+		 */
+		if (reuse && (flags & FAULT_FLAG_WRITE) && !(vma->vm_flags & VM_WRITE))
+			reuse = false;
 		if (reuse) {
 			if (flags & FAULT_FLAG_WRITE)
 				set_pmd(pmdp, pmd | _PAGE_RW | _PAGE_DIRTY);

@@ -146,6 +146,7 @@ void free_pgd_range(struct mm_struct *mm);
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long address,
 			   unsigned int flags);
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
+bool mapping_unmap_folio(struct address_space *mapping, struct folio *folio);
 int copy_page_range(struct vm_area_struct *dst_vma, struct vm_area_struct *src_vma);
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       unsigned long newflags);

@@ -184,6 +184,7 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 	};
 	bool shared = vma->vm_flags & VM_SHARED;
 	struct folio *folio, *copy = NULL;
+	struct address_space *fmap;
 	vm_fault_t ret;
 	pte_t entry;
 
@@ -204,24 +205,49 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 	}
 	if (shared && (flags & FAULT_FLAG_WRITE) && vma->vm_ops->page_mkwrite) {
 		ret = vma->vm_ops->page_mkwrite(&vmf);
-		if (ret & VM_FAULT_ERROR) {
+		if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+			/* NOPAGE: the folio left the file; 0 retries the access. */
 			folio_put(folio);
-			return ret;
+			return ret & VM_FAULT_ERROR;
+		}
+	}
+	if (copy) {
+		pthread_mutex_lock(&mm->page_table_lock);
+		if (!pte_none(ptep_get(ptep))) {
+			pthread_mutex_unlock(&mm->page_table_lock);
+			folio_put(copy);
+			folio_put(folio);
+			return 0;
+		}
+		page_add_anon_rmap_new(copy, vma, addr, false);
+		atomic_long_inc(&mm->rss_anon);
+		set_pte(ptep, maybe_mkwrite(mk_pte_vma(folio_pfn(copy), vma), vma));
+		pthread_mutex_unlock(&mm->page_table_lock);
+		folio_put(folio);
+		return 0;
+	}
+	/*
+	 * A page-cache folio is mapped only while it is still in the file:
+	 * truncate takes it out of the index first and then unmaps it under
+	 * i_mmap_lock (truncate_one_folio()), so under that lock we either
+	 * install before its unmap walks (which then removes our PTE) or see
+	 * the folio gone and let the caller retry (and find EOF). The kernel
+	 * gets the same from the folio lock held from ->fault to the PTE.
+	 */
+	fmap = vma->vm_file ? vma->vm_file->f_mapping : NULL;
+	if (fmap) {
+		pthread_mutex_lock(&fmap->i_mmap_lock);
+		if (READ_ONCE(folio->mapping) != fmap) {
+			pthread_mutex_unlock(&fmap->i_mmap_lock);
+			folio_put(folio);
+			return 0;
 		}
 	}
 	pthread_mutex_lock(&mm->page_table_lock);
 	if (!pte_none(ptep_get(ptep))) {
 		pthread_mutex_unlock(&mm->page_table_lock);
-		if (copy)
-			folio_put(copy);
-		folio_put(folio);
-		return 0;
-	}
-	if (copy) {
-		page_add_anon_rmap_new(copy, vma, addr, false);
-		atomic_long_inc(&mm->rss_anon);
-		set_pte(ptep, maybe_mkwrite(mk_pte_vma(folio_pfn(copy), vma), vma));
-		pthread_mutex_unlock(&mm->page_table_lock);
+		if (fmap)
+			pthread_mutex_unlock(&fmap->i_mmap_lock);
 		folio_put(folio);
 		return 0;
 	}
@@ -238,6 +264,8 @@ static vm_fault_t do_fault(struct vm_area_struct *vma, pte_t *ptep, unsigned lon
 		entry = pte_wrprotect(entry);
 	set_pte(ptep, entry);
 	pthread_mutex_unlock(&mm->page_table_lock);
+	if (fmap)
+		pthread_mutex_unlock(&fmap->i_mmap_lock);
 	trace_page_event_rec(page_to_pfn(vmf.page), PE_MAP, (long)addr);
 	return 0;
 }
@@ -262,16 +290,28 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 
 	if (vma->vm_flags & VM_SHARED) {
 		/* Shared mapping: no COW, only dirty tracking. */
-		pthread_mutex_unlock(&mm->page_table_lock);
-		if (unshare || !page)
+		if (unshare || !page) {
+			pthread_mutex_unlock(&mm->page_table_lock);
 			return 0;
+		}
+		/*
+		 * Our own reference across the unlocked ->page_mkwrite(), as
+		 * wp_page_shared() takes: a truncate meanwhile may unmap the
+		 * PTE and drop the cache's reference, and page_mkwrite must
+		 * find an orphan to refuse, not a freed folio.
+		 */
+		folio_get(folio);
+		pthread_mutex_unlock(&mm->page_table_lock);
 		if (vma->vm_ops && vma->vm_ops->page_mkwrite) {
 			struct vm_fault vmf = { .vma = vma, .address = addr, .flags = flags,
 						.page = page };
 			vm_fault_t ret = vma->vm_ops->page_mkwrite(&vmf);
 
-			if (ret & VM_FAULT_ERROR)
-				return ret;
+			if (ret & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+				/* NOPAGE: the folio left the file; 0 retries. */
+				folio_put(folio);
+				return ret & VM_FAULT_ERROR;
+			}
 		}
 		pthread_mutex_lock(&mm->page_table_lock);
 		if (ptep_get(ptep) == orig) {
@@ -279,6 +319,7 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 			folio_mark_dirty(folio);
 		}
 		pthread_mutex_unlock(&mm->page_table_lock);
+		folio_put(folio);
 		return 0;
 	}
 
@@ -299,12 +340,22 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 			return 0;
 		}
 	}
+	/*
+	 * Copy: the zero page, a shared anon page, or a private file page.
+	 * The source is read with the ptl dropped: hold it (wp_page_copy()
+	 * runs with a reference on vmf->page), or a racing COW of the same
+	 * PTE plus the other sharer's unmap, or a truncate of a private file
+	 * page, could free it under the copy.
+	 */
+	if (folio)
+		folio_get(folio);
 	pthread_mutex_unlock(&mm->page_table_lock);
-
-	/* Copy: the zero page, a shared anon page, or a private file page. */
 	new = folio_alloc_owner(0, 0, OWNER_ANON);
-	if (!new)
+	if (!new) {
+		if (folio)
+			folio_put(folio);
 		return VM_FAULT_OOM;
+	}
 	copy_user_page_contents(&new->page, page);
 	entry = mk_pte_vma(folio_pfn(new), vma);
 	entry = unshare ? pte_wrprotect(entry) : maybe_mkwrite(entry, vma);
@@ -314,6 +365,8 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 		/* Raced: someone else resolved it; the caller retries. */
 		pthread_mutex_unlock(&mm->page_table_lock);
 		folio_put(new);
+		if (folio)
+			folio_put(folio);
 		return 0;
 	}
 	page_add_anon_rmap_new(new, vma, addr, false);
@@ -327,8 +380,10 @@ static vm_fault_t do_wp_page(struct vm_area_struct *vma, pte_t *ptep, unsigned l
 			atomic_long_dec(&mm->rss_file);
 	}
 	pthread_mutex_unlock(&mm->page_table_lock);
-	if (folio)
-		folio_put(folio);
+	if (folio) {
+		folio_put(folio);	/* the old PTE's reference */
+		folio_put(folio);	/* ours, from before the copy */
+	}
 	mod_node_page_state(COW_FAULT, 1);
 	trace_page_event(folio_pfn(new), PE_COW, (long)addr);
 	return 0;
@@ -373,6 +428,8 @@ static vm_fault_t handle_pte_fault(struct vm_area_struct *vma, pte_t *ptep,
 
 /**
  * handle_mm_fault() - resolve a fault at @address in @vma.
+ * @vma: the VMA containing @address.
+ * @address: the faulting user address.
  * @flags: FAULT_FLAG_WRITE for a write access, FAULT_FLAG_UNSHARE to break
  *	sharing of an anon page for a R/O pin.
  *
@@ -442,6 +499,9 @@ static void zap_pte(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr)
 /**
  * zap_page_range() - unmap [@start, @end) of @vma, dropping each mapping's
  * reference. Pinned pages stay allocated until their pins are gone.
+ * @vma: the VMA to unmap from.
+ * @start: first address (page aligned, inside @vma).
+ * @end: end of the range (exclusive).
  *
  * Context: mmap_lock held.
  */
@@ -467,7 +527,11 @@ void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned lo
 				continue;
 			}
 			if (__split_huge_pmd_locked(vma, pmdp, addr & PMD_MASK)) {
-				/* No memory for a PTE table: zap the whole PMD instead. */
+				/*
+				 * No memory for a PTE table: zap the whole PMD
+				 * instead. Unreached by munmap and madvise, which
+				 * split partial PMDs first and fail on -ENOMEM.
+				 */
 				zap_huge_pmd(vma, pmdp, addr & PMD_MASK);
 				pthread_mutex_unlock(&mm->page_table_lock);
 				addr = next;
@@ -543,6 +607,8 @@ static int copy_present_pte(struct vm_area_struct *dst_vma, struct vm_area_struc
 
 /**
  * copy_page_range() - fork's copy of @src_vma's page tables into @dst_vma.
+ * @dst_vma: the child's copy of @src_vma, in the child's mm.
+ * @src_vma: the parent's VMA.
  *
  * Context: both mms' mmap_lock held for write. For COW mappings the
  * parent's write_protect_seq is odd for the duration, so GUP-fast backs
@@ -624,6 +690,10 @@ static pte_t change_pte_prot(pte_t pte, struct vm_area_struct *vma, unsigned lon
  * change_protection() - rewrite the PTEs of [@start, @end) for @newflags
  * (mprotect). Write access is never granted to a private page that is not
  * already writable: the next write fault decides (reuse or COW).
+ * @vma: the VMA whose PTEs change.
+ * @start: first address (page aligned, inside @vma).
+ * @end: end of the range (exclusive).
+ * @newflags: the VMA's new vm_flags (VM_READ, VM_WRITE, ...).
  */
 void change_protection(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       unsigned long newflags)

@@ -113,6 +113,8 @@ void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma)
 
 /**
  * find_vma() - the first VMA with vm_end > @addr, or NULL.
+ * @mm: the address space.
+ * @addr: a user address.
  * Context: mmap_lock held.
  */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
@@ -127,6 +129,8 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 
 /**
  * vma_lookup() - the VMA containing @addr, or NULL.
+ * @mm: the address space.
+ * @addr: a user address.
  * Context: mmap_lock held.
  */
 struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
@@ -138,6 +142,9 @@ struct vm_area_struct *vma_lookup(struct mm_struct *mm, unsigned long addr)
 
 /**
  * split_vma() - split @vma at @addr into [start, addr) and [addr, end).
+ * @mm: the address space @vma is linked into.
+ * @vma: the VMA to split.
+ * @addr: where (page aligned); outside (@vma->vm_start, @vma->vm_end) nothing happens.
  *
  * A PMD mapping straddling @addr is split into PTEs first.
  * Return: 0 or -ENOMEM.
@@ -194,6 +201,9 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long hint,
 
 /**
  * do_munmap() - unmap [@start, @start+@len) in @mm.
+ * @mm: the address space.
+ * @start: first address (page aligned).
+ * @len: bytes (page aligned).
  * Context: mmap_lock held for write.
  * Return: 0 or -ENOMEM (a split needed memory; nothing was unmapped).
  */
@@ -205,15 +215,21 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 	vma = find_vma(mm, start);
 	if (!vma || vma->vm_start >= end)
 		return 0;
+	/*
+	 * Both splits before anything is unmapped, as do_vmi_align_munmap()
+	 * does: a failed split leaves every page mapped (a split already
+	 * made stays, which is harmless).
+	 */
 	if (vma->vm_start < start && split_vma(mm, vma, start))
+		return -ENOMEM;
+	vma = vma_lookup(mm, end);
+	if (vma && vma->vm_start < end && split_vma(mm, vma, end))
 		return -ENOMEM;
 	list_for_each_entry_safe(vma, next, &mm->mmap, vm_list) {
 		if (vma->vm_start >= end)
 			break;
 		if (vma->vm_end <= start)
 			continue;
-		if (vma->vm_end > end && split_vma(mm, vma, end))
-			return -ENOMEM;
 		zap_page_range(vma, vma->vm_start, vma->vm_end);
 		vma_unlink(mm, vma);
 		vm_area_free(vma);
@@ -339,6 +355,8 @@ out_unlock:
 
 /**
  * sim_munmap() - munmap(2) in the current task's address space.
+ * @addr: start of the range (page aligned).
+ * @len: its length in bytes (rounded up to pages).
  *
  * Pinned pages stay allocated (unmapped) until their pins are dropped.
  * Return: 0, -EINVAL (misaligned, len 0, out of range), -ENOMEM.

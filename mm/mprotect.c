@@ -13,11 +13,13 @@
 
 /**
  * sim_mprotect() - change the protection of [@addr, @addr+@len).
+ * @addr: start of the range (page aligned).
+ * @len: its length in bytes (rounded up to pages).
  * @prot: PROT_READ | PROT_WRITE | PROT_EXEC, or PROT_NONE.
  *
  * Return: 0, -EINVAL (misaligned or unknown bits), -ENOMEM (a hole in the
- * range, or no memory to split), -EACCES (write on a mapping that may not
- * be written).
+ * range, a range that wraps the address space, or no memory to split),
+ * -EACCES (write on a mapping that may not be written).
  */
 int sim_mprotect(unsigned long addr, size_t len, int prot)
 {
@@ -26,14 +28,17 @@ int sim_mprotect(unsigned long addr, size_t len, int prot)
 	unsigned long end, newbits = 0, a;
 	int err = 0;
 
-	if (!mm || !IS_ALIGNED(addr, PAGE_SIZE) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	/* The kernel's order: alignment, len 0, a wrapping end, then prot. */
+	if (!mm || !IS_ALIGNED(addr, PAGE_SIZE))
 		return -EINVAL;
 	if (!len)
 		return 0;
-	len = ALIGN(len, PAGE_SIZE);
-	if (len > TASK_SIZE_MAX || addr > TASK_SIZE_MAX - len)
-		return -ENOMEM;
+	len = ALIGN(len, PAGE_SIZE);	/* 0 if it wrapped: end <= addr below */
 	end = addr + len;
+	if (end <= addr || end > TASK_SIZE_MAX)
+		return -ENOMEM;
+	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
 	if (prot & PROT_READ)
 		newbits |= VM_READ;
 	if (prot & PROT_WRITE)

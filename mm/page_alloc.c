@@ -175,6 +175,7 @@ static void mem_cache_drop(void)
 
 /**
  * mem_init() - map @bytes of simulated physical memory and free it all.
+ * @bytes: size of the arena (whole pages).
  *
  * Return: 0, or -ENOMEM if the host cannot provide the arena.
  */
@@ -396,6 +397,7 @@ static bool free_page_is_bad(struct page *page, bool head)
  * buddy allocator. Its frames are poisoned first (with page poisoning on,
  * the default; without it their bytes stay as they were, and an
  * allocation that must be zeroed asks for __GFP_ZERO as always).
+ * @folio: a folio whose _refcount dropped to 0 (no pin, mapped nowhere).
  */
 void free_folio(struct folio *folio)
 {
@@ -463,6 +465,7 @@ void free_folio(struct folio *folio)
 /**
  * split_folio_frames() - make every page of the large @folio an order-0
  * folio of its own (the memmap half of __split_huge_page()).
+ * @folio: the locked large folio (its head).
  *
  * Each tail gets the head's owner, allocation site and its uptodate, dirty
  * and referenced bits, _refcount 1 and no mapping; the head keeps its own

@@ -15,6 +15,9 @@
 
 /**
  * page_add_anon_rmap_new() - account the first mapping of a new anon folio.
+ * @folio: the freshly allocated folio.
+ * @vma: the private VMA it is mapped into.
+ * @address: the (PMD-aligned if @pmd) address it is mapped at.
  * @pmd: mapped by one PMD (the whole folio) rather than one PTE.
  *
  * The folio becomes anonymous and exclusive to this mapping.
@@ -92,6 +95,8 @@ struct i_mmap_set {
 
 /**
  * mapping_vma_add() - @vma maps @mapping's file (mmap, fork, split).
+ * @mapping: the file's page cache.
+ * @vma: a VMA mapping that file.
  * Return: 0 or -ENOMEM.
  */
 int mapping_vma_add(struct address_space *mapping, struct vm_area_struct *vma)
@@ -163,11 +168,10 @@ void mapping_vma_del(struct address_space *mapping, struct vm_area_struct *vma)
  * Call @fn on every PTE that maps @folio in a VMA of its mapping, under
  * that mm's ptl. Return: the OR of what @fn returned.
  */
-static bool rmap_walk_file(struct folio *folio, bool shared_only,
+static bool rmap_walk_file(struct address_space *mapping, struct folio *folio, bool shared_only,
 			   bool (*fn)(struct vm_area_struct *vma, pte_t *ptep,
 				      unsigned long addr, struct folio *folio))
 {
-	struct address_space *mapping = folio->mapping;
 	struct i_mmap_set *set;
 	bool ret = false;
 	size_t i;
@@ -227,7 +231,7 @@ static bool mkclean_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long a
  */
 bool folio_mkclean(struct folio *folio)
 {
-	return rmap_walk_file(folio, true, mkclean_one);
+	return rmap_walk_file(folio->mapping, folio, true, mkclean_one);
 }
 
 static bool unmap_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long addr,
@@ -250,5 +254,20 @@ static bool unmap_one(struct vm_area_struct *vma, pte_t *ptep, unsigned long add
  */
 bool folio_unmap_mapping(struct folio *folio)
 {
-	return rmap_walk_file(folio, false, unmap_one);
+	return rmap_walk_file(folio->mapping, folio, false, unmap_one);
+}
+
+/**
+ * mapping_unmap_folio() - folio_unmap_mapping() for a folio truncate has
+ * already taken out of @mapping's index (its mapping is NULL now).
+ * @mapping: the file's address_space the folio was in.
+ * @folio: the locked folio; the caller holds a reference.
+ *
+ * Together with do_fault()'s check of folio->mapping under i_mmap_lock,
+ * no PTE can be installed on the folio after this walk.
+ * Return: true if one of the PTEs was dirty.
+ */
+bool mapping_unmap_folio(struct address_space *mapping, struct folio *folio)
+{
+	return rmap_walk_file(mapping, folio, false, unmap_one);
 }

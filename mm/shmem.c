@@ -85,6 +85,8 @@ static const struct vm_operations_struct shmem_vm_ops = {
 
 /**
  * shmem_zero_setup() - back @vma with a new shared-memory object of @size.
+ * @vma: a new MAP_SHARED|MAP_ANONYMOUS VMA, not yet linked.
+ * @size: bytes of the object (page aligned).
  * Return: 0 or -ENOMEM.
  */
 int shmem_zero_setup(struct vm_area_struct *vma, size_t size)

@@ -21,12 +21,20 @@
 
 #define TRUNC_BATCH	16
 
-/* Unmap, clean and drop one locked folio from its mapping. */
+/*
+ * Drop one locked folio from its mapping, clean, then unmap it. Out of
+ * the index first: a racing fault installs its PTE only while
+ * folio->mapping is still the file's (checked under i_mmap_lock in
+ * do_fault()), so the unmap walk that follows removes it or it never
+ * appears. The caller's reference keeps the folio until the walk is done.
+ */
 static void truncate_one_folio(struct folio *folio)
 {
-	folio_unmap_mapping(folio);
+	struct address_space *mapping = folio->mapping;
+
 	clear_bit(PG_dirty, &folio->flags);
 	filemap_remove_folio(folio);
+	mapping_unmap_folio(mapping, folio);
 }
 
 /* Zero bytes [@from, @to) of a cached folio that stays. */
@@ -201,10 +209,22 @@ int invalidate_inode_pages2_range(struct address_space *mapping, pgoff_t start, 
 			folio_lock(folio);
 			if (folio->mapping == mapping) {
 				folio_unmap_mapping(folio);
-				if (folio_test_dirty(folio) && folio_write_one(folio))
+				if (folio_test_dirty(folio) && folio_write_one(folio)) {
 					ret = -EBUSY;
-				else
+				} else {
 					filemap_remove_folio(folio);
+					/*
+					 * A read fault while the folio was being
+					 * written found it still in the file and
+					 * mapped it (the kernel's folio lock keeps
+					 * such a fault out; ours does not lock): walk
+					 * again, now that do_fault() can no longer
+					 * map it. A store through that PTE went
+					 * through page_mkwrite, which waited for our
+					 * lock and retries, so no data is lost.
+					 */
+					mapping_unmap_folio(mapping, folio);
+				}
 			}
 			folio_unlock(folio);
 			folio_put(folio);

@@ -287,6 +287,7 @@ int sim_aio_reap(struct sim_aio *ring, unsigned int min, unsigned int max,
 
 /**
  * sim_aio_destroy() - wait for every I/O in flight, then free the ring.
+ * @ring: from sim_aio_create(); NULL and ERR_PTR values are ignored.
  *
  * Completions not reaped are dropped. Every file reference the ring held
  * is put, so a file closed meanwhile is released here.

@@ -122,6 +122,21 @@ static unsigned long buf_npages(unsigned long addr, unsigned long len)
 	return ((addr + len - 1) >> PAGE_SHIFT) - (addr >> PAGE_SHIFT) + 1;
 }
 
+/*
+ * io_buffer_validate(), v6.5: a length of 0 or above 1 GiB is -EFAULT, an
+ * end that wraps once rounded up to a page -EOVERFLOW. (A NULL base of
+ * length 0, a sparse slot for the kernel, is -EFAULT here: no sparse
+ * tables.)
+ */
+static int buffer_validate(unsigned long addr, unsigned long len)
+{
+	if (!len || len > (1UL << 30))
+		return -EFAULT;
+	if (addr + len + PAGE_SIZE - 1 < addr)
+		return -EOVERFLOW;
+	return 0;
+}
+
 /* io_buffer_unmap(): one unpin per bvec (a coalesced folio kept one pin). */
 static void release_bufs(struct sim_aio_buf *bufs, unsigned int nr)
 {
@@ -231,11 +246,10 @@ int sim_aio_register_buffers(struct sim_aio *ring, const struct iovec *iov, unsi
 	if (ret)
 		return ret;
 	for (i = 0; i < nr; i++) {
-		unsigned long addr = (unsigned long)iov[i].iov_base, len = iov[i].iov_len;
-
-		if (!len || len > (1UL << 30) || addr + len < addr)
-			return -EINVAL;
-		total += buf_npages(addr, len);
+		ret = buffer_validate((unsigned long)iov[i].iov_base, iov[i].iov_len);
+		if (ret)
+			return ret;
+		total += buf_npages((unsigned long)iov[i].iov_base, iov[i].iov_len);
 	}
 	ret = account_locked(total);
 	if (ret)

@@ -102,7 +102,8 @@ struct rs_row {
 	unsigned long limit;	/* RLIMIT_MEMLOCK bytes; 0 means "0" */
 	unsigned int nr;	/* buffers passed */
 	long len0;		/* length of buffer 0 (-1: RS_BYTES) */
-	int addr0;		/* 0: buffer 0; 1: straddles the hole; 2: wraps; 3: read-only */
+	int addr0;		/* 0: buffer 0; 1: straddles the hole; 2: wraps; 3: read-only;
+				 * 4: 2 pages below the top of the address space */
 	bool twice;		/* register on a ring that has buffers already */
 	bool precharge;		/* another ring holds RS_PAGES pages of the limit */
 	int want;
@@ -118,11 +119,15 @@ static const struct rs_row rs_rows[] = {
 	{ "32", "limit 0", 0, 1, PAGE_SIZE, 0, false, false, -ENOMEM },
 	{ "32", "limit used up by another ring", 24 * PAGE_SIZE, 1, -1, 0, false, true, -ENOMEM },
 	{ "32b", "nr 0", SIM_DEFAULT_MEMLOCK, 0, -1, 0, false, false, -EINVAL },
-	{ "32b", "zero-length buffer", SIM_DEFAULT_MEMLOCK, 1, 0, 0, false, false, -EINVAL },
+	/* io_buffer_validate(): -EFAULT for length 0 or above 1 GiB ... */
+	{ "32b", "zero-length buffer", SIM_DEFAULT_MEMLOCK, 1, 0, 0, false, false, -EFAULT },
 	{ "32b", "buffer of 1 GiB + 1", SIM_DEFAULT_MEMLOCK, 1, (1L << 30) + 1, 0, false, false,
-	  -EINVAL },
+	  -EFAULT },
+	/* ... and -EOVERFLOW when base + len + PAGE_SIZE - 1 wraps. */
 	{ "32b", "buffer wraps the address space", SIM_DEFAULT_MEMLOCK, 1, 2 * PAGE_SIZE, 2, false,
-	  false, -EINVAL },
+	  false, -EOVERFLOW },
+	{ "32b", "buffer's page-rounded end wraps", SIM_DEFAULT_MEMLOCK, 1, PAGE_SIZE + 1, 4, false,
+	  false, -EOVERFLOW },
 	{ "32b", "registered already", SIM_DEFAULT_MEMLOCK, 1, -1, 0, true, false, -EBUSY },
 	{ "32c", "buffer over an unmapped page", SIM_DEFAULT_MEMLOCK, 1, -1, 1, false, false,
 	  -EFAULT },
@@ -141,8 +146,10 @@ KUNIT_ARRAY_PARAM(rs_row, rs_rows, rs_row_desc);
  * Scenario: scenarios.md §5.3 bad input 32 and the call's other bad inputs,
  * one row each (table above). 32: the pages to register would pass
  * RLIMIT_MEMLOCK (alone, together, or with what another ring holds);
- * 32b: malformed arguments; 32c: a page that cannot be pinned for write.
- * Expect the row's errno, nothing pinned, nothing charged, no refcount
+ * 32b: malformed arguments, with io_uring's errnos (io_buffer_validate():
+ * -EFAULT for a length of 0 or above 1 GiB, -EOVERFLOW for an end that
+ * wraps once rounded up to a page); 32c: a page that cannot be pinned for
+ * write. Expect the row's errno, nothing pinned, nothing charged, no refcount
  * changed (snapshot before == after).
  */
 static void aio_rsrc_bad_input(struct kunit *test)
@@ -167,6 +174,8 @@ static void aio_rsrc_bad_input(struct kunit *test)
 		iov[0].iov_base = (void *)(bufs[0] + PAGE_SIZE);
 	if (r->addr0 == 2)
 		iov[0].iov_base = (void *)(~0UL - PAGE_SIZE + 1);
+	if (r->addr0 == 4)
+		iov[0].iov_base = (void *)(~0UL - 2 * PAGE_SIZE + 1);
 	if (r->addr0 == 3)
 		KUNIT_ASSERT_EQ(test, sim_mprotect(bufs[0], RS_BYTES, PROT_READ), 0);
 	KUNIT_ASSERT_EQ(test, sim_setrlimit_memlock(r->limit), 0);

@@ -218,8 +218,190 @@ static void file_uring_batch_exactly_once(struct kunit *test)
 	unlink(path);
 }
 
+/* Create "file0" with @backend on a new 1 MiB host file; false: skip (unavailable). */
+static bool fu_disk(struct kunit *test, const char *backend, char *path)
+{
+	int err;
+
+	t_blk_tmpfile(test, MiB, path);
+	err = sim_filedisk_create("file0", path, backend, 512);
+	if (err == -EOPNOTSUPP || err == -ENOSYS || err == -EPERM) {
+		unlink(path);
+		return false;
+	}
+	if (err)
+		unlink(path);
+	KUNIT_ASSERT_EQ(test, err, 0);
+	return true;
+}
+
+#define FU_ROUNDS	16
+#define FU_OP_CHUNK	32	/* URING_OP_CHUNK */
+
+/*
+ * The ring's ops come from a per-ring pool that grows by chunks of 32
+ * when it runs dry and gets every finished op back, never from malloc()
+ * per I/O:
+ *   16 rounds x 96 writes in flight at once = 1,536 I/Os
+ *   pool: [chunk 0][chunk 1][chunk 2]  <- ops taken by submitters,
+ *                                         given back by the ring's owner
+ * Expect every bio of every round to complete exactly once with 0, and
+ * the pool to have allocated at most 2 x 96 / 32 chunks (a finished op
+ * goes back on the owner's next trip, which may come after the next
+ * round has started) plus one per DMA worker that could have found it
+ * empty at the same time - not one per 32 I/Os (1,536 / 32 = 48 if ops
+ * were never given back). Destroying the disk WARNs if an op did not
+ * come back.
+ */
+static void file_uring_op_pool_bounded(struct kunit *test)
+{
+	const struct fu_case *c = test->param_value;
+	unsigned int old = sim_dma_threads();
+	unsigned long chunks;
+	struct block_device *bdev;
+	static struct fu_io io;
+	struct folio *f[FU_NR];
+	char path[PATH_MAX];
+	int i, round;
+
+	if (!fu_disk(test, c->backend, path))
+		kunit_skip(test, "backend %s unavailable here", c->backend);
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(c->threads), 0);
+	bdev = t_blk_open(test, "file0");
+	for (i = 0; i < FU_NR; i++)
+		f[i] = t_blk_folio(test, 0, i);
+	chunks = sim_dma_stat("file_uring_op_chunks");
+	for (round = 0; round < FU_ROUNDS; round++) {
+		KUNIT_ASSERT_EQ(test, fu_run(test, bdev, round & 1 ? REQ_OP_READ : REQ_OP_WRITE,
+					     f, &io), FU_NR);
+		fu_check(test, &io, round & 1 ? "read" : "write");
+	}
+	chunks = sim_dma_stat("file_uring_op_chunks") - chunks;
+	KUNIT_EXPECT_GE(test, chunks, 1UL);
+	KUNIT_EXPECT_LE(test, chunks, (unsigned long)(2 * FU_NR / FU_OP_CHUNK + c->threads));
+	for (i = 0; i < FU_NR; i++)
+		folio_put(f[i]);
+	blkdev_put(bdev);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("file0"), 0);
+	KUNIT_EXPECT_EQ(test, sim_dma_set_threads(old), 0);
+	unlink(path);
+}
+
+#define FU_STRESS_THREADS	4
+#define FU_STRESS_BATCH		24
+#define FU_STRESS_ROUNDS	24
+
+struct fu_stress_arg {
+	struct block_device *bdev;
+	int id;
+	int alloc_failed, bad_status, bad_data;
+};
+
+/* One submitter: rounds of a batch of writes, then the batch read back. */
+static void *fu_stress_thread(void *arg)
+{
+	struct fu_stress_arg *a = arg;
+	struct folio *w[FU_STRESS_BATCH], *r[FU_STRESS_BATCH];
+	struct bio *bio[FU_STRESS_BATCH];
+	struct t_blk_io io;
+	int round, i, dir;
+
+	for (i = 0; i < FU_STRESS_BATCH; i++) {
+		w[i] = folio_alloc_owner(GFP_KERNEL, 0, OWNER_TEST);
+		r[i] = folio_alloc_owner(GFP_KERNEL, 0, OWNER_TEST);
+		if (!w[i] || !r[i]) {
+			a->alloc_failed++;
+			for (; i >= 0; i--) {
+				if (w[i])
+					folio_put(w[i]);
+				if (r[i])
+					folio_put(r[i]);
+			}
+			return NULL;
+		}
+	}
+	for (round = 0; round < FU_STRESS_ROUNDS; round++) {
+		for (dir = 0; dir < 2; dir++) {
+			t_blk_io_init(&io);
+			for (i = 0; i < FU_STRESS_BATCH; i++) {
+				struct folio *f = dir ? r[i] : w[i];
+
+				if (dir)
+					memset(folio_address(f), 0, PAGE_SIZE);
+				else
+					memset(folio_address(f), (a->id << 5) ^ (round + i), PAGE_SIZE);
+				bio[i] = bio_alloc(a->bdev, 1, dir ? REQ_OP_READ : REQ_OP_WRITE, 0);
+				if (!bio[i]) {
+					a->alloc_failed++;
+					break;
+				}
+				bio[i]->bi_iter.bi_sector =
+					(sector_t)(a->id * FU_STRESS_BATCH + i) * (PAGE_SIZE >> 9);
+				bio_add_page(bio[i], &f->page, PAGE_SIZE, 0);
+				t_blk_submit(&io, i, bio[i]);
+			}
+			if (!t_blk_wait(&io, i, 10000))
+				a->bad_status++;
+			for (i--; i >= 0; i--) {
+				if (io.status[i] || io.count[i] != 1)
+					a->bad_status++;
+				if (dir && memcmp(folio_address(r[i]), folio_address(w[i]), PAGE_SIZE))
+					a->bad_data++;
+				bio_put(bio[i]);
+			}
+			t_blk_io_destroy(&io);
+		}
+	}
+	for (i = 0; i < FU_STRESS_BATCH; i++) {
+		folio_put(w[i]);
+		folio_put(r[i]);
+	}
+	return NULL;
+}
+
+/*
+ * Four host threads submit to one io_uring file disk at once on a
+ * 2-thread DMA engine, so ops are taken from the ring's pool by several
+ * submitters while its owner gives finished ones back:
+ *   thread t -> 24 writes of 4 KiB to blocks 24t..24t+23, then 24 reads
+ *   (24 rounds) --> one ring, <= 64 I/Os at the host, pool of ops
+ * Expect every bio to complete once with 0, every read to return its
+ * write, the disk's destruction to find every op back in the pool (no
+ * WARN), and under `make tsan` no data race.
+ */
+static void file_uring_pool_stress(struct kunit *test)
+{
+	struct fu_stress_arg args[FU_STRESS_THREADS];
+	pthread_t tids[FU_STRESS_THREADS];
+	unsigned int old = sim_dma_threads();
+	struct block_device *bdev;
+	char path[PATH_MAX];
+	int i;
+
+	if (!fu_disk(test, "io_uring", path))
+		kunit_skip(test, "backend io_uring unavailable here");
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(2), 0);
+	bdev = t_blk_open(test, "file0");
+	for (i = 0; i < FU_STRESS_THREADS; i++) {
+		args[i] = (struct fu_stress_arg){ .bdev = bdev, .id = i };
+		KUNIT_ASSERT_EQ(test, pthread_create(&tids[i], NULL, fu_stress_thread, &args[i]), 0);
+	}
+	for (i = 0; i < FU_STRESS_THREADS; i++) {
+		pthread_join(tids[i], NULL);
+		KUNIT_EXPECT_EQ_MSG(test, args[i].alloc_failed, 0, "thread %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, args[i].bad_status, 0, "thread %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, args[i].bad_data, 0, "thread %d", i);
+	}
+	blkdev_put(bdev);
+	KUNIT_EXPECT_EQ(test, sim_disk_destroy("file0"), 0);
+	KUNIT_EXPECT_EQ(test, sim_dma_set_threads(old), 0);
+	unlink(path);
+}
+
 static struct kunit_case blk_file_uring_cases[] = {
 	KUNIT_CASE_PARAM(file_uring_batch_exactly_once, fu_gen_params),
+	KUNIT_CASE_PARAM(file_uring_op_pool_bounded, fu_gen_params),
+	KUNIT_CASE(file_uring_pool_stress),
 	{}
 };
 

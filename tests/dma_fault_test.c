@@ -20,6 +20,7 @@
 
 #include "blk_helpers.h"
 #include "dma_fixture.h"
+#include "drivers/block/dma.h"
 
 /* ---- device faults ------------------------------------------------------------------ */
 
@@ -428,6 +429,184 @@ static void dma_fault_hold_release_reset(struct kunit *test)
 	dma_kunit_ram_done(test, bdev);
 }
 
+/* ---- two fault slots: the disk's own and the run's -------------------------------- */
+
+#define DMA_SLOT_BIOS	3
+#define DMA_SLOT_NONE	(-1)
+
+/* What one bio of a two-slot row must see. */
+struct dma_slot_bio {
+	bool held;		/* still in flight right after the submit */
+	blk_status_t status;
+	unsigned long bytes;	/* dma_bytes it moved */
+	unsigned long requests;	/* dma_requests it made (0: refused at submit) */
+};
+
+static const struct dma_slot_case {
+	const char *what;
+	struct sim_io_fault own;	/* sim_disk_inject(); .flags 0: none */
+	struct sim_io_fault run;	/* sim_disk_inject_new() before the disk exists */
+	int own_before;		/* arm own just before this bio; DMA_SLOT_NONE: at once */
+	bool own_disarm;	/* then disarm it again (sim_disk_inject(NULL)) */
+	int reset_at;		/* sim_fault_reset() to release this held bio; NONE: release */
+	uint64_t min_ns;	/* bio 0 completes no sooner */
+	struct dma_slot_bio bio[DMA_SLOT_BIOS];
+	unsigned long faults, run_faults;
+	bool plain_after;	/* both slots spent or disarmed */
+} dma_slot_cases[] = {
+	{ "both hit: own HOLD holds, run FAIL fails it at release",
+	  .own = { .flags = SIM_IO_HOLD, .nth = 1 }, .run = { .flags = SIM_IO_FAIL, .nth = 1 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { true, BLK_STS_IOERR, 0, 1 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "both hit: smaller cut (run's 1024), first error (own's -EAGAIN)",
+	  .own = { .flags = SIM_IO_PARTIAL, .bytes = 2048, .error = -EAGAIN, .nth = 1 },
+	  .run = { .flags = SIM_IO_PARTIAL, .bytes = 1024, .nth = 1 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_AGAIN, 1024, 1 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "both hit: a submit refusal wins, with its error",
+	  .own = { .flags = SIM_IO_FAIL, .nth = 1 },
+	  .run = { .flags = SIM_IO_FAIL_SUBMIT, .error = -EAGAIN, .nth = 1 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_AGAIN, 0, 0 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "one hit each: run nth 1 partial 512, own nth 2 fail",
+	  .own = { .flags = SIM_IO_FAIL, .nth = 2 },
+	  .run = { .flags = SIM_IO_PARTIAL, .bytes = 512, .nth = 1 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_IOERR, 512, 1 }, { false, BLK_STS_IOERR, 0, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "nth per slot: run nth 3, own armed at bio 1 with nth 2: both on bio 2",
+	  .own = { .flags = SIM_IO_PARTIAL, .bytes = 2048, .nth = 2 },
+	  .run = { .flags = SIM_IO_FAIL, .nth = 3 },
+	  .own_before = 1, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_OK, 4096, 1 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_IOERR, 0, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "own disarmed: the run's fault stays armed (R01, R25)",
+	  .own = { .flags = SIM_IO_HOLD }, .run = { .flags = SIM_IO_FAIL, .nth = 2 },
+	  .own_before = DMA_SLOT_NONE, .own_disarm = true, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_OK, 4096, 1 }, { false, BLK_STS_IOERR, 0, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 1, .run_faults = 1, .plain_after = true },
+	{ "own only: no run fault, the disk's slot alone",
+	  .own = { .flags = SIM_IO_FAIL, .nth = 2 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_OK, 4096, 1 }, { false, BLK_STS_IOERR, 0, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 1, .run_faults = 0, .plain_after = true },
+	{ "delays add up: own 15 ms + run 15 ms",
+	  .own = { .flags = SIM_IO_DELAY, .delay_us = 15000, .nth = 1 },
+	  .run = { .flags = SIM_IO_DELAY, .delay_us = 15000, .nth = 1 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE, .min_ns = 30000000,
+	  .bio = { { true, BLK_STS_OK, 4096, 1 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "reset: both slots armed for every bio, sim_fault_reset() releases and disarms",
+	  .own = { .flags = SIM_IO_HOLD }, .run = { .flags = SIM_IO_FAIL },
+	  .own_before = DMA_SLOT_NONE, .reset_at = 0,
+	  .bio = { { true, BLK_STS_IOERR, 0, 1 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_OK, 4096, 1 } },
+	  .faults = 2, .run_faults = 1, .plain_after = true },
+	{ "still armed: every-bio faults in both slots stay (not plain)",
+	  .own = { .flags = SIM_IO_DELAY, .delay_us = 100 },
+	  .run = { .flags = SIM_IO_FAIL_SECTOR, .sector = 20 },
+	  .own_before = DMA_SLOT_NONE, .reset_at = DMA_SLOT_NONE,
+	  .bio = { { false, BLK_STS_OK, 4096, 1 }, { false, BLK_STS_OK, 4096, 1 },
+		   { false, BLK_STS_IOERR, 2048, 1 } },
+	  .faults = 6, .run_faults = 3, .plain_after = false },
+};
+
+static void dma_slot_desc(const struct dma_slot_case *c, char *desc)
+{
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s", c->what);
+}
+
+KUNIT_ARRAY_PARAM(dma_slot, dma_slot_cases, dma_slot_desc);
+
+/*
+ * A disk has two fault slots (enum dma_fault_slot): its own
+ * (sim_disk_inject()) and the run's (sim_disk_inject_new(), armed when the
+ * disk is created). Three 4 KiB writes, one after the other, to sectors
+ * 0, 8, 16:
+ *   disk: [own slot: row.own] [run slot: row.run]   -> bio0 bio1 bio2
+ *   a bio both hit: refusal wins; min(cut), first error; delays add; HOLD holds
+ * Expect each bio's status, bytes moved and held-ness as in the row, each
+ * slot counting its own nth, "dma_faults" (per slot hit) and
+ * "dma_faults_run" as in the row, and the disk plain (lock-free submit)
+ * exactly when both slots are spent or disarmed.
+ */
+static void dma_fault_two_slots(struct kunit *test)
+{
+	const struct dma_slot_case *c = test->param_value;
+	unsigned long faults = sim_dma_stat("dma_faults");
+	unsigned long run_faults = sim_dma_stat("dma_faults_run");
+	struct block_device *bdev;
+	struct folio *p[DMA_SLOT_BIOS];
+	struct bio *bio[DMA_SLOT_BIOS];
+	struct dma_dev *dd;
+	struct t_blk_io io;
+	int i;
+
+	KUNIT_ASSERT_EQ(test, sim_dma_set_threads(1), 0);
+	if (c->run.flags)
+		KUNIT_ASSERT_EQ(test, sim_disk_inject_new(&c->run), 0);
+	bdev = dma_kunit_ram(test);
+	KUNIT_ASSERT_EQ(test, sim_disk_inject_new(NULL), 0);
+	dd = bdev->bd_disk->private_data;
+	KUNIT_EXPECT_EQ(test, __atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE), !c->run.flags);
+	t_blk_io_init(&io);
+	for (i = 0; i < DMA_SLOT_BIOS; i++) {
+		const struct dma_slot_bio *e = &c->bio[i];
+		unsigned long bytes = sim_dma_stat("dma_bytes");
+		unsigned long reqs = sim_dma_stat("dma_requests");
+		uint64_t t0;
+
+		if (c->own.flags && (c->own_before == i || (!i && c->own_before == DMA_SLOT_NONE))) {
+			KUNIT_ASSERT_EQ(test, sim_disk_inject("ram0", &c->own), 0);
+			KUNIT_EXPECT_FALSE(test, __atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE));
+			if (c->own_disarm)
+				KUNIT_ASSERT_EQ(test, sim_disk_inject("ram0", NULL), 0);
+		}
+		p[i] = t_blk_folio(test, 0, 0x60 + i);
+		bio[i] = t_blk_bio(test, bdev, REQ_OP_WRITE, 8 * i, 1);
+		t_blk_add(test, bio[i], &p[i]->page, PAGE_SIZE, 0);
+		t0 = dma_kunit_now_ns();
+		t_blk_submit(&io, i, bio[i]);
+		if (e->held) {
+			KUNIT_EXPECT_EQ_MSG(test, t_blk_done(&io), i, "bio %d still in flight", i);
+			if (c->reset_at == i)
+				sim_fault_reset();
+			else if (c->own.flags & SIM_IO_HOLD)
+				KUNIT_EXPECT_EQ(test, sim_disk_release("ram0"), 1);
+		}
+		KUNIT_ASSERT_TRUE(test, t_blk_wait(&io, i + 1, 5000));
+		if (!i && c->min_ns)
+			KUNIT_EXPECT_GE(test, dma_kunit_now_ns() - t0, c->min_ns);
+		KUNIT_EXPECT_EQ_MSG(test, io.count[i], 1, "bio %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, io.status[i], e->status, "bio %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sim_dma_stat("dma_bytes") - bytes, e->bytes, "bio %d", i);
+		KUNIT_EXPECT_EQ_MSG(test, sim_dma_stat("dma_requests") - reqs, e->requests,
+				    "bio %d", i);
+	}
+	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_faults") - faults, c->faults);
+	KUNIT_EXPECT_EQ(test, sim_dma_stat("dma_faults_run") - run_faults, c->run_faults);
+	KUNIT_EXPECT_EQ(test, __atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE), c->plain_after);
+	sim_fault_reset();
+	KUNIT_EXPECT_TRUE(test, __atomic_load_n(&dd->plain, __ATOMIC_ACQUIRE));
+	for (i = 0; i < DMA_SLOT_BIOS; i++) {
+		bio_put(bio[i]);
+		folio_put(p[i]);
+	}
+	t_blk_io_destroy(&io);
+	dma_kunit_ram_done(test, bdev);
+}
+
 /*
  * Bad fault specs and engine settings (§5.3-style bad input).
  * Expect -EINVAL for an unknown flag, a positive error, REORDER with
@@ -479,6 +658,7 @@ static struct kunit_case dma_fault_cases[] = {
 	KUNIT_CASE_PARAM(dma_fault_reorder, dma_reorder_gen_params),
 	KUNIT_CASE(dma_fault_jitter_reorders),
 	KUNIT_CASE(dma_fault_hold_release_reset),
+	KUNIT_CASE_PARAM(dma_fault_two_slots, dma_slot_gen_params),
 	KUNIT_CASE(dma_bad_settings),
 	{}
 };

@@ -12,6 +12,7 @@
  * what it mapped.
  */
 #include <sys/mman.h>
+#include <pinio/fault-inject.h>
 
 #include "mm_helpers.h"
 #include "suites.h"
@@ -130,6 +131,103 @@ static void mm_munmap_mprotect_madvise_errno(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr + PAGE_SIZE, 'M', 2 * PAGE_SIZE));
 
 	t_mm_munmap(test, addr, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+}
+
+/*
+ * Lengths that wrap the address space, as the kernel checks them (EDGE:
+ * overflow of start + len). madvise: a length that PAGE_ALIGN() rounds to
+ * 0, or an end below the start, is -EINVAL; a range merely running past
+ * the mapped space is a hole (-ENOMEM). mprotect: len 0 is 0 before prot
+ * is even looked at; an end at or below the start is -ENOMEM.
+ *   [ RW | RW ][ hole ........................ TASK_SIZE_MAX ... 2^64 ]
+ *   len = SIZE_MAX        -> PAGE_ALIGN() == 0, end == start: wrap
+ *   len = 2^64 - addr + 4 KiB -> end == 4 KiB < start:   wrap
+ * Expect each errno and nothing changed: still one writable VMA, data kept.
+ */
+static void mm_madvise_mprotect_wrapping_len_errno(struct kunit *test)
+{
+	unsigned long addr = t_mm_mmap(test, 2 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	size_t wrap = (size_t)(0UL - addr) + PAGE_SIZE;
+	const struct {
+		bool madv;		/* sim_madvise(), else sim_mprotect() */
+		unsigned long addr;
+		size_t len;
+		int arg;		/* advice or prot */
+		int err;
+	} cases[] = {
+		{ true, addr, SIZE_MAX, MADV_DONTNEED, -EINVAL },
+		{ true, addr, SIZE_MAX - PAGE_SIZE + 2, MADV_DONTNEED, -EINVAL },
+		{ true, addr, wrap, MADV_DONTNEED, -EINVAL },
+		{ true, addr, wrap, MADV_DONTFORK, -EINVAL },
+		{ true, addr + 2 * PAGE_SIZE, TASK_SIZE_MAX, MADV_DONTNEED, -ENOMEM },
+		{ false, addr, SIZE_MAX, PROT_READ, -ENOMEM },
+		{ false, addr, wrap, PROT_READ, -ENOMEM },
+		{ false, addr, SIZE_MAX, PROT_READ | 0x01000000, -ENOMEM },
+		{ false, addr, 0, PROT_READ | 0x01000000, 0 },
+	};
+	char c = 'w';
+	size_t i;
+
+	t_mm_fill(test, addr, 'W', 2 * PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		int r = cases[i].madv ? sim_madvise(cases[i].addr, cases[i].len, cases[i].arg)
+				      : sim_mprotect(cases[i].addr, cases[i].len, cases[i].arg);
+
+		KUNIT_EXPECT_EQ_MSG(test, r, cases[i].err, "case %zu", i);
+	}
+	KUNIT_EXPECT_EQ(test, mm_map_count(), 1);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'W', 2 * PAGE_SIZE));
+	KUNIT_EXPECT_EQ(test, sim_user_write(addr + PAGE_SIZE, &c, 1), 1);
+
+	t_mm_munmap(test, addr, 2 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+}
+
+/*
+ * munmap (and MAP_FIXED, which unmaps first) is all or nothing: a split it
+ * cannot allocate fails the call before anything is unmapped, as the
+ * kernel's do_vmi_align_munmap() splits both ends before detaching a VMA
+ * (scenarios.md bad input: -ENOMEM changes nothing).
+ *   [ A  A | B  B ]   munmap [A0, B0] (3 pages): A wholly, B split at B1
+ *   the VMA copy for the split at B1 fails (FAULT_META_ALLOC)
+ * Expect -ENOMEM for munmap and for a MAP_FIXED mapping of the same range,
+ * both VMAs still there, all 4 pages mapped with their data and no folio
+ * freed.
+ */
+static void mm_munmap_split_enomem_unmaps_nothing(struct kunit *test)
+{
+	unsigned long addr = t_mm_mmap(test, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	long folios;
+	int i;
+
+	t_mm_fill(test, addr, 'A', 2 * PAGE_SIZE);
+	t_mm_fill(test, addr + 2 * PAGE_SIZE, 'B', 2 * PAGE_SIZE);
+	/* Two VMAs: [A A] RW, [B B] R (no VMA merging here). */
+	KUNIT_ASSERT_EQ(test, sim_mprotect(addr + 2 * PAGE_SIZE, 2 * PAGE_SIZE, PROT_READ), 0);
+	KUNIT_ASSERT_EQ(test, mm_map_count(), 2);
+	folios = mm_live_folios();
+
+	for (i = 0; i < 2; i++) {
+		long r;
+
+		sim_fail_site_after(FAULT_META_ALLOC, 1);
+		if (i == 0)
+			r = sim_munmap(addr, 3 * PAGE_SIZE);
+		else
+			r = (long)sim_mmap(addr, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+					   MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		sim_fail_site_after(FAULT_META_ALLOC, 0);
+		KUNIT_EXPECT_EQ_MSG(test, r, -ENOMEM, "%s", i ? "MAP_FIXED" : "munmap");
+		KUNIT_EXPECT_EQ(test, mm_map_count(), 2);
+		KUNIT_EXPECT_EQ(test, mm_live_folios(), folios);
+		KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'A', 2 * PAGE_SIZE));
+		KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr + 2 * PAGE_SIZE, 'B', 2 * PAGE_SIZE));
+		KUNIT_EXPECT_EQ(test, sim_check(), 0);
+	}
+
+	t_mm_munmap(test, addr, 4 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, mm_map_count(), 0);
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 }
 
@@ -623,6 +721,8 @@ static struct kunit_case mm_cases[] = {
 	KUNIT_CASE(mm_mmap_bad_args_return_errno),
 	KUNIT_CASE(mm_mmap_fixed_replaces_noreplace_refuses),
 	KUNIT_CASE(mm_munmap_mprotect_madvise_errno),
+	KUNIT_CASE(mm_madvise_mprotect_wrapping_len_errno),
+	KUNIT_CASE(mm_munmap_split_enomem_unmaps_nothing),
 	KUNIT_CASE(mm_read_untouched_anon_maps_coloured_zero_page),
 	KUNIT_CASE(mm_write_fault_allocates_exclusive_page),
 	KUNIT_CASE(mm_fault_prot_none_unmapped_readonly_efault),

@@ -7,6 +7,7 @@
  * zero-page colours, THP on) is tests/mm_fixture.c.
  */
 #include <sys/mman.h>
+#include <pinio/fault-inject.h>
 
 #include "mm_helpers.h"
 #include "suites.h"
@@ -211,12 +212,102 @@ static void mm_thp_partial_munmap_splits_pmd(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 }
 
+/*
+ * A FOLL_FORCE write pin (ptrace's access_remote_vm) on an exclusive THP of
+ * a private mapping made read-only by mprotect (R-GUP-4, R-GUP-5):
+ *   PMD -> T (RW)  --mprotect(PROT_READ)-->  PMD -> T (RO)
+ *   pin(FOLL_WRITE|FOLL_FORCE, p7)  ->  reuse T (exclusive, no copy)
+ * The fault reuses the folio but must not make the mapping writable: the
+ * kernel's maybe_pmd_mkwrite() sets the write bit only for VM_WRITE.
+ * Expect the pin to return T's own subpage 7, no COW, every mapping of the
+ * range still read-only, a user store into the PROT_READ range -EFAULT and
+ * the data unchanged.
+ */
+static void mm_thp_force_write_pin_keeps_ro_pmd_readonly(struct kunit *test)
+{
+	unsigned long addr = t_mm_mmap(test, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	long cow = node_page_state(COW_FAULT), folios = mm_live_folios();
+	struct page *page = NULL;
+	struct folio *folio;
+	struct t_mm_walk w;
+	char c = 'x';
+
+	t_mm_fill(test, addr, 'T', PMD_SIZE);
+	folio = page_folio(t_mm_page(t_mm(), addr));
+	KUNIT_ASSERT_EQ(test, folio_order(folio), HPAGE_PMD_ORDER);
+	KUNIT_ASSERT_EQ(test, sim_mprotect(addr, PMD_SIZE, PROT_READ), 0);
+
+	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(addr + 7 * PAGE_SIZE, 1,
+						  FOLL_WRITE | FOLL_FORCE, &page), 1);
+	KUNIT_EXPECT_PTR_EQ(test, page, folio_page(folio, 7));
+	KUNIT_EXPECT_EQ(test, node_page_state(COW_FAULT), cow);
+	KUNIT_EXPECT_EQ(test, mm_live_folios(), folios + 1);
+	t_mm_walk(t_mm(), addr + 7 * PAGE_SIZE, &w);
+	KUNIT_EXPECT_PTR_EQ(test, w.page, folio_page(folio, 7));
+	KUNIT_EXPECT_FALSE(test, pte_write(w.entry));
+	t_mm_walk(t_mm(), addr + 300 * PAGE_SIZE, &w);
+	KUNIT_EXPECT_FALSE(test, pte_write(w.entry));
+	KUNIT_EXPECT_EQ(test, sim_user_write(addr + 7 * PAGE_SIZE, &c, 1), -EFAULT);
+	KUNIT_EXPECT_EQ(test, sim_user_write(addr + 300 * PAGE_SIZE, &c, 1), -EFAULT);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'T', PMD_SIZE));
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+
+	unpin_user_page(page);
+	t_mm_munmap(test, addr, PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, mm_live_folios(), folios);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+}
+
+/*
+ * MADV_DONTNEED of one page of a PMD-mapped THP splits the PMD first.
+ * When no PTE table can be had for the split (FAULT_PGTABLE_ALLOC), the
+ * call must fail rather than zap the whole 2 MiB: the other 511 pages'
+ * data would be lost (read back as zeros). The kernel cannot meet this
+ * (it deposits a table at THP fault time); here it is -ENOMEM.
+ *   PMD -> T ('T' x 512)   madvise(p5, 1 page, DONTNEED), table alloc fails
+ * Expect -ENOMEM with T still PMD-mapped and every byte 'T'; then the
+ * same call succeeds: p5 reads zeros, the other pages still 'T'.
+ */
+static void mm_thp_dontneed_split_enomem_keeps_data(struct kunit *test)
+{
+	unsigned long addr = t_mm_mmap(test, PMD_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE);
+	unsigned long p5 = addr + 5 * PAGE_SIZE;
+	long folios = mm_live_folios();
+	struct t_mm_walk w;
+	int r;
+
+	t_mm_fill(test, addr, 'T', PMD_SIZE);
+	t_mm_walk(t_mm(), addr, &w);
+	KUNIT_ASSERT_TRUE(test, w.pmd_leaf);
+
+	sim_fail_site_after(FAULT_PGTABLE_ALLOC, 1);
+	r = sim_madvise(p5, PAGE_SIZE, MADV_DONTNEED);
+	sim_fail_site_after(FAULT_PGTABLE_ALLOC, 0);
+	KUNIT_EXPECT_EQ(test, r, -ENOMEM);
+	t_mm_walk(t_mm(), addr, &w);
+	KUNIT_EXPECT_TRUE(test, w.pmd_leaf);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'T', PMD_SIZE));
+	KUNIT_EXPECT_EQ(test, mm_live_folios(), folios + 1);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+
+	KUNIT_EXPECT_EQ(test, sim_madvise(p5, PAGE_SIZE, MADV_DONTNEED), 0);
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(addr, 'T', 5 * PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(p5, 0, PAGE_SIZE));
+	KUNIT_EXPECT_TRUE(test, t_mm_bytes_are(p5 + PAGE_SIZE, 'T', PMD_SIZE - 6 * PAGE_SIZE));
+
+	t_mm_munmap(test, addr, PMD_SIZE);
+	KUNIT_EXPECT_EQ(test, mm_live_folios(), folios);
+	KUNIT_EXPECT_EQ(test, sim_check(), 0);
+}
+
 static struct kunit_case mm_thp_cases[] = {
 	KUNIT_CASE(mm_thp_read_fault_maps_huge_zero_folio),
 	KUNIT_CASE(mm_thp_write_fault_allocates_pmd_folio),
 	KUNIT_CASE(mm_thp_pinned_then_unmapped_unpins_cleanly),
 	KUNIT_CASE(mm_thp_write_after_read_splits_huge_zero_pmd),
 	KUNIT_CASE(mm_thp_partial_munmap_splits_pmd),
+	KUNIT_CASE(mm_thp_force_write_pin_keeps_ro_pmd_readonly),
+	KUNIT_CASE(mm_thp_dontneed_split_enomem_keeps_data),
 	{}
 };
 

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include <pinio/blkdev.h>
+#include <pinio/fault-inject.h>
 #include <pinio/fs.h>
 #include <pinio/pagemap.h>
 #include <pinio/sim.h>
@@ -249,6 +250,46 @@ static void simfs_truncate_down_up(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4000, 5000, 0));
 	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 0), 0);
 	KUNIT_EXPECT_EQ(test, m == sfs_mapping(fd) ? 0UL : sfs_mapping(fd)->nrpages, 0UL);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
+}
+
+/*
+ * A truncate down whose new last block cannot be read (to zero its tail)
+ * fails before it changes anything (half-done state on an error path):
+ *
+ *   [data 0..10000) on disk, not cached
+ *   ftruncate(5000): read the folio of byte 5000 -> F1 fails -> -ENOMEM
+ *   ftruncate(9000): grows from 10000, not from a half-cut 5000
+ *
+ * Expect -ENOMEM with size and bytes unchanged (not i_size cut to 5000
+ * over blocks kept past it); then a good truncate, and zeros when grown.
+ */
+static void simfs_truncate_read_error_changes_nothing(struct kunit *test)
+{
+	int fd;
+
+	sfs_mkfs_mount(test, "bs=1024", NULL);
+	fd = sfs_open(test, "t", O_RDWR | O_CREAT);
+	sfs_pwrite(test, fd, 10000, 0, 4);
+	KUNIT_EXPECT_EQ(test, sim_fsync(fd), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
+	sfs_remount(test, NULL);
+	fd = sfs_open(test, "t", O_RDWR);
+	KUNIT_ASSERT_EQ(test, sfs_mapping(fd)->nrpages, 0UL);
+
+	sim_fail_site_after(FAULT_PAGE_ALLOC, 1);
+	KUNIT_EXPECT_EQ(test, sim_ftruncate(fd, 5000), -ENOMEM);
+	sim_fail_site_after(FAULT_PAGE_ALLOC, 0);
+	KUNIT_EXPECT_EQ(test, sim_lseek(fd, 0, SEEK_END), 10000);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 10000, 0, 4));
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 9000), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 9000, 0, 4));
+
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 5000), 0);
+	KUNIT_ASSERT_EQ(test, sim_ftruncate(fd, 9000), 0);
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 5000, 0, 4));
+	KUNIT_EXPECT_TRUE(test, sfs_pread_is(test, fd, 4000, 5000, 0));
 	KUNIT_EXPECT_EQ(test, sim_close(fd), 0);
 	KUNIT_EXPECT_EQ(test, sim_umount(SFS_MNT), 0);
 }
@@ -742,6 +783,7 @@ static struct kunit_case simfs_cases[] = {
 	KUNIT_CASE(simfs_dio_both_engines),
 	KUNIT_CASE(simfs_dio_write_into_hole_falls_back),
 	KUNIT_CASE(simfs_truncate_down_up),
+	KUNIT_CASE(simfs_truncate_read_error_changes_nothing),
 	KUNIT_CASE(simfs_bad_inputs_27_28_29),
 	KUNIT_CASE(simfs_truncate_waits_for_dio),
 	KUNIT_CASE(simfs_unlink_open_file),

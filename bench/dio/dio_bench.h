@@ -33,7 +33,8 @@
 #define RAM_BYTES	(64UL << 20)
 #define SEQ_BYTES	(128UL << 20)
 #define URING_BYTES	(512UL << 20)
-#define URING_PATH	"/var/tmp/pinio-bench-uring.dat"
+/* mkstemp() template of file_uring_qd32's host file: one per run (ext4 here). */
+#define URING_TEMPLATE	"/var/tmp/pinio-bench-uring-XXXXXX"
 
 #define QD	32		/* queue depth of the ring cases */
 

@@ -92,6 +92,45 @@ void case_dma_threads(void)
 
 /* ---- file_uring_qd32 ----------------------------------------------------- */
 
+/*
+ * The host file of this run, made unique by mkstemp() so that two
+ * concurrent `make bench` runs do not share (and delete) one file. It is
+ * removed at the end of the case, and by an atexit() handler on every
+ * path that ends the process early (die(), which exit()s).
+ */
+static char uring_path[sizeof(URING_TEMPLATE)];
+static bool uring_path_live;
+
+static void uring_path_remove(void)
+{
+	if (uring_path_live) {
+		unlink(uring_path);
+		uring_path_live = false;
+	}
+}
+
+/* Create this run's host file of @bytes; exits (removing it) on failure. */
+static void uring_path_create(uint64_t bytes)
+{
+	static bool registered;
+	int fd, err;
+
+	if (!registered) {
+		if (atexit(uring_path_remove))
+			die("atexit", 0);
+		registered = true;
+	}
+	memcpy(uring_path, URING_TEMPLATE, sizeof(URING_TEMPLATE));
+	fd = mkstemp(uring_path);
+	if (fd < 0)
+		die("mkstemp " URING_TEMPLATE, errno);
+	close(fd);
+	uring_path_live = true;
+	err = host_file_create(uring_path, bytes);
+	if (err)
+		die(uring_path, err);
+}
+
 /* fio's read IOPS from its JSON output, or a negative number. */
 static double fio_iops(const char *path, char *why, size_t whysz)
 {
@@ -161,11 +200,10 @@ void case_file_uring_qd32(void)
 		return;
 	}
 	run_cmd("df --output=fstype /var/tmp | tail -1", fstype, sizeof(fstype));
-	if (host_file_create(URING_PATH, URING_BYTES))
-		die("create " URING_PATH, 0);
+	uring_path_create(URING_BYTES);
 
 	boot(64UL << 20);
-	ret = sim_filedisk_create("file0", URING_PATH, "io_uring,direct", 512);
+	ret = sim_filedisk_create("file0", uring_path, "io_uring,direct", 512);
 	if (ret) {
 		snprintf(why, sizeof(why), "sim_filedisk_create io_uring,direct: %s", strerror(-ret));
 		printf("bench: file_uring_qd32 skipped=\"%s\"\n", why);
@@ -173,7 +211,7 @@ void case_file_uring_qd32(void)
 		snprintf(res.reference, sizeof(res.reference), "%.100s", why);
 		res.status = R_SKIP;
 		shutdown_checked();
-		unlink(URING_PATH);
+		uring_path_remove();
 		return;
 	}
 	fd = sim_open("/dev/file0", O_RDWR | O_DIRECT, 0);
@@ -186,7 +224,7 @@ void case_file_uring_qd32(void)
 
 	for (r = 0; r < URING_ROUNDS; r++) {
 		p[r] = qd32_run(fd, bufs, URING_BYTES >> 12, SECS_URING);
-		f[r] = fio_iops(URING_PATH, why, sizeof(why));
+		f[r] = fio_iops(uring_path, why, sizeof(why));
 		if (f[r] < 0)
 			break;
 	}
@@ -211,5 +249,5 @@ void case_file_uring_qd32(void)
 	sim_close(fd);
 	sim_disk_destroy("file0");
 	shutdown_checked();
-	unlink(URING_PATH);
+	uring_path_remove();
 }

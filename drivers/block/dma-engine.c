@@ -186,15 +186,26 @@ static bool dma_direct(const struct dma_req *rq)
 	}
 }
 
-/*
- * Hand a request to the workers, or run it here in inline mode (or for a
- * device of its own, see dma_direct()). Inline
- * mode is told by one atomic load, without eng.lock: eng.running changes
- * only in sim_dma_set_threads() (whose caller submits nothing meanwhile)
- * and when the first disk starts the workers; a submitter that reads a
- * stale 0 runs its request inline, which is always correct. A non-zero
- * value is checked again under the lock before the request is queued, so
- * no request is queued after the workers have stopped.
+/**
+ * dma_queue() - hand a request to the workers, or run it here.
+ * @rq: a request dma_submit_bio() (or dma_run_held()) filled and counted
+ *	active; its due time (@rq->due_ns, 0: at once) may be in the future.
+ *
+ * With workers running, @rq goes on the ready queue if it is due, else on
+ * the delayed list in due order, and one sleeping worker is woken if none
+ * is already on its way. In inline mode (0 threads), or for a device of
+ * its own (see dma_direct()), it waits until due and runs here through
+ * dma_run(). Inline mode is told by one atomic load, without eng.lock:
+ * eng.running changes only in sim_dma_set_threads() (whose caller submits
+ * nothing meanwhile) and when the first disk starts the workers; a
+ * submitter that reads a stale 0 runs its request inline, which is always
+ * correct. A non-zero value is checked again under the lock before the
+ * request is queued, so no request is queued after the workers have
+ * stopped.
+ *
+ * Context: the submitter's (or the releaser's) thread; may sleep until
+ * @rq is due when it runs inline. The bio completes exactly once, here or
+ * on a worker.
  */
 void dma_queue(struct dma_req *rq)
 {

@@ -19,7 +19,8 @@
  * plain reads and writes checked and handed over by the submitter, and
  * completes them on that thread. Delayed requests (device latency, SIM_IO_DELAY) wait on a
  * timer list in due order, so many can be in flight at once. The device
- * faults of scenarios.md F4-F7 are applied here, per disk. This file holds
+ * faults of scenarios.md F4-F7 are applied here, per disk and per fault
+ * slot (the disk's own and a fault run's, enum dma_fault_slot). This file holds
  * the transfer, its checks, completion and submission; the queue and its
  * worker threads are in drivers/block/dma-engine.c.
  */
@@ -42,6 +43,8 @@ static const char *const dma_stat_names[NR_DMA_STATS] = {
 	[DS_URING_SQES] = "file_uring_sqes",	[DS_URING_ENTERS] = "file_uring_enters",
 	[DS_URING_DEPTH_SUM] = "file_uring_depth_sum",
 	[DS_URING_WAITS] = "file_uring_waits",	[DS_URING_KICKS] = "file_uring_kicks",
+	[DS_FAULTS_RUN] = "dma_faults_run",
+	[DS_URING_OP_CHUNKS] = "file_uring_op_chunks",
 };
 /* Per-thread (block/sim_tstat.h): three of them move on every request. */
 static struct sim_tstat dma_stats = SIM_TSTAT_INIT(dma_stats, NR_DMA_STATS);
@@ -263,7 +266,23 @@ struct dma_dev *dma_req_dev(const struct dma_req *rq)
 	return rq->dd;
 }
 
-/* Run one request: transfer (or flush, discard) and complete it. */
+/**
+ * dma_run() - run one request: transfer (or flush, discard) and complete it.
+ * @rq: a due request from dma_queue(), on a worker or inline; owned by
+ *	the caller until it is completed.
+ *
+ * A request an injected SIM_IO_FAIL marked completes at once with its
+ * error, moving nothing. Otherwise a REQ_PREFLUSH or REQ_OP_FLUSH flushes
+ * first; a discard or write-zeroes goes to ->discard; a read or write has
+ * its pages checked again (I9, dma_map(): up to the first refused page and
+ * at most @rq->limit bytes) and moves through ->rw, or is started through
+ * ->rw_async, which completes it later with dma_xfer_done(). Every path
+ * ends in dma_finish(): bio_endio() exactly once, the request freed or
+ * cached.
+ *
+ * Context: a DMA worker, or the submitter in inline mode; not under any
+ * engine lock.
+ */
 void dma_run(struct dma_req *rq)
 {
 	struct dma_dev *dd = rq->dd;
@@ -325,14 +344,17 @@ void dma_run(struct dma_req *rq)
 
 /* ---- submission ------------------------------------------------------------ */
 
-/* What the armed fault does to one bio. */
+/*
+ * What the armed faults do to one bio: the union of the slots that hit it
+ * (enum dma_fault_slot in drivers/block/dma.h), taken in slot order.
+ */
 struct dma_fault_hit {
-	unsigned int flags;
-	int error;
-	uint64_t sector;
-	uint64_t bytes;
-	uint64_t delay_ns;
-	unsigned int depth;
+	unsigned int flags;	/* every hitting slot's SIM_IO_* */
+	int submit_error;	/* SIM_IO_FAIL_SUBMIT: the first such slot's error */
+	int error;		/* completion error: the first slot that fails the bio */
+	uint64_t limit;		/* bytes that may move: the smallest cut (partial, bad sector) */
+	uint64_t delay_ns;	/* SIM_IO_DELAY: the slots' delays added */
+	unsigned int depth;	/* SIM_IO_REORDER: the first such slot's depth */
 };
 
 /* 0..@max, a mix of @n: repeatable for the same sequence of bios. */
@@ -345,29 +367,65 @@ static uint64_t dma_jitter(uint64_t n, uint64_t max)
 	return n % (max + 1);
 }
 
-static void dma_fault_take(struct dma_dev *dd, struct dma_fault_hit *hit)
+/*
+ * Count @bio against the fault of @slot and, if it hits, add what it does
+ * to @hit. A fault for the nth bio only is spent (disarmed) once it hits;
+ * each slot counts its own bios. dd->lock held.
+ */
+static void dma_fault_take_slot(struct dma_dev *dd, unsigned int slot, const struct bio *bio,
+				struct dma_fault_hit *hit)
 {
-	const struct sim_io_fault *f = &dd->fault;
+	struct dma_fault_slot_state *st = &dd->fault[slot];
+	const struct sim_io_fault *f = &st->f;
+	int error = f->error ? f->error : -EIO;
+	bool fails = f->flags & SIM_IO_FAIL;
 
-	memset(hit, 0, sizeof(*hit));
-	if (!dd->fault_armed)
+	st->seen++;
+	if (f->nth && st->seen != f->nth)
 		return;
-	dd->fault_seen++;
-	if (f->nth && dd->fault_seen != f->nth)
-		return;
-	hit->flags = f->flags;
-	hit->error = f->error ? f->error : -EIO;
-	hit->sector = f->sector;
-	hit->bytes = f->bytes;
-	hit->delay_ns = (uint64_t)f->delay_us * 1000;
-	if (f->jitter_us)
-		hit->delay_ns += dma_jitter(dd->fault_seen, f->jitter_us) * 1000;
-	hit->depth = f->depth;
+	hit->flags |= f->flags;
+	if ((f->flags & SIM_IO_FAIL_SUBMIT) && !hit->submit_error)
+		hit->submit_error = error;
+	if (f->flags & SIM_IO_FAIL_SECTOR) {
+		uint64_t start = bio->bi_iter.bi_sector;
+
+		if (f->sector >= start && f->sector < start + (bio->bi_iter.bi_size >> SECTOR_SHIFT)) {
+			hit->limit = min(hit->limit, (f->sector - start) << SECTOR_SHIFT);
+			fails = true;
+		}
+	}
+	if (f->flags & SIM_IO_PARTIAL) {
+		hit->limit = min(hit->limit, f->bytes);
+		fails = true;
+	}
+	if (fails && !hit->error)
+		hit->error = error;
+	if (f->flags & SIM_IO_DELAY) {
+		hit->delay_ns += (uint64_t)f->delay_us * 1000;
+		if (f->jitter_us)
+			hit->delay_ns += dma_jitter(st->seen, f->jitter_us) * 1000;
+	}
+	if ((f->flags & SIM_IO_REORDER) && !hit->depth)
+		hit->depth = f->depth;
 	if (f->nth) {
-		dd->fault_armed = false;
+		dd->fault_armed &= ~(1U << slot);
 		dma_dev_sync_plain(dd);
 	}
 	stat_add(DS_FAULTS, 1);
+	if (slot == DMA_FAULT_RUN)
+		stat_add(DS_FAULTS_RUN, 1);
+}
+
+/* What the faults armed on @dd do to @bio; dd->lock held. */
+static void dma_fault_take(struct dma_dev *dd, const struct bio *bio, struct dma_fault_hit *hit)
+{
+	unsigned int slot;
+
+	memset(hit, 0, sizeof(*hit));
+	hit->limit = UINT64_MAX;
+	for (slot = 0; slot < DMA_NR_FAULT_SLOTS; slot++)
+		if (dd->fault_armed & (1U << slot))
+			dma_fault_take_slot(dd, slot, bio, hit);
 }
 
 /*
@@ -474,7 +532,8 @@ static void dma_req_start(struct dma_req *rq, struct bio *bio, struct dma_dev *d
  * dma_submit_bio() - the ->submit_bio of every simulated disk.
  * @bio: a bio submit_bio_noacct() checked, split and counted in flight.
  *
- * Applies the disk's fault, snapshots the pages (no pin, no reference:
+ * Applies the disk's faults (every armed slot: the union, enum
+ * dma_fault_slot), snapshots the pages (no pin, no reference:
  * the bio's owner keeps them alive), and queues the transfer, runs it
  * inline, or holds it. The bio completes through bio_endio() exactly once.
  */
@@ -504,13 +563,13 @@ void dma_submit_bio(struct bio *bio)
 	hook = dd->hook;
 	hook_arg = dd->hook_arg;
 	latency = dd->latency_ns;
-	dma_fault_take(dd, &hit);
+	dma_fault_take(dd, bio, &hit);
 	pthread_mutex_unlock(&dd->lock);
 	if (hook)
 		hook(bio, hook_arg);
 
 	if (hit.flags & SIM_IO_FAIL_SUBMIT) {
-		dma_fail_now(bio, errno_to_blk_status(hit.error));
+		dma_fail_now(bio, errno_to_blk_status(hit.submit_error));
 		return;
 	}
 	rq = dma_req_alloc(bio);
@@ -525,22 +584,9 @@ void dma_submit_bio(struct bio *bio)
 	 * a tenth of a 4 KiB I/O.
 	 */
 	rq->due_ns = latency ? dma_now_ns() + latency : 0;
-	if (hit.flags & SIM_IO_FAIL) {
-		rq->fail = true;
-		rq->error = hit.error;
-	}
-	if (hit.flags & SIM_IO_FAIL_SECTOR) {
-		sector_t start = rq->iter.bi_sector;
-
-		if (hit.sector >= start && hit.sector < start + (rq->iter.bi_size >> SECTOR_SHIFT)) {
-			rq->limit = (hit.sector - start) << SECTOR_SHIFT;
-			rq->error = hit.error;
-		}
-	}
-	if (hit.flags & SIM_IO_PARTIAL) {
-		rq->limit = min(rq->limit, hit.bytes);
-		rq->error = hit.error;
-	}
+	rq->fail = hit.flags & SIM_IO_FAIL;
+	rq->error = hit.error;
+	rq->limit = hit.limit;
 	if (hit.flags & SIM_IO_DELAY)
 		rq->due_ns = (rq->due_ns ? rq->due_ns : dma_now_ns()) + hit.delay_ns;
 

@@ -54,22 +54,46 @@ struct dma_ops {
 };
 
 /**
+ * enum dma_fault_slot - the device faults a disk can have armed at once.
+ * @DMA_FAULT_DISK: armed on the disk by name (sim_disk_inject()); what a
+ *	test or a scenario sets up and takes down itself.
+ * @DMA_FAULT_RUN: armed on the disk at its creation by
+ *	sim_disk_inject_new(): a systematic fault run's, independent of the
+ *	first, so a scenario arming (or disarming) its own fault neither
+ *	replaces nor removes it.
+ * @DMA_NR_FAULT_SLOTS: their number.
+ *
+ * A bio both hit is treated as the union of the two, in slot order
+ * (dma_fault_take() in drivers/block/dma.c): a submit refusal wins over
+ * everything; otherwise the transfer moves at most the smallest limit
+ * (partial, bad sector) and fails with the error of the first slot that
+ * fails it; delays add up; HOLD wins over REORDER. sim_fault_reset()
+ * disarms both.
+ */
+enum dma_fault_slot {
+	DMA_FAULT_DISK,
+	DMA_FAULT_RUN,
+	DMA_NR_FAULT_SLOTS,
+};
+
+/**
  * struct dma_dev - the engine's view of one disk; drivers embed it first
  * in their private data (gendisk->private_data points at it).
  * @disk: the disk, once created.
  * @ops: the driver.
- * @lock: protects the fault, the held list, latency and hook.
- * @fault: the armed fault (sim_disk_inject()).
- * @fault_armed: @fault is live.
- * @fault_seen: bios received since the fault was armed.
+ * @lock: protects the faults, the held list, latency and hook.
+ * @fault: the fault slots, enum dma_fault_slot: the disk's own
+ *	(sim_disk_inject()) and the run's (sim_disk_inject_new()); each
+ *	counts its bios (@fault[].seen, for nth and jitter) on its own.
+ * @fault_armed: bit s set: @fault[s] is live.
  * @held: requests held by SIM_IO_HOLD or SIM_IO_REORDER.
  * @nr_held: their number.
  * @held_newest_first: they were held by SIM_IO_REORDER: release LIFO.
  * @latency_ns: added to every bio's completion time.
  * @hook: test observer of every bio received.
- * @plain: no fault armed, no latency, no hook (atomic; written under
- *	@lock by dma_dev_sync_plain() after any of them changes): the
- *	submit path then skips @lock.
+ * @plain: no fault armed in any slot, no latency, no hook (atomic;
+ *	written under @lock by dma_dev_sync_plain() after any of them
+ *	changes): the submit path then skips @lock.
  * @destroyed: sim_disk_destroy() claimed it (atomic).
  * @node: on the list of all dma_devs.
  */
@@ -77,9 +101,11 @@ struct dma_dev {
 	struct gendisk *disk;
 	const struct dma_ops *ops;
 	pthread_mutex_t lock;
-	struct sim_io_fault fault;
-	bool fault_armed;
-	unsigned long fault_seen;
+	struct dma_fault_slot_state {
+		struct sim_io_fault f;
+		unsigned long seen;
+	} fault[DMA_NR_FAULT_SLOTS];
+	unsigned int fault_armed;
 	struct list_head held;
 	unsigned int nr_held;
 	bool held_newest_first;
@@ -91,7 +117,10 @@ struct dma_dev {
 	struct list_head node;
 };
 
-/* Recompute @dd->plain; call with @dd->lock held after changing its config. */
+/*
+ * Recompute @dd->plain; call with @dd->lock held after changing its config
+ * (a fault armed or spent in any slot, the latency, the hook).
+ */
 static inline void dma_dev_sync_plain(struct dma_dev *dd)
 {
 	__atomic_store_n(&dd->plain, !dd->fault_armed && !dd->latency_ns && !dd->hook,
@@ -103,8 +132,8 @@ static inline void dma_dev_sync_plain(struct dma_dev *dd)
  * file_uring_* ones are the io_uring backend's: I/O SQEs submitted (short
  * transfers' resubmissions included), io_uring_enter() calls that
  * submitted, the sum over those of the I/Os then in flight at the host
- * (divide by the enters for the mean depth), waits for a CQE, and
- * doorbells rung.
+ * (divide by the enters for the mean depth), waits for a CQE, doorbells
+ * rung, and chunks of ops its per-ring pools allocated.
  */
 enum dma_stat_item {
 	DS_CHECKS,
@@ -121,6 +150,8 @@ enum dma_stat_item {
 	DS_URING_DEPTH_SUM,
 	DS_URING_WAITS,
 	DS_URING_KICKS,
+	DS_FAULTS_RUN,
+	DS_URING_OP_CHUNKS,
 	NR_DMA_STATS,
 };
 

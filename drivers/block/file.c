@@ -207,7 +207,7 @@ static int file_discard(struct dma_dev *dd, uint64_t pos, uint64_t len, bool zer
  *          -> every CQE -> dma_xfer_done() (or resubmit the rest)
  */
 struct uring_op {
-	struct uring_op *next;		/* on @pending or the owner's queue */
+	struct uring_op *next;		/* on @pending, the owner's queue or a free list */
 	struct dma_req *rq;
 	const struct iovec *iov;
 	int cnt;
@@ -219,6 +219,24 @@ struct uring_op {
 	size_t skip;
 	ssize_t total;
 	struct iovec v[FILE_IOV_BATCH];
+};
+
+/*
+ * The ops of a ring come from its own pool, not from malloc() per I/O:
+ * chunks of URING_OP_CHUNK, allocated when the free list runs dry and
+ * kept until the ring goes, so the pool grows to the most ops the disk
+ * ever had in flight at once (the engine's requests on it) and no
+ * further. A submitter takes an op off @op_free under @lock, which it
+ * takes anyway to hand the op over; the owner puts finished ops on its
+ * own @op_done (no lock) and gives them back in one splice when it next
+ * takes @lock to collect handed-over ops. No op is ever freed on its own,
+ * so nothing crosses threads through glibc's allocator per I/O.
+ */
+#define URING_OP_CHUNK		32
+
+struct uring_op_chunk {
+	struct uring_op_chunk *next;
+	struct uring_op op[URING_OP_CHUNK];
 };
 
 /**
@@ -233,6 +251,11 @@ struct uring_op {
  * @stopping: uring_exit() wants the owner gone.
  * @host_inflight: I/O SQEs submitted and not yet reaped (the owner's).
  * @efd: the doorbell; @efd_val the armed read's buffer.
+ * @op_free: ops ready for a submitter (under @lock).
+ * @op_chunks: every chunk of the pool (under @lock); @op_total: its ops.
+ * @op_done, @op_done_tail, @nr_op_done: ops finished by the owner, not
+ *	yet given back to @op_free (the owner's alone).
+ * @nr_op_free: ops on @op_free (under @lock).
  */
 struct uring_be {
 	struct io_uring ring;
@@ -248,6 +271,12 @@ struct uring_be {
 	unsigned int host_inflight;
 	int efd;
 	uint64_t efd_val;
+	struct uring_op *op_free;
+	struct uring_op_chunk *op_chunks;
+	unsigned int op_total;
+	unsigned int nr_op_free;
+	struct uring_op *op_done, *op_done_tail;
+	unsigned int nr_op_done;
 };
 
 /* user_data of the doorbell read: no op has this address. */
@@ -284,39 +313,92 @@ static bool uring_prep_op(struct uring_be *ur, struct uring_op *op)
 	return true;
 }
 
-static void uring_op_end(struct uring_op *op, ssize_t res)
+/* @op is finished: back to the owner's done list, then complete its request. */
+static void uring_op_end(struct uring_be *ur, struct uring_op *op, ssize_t res)
 {
 	struct dma_req *rq = op->rq;
 
-	free(op);
+	op->rq = NULL;
+	op->next = NULL;
+	if (ur->op_done_tail)
+		ur->op_done_tail->next = op;
+	else
+		ur->op_done = op;
+	ur->op_done_tail = op;
+	ur->nr_op_done++;
 	dma_xfer_done(rq, res);
+}
+
+/* Give the owner's finished ops back to the pool; @lock held (or the owner gone). */
+static void uring_op_recycle(struct uring_be *ur)
+{
+	if (!ur->op_done)
+		return;
+	ur->op_done_tail->next = ur->op_free;
+	ur->op_free = ur->op_done;
+	ur->nr_op_free += ur->nr_op_done;
+	ur->op_done = ur->op_done_tail = NULL;
+	ur->nr_op_done = 0;
+}
+
+/*
+ * An op from the pool, growing it by a chunk if it is empty; NULL if that
+ * allocation fails. Called and returns with @lock held (dropped while a
+ * chunk is allocated).
+ */
+static struct uring_op *uring_op_get(struct uring_be *ur)
+{
+	struct uring_op_chunk *c;
+	struct uring_op *op = ur->op_free;
+	unsigned int i;
+
+	if (likely(op)) {
+		ur->op_free = op->next;
+		ur->nr_op_free--;
+		return op;
+	}
+	pthread_mutex_unlock(&ur->lock);
+	c = malloc(sizeof(*c));
+	pthread_mutex_lock(&ur->lock);
+	if (!c)
+		return NULL;
+	dma_stat_add(DS_URING_OP_CHUNKS, 1);
+	c->next = ur->op_chunks;
+	ur->op_chunks = c;
+	ur->op_total += URING_OP_CHUNK;
+	for (i = 1; i < URING_OP_CHUNK; i++) {
+		c->op[i].next = ur->op_free;
+		ur->op_free = &c->op[i];
+	}
+	ur->nr_op_free += URING_OP_CHUNK - 1;
+	return &c->op[0];
 }
 
 /*
  * One CQE of @op: finish it, or return true to have the rest of a short
  * transfer resubmitted.
  */
-static bool uring_complete(struct uring_op *op, int res)
+static bool uring_complete(struct uring_be *ur, struct uring_op *op, int res)
 {
 	if (res == -EINTR || res == -EAGAIN) {
 		res = 0;
 	} else if (res < 0) {
-		uring_op_end(op, res);
+		uring_op_end(ur, op, res);
 		return false;
 	} else if (!res) {
 		if (op->write) {
-			uring_op_end(op, -EIO);
+			uring_op_end(ur, op, -EIO);
 			return false;
 		}
 		op->total += (ssize_t)iov_zero_rest(op->iov, op->cnt, op->idx, op->skip);
-		uring_op_end(op, op->total);
+		uring_op_end(ur, op, op->total);
 		return false;
 	}
 	op->total += res;
 	op->pos += (uint64_t)res;
 	iov_skip(op->iov, &op->idx, &op->skip, (size_t)res);
 	if (op->idx >= op->cnt) {
-		uring_op_end(op, op->total);
+		uring_op_end(ur, op, op->total);
 		return false;
 	}
 	return true;
@@ -392,8 +474,12 @@ static void *uring_thread(void *arg)
 		bool wait;
 		int ret;
 
-		/* Take what was handed over; stop once nothing is left to do. */
+		/*
+		 * Take what was handed over, give back the ops that finished;
+		 * stop once nothing is left to do.
+		 */
 		pthread_mutex_lock(&ur->lock);
+		uring_op_recycle(ur);
 		if (ur->pending_head) {
 			if (q.tail)
 				q.tail->next = ur->pending_head;
@@ -470,7 +556,7 @@ static void *uring_thread(void *arg)
 				continue;
 			}
 			__atomic_store_n(&ur->host_inflight, ur->host_inflight - 1, __ATOMIC_RELAXED);
-			if (uring_complete(done[i], res[i]))
+			if (uring_complete(ur, done[i], res[i]))
 				uq_add(&q, done[i]);
 		}
 	}
@@ -483,25 +569,30 @@ static int file_uring_rw(struct dma_dev *dd, struct dma_req *rq, bool write,
 {
 	struct file_disk *fdk = to_file(dd);
 	struct uring_be *ur = fdk->ur;
-	struct uring_op *op = malloc(sizeof(*op));
+	int fd = file_pick_fd(fdk, iov, cnt, pos);
+	int rw_flags = write && (opf & REQ_FUA) ? RWF_DSYNC : 0;
+	struct uring_op *op;
 	bool kick;
 
-	if (!op)
+	if (rw_flags)
+		dma_count("file_dsync_writes", 1);
+	pthread_mutex_lock(&ur->lock);
+	op = uring_op_get(ur);
+	if (!op) {
+		pthread_mutex_unlock(&ur->lock);
 		return -ENOMEM;
+	}
 	op->next = NULL;
 	op->rq = rq;
 	op->iov = iov;
 	op->cnt = cnt;
-	op->fd = file_pick_fd(fdk, iov, cnt, pos);
+	op->fd = fd;
 	op->write = write;
-	op->rw_flags = write && (opf & REQ_FUA) ? RWF_DSYNC : 0;
-	if (op->rw_flags)
-		dma_count("file_dsync_writes", 1);
+	op->rw_flags = rw_flags;
 	op->pos = pos;
 	op->idx = 0;
 	op->skip = 0;
 	op->total = 0;
-	pthread_mutex_lock(&ur->lock);
 	if (ur->pending_tail)
 		ur->pending_tail->next = op;
 	else
@@ -525,6 +616,12 @@ static int file_uring_rw(struct dma_dev *dd, struct dma_req *rq, bool write,
 
 static void uring_free(struct uring_be *ur)
 {
+	while (ur->op_chunks) {
+		struct uring_op_chunk *c = ur->op_chunks;
+
+		ur->op_chunks = c->next;
+		free(c);
+	}
 	pthread_cond_destroy(&ur->started);
 	pthread_mutex_destroy(&ur->lock);
 	if (ur->efd >= 0)
@@ -577,6 +674,9 @@ static void uring_exit(struct uring_be *ur)
 	while (eventfd_write(ur->efd, 1) && errno == EINTR)
 		;
 	pthread_join(ur->thread, NULL);
+	/* Every op came back: the pool is whole again (the leak ledger of ops). */
+	uring_op_recycle(ur);
+	WARN_ON_ONCE(ur->nr_op_free != ur->op_total);
 	uring_free(ur);
 }
 #else

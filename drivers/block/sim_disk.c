@@ -94,7 +94,7 @@ static int take_held(struct dma_dev *dd, struct list_head *out)
 static struct sim_io_fault new_disk_fault;
 static bool new_disk_fault_armed;
 
-/* sim_fault_reset() hook: disarm every disk's fault and hook, run what they hold. */
+/* sim_fault_reset() hook: disarm every disk's faults (all slots) and hook, run its held bios. */
 static void sim_disk_fault_reset(void)
 {
 	struct dma_dev *dd;
@@ -104,7 +104,7 @@ static void sim_disk_fault_reset(void)
 	new_disk_fault_armed = false;
 	list_for_each_entry(dd, &devs, node) {
 		pthread_mutex_lock(&dd->lock);
-		dd->fault_armed = false;
+		dd->fault_armed = 0;
 		dd->hook = NULL;
 		dd->hook_arg = NULL;
 		dma_dev_sync_plain(dd);
@@ -130,8 +130,9 @@ void dma_dev_init(struct dma_dev *dd, const struct dma_ops *ops)
 	sim_fault_register_reset(sim_disk_fault_reset);
 	pthread_mutex_lock(&devs_lock);
 	if (new_disk_fault_armed) {
-		dd->fault = new_disk_fault;
-		dd->fault_armed = true;
+		/* The run's slot: the disk's own stays free for sim_disk_inject(). */
+		dd->fault[DMA_FAULT_RUN].f = new_disk_fault;
+		dd->fault_armed |= 1U << DMA_FAULT_RUN;
 	}
 	/* Not plain with a fault armed: dma_submit_bio() would skip it. */
 	dma_dev_sync_plain(dd);
@@ -229,7 +230,7 @@ static void sim_disk_delete(struct dma_dev *dd)
 	LIST_HEAD(release);
 
 	pthread_mutex_lock(&dd->lock);
-	dd->fault_armed = false;
+	dd->fault_armed = 0;
 	dma_dev_sync_plain(dd);
 	take_held(dd, &release);
 	pthread_mutex_unlock(&dd->lock);
@@ -242,7 +243,7 @@ static void sim_disk_delete(struct dma_dev *dd)
  * sim_disk_destroy() - delete /dev/NAME.
  * @name: "NAME" or "/dev/NAME".
  *
- * Disarms its fault and runs the bios it holds, unregisters the name,
+ * Disarms its faults and runs the bios it holds, unregisters the name,
  * waits for the I/O in flight, and drops the creator's reference: the disk
  * is freed now, or by the last blkdev_put() if it is still open.
  *
@@ -371,10 +372,14 @@ int sim_disk_set_bio_hook(const char *name, sim_bio_hook_fn fn, void *arg)
 }
 
 /**
- * sim_disk_inject() - arm (or disarm) a device fault.
+ * sim_disk_inject() - arm (or disarm) the disk's own device fault.
  * @name: the disk.
- * @f: the fault (copied), or NULL to disarm. Bios already held stay held
- *	until sim_disk_release().
+ * @f: the fault (copied; its nth counts from here), or NULL to disarm.
+ *	Bios already held stay held until sim_disk_release().
+ *
+ * This is the disk's slot (DMA_FAULT_DISK); a fault the disk was created
+ * with by sim_disk_inject_new() lives in the run's slot and is neither
+ * replaced nor disarmed here: both apply (enum dma_fault_slot).
  *
  * Return: 0, -ENOENT, -EINVAL (unknown flag, a positive error, REORDER
  * with a depth below 2).
@@ -391,10 +396,12 @@ int sim_disk_inject(const char *name, const struct sim_io_fault *f)
 		return -ENOENT;
 	pthread_mutex_lock(&dd->lock);
 	if (f) {
-		dd->fault = *f;
-		dd->fault_seen = 0;
+		dd->fault[DMA_FAULT_DISK].f = *f;
+		dd->fault[DMA_FAULT_DISK].seen = 0;
+		dd->fault_armed |= 1U << DMA_FAULT_DISK;
+	} else {
+		dd->fault_armed &= ~(1U << DMA_FAULT_DISK);
 	}
-	dd->fault_armed = f != NULL;
 	dma_dev_sync_plain(dd);
 	pthread_mutex_unlock(&dd->lock);
 	put_disk(dd->disk);
@@ -402,9 +409,16 @@ int sim_disk_inject(const char *name, const struct sim_io_fault *f)
 }
 
 /**
- * sim_disk_inject_new() - arm @f on every disk created from now on, until
- * sim_fault_reset() (NULL disarms). Systematic fault runs use it on code
- * that creates its own disks (the scenarios).
+ * sim_disk_inject_new() - arm @f on every disk created from now on.
+ * @f: the fault (each new disk gets its own copy, counting nth from its
+ *	creation), or NULL: disks created later start without one.
+ *
+ * Systematic fault runs use it on code that creates its own disks (the
+ * scenarios). The fault goes into the disk's run slot (DMA_FAULT_RUN), so
+ * what the code then arms with sim_disk_inject() applies as well, and
+ * disarming that leaves this one armed. sim_fault_reset() disarms it on
+ * every disk and stops arming new ones; NULL only does the latter.
+ *
  * Return: 0, -EINVAL as sim_disk_inject().
  */
 int sim_disk_inject_new(const struct sim_io_fault *f)

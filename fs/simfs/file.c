@@ -486,11 +486,15 @@ const struct file_operations simfs_file_ops = {
 
 /**
  * simfs_setsize() - truncate or extend @inode to @newsize (ftruncate).
+ * @inode: a simfs regular file.
+ * @newsize: the new size in bytes.
  *
  * Waits for direct I/O in flight first; cached folios past the new end
  * leave the cache at once (held ones are orphaned); blocks past it are
  * freed. The bytes of the last block past @newsize are zeroed (in the
- * cache, written at the next writeback). Takes no pin or reference.
+ * cache, written at the next writeback). That block is read in before
+ * anything changes: if it cannot be, the call fails and the file is as
+ * it was. Takes no pin or reference.
  * Return: 0, -EINVAL (negative), -EFBIG (over the maximum), -ENOMEM, -EIO.
  */
 int simfs_setsize(struct inode *inode, loff_t newsize)
@@ -499,6 +503,7 @@ int simfs_setsize(struct inode *inode, loff_t newsize)
 	struct simfs_sb_info *sbi = si->sbi;
 	struct folio *partial = NULL;
 	loff_t old;
+	int ret = 0;
 
 	if (newsize < 0)
 		return -EINVAL;
@@ -507,23 +512,43 @@ int simfs_setsize(struct inode *inode, loff_t newsize)
 	pthread_rwlock_wrlock(&inode->i_rwsem);
 	inode_dio_wait(inode);
 	old = i_size_read(inode);
+	if (newsize < old && (newsize & ~PAGE_MASK)) {
+		/*
+		 * Read the folio of the new EOF in before anything changes, so
+		 * that a read error (-EIO, -ENOMEM) fails the call with the file
+		 * as it was: cutting i_size but keeping the blocks past it would
+		 * bring their old bytes back at the next extension.
+		 */
+		partial = filemap_get_uptodate_folio(NULL, inode->i_mapping,
+						     (pgoff_t)(newsize >> PAGE_SHIFT));
+		if (IS_ERR(partial)) {
+			pthread_rwlock_unlock(&inode->i_rwsem);
+			return (int)PTR_ERR(partial);
+		}
+		folio_put(partial);
+		partial = NULL;
+	}
 	if (newsize < old) {
 		i_size_write(inode, newsize);
 		truncate_pagecache(inode, newsize);
 		/*
 		 * The folio holding the new EOF keeps its head; its tail (which
-		 * truncate zeroed, or read_folio zeroes past the new i_size) is
-		 * dirtied so the zeros reach the block on disk. Looked up only
-		 * now: a reference held across the truncate would keep a large
-		 * folio from splitting.
+		 * truncate zeroed) is dirtied so the zeros reach the block on
+		 * disk. Looked up again only now: a reference held across the
+		 * truncate would keep a large folio from splitting. It is
+		 * normally cached; a clean large folio that could not be split
+		 * was dropped and is read again, and if that read fails the
+		 * blocks past the end are still freed before the error returns.
 		 */
 		if (newsize & ~PAGE_MASK) {
 			partial = filemap_get_uptodate_folio(NULL, inode->i_mapping,
 							     (pgoff_t)(newsize >> PAGE_SHIFT));
 			if (IS_ERR(partial)) {
-				pthread_rwlock_unlock(&inode->i_rwsem);
-				return (int)PTR_ERR(partial);
+				ret = (int)PTR_ERR(partial);
+				partial = NULL;
 			}
+		}
+		if (partial) {
 			folio_lock(partial);
 			if (partial->mapping == inode->i_mapping && folio_contains_pos(partial, newsize)) {
 				size_t off = (size_t)(newsize - folio_pos(partial));
@@ -541,11 +566,15 @@ int simfs_setsize(struct inode *inode, loff_t newsize)
 		i_size_write(inode, newsize);
 	}
 	pthread_rwlock_unlock(&inode->i_rwsem);
-	return 0;
+	return ret;
 }
 
 /**
  * simfs_open_file() - open (O_CREAT: create) file @name of @sbi.
+ * @sbi: the mounted simfs.
+ * @name: the file name (no directory part).
+ * @flags: host O_* flags (O_CREAT, O_EXCL, O_TRUNC, O_DIRECT, O_ACCMODE).
+ * @mode: permission bits for a new file.
  * Context: the caller keeps the mount alive (simfs_open_path()).
  * Return: the file (O_DIRECT allowed), or ERR_PTR(-ENOENT, -EEXIST,
  * -ENAMETOOLONG, -EINVAL (empty name or a '/'), -ENOMEM).

@@ -105,6 +105,8 @@ const struct iomap_dio_ops simfs_dio_ops = {
 
 /**
  * simfs_get_block() - map file block @iblock for the legacy DIO engine.
+ * @inode: a simfs regular file.
+ * @iblock: the file block (in filesystem blocks).
  * @bh: in: b_size = bytes wanted; out: BH_Mapped with b_blocknr and the
  *	mapped b_size, BH_New for blocks allocated now; unmapped for a hole
  *	(b_size = the hole, capped to the request).

@@ -50,7 +50,13 @@ uint32_t simfs_csum(const void *p, size_t len)
 /**
  * simfs_io() - move @len bytes between host @buf and the device at
  * @byte_off, through bios on freshly allocated pages (bounce pages: the
- * metadata has no page cache). @op: REQ_OP_READ or REQ_OP_WRITE with flags.
+ * metadata has no page cache).
+ * @sbi: the simfs whose device it is.
+ * @op: REQ_OP_READ or REQ_OP_WRITE with flags.
+ * @byte_off: device offset in bytes.
+ * @buf: host memory, @len bytes.
+ * @len: bytes to move.
+ *
  * Return: 0 or -errno.
  */
 int simfs_io(struct simfs_sb_info *sbi, blk_opf_t op, uint64_t byte_off, void *buf, size_t len)
@@ -125,6 +131,7 @@ static int write_super(struct simfs_sb_info *sbi, struct simfs_disk_super *ds)
  * simfs_commit() - make the current metadata durable (fsync, umount).
  * Data must have been written back before. Context: takes commit_lock,
  * and sbi->lock while the metadata is copied (not during the I/O).
+ * @sbi: the mounted simfs.
  * Return: 0, -ENOSPC (the metadata outgrew its area), -ENOMEM, -EIO.
  */
 int simfs_commit(struct simfs_sb_info *sbi)
@@ -268,6 +275,7 @@ static int sbi_setup(struct simfs_sb_info *sbi)
 
 /**
  * simfs_mkfs() - write an empty simfs on @bdev.
+ * @bdev: the device to format.
  * @opts: "bs=N" (512..4096, a power of two, >= the logical block size;
  *	default 4096), "meta=BYTES" (size of each metadata area).
  * Return: 0, -EINVAL (bad option, too small a device), -EIO, -ENOMEM.
@@ -318,7 +326,9 @@ out:
 
 /**
  * simfs_open_path() - open "DIR/NAME" on the simfs mounted at DIR.
+ * @path: "DIR/NAME".
  * @flags: host O_* flags (O_CREAT, O_EXCL, O_TRUNC, O_DIRECT, O_ACCMODE).
+ * @mode: permission bits for a new file.
  *
  * Return: the file, or ERR_PTR(-ENOENT) (no such mount or file), and the
  * errors of simfs_open_file().
@@ -344,6 +354,7 @@ struct file *simfs_open_path(const char *path, int flags, mode_t mode)
 
 /**
  * simfs_unlink_path() - remove "DIR/NAME". Return: 0, -ENOENT, -EINVAL.
+ * @path: "DIR/NAME".
  */
 int simfs_unlink_path(const char *path)
 {
@@ -376,6 +387,8 @@ static bool mount_busy(const char *dir, struct block_device *bdev)
 
 /**
  * simfs_mount() - mount the simfs on @bdev at @dir.
+ * @bdev: the device holding the simfs.
+ * @dir: the mount point: an absolute name such as "/mnt", not under /dev.
  * @opts: "dio=iomap" (default) or "dio=legacy"; "folio_order=N" (0..4):
  *	the largest page-cache folio of its files, 2^N pages.
  *

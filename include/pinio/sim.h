@@ -215,13 +215,27 @@ struct sim_io_fault {
 };
 
 /*
- * sim_disk_inject() - arm @f on NAME (NULL disarms; held bios stay held).
- * 0, -ENOENT, -EINVAL (unknown flag, positive error, REORDER depth < 2).
+ * A disk has two fault slots: its own (sim_disk_inject()) and the run's
+ * (sim_disk_inject_new(), armed when the disk is created). Each counts
+ * nth on its own and fires on its own; a bio both hit gets the union, in
+ * that order: a submit refusal wins (the first refusing slot's error);
+ * else at most the smaller partial/bad-sector cut moves and the bio fails
+ * with the first failing slot's error (SIM_IO_FAIL moves nothing);
+ * delays add up (counted from the submit, so a hold outlasting one absorbs
+ * it); HOLD holds (the bio then fails or moves partially when released)
+ * and wins over REORDER. "dma_faults" counts one per slot that hit;
+ * sim_fault_injected() counts allocation failures only. sim_fault_reset()
+ * disarms both slots of every disk and releases what they hold.
+ *
+ * sim_disk_inject() - arm @f in NAME's own slot (NULL disarms that slot
+ * only; held bios stay held). 0, -ENOENT, -EINVAL (unknown flag, positive
+ * error, REORDER depth < 2).
  */
 int sim_disk_inject(const char *name, const struct sim_io_fault *f);
 /*
- * sim_disk_inject_new() - arm @f on every disk created from now on (each
- * gets its own copy), until sim_fault_reset(); NULL disarms. 0 or -EINVAL.
+ * sim_disk_inject_new() - arm @f in the run slot of every disk created
+ * from now on (each gets its own copy), until sim_fault_reset(); NULL
+ * stops arming new disks. 0 or -EINVAL.
  */
 int sim_disk_inject_new(const struct sim_io_fault *f);
 /*
@@ -246,14 +260,17 @@ unsigned int sim_dma_threads(void);
  * zero page as a read target), "dma_bytes" (bytes moved between memory
  * and a device), "dma_requests" (bios the engine completed),
  * "dma_flushes" (flushes done), "dma_fua" (FUA writes), "dma_faults"
- * (bios a fault hit), "file_fdatasync" (fdatasync() calls of file
- * disks), "file_dsync_writes" (host writes of file disks with RWF_DSYNC,
- * one per FUA bio); of the io_uring backend: "file_uring_sqes" (I/O SQEs
- * submitted, resubmitted short transfers included), "file_uring_enters"
- * (io_uring_enter() calls that submitted), "file_uring_depth_sum" (I/Os in
- * flight at the host after each of those, summed), "file_uring_waits"
- * (waits for a CQE), "file_uring_kicks" (doorbells rung to wake the
- * ring's thread). 0 for an unknown name.
+ * (fault hits: a bio two slots hit counts twice), "dma_faults_run" (those
+ * of them in the run slot, sim_disk_inject_new()), "file_fdatasync"
+ * (fdatasync() calls of file disks), "file_dsync_writes" (host writes of
+ * file disks with RWF_DSYNC, one per FUA bio); of the io_uring backend:
+ * "file_uring_sqes" (I/O SQEs submitted, resubmitted short transfers
+ * included), "file_uring_enters" (io_uring_enter() calls that submitted),
+ * "file_uring_depth_sum" (I/Os in flight at the host after each of those,
+ * summed), "file_uring_waits" (waits for a CQE), "file_uring_kicks"
+ * (doorbells rung to wake the ring's thread), "file_uring_op_chunks"
+ * (chunks of 32 ops the rings' pools allocated: they grow to the most
+ * I/Os a disk had in flight, not per I/O). 0 for an unknown name.
  */
 unsigned long sim_dma_stat(const char *name);
 /*
@@ -366,8 +383,9 @@ void sim_aio_destroy(struct sim_aio *ring);
  * (or the ring is destroyed), and charged to the user's locked memory
  * against current's RLIMIT_MEMLOCK before anything is pinned (scenarios.md
  * §5.3 bad input 32, F2). sim_aio_register_buffers(): 0; -EINVAL (NULL
- * ring or iov, @nr 0 or above SIM_AIO_MAX_REG_BUFFERS, a buffer of length
- * 0 or above 1 GiB, or one that wraps); -EBUSY (buffers registered
+ * ring or iov, @nr 0 or above SIM_AIO_MAX_REG_BUFFERS); -EFAULT (a buffer
+ * of length 0 or above 1 GiB, as io_buffer_validate()); -EOVERFLOW (a
+ * buffer whose page-rounded end wraps); -EBUSY (buffers registered
  * already); -ENOMEM (the pages would exceed the limit, or an allocation
  * failed: nothing pinned, nothing charged); -EFAULT (a page cannot be
  * pinned: the pages pinned so far are released). sim_aio_unregister_buffers():

@@ -265,6 +265,17 @@ out_free:
 	free(tags);
 }
 
+/**
+ * scen_r01_zero_page_pin_storm() - run R01, zero-page pin storm.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r01_zero_page_pin_storm(struct sim_scenario_ctx *ctx)
 {
 	const struct sim_config cfg = { .mem_bytes = 128UL << 20 };

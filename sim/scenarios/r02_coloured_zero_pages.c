@@ -42,6 +42,17 @@ static void r02_show(struct sim_scenario_ctx *ctx)
 	scen_note(ctx, "ref:%s", line);
 }
 
+/**
+ * scen_r02_coloured_zero_pages() - run R02, coloured zero pages.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r02_coloured_zero_pages(struct sim_scenario_ctx *ctx)
 {
 	const struct sim_config cfg = { .mem_bytes = 32UL << 20, .nr_zero_pages = R02_COLOURS };

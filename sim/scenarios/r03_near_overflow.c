@@ -16,6 +16,17 @@
 
 #define R03_NEAR	(INT_MAX - 100)
 
+/**
+ * scen_r03_near_overflow() - run R03, near-overflow refuses cleanly.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r03_near_overflow(struct sim_scenario_ctx *ctx)
 {
 	struct page *got = NULL, *pinned = NULL, *x = NULL, *pages[4] = { NULL };

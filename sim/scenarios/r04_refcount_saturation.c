@@ -43,6 +43,17 @@ static void r04_saturated(struct sim_scenario_ctx *ctx, struct r04_obj *o,
 		       "the counter is saturated at 0xc0000000");
 }
 
+/**
+ * scen_r04_refcount_saturation() - run R04, refcount_t saturation.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r04_refcount_saturation(struct sim_scenario_ctx *ctx)
 {
 	struct r04_obj o = { .ref = REFCOUNT_INIT(0) };

@@ -129,6 +129,17 @@ out_unmap:
 	scen_munmap(ctx, addr, R05_LEN);
 }
 
+/**
+ * scen_r05_vmsplice_in_child() - run R05, vmsplice in child.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r05_vmsplice_in_child(struct sim_scenario_ctx *ctx)
 {
 	int err = scen_boot(ctx, NULL);

@@ -20,6 +20,17 @@
 
 #define R08_ROUNDS	5000
 
+/**
+ * scen_r08_dirty_cow() - run R08, dirty-COW race.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r08_dirty_cow(struct sim_scenario_ctx *ctx)
 {
 	unsigned long addr = 0, i, not_copy = 0, cache_hit = 0, failed = 0;

@@ -159,6 +159,17 @@ out_fs:
 	scen_fs_teardown(ctx);
 }
 
+/**
+ * scen_r09_splice_dio_truncate() - run R09, splice-DIO vs truncate.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r09_splice_dio_truncate(struct sim_scenario_ctx *ctx)
 {
 	unsigned char *img = malloc(R09_LEN);

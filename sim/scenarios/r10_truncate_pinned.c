@@ -113,6 +113,17 @@ out_close:
 	return true;
 }
 
+/**
+ * scen_r10_truncate_pinned() - run R10, truncate while a page-cache page is pinned.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r10_truncate_pinned(struct sim_scenario_ctx *ctx)
 {
 	static const struct scen_backings run = {

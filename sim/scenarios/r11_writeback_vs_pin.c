@@ -18,6 +18,17 @@
  */
 #include "sim/scenarios/scen.h"
 
+/**
+ * scen_r11_writeback_vs_pin() - run R11, writeback vs pin.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r11_writeback_vs_pin(struct sim_scenario_ctx *ctx)
 {
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };

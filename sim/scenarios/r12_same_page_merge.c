@@ -34,6 +34,17 @@ static void r12_hook(const struct bio *bio, void *arg)
 	s->refs = scen_refs(s->p);
 }
 
+/**
+ * scen_r12_same_page_merge() - run R12, same-page merge.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r12_same_page_merge(struct sim_scenario_ctx *ctx)
 {
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };

@@ -36,6 +36,17 @@ static void r13_hook(const struct bio *bio, void *arg)
 			     scen_pins(s->pages[i]) : scen_refs(s->pages[i]) - 1;
 }
 
+/**
+ * scen_r13_unaligned_span() - run R13, unaligned span.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r13_unaligned_span(struct sim_scenario_ctx *ctx)
 {
 	const struct sim_config cfg = { .mem_bytes = 64UL << 20, .thp = true };

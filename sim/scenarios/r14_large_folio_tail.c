@@ -34,6 +34,17 @@ static void r14_hook(const struct bio *bio, void *arg)
 	s->refs = folio_ref_count(s->folio);
 }
 
+/**
+ * scen_r14_large_folio_tail() - run R14, large-folio coalescing and tail pages.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r14_large_folio_tail(struct sim_scenario_ctx *ctx)
 {
 	const struct sim_config cfg = { .mem_bytes = 64UL << 20, .thp = true };

@@ -79,6 +79,17 @@ static void r15_extract(struct sim_scenario_ctx *ctx, struct iov_iter *iter, str
 	scen_expect_eq(ctx, folio_ref_count(f), ref, "no reference taken");
 }
 
+/**
+ * scen_r15_zero_length_segments() - run R15, zero-length segments.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r15_zero_length_segments(struct sim_scenario_ctx *ctx)
 {
 	struct kvec kv[R15_NR];

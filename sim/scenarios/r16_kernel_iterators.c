@@ -79,6 +79,17 @@ static int r16_io(struct sim_scenario_ctx *ctx, struct block_device *bdev, struc
 	return ret;
 }
 
+/**
+ * scen_r16_kernel_iterators() - run R16, kernel iterators are not pinned.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r16_kernel_iterators(struct sim_scenario_ctx *ctx)
 {
 	struct r16_seen seen = { .bios = 0 };

@@ -36,6 +36,17 @@ static void r17_try(struct sim_scenario_ctx *ctx, struct bio *bio, struct page *
 			    "the bio is unchanged");
 }
 
+/**
+ * scen_r17_mode_mixing() - run R17, mode mixing.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r17_mode_mixing(struct sim_scenario_ctx *ctx)
 {
 	struct page *s0 = NULL, *s1;

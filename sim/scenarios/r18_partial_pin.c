@@ -15,6 +15,17 @@
  */
 #include "sim/scenarios/scen.h"
 
+/**
+ * scen_r18_partial_pin() - run R18, partial pin.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r18_partial_pin(struct sim_scenario_ctx *ctx)
 {
 	unsigned long buf = 0, acq, rel, gets;

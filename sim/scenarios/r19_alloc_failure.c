@@ -113,6 +113,17 @@ static void r19_sweep(struct sim_scenario_ctx *ctx, const char *what, r19_op_fn 
 		       len / (ssize_t)PAGE_SIZE);
 }
 
+/**
+ * scen_r19_alloc_failure() - run R19, allocation failure after pinning.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r19_alloc_failure(struct sim_scenario_ctx *ctx)
 {
 	struct queue_limits lim;

@@ -74,6 +74,17 @@ static void r21_round(struct sim_scenario_ctx *ctx, int fd, unsigned long buf, b
 			    "pins %ld/%ld", write ? "write" : "read", k, ret, reqs, k, acq, rel);
 }
 
+/**
+ * scen_r21_partial_completion() - run R21, device error and partial completion.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r21_partial_completion(struct sim_scenario_ctx *ctx)
 {
 	unsigned char *img = malloc(R21_LEN);

@@ -16,6 +16,17 @@
 
 #include "sim/scenarios/scen.h"
 
+/**
+ * scen_r22_double_unpin() - run R22, double unpin.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r22_double_unpin(struct sim_scenario_ctx *ctx)
 {
 	struct page *p = NULL, *q, *g = NULL;

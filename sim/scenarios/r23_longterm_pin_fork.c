@@ -103,6 +103,17 @@ out:
 	return ok;
 }
 
+/**
+ * scen_r23_longterm_pin_fork() - run R23, long-term R/W pin plus fork.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r23_longterm_pin_fork(struct sim_scenario_ctx *ctx)
 {
 	static const struct scen_backings run = {

@@ -95,6 +95,17 @@ static void r24_after(struct sim_scenario_ctx *ctx, enum scen_backing b)
 	scen_expect(ctx, scen_fs_file_is(ctx, "r", PAGE_SIZE, 'R', PAGE_SIZE), "page 1 still 'R'");
 }
 
+/**
+ * scen_r24_dio_read_dirties() - run R24, DIO read dirties the destination.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r24_dio_read_dirties(struct sim_scenario_ctx *ctx)
 {
 	/* Order-0 folios: page 0 and page 1 must be separate dirty units. */

@@ -27,6 +27,17 @@ static long r25_held(struct sim_scenario_ctx *ctx, struct page *p)
 	return scen_v64(ctx) ? scen_refs(p) - 1 : scen_pins(p);
 }
 
+/**
+ * scen_r25_close_exit_release() - run R25, close and exit release everything.
+ * @ctx: the running scenario: its profile, narration and checks
+ *	(sim_scenario_run() prepares it and calls this through the table).
+ *
+ * Boots its own machine, drives the steps the file's header describes,
+ * records every expectation in @ctx and shuts the machine down.
+ *
+ * Return: 0 once it has run (the verdict is in @ctx), or the -errno of a
+ * set-up that failed before any step (the boot).
+ */
 int scen_r25_close_exit_release(struct sim_scenario_ctx *ctx)
 {
 	struct sim_io_fault hold = { .flags = SIM_IO_HOLD };

@@ -92,6 +92,19 @@ void ops_release_set(struct ops_ctx *c, unsigned int si, unsigned int how);
 void ops_op_dma_write(struct ops_ctx *c);
 void ops_op_dma_read(struct ops_ctx *c);
 
+/* tests/ops/mm_ops.c: the address-space ops. */
+void ops_op_mmap(struct ops_ctx *c);
+void ops_op_munmap(struct ops_ctx *c);
+void ops_op_read(struct ops_ctx *c);
+void ops_op_write(struct ops_ctx *c);
+void ops_op_fork(struct ops_ctx *c);
+void ops_op_exit(struct ops_ctx *c);
+void ops_op_mprotect(struct ops_ctx *c);
+void ops_op_madvise(struct ops_ctx *c);
+/* Fail unless @buf (read at @addr of @t) holds the model's bytes. */
+void ops_compare_bytes(struct ops_ctx *c, struct ops_mtask *t, unsigned long addr,
+		       const unsigned char *buf, unsigned long len);
+
 /* tests/ops/blk.c: the block and filesystem ops. */
 struct ops_mtask *ops_op_task(struct ops_ctx *c);
 void ops_expect_ret(struct ops_ctx *c, const char *call, long ret, long want);
