@@ -14,7 +14,7 @@ void sim_tasks_exit_all(void);
 long sim_nr_tasks(void);
 
 /* File tables (sim/syscalls.c). */
-void sim_files_fork(struct task_struct *child, struct task_struct *parent);
+int sim_files_fork(struct task_struct *child, struct task_struct *parent);
 void sim_files_exit(struct task_struct *t);
 struct file;
 /* current's open file @fd with a reference (fput() it), or NULL. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pinio/blk-mq.h>
+#include <pinio/fault-inject.h>
 #include <pinio/fs.h>
 #include <pinio/pipe_fs_i.h>
 #include <pinio/uio.h>
@@ -57,27 +58,33 @@ static struct files_struct *current_files(void)
 /**
  * sim_files_fork() - give @child a copy of @parent's descriptor table.
  *
+ * @child: the new task; its table is set here.
+ * @parent: the forking task, or NULL (the child starts with no table).
+ *
  * Each open file gains a reference: parent and child share the open file
- * descriptions (and their f_pos), as after fork(). If the copy cannot be
- * allocated, the child starts with an empty table.
+ * descriptions (and their f_pos), as after fork() (copy_files()).
+ *
+ * Return: 0, or -ENOMEM if the copy cannot be allocated (a FAULT_META_ALLOC
+ * site); the child then has no table and no file gained a reference.
  */
-void sim_files_fork(struct task_struct *child, struct task_struct *parent)
+int sim_files_fork(struct task_struct *child, struct task_struct *parent)
 {
 	struct files_struct *old = parent ? parent->files : NULL, *new;
 	int fd;
 
 	child->files = NULL;
 	if (!old)
-		return;
-	new = files_alloc();
+		return 0;
+	new = should_fail_alloc(FAULT_META_ALLOC) ? NULL : files_alloc();
 	if (!new)
-		return;
+		return -ENOMEM;
 	pthread_mutex_lock(&old->lock);
 	for (fd = 0; fd < NR_OPEN_MAX; fd++)
 		if (old->fd[fd])
 			new->fd[fd] = get_file(old->fd[fd]);
 	pthread_mutex_unlock(&old->lock);
 	child->files = new;
+	return 0;
 }
 
 /**

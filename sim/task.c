@@ -107,7 +107,8 @@ int sim_task_pid(const struct task_struct *t)
 }
 
 /**
- * sim_fork() - a child of current with a copy of its address space.
+ * sim_fork() - a child of current with a copy of its address space and of
+ * its descriptor table (sim_files_fork()).
  *
  * Anonymous pages are shared copy-on-write, except pages that may be
  * pinned for DMA, which the child gets copies of at once (R-COW-2).
@@ -119,6 +120,7 @@ struct task_struct *sim_fork(void)
 {
 	struct mm_struct *mm;
 	struct task_struct *child;
+	int err;
 
 	if (!current_task || !current_task->mm)
 		return ERR_PTR(-EINVAL);
@@ -131,7 +133,11 @@ struct task_struct *sim_fork(void)
 		return ERR_PTR(-ENOMEM);
 	}
 	child->parent = current_task;
-	sim_files_fork(child, current_task);
+	err = sim_files_fork(child, current_task);
+	if (err) {
+		sim_task_exit(child);	/* drops the copied mm; no files yet */
+		return ERR_PTR(err);
+	}
 	return child;
 }
 

@@ -29,12 +29,14 @@
 #include <sys/wait.h>
 
 #include <pinio/fault-inject.h>
+#include <pinio/fs.h>
 #include <pinio/mm.h>
 #include <pinio/scenario.h>
 #include <pinio/sim.h>
 
 #include "kunit/test.h"
 #include "mm/internal.h"
+#include "sim/sim.h"
 #include "suites.h"
 
 /* Sampled values of N per scenario in the bounded run. */
@@ -484,10 +486,11 @@ static void fault_scenarios_inject_new(struct kunit *test)
 /*
  * Scenario: scenarios.md §5.3 bad input 31 and F9, fork failing part-way:
  *   parent: 8 written private pages (2 pinned: fork must copy them),
+ *           an open pipe (the child's descriptor table is a copy),
  *           4 shared pages, 2 untouched pages
  *   dry run: count the allocations of one sim_fork() (child exits)
  *   for N in 1..count: fail allocation N; sim_fork()
- * Expect ERR_PTR(-ENOMEM) every time, the snapshot (folios, pins, mms,
+ * Expect ERR_PTR(-ENOMEM) every time, the snapshot (folios, pins, mms, open files,
  * zero-page references, violations) unchanged, the parent's bytes intact;
  * then a fork with no failure succeeds.
  */
@@ -499,7 +502,8 @@ static void fault_scenarios_fork_fail_nth_alloc(struct kunit *test)
 	unsigned long priv, shared, total, n;
 	struct task_struct *child;
 	unsigned char byte;
-	long pins_before;
+	long pins_before, files;
+	int pfd[2];
 
 	KUNIT_ASSERT_EQ(test, sim_boot(&cfg), 0);
 	priv = sim_mmap(0, 10 * PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
@@ -510,6 +514,9 @@ static void fault_scenarios_fork_fail_nth_alloc(struct kunit *test)
 	KUNIT_ASSERT_EQ(test, sim_user_memset(priv, 0x31, 8 * PAGE_SIZE), 8 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, sim_user_memset(shared, 0x32, 4 * PAGE_SIZE), 4 * PAGE_SIZE);
 	KUNIT_ASSERT_EQ(test, pin_user_pages_fast(priv, 2, FOLL_WRITE, pinned), 2);
+	/* An open pipe: fork copies the descriptor table too (copy_files()). */
+	KUNIT_ASSERT_EQ(test, sim_pipe2(pfd, 0), 0);
+	files = nr_live_files();
 
 	sim_fault_reset();
 	child = sim_fork();
@@ -538,6 +545,7 @@ static void fault_scenarios_fork_fail_nth_alloc(struct kunit *test)
 		KUNIT_EXPECT_EQ_MSG(test, after.live_mms, before.live_mms, "N=%lu mms", n);
 		KUNIT_EXPECT_EQ_MSG(test, after.zero_refs, before.zero_refs, "N=%lu zero refs", n);
 		KUNIT_EXPECT_EQ_MSG(test, after.violations, before.violations, "N=%lu violations", n);
+		KUNIT_EXPECT_EQ_MSG(test, nr_live_files(), files, "N=%lu open files", n);
 		KUNIT_EXPECT_EQ_MSG(test, (long)(sim_vmstat("nr_foll_pin_acquired") -
 						 sim_vmstat("nr_foll_pin_released")), pins_before,
 				    "N=%lu net pins", n);
@@ -547,9 +555,21 @@ static void fault_scenarios_fork_fail_nth_alloc(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, sim_check(), 0);
 	child = sim_fork();
 	KUNIT_EXPECT_FALSE(test, IS_ERR_OR_NULL(child));
-	if (!IS_ERR_OR_NULL(child))
+	if (!IS_ERR_OR_NULL(child)) {
+		struct task_struct *parent = sim_current();
+		struct file *f;
+
+		sim_task_switch(child);		/* the child holds the pipe too */
+		f = sim_fget(pfd[1]);
+		sim_task_switch(parent);
+		KUNIT_EXPECT_NOT_NULL(test, f);
+		if (f)
+			fput(f);
 		sim_task_exit(child);
+	}
 	unpin_user_pages(pinned, 2);
+	KUNIT_EXPECT_EQ(test, sim_close(pfd[0]), 0);
+	KUNIT_EXPECT_EQ(test, sim_close(pfd[1]), 0);
 	kunit_info(test, "fork: %lu allocations, each failed once", total);
 	KUNIT_EXPECT_EQ(test, sim_shutdown(), 0);
 }
