@@ -529,7 +529,13 @@ static void *uring_thread(void *arg)
 		/* -EAGAIN/-EBUSY: the SQEs stay queued and go with the next enter. */
 		if (prepped)
 			dma_stat_add(DS_URING_SQES, prepped);
-		if (ret > 0) {
+		/*
+		 * An enter that submitted I/O SQEs of this round; one that
+		 * carried only the doorbell's read is not counted, so the
+		 * enters never outnumber the I/O SQEs (a busy host makes
+		 * the owner sleep, and re-arm the doorbell, often).
+		 */
+		if (ret > 0 && prepped) {
 			dma_stat_add(DS_URING_ENTERS, 1);
 			dma_stat_add(DS_URING_DEPTH_SUM, ur->host_inflight);
 		}

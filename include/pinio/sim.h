@@ -265,7 +265,8 @@ unsigned int sim_dma_threads(void);
  * (fdatasync() calls of file disks), "file_dsync_writes" (host writes of
  * file disks with RWF_DSYNC, one per FUA bio); of the io_uring backend:
  * "file_uring_sqes" (I/O SQEs submitted, resubmitted short transfers
- * included), "file_uring_enters" (io_uring_enter() calls that submitted),
+ * included), "file_uring_enters" (io_uring_enter() calls that submitted I/O
+ * SQEs; an enter with only the doorbell's read is not counted),
  * "file_uring_depth_sum" (I/Os in flight at the host after each of those,
  * summed), "file_uring_waits" (waits for a CQE), "file_uring_kicks"
  * (doorbells rung to wake the ring's thread), "file_uring_op_chunks"
