@@ -35,7 +35,8 @@ bool folio_mark_dirty(struct folio *folio)
 
 	if (mapping && mapping->a_ops && mapping->a_ops->dirty_folio)
 		return mapping->a_ops->dirty_folio(mapping, folio);
-	if (!test_and_set_bit(PG_dirty, &folio->flags)) {
+	/* noop_dirty_folio(): look before the locked test-and-set. */
+	if (!folio_test_dirty(folio) && !test_and_set_bit(PG_dirty, &folio->flags)) {
 		trace_page_event(folio_pfn(folio), PE_DIRTY, 0);
 		return true;
 	}
