@@ -12,7 +12,7 @@
  * first), and block/bio.c's submit_bio_wait(). Added: the
  * logical-block alignment check that later kernels make, in-flight counts
  * per disk for draining, and a few counters (sim_blk_stat()). The
- * blk_status_t <-> errno tables live in block/bio.c.
+ * blk_status_t <-> errno tables are here, as in the kernel.
  * Left out: blk-mq, plugging, cgroups, throttling, integrity, zoned
  * devices, polling, the write-cache flags (drivers decide what a flush
  * means).
@@ -535,4 +535,67 @@ unsigned long sim_blk_stat(const char *name)
 	if (!strcmp(name, "bios_rejected"))
 		return (unsigned long)sim_tstat_read(&blk_stats, BS_REJECTED);
 	return 0;
+}
+
+/* ---- block status and errno (the kernel's blk_errors[] table) ------------- */
+
+/**
+ * blk_status_to_errno() - the errno for a BLK_STS_* value (-EIO for an
+ * unknown one, with a WARN).
+ * @status: the block status.
+ *
+ * Return: 0 for BLK_STS_OK, else the -errno the kernel's table gives.
+ */
+int blk_status_to_errno(blk_status_t status)
+{
+	switch (status) {
+	case BLK_STS_OK:
+		return 0;
+	case BLK_STS_NOTSUPP:
+		return -EOPNOTSUPP;
+	case BLK_STS_TIMEOUT:
+		return -ETIMEDOUT;
+	case BLK_STS_NOSPC:
+		return -ENOSPC;
+	case BLK_STS_TRANSPORT:
+		return -ENOLINK;
+	case BLK_STS_TARGET:
+		return -EREMOTEIO;
+	case BLK_STS_RESV_CONFLICT:
+		return -EBADE;
+	case BLK_STS_MEDIUM:
+		return -ENODATA;
+	case BLK_STS_PROTECTION:
+		return -EILSEQ;
+	case BLK_STS_RESOURCE:
+		return -ENOMEM;
+	case BLK_STS_IOERR:
+		return -EIO;
+	case BLK_STS_AGAIN:
+		return -EAGAIN;
+	}
+	WARN_ON_ONCE(1);
+	return -EIO;
+}
+
+/**
+ * errno_to_blk_status() - the BLK_STS_* for a -errno (BLK_STS_IOERR for
+ * one with no status of its own).
+ * @errno_val: 0 or a negative errno.
+ *
+ * Return: the status whose blk_status_to_errno() is @errno_val.
+ */
+blk_status_t errno_to_blk_status(int errno_val)
+{
+	static const blk_status_t all[] = {
+		BLK_STS_OK, BLK_STS_NOTSUPP, BLK_STS_TIMEOUT, BLK_STS_NOSPC,
+		BLK_STS_TRANSPORT, BLK_STS_TARGET, BLK_STS_RESV_CONFLICT, BLK_STS_MEDIUM,
+		BLK_STS_PROTECTION, BLK_STS_RESOURCE, BLK_STS_IOERR, BLK_STS_AGAIN,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(all); i++)
+		if (blk_status_to_errno(all[i]) == errno_val)
+			return all[i];
+	return BLK_STS_IOERR;
 }
