@@ -298,6 +298,11 @@ void blk_op_dio(struct ops_ctx *c)
 			return;
 		}
 		blk_complete_target(c, (int)ti);
+		/*
+		 * What may move is known only now: an extending async write
+		 * completed just above moves the end of the file.
+		 */
+		want = blk_dio_want(tg, write, off, len);
 		/* A bad sector is a disk address: only the raw disk maps file offsets to it. */
 		f.flags = kinds[op_sub(op) % (tg->raw ? 3 : 2)];
 		f.bytes = (op_sub(op) * 512UL + (op->len >> 8)) % len;
